@@ -1,0 +1,13 @@
+// Entry point of the generated code: one namespace per proto package and version.
+import path from "node:path";
+
+export * as commonV1 from "./gen/crm/common/v1/query";
+export * as contactsV1 from "./gen/crm/contacts/v1/contacts";
+export * as eventsV1 from "./gen/crm/events/v1/contacts";
+export { EventMeta } from "./gen/crm/events/v1/envelope";
+export * as rpcStatus from "./gen/google/rpc/status";
+export * as rpcErrorDetails from "./gen/google/rpc/error_details";
+export { Any } from "./gen/google/protobuf/any";
+
+/** FileDescriptorSet of every proto, for gRPC server reflection. */
+export const descriptorSetPath = path.join(__dirname, "..", "src", "descriptors.binpb");

@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# Local infrastructure: MongoDB-protocol storage, NATS with JetStream, Redis.
+#   scripts/infra.sh start|stop|status|env
+# Idempotent: a second start while running is harmless; stop leaves no process behind.
+# Storage, in order of preference: MONGODB_URL given by the user; a `mongod` on the PATH;
+# FerretDB 1.24 on SQLite, built from the Go module proxy on first use.
+# Ports: MONGO_PORT, NATS_PORT, NATS_MONITOR_PORT, REDIS_PORT. Data lives under .data/.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+MONGO_PORT="${MONGO_PORT:-27018}"
+NATS_PORT="${NATS_PORT:-4223}"
+NATS_MONITOR_PORT="${NATS_MONITOR_PORT:-8223}"
+REDIS_PORT="${REDIS_PORT:-6380}"
+# v1.24.1 is refused by the Go module proxy ("This module version is not available"); v1.24.0 is served.
+FERRETDB_VERSION="v1.24.0"
+NATS_VERSION="v2.15.2"
+
+RUN="$DATA/run"
+LOGS="$DATA/logs"
+mkdir -p "$RUN" "$LOGS"
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+pid_alive() { [ -f "$RUN/$1.pid" ] && kill -0 "$(cat "$RUN/$1.pid")" 2>/dev/null; }
+
+wait_until() { # name seconds command...
+  local name="$1" seconds="$2"; shift 2
+  local deadline=$((SECONDS + seconds))
+  until "$@" >/dev/null 2>&1; do
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      tail -n 20 "$LOGS/$name.log" >&2 || true
+      die "$name did not become ready within ${seconds}s (log: $LOGS/$name.log)"
+    fi
+    pid_alive "$name" || { tail -n 20 "$LOGS/$name.log" >&2 || true; die "$name exited during start-up"; }
+    sleep 0.2
+  done
+}
+
+launch() { # name port command...
+  local name="$1" port="$2"; shift 2
+  if pid_alive "$name"; then log "$name already running (pid $(cat "$RUN/$name.pid"))"; return 1; fi
+  port_open "$port" && die "port $port is taken by another process; set ${name^^}_PORT to a free one"
+  nohup "$@" >>"$LOGS/$name.log" 2>&1 </dev/null &
+  echo $! >"$RUN/$name.pid"
+}
+
+# FerretDB is built from its module source as served by the Go module proxy. `go install
+# pkg@version` cannot be used: the proxy refuses the module's version list, which it reads, and
+# the published source lacks the build/version/version.txt that FerretDB's own build generates.
+install_ferretdb() {
+  [ -x "$TOOLS/bin/ferretdb" ] && return
+  command -v go >/dev/null || die "Go is needed to build FerretDB $FERRETDB_VERSION"
+  log "building FerretDB $FERRETDB_VERSION (first run only, about two minutes)"
+  local cached src="$TOOLS/build/ferretdb"
+  cached="$(go mod download -json "github.com/FerretDB/FerretDB@$FERRETDB_VERSION" \
+    | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')" || die "could not download FerretDB $FERRETDB_VERSION"
+  [ -d "$cached" ] || die "could not download FerretDB $FERRETDB_VERSION"
+  rm -rf "$src" && mkdir -p "$TOOLS/build" "$TOOLS/bin" && cp -r "$cached" "$src" && chmod -R u+w "$src"
+  echo "$FERRETDB_VERSION" >"$src/build/version/version.txt"
+  (cd "$src" && GOFLAGS=-buildvcs=false go build -o "$TOOLS/bin/ferretdb" ./cmd/ferretdb) \
+    || die "could not build FerretDB $FERRETDB_VERSION"
+  rm -rf "$src"
+}
+
+install_redis() {
+  command -v redis-server >/dev/null && return
+  [ "$(id -u)" = 0 ] || die "redis-server is missing; install Debian's redis-server package"
+  log "installing redis-server from Debian packages"
+  apt-get update -qq >/dev/null && apt-get install -y -qq redis-server >/dev/null || die "apt-get install redis-server failed"
+}
+
+start_storage() {
+  if [ -n "${MONGODB_URL:-}" ]; then log "storage: using MONGODB_URL"; return; fi
+  if command -v mongod >/dev/null; then
+    mkdir -p "$DATA/mongod"
+    launch storage "$MONGO_PORT" mongod --dbpath "$DATA/mongod" --bind_ip 127.0.0.1 --port "$MONGO_PORT" || return 0
+  else
+    install_ferretdb
+    mkdir -p "$DATA/ferretdb"
+    launch storage "$MONGO_PORT" "$TOOLS/bin/ferretdb" --handler=sqlite --sqlite-url="file:$DATA/ferretdb/" \
+      --state-dir="$DATA/ferretdb" --listen-addr="127.0.0.1:$MONGO_PORT" --debug-addr=- \
+      --telemetry=disable --log-level=warn || return 0
+  fi
+  wait_until storage 60 port_open "$MONGO_PORT"
+}
+
+start_nats() {
+  ensure_go_tool nats-server "github.com/nats-io/nats-server/v2@$NATS_VERSION"
+  mkdir -p "$DATA/nats"
+  launch nats "$NATS_PORT" nats-server --jetstream --store_dir "$DATA/nats" -a 127.0.0.1 -p "$NATS_PORT" \
+    -m "$NATS_MONITOR_PORT" || return 0
+  wait_until nats 30 curl -fsS "http://127.0.0.1:$NATS_MONITOR_PORT/healthz?js-enabled-only=true"
+}
+
+start_redis() {
+  install_redis
+  mkdir -p "$DATA/redis"
+  launch redis "$REDIS_PORT" redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --dir "$DATA/redis" \
+    --appendonly yes --save "" --daemonize no || return 0
+  wait_until redis 30 redis-cli -p "$REDIS_PORT" ping
+}
+
+write_env() {
+  cat >"$DATA/infra.env" <<ENV
+export MONGODB_URL="${MONGODB_URL:-mongodb://127.0.0.1:$MONGO_PORT}"
+export NATS_URL="nats://127.0.0.1:$NATS_PORT"
+export REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
+ENV
+}
+
+stop_one() {
+  local name="$1"
+  pid_alive "$name" || { rm -f "$RUN/$name.pid"; return 0; }
+  local pid; pid="$(cat "$RUN/$name.pid")"
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
+  rm -f "$RUN/$name.pid"
+  log "$name stopped"
+}
+
+case "${1:-}" in
+  start)
+    start_storage; start_nats; start_redis; write_env
+    log "infrastructure ready ($DATA/infra.env)"; cat "$DATA/infra.env" ;;
+  stop) stop_one redis; stop_one nats; stop_one storage ;;
+  status)
+    for name in storage nats redis; do
+      if pid_alive "$name"; then echo "$name: running (pid $(cat "$RUN/$name.pid"))"; else echo "$name: stopped"; fi
+    done ;;
+  env) write_env; cat "$DATA/infra.env" ;;
+  *) echo "usage: $0 start|stop|status|env" >&2; exit 2 ;;
+esac

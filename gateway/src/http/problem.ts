@@ -1,0 +1,75 @@
+import { status as GrpcStatus } from "@grpc/grpc-js";
+import { trace } from "@opentelemetry/api";
+import { DomainError, fieldViolationsOf, isGrpcError, type FieldViolation, type Logger } from "@crm/kit";
+import type { ErrorRequestHandler, Request, Response } from "express";
+
+interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  errors?: Array<{ field: string; message: string }>;
+}
+
+const BY_KIND: Record<string, Omit<Problem, "detail">> = {
+  validation: { type: "/problems/validation", title: "The request is invalid", status: 400 },
+  not_found: { type: "/problems/not-found", title: "Not found", status: 404 },
+  conflict: { type: "/problems/conflict", title: "Conflict", status: 409 },
+  precondition_failed: { type: "/problems/precondition-failed", title: "Precondition failed", status: 412 },
+  unauthenticated: { type: "/problems/unauthenticated", title: "Authentication required", status: 401 },
+  permission_denied: { type: "/problems/forbidden", title: "Forbidden", status: 403 },
+  unavailable: { type: "/problems/unavailable", title: "Service unavailable", status: 503 },
+};
+
+const KIND_BY_GRPC: Partial<Record<GrpcStatus, string>> = {
+  [GrpcStatus.INVALID_ARGUMENT]: "validation",
+  [GrpcStatus.NOT_FOUND]: "not_found",
+  [GrpcStatus.ALREADY_EXISTS]: "conflict",
+  [GrpcStatus.FAILED_PRECONDITION]: "precondition_failed",
+  [GrpcStatus.UNAUTHENTICATED]: "unauthenticated",
+  [GrpcStatus.PERMISSION_DENIED]: "permission_denied",
+  [GrpcStatus.UNAVAILABLE]: "unavailable",
+};
+const INTERNAL: Problem = { type: "/problems/internal", title: "Internal error", status: 500 };
+const TIMEOUT: Problem = { type: "/problems/timeout", title: "An upstream service did not answer in time", status: 504 };
+
+/** The one translation of errors into application/problem+json (RFC 9457). */
+export function toProblem(error: unknown): Problem {
+  if (error instanceof DomainError) {
+    const violations: FieldViolation[] = "violations" in error ? (error.violations as FieldViolation[]) : [];
+    return withViolations({ ...BY_KIND[error.kind]!, detail: error.message }, violations);
+  }
+  if (isGrpcError(error)) {
+    if (error.code === GrpcStatus.DEADLINE_EXCEEDED) return TIMEOUT;
+    const kind = KIND_BY_GRPC[error.code];
+    if (!kind) return INTERNAL;
+    return withViolations({ ...BY_KIND[kind]!, detail: error.details }, fieldViolationsOf(error));
+  }
+  const http = error as { type?: string; status?: number };
+  if (http.type === "entity.parse.failed") {
+    return { ...BY_KIND.validation!, detail: "the body is not valid JSON" };
+  }
+  if (http.type === "entity.too.large") return { type: "/problems/too-large", title: "Request body too large", status: 413 };
+  return INTERNAL;
+}
+
+function withViolations(problem: Problem, violations: FieldViolation[]): Problem {
+  if (violations.length === 0) return problem;
+  return { ...problem, errors: violations.map((v) => ({ field: v.field, message: v.description })) };
+}
+
+export function sendProblem(req: Request, res: Response, problem: Problem): void {
+  const traceId = trace.getActiveSpan()?.spanContext().traceId;
+  res
+    .status(problem.status)
+    .type("application/problem+json")
+    .json({ ...problem, instance: req.originalUrl, traceId, requestId: res.getHeader("x-request-id") });
+}
+
+export function problemHandler(log: Logger): ErrorRequestHandler {
+  return (error: unknown, req, res, _next) => {
+    const problem = toProblem(error);
+    if (problem.status >= 500) log.error({ err: error, path: req.path }, "request failed");
+    sendProblem(req, res, problem);
+  };
+}

@@ -1,0 +1,35 @@
+import { createLogger, handleShutdown, identityKey, Readiness, startOpsServer, flushTelemetry } from "@crm/kit";
+import type { AddressInfo } from "node:net";
+import { createGatewayApp } from "./app";
+import { ContactsClient } from "./clients/contacts";
+import { loadGatewayConfig } from "./config";
+
+async function main(): Promise<void> {
+  const config = loadGatewayConfig();
+  const log = createLogger(config.SERVICE_NAME, config.LOG_LEVEL);
+  const contacts = new ContactsClient(config.CONTACTS_ADDRESS, identityKey(config.IDENTITY_SIGNING_KEY), config.UPSTREAM_TIMEOUT_MS);
+  const app = createGatewayApp({
+    auth: { jwtSecret: config.AUTH_JWT_SECRET, jwksUrl: config.AUTH_JWKS_URL, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE },
+    contacts,
+    log,
+  });
+  const server = app.listen(config.PORT);
+  await new Promise<void>((resolve, reject) => server.once("listening", resolve).once("error", reject));
+  const readiness = new Readiness();
+  const ops = await startOpsServer(config.OPS_PORT, readiness);
+  handleShutdown(
+    [
+      { name: "mark not ready", run: async () => readiness.startDraining() },
+      { name: "drain HTTP", run: () => new Promise<void>((resolve) => server.close(() => resolve())) },
+      { name: "close clients", run: async () => contacts.close() },
+      { name: "flush telemetry", run: () => flushTelemetry() },
+    ],
+    { log, graceMs: config.SHUTDOWN_GRACE_MS },
+  );
+  log.info({ port: (server.address() as AddressInfo).port, opsPort: ops.port }, "gateway ready");
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,159 @@
+import { SpanKind, SpanStatusCode, context, trace } from "@opentelemetry/api";
+import { AckPolicy, DeliverPolicy, type ConsumerMessages, type JsMsg } from "@nats-io/jetstream";
+import { headers as natsHeaders } from "@nats-io/nats-core";
+import type { Logger } from "../logger";
+import { kitMeter } from "../telemetry/metrics";
+import { contextFromHeaders } from "../telemetry/propagation";
+import type { EventBus } from "./bus";
+import type { RedisIdempotencyStore } from "./idempotency";
+import { deadLetterSubject, EVENT_HEADERS } from "./streams";
+
+export interface ReceivedEvent {
+  subject: string;
+  type: string;
+  tenantId: string;
+  eventId: string;
+  payload: Uint8Array;
+  deliveryCount: number;
+}
+
+export interface ConsumerOptions {
+  bus: EventBus;
+  log: Logger;
+  stream: string;
+  /** Durable name, `<service>.<purpose>` (e.g. `interactions.timeline`). */
+  durable: string;
+  filterSubjects: string[];
+  handler: (event: ReceivedEvent) => Promise<void>;
+  idempotency: RedisIdempotencyStore;
+  /** Attempts before the message is parked in the dead-letter stream. */
+  maxAttempts?: number;
+  /** Delay before each retry; the last value repeats. */
+  backoffMs?: number[];
+}
+
+const tracer = trace.getTracer("@crm/kit/bus");
+const meter = () => kitMeter();
+
+/**
+ * A durable pull consumer: explicit ack after the handler succeeded, nothing done twice for a
+ * redelivered event, retries with backoff, and a dead-letter stream for poison messages.
+ * Messages are handled one at a time, in stream order.
+ */
+export class EventConsumer {
+  private loop: Promise<void> = Promise.resolve();
+  private messages: ConsumerMessages | undefined;
+  private lag = 0;
+  private readonly processed = meter().createCounter("messaging.process.messages", {
+    description: "Events handled by consumers, by outcome",
+  });
+
+  private constructor(private readonly options: ConsumerOptions) {
+    meter()
+      .createObservableGauge("messaging.consumer.lag", { description: "Messages waiting for this consumer" })
+      .addCallback((result) => result.observe(this.lag, { consumer: options.durable }));
+  }
+
+  static async start(options: ConsumerOptions): Promise<EventConsumer> {
+    const consumer = new EventConsumer(options);
+    await consumer.open();
+    return consumer;
+  }
+
+  private async open(): Promise<void> {
+    const { bus, stream, durable, filterSubjects } = this.options;
+    await bus.jsm.consumers.add(stream, {
+      durable_name: durable,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      filter_subjects: filterSubjects,
+      ack_wait: 30_000_000_000,
+      max_deliver: -1,
+    });
+    const consumer = await bus.js.consumers.get(stream, durable);
+    this.messages = await consumer.consume({ max_messages: 64 });
+    const messages = this.messages;
+    this.loop = (async () => {
+      for await (const message of messages) await this.handle(message);
+    })().catch((error: unknown) => this.options.log.error({ err: error, durable }, "consumer loop ended"));
+  }
+
+  /** Stops fetching and waits for the message in hand. */
+  async stop(): Promise<void> {
+    await this.messages?.close();
+    await this.loop;
+  }
+
+  private async handle(message: JsMsg): Promise<void> {
+    const { durable, handler, idempotency } = this.options;
+    const headerValue = (name: string) => message.headers?.get(name) ?? "";
+    const event: ReceivedEvent = {
+      subject: message.subject,
+      type: headerValue(EVENT_HEADERS.type),
+      tenantId: headerValue(EVENT_HEADERS.tenant),
+      eventId: headerValue("Nats-Msg-Id"),
+      payload: message.data,
+      deliveryCount: message.info.deliveryCount,
+    };
+    this.lag = message.info.pending;
+    const parent = contextFromHeaders({ traceparent: headerValue("traceparent"), tracestate: headerValue("tracestate") });
+    const span = tracer.startSpan(
+      `${message.subject} process`,
+      {
+        kind: SpanKind.CONSUMER,
+        attributes: {
+          "messaging.system": "nats",
+          "messaging.operation.type": "process",
+          "messaging.destination.name": message.subject,
+          "messaging.consumer.group.name": durable,
+          "messaging.message.id": event.eventId,
+          "crm.tenant": event.tenantId,
+        },
+      },
+      parent,
+    );
+    await context.with(trace.setSpan(parent, span), async () => {
+      try {
+        if (event.eventId && (await idempotency.isDone(durable, event.eventId))) {
+          span.setAttribute("crm.duplicate", true);
+          message.ack();
+          this.processed.add(1, { consumer: durable, outcome: "duplicate" });
+          return;
+        }
+        await handler(event);
+        if (event.eventId) await idempotency.markDone(durable, event.eventId);
+        message.ack();
+        this.processed.add(1, { consumer: durable, outcome: "ok" });
+      } catch (error) {
+        span.recordException(error as Error);
+        span.setStatus({ code: SpanStatusCode.ERROR });
+        await this.retryOrPark(message, event, error);
+      } finally {
+        span.end();
+      }
+    });
+  }
+
+  private async retryOrPark(message: JsMsg, event: ReceivedEvent, error: unknown): Promise<void> {
+    const { durable, log, bus, maxAttempts = 5, backoffMs = [500, 2_000, 10_000, 30_000] } = this.options;
+    if (event.deliveryCount < maxAttempts) {
+      const delay = backoffMs[Math.min(event.deliveryCount - 1, backoffMs.length - 1)] ?? 1_000;
+      log.warn({ err: error, durable, eventId: event.eventId, attempt: event.deliveryCount, delay }, "event failed; will retry");
+      message.nak(delay);
+      this.processed.add(1, { consumer: durable, outcome: "retry" });
+      return;
+    }
+    const headers = natsHeaders();
+    for (const key of message.headers?.keys() ?? []) {
+      if (key === "Nats-Msg-Id") continue;
+      for (const value of message.headers?.values(key) ?? []) headers.append(key, value);
+    }
+    headers.set(EVENT_HEADERS.originalSubject, message.subject);
+    headers.set(EVENT_HEADERS.error, String((error as Error)?.message ?? error).slice(0, 500));
+    // The dead-letter copy keeps the event id, so parking it twice stores it once.
+    await bus.js.publish(deadLetterSubject(durable), message.data, { headers, msgID: `${durable}:${event.eventId}` });
+    log.error({ err: error, durable, eventId: event.eventId }, "event parked in the dead-letter stream");
+    message.term("parked in the dead-letter stream");
+    this.processed.add(1, { consumer: durable, outcome: "dead_letter" });
+  }
+}

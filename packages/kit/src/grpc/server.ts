@@ -1,0 +1,87 @@
+import { readFileSync } from "node:fs";
+import { Server, ServerCredentials, type ServiceDefinition, type UntypedServiceImplementation } from "@grpc/grpc-js";
+import { loadFileDescriptorSetFromBuffer } from "@grpc/proto-loader";
+import { ReflectionService } from "@grpc/reflection";
+import { descriptorSetPath } from "@crm/proto";
+import { HealthImplementation } from "grpc-health-check";
+import type { Logger } from "../logger";
+import type { Readiness } from "../readiness";
+
+export interface ServiceRegistration {
+  /** Fully-qualified name, e.g. `crm.contacts.v1.ContactsService`. */
+  name: string;
+  definition: ServiceDefinition;
+  implementation: UntypedServiceImplementation;
+}
+
+/**
+ * A gRPC server with standard health (grpc.health.v1) and reflection, so that
+ * grpc-health-probe and grpcurl work against it. Health follows the process's readiness:
+ * NOT_SERVING while a dependency is down or the process drains.
+ */
+export class GrpcServer {
+  private readonly health: HealthImplementation;
+  private healthTimer: NodeJS.Timeout | undefined;
+
+  private constructor(
+    private readonly server: Server,
+    private readonly services: ServiceRegistration[],
+    private readonly log: Logger,
+  ) {
+    this.health = new HealthImplementation(
+      Object.fromEntries([["", "NOT_SERVING"], ...services.map((s) => [s.name, "NOT_SERVING"])]),
+    );
+    this.health.addToServer(server);
+  }
+
+  static create(services: ServiceRegistration[], log: Logger): GrpcServer {
+    const server = new Server({ "grpc.keepalive_permit_without_calls": 1, "grpc.max_connection_age_ms": 300_000 });
+    for (const service of services) server.addService(service.definition, service.implementation);
+    const packageDefinition = loadFileDescriptorSetFromBuffer(readFileSync(descriptorSetPath));
+    new ReflectionService(packageDefinition, { services: services.map((s) => s.name) }).addToServer(server);
+    return new GrpcServer(server, services, log);
+  }
+
+  /** Binds and starts serving; returns the bound port (useful with port 0). */
+  async listen(port: number, host = "0.0.0.0"): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.server.bindAsync(`${host}:${port}`, ServerCredentials.createInsecure(), (error, boundPort) =>
+        error ? reject(error) : resolve(boundPort),
+      );
+    });
+  }
+
+  /** Mirrors readiness into gRPC health, now and every intervalMs. */
+  followReadiness(readiness: Readiness, intervalMs = 2_000): void {
+    const update = async () => {
+      const { ready } = await readiness.evaluate();
+      this.setServing(ready);
+    };
+    void update();
+    this.healthTimer = setInterval(() => void update(), intervalMs);
+    this.healthTimer.unref();
+  }
+
+  setServing(serving: boolean): void {
+    const status = serving ? "SERVING" : "NOT_SERVING";
+    this.health.setStatus("", status);
+    for (const service of this.services) this.health.setStatus(service.name, status);
+  }
+
+  /** Stops taking new calls, lets in-flight ones finish within graceMs, then cuts the rest. */
+  async drain(graceMs: number): Promise<void> {
+    clearInterval(this.healthTimer);
+    this.setServing(false);
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.log.warn("gRPC calls still running after the grace period; forcing shutdown");
+        this.server.forceShutdown();
+        resolve();
+      }, graceMs);
+      this.server.tryShutdown(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+}

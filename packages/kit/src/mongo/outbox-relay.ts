@@ -115,8 +115,9 @@ export class OutboxRelay {
         payload: event.payload,
         traceHeaders: event.traceHeaders ?? {},
       });
-      // FerretDB ignores $pull with $in, so events are removed one by one.
-      await collection.updateOne({ _id: document._id }, { $pull: { outbox: { id: event.id } } } as Document);
+      // The exact element as read: FerretDB's $pull compares whole elements (and ignores $in),
+      // while MongoDB matches a full document the same way, so both remove just this event.
+      await collection.updateOne({ _id: document._id }, { $pull: { outbox: event } } as Document);
       this.published.add(1, { subject: event.subject });
     }
     await collection.updateOne({ _id: document._id, outbox: { $size: 0 } }, { $unset: { outboxSince: "" } });

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Runs every check and test against real infrastructure, installing what is missing:
+# proto lint and freshness, build, lint, type check, then all jest projects.
+# Ends with one line: `N passed, N failed`.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT"
+
+ensure_deps
+bash scripts/infra.sh start >/dev/null
+source "$DATA/infra.env"
+
+log "proto: lint and generated-code freshness"
+bash scripts/generate-proto.sh --check
+
+log "build, lint, type check"
+pnpm exec turbo run build lint typecheck --output-logs=errors-only
+
+log "tests"
+report="$DATA/jest-report.json"
+rm -f "$report"
+set +e
+pnpm exec jest --ci --json --outputFile="$report" "$@"
+status=$?
+set -e
+if [ -f "$report" ]; then
+  node -e '
+    const r = require(process.argv[1]);
+    // Suites that failed to run count as failures too.
+    const broken = r.testResults.filter((s) => s.status === "failed" && s.assertionResults.length === 0).length;
+    console.log(`${r.numPassedTests} passed, ${r.numFailedTests + broken} failed`);
+  ' "$report"
+else
+  echo "0 passed, 1 failed"
+fi
+exit $status

@@ -1,3 +1,4 @@
+import type { Server } from "node:http";
 import type { Redis } from "ioredis";
 import type { Connection, Model } from "mongoose";
 import { EventBus } from "./bus/bus";
@@ -31,6 +32,7 @@ export class ServiceRuntime {
   readonly stream: { name: string; subjects: string[] };
   private relay: OutboxRelay | undefined;
   private grpc: GrpcServer | undefined;
+  private ops: Server | undefined;
 
   private constructor(
     readonly config: ServiceConfig,
@@ -73,6 +75,7 @@ export class ServiceRuntime {
     const grpcPort = await this.grpc.listen(this.config.GRPC_PORT);
     this.grpc.followReadiness(this.readiness);
     const ops = await startOpsServer(this.config.OPS_PORT, this.readiness);
+    this.ops = ops.server;
     return { grpcPort, opsPort: ops.port };
   }
 
@@ -97,5 +100,6 @@ export class ServiceRuntime {
     await this.bus.close();
     this.redis.disconnect();
     await this.mongo.close();
+    await new Promise<void>((resolve) => (this.ops ? this.ops.close(() => resolve()) : resolve()));
   }
 }

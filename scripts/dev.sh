@@ -41,8 +41,8 @@ run() { # name ops-port dir env...
   log "$name ready (log: $LOGS/$name.log)"
 }
 
-run contacts 9461 services/contacts GRPC_PORT=50051 OPS_PORT=9461
-run gateway 9460 gateway PORT="$GATEWAY_PORT" OPS_PORT=9460 CONTACTS_ADDRESS=127.0.0.1:50051
+run contacts 9461 services/contacts SERVICE_NAME=contacts GRPC_PORT=50051 OPS_PORT=9461
+run gateway 9460 gateway SERVICE_NAME=gateway PORT="$GATEWAY_PORT" OPS_PORT=9460 CONTACTS_ADDRESS=127.0.0.1:50051
 
 TOKEN="$(cd "$ROOT/gateway" && node dist/dev-token.js demo admin)"
 API="http://127.0.0.1:$GATEWAY_PORT"

@@ -24,6 +24,7 @@ export async function startPlatform(options: { otlpEndpoint?: string } = {}): Pr
     opsPort: contactsOps,
     env: {
       ...telemetry,
+      SERVICE_NAME: "contacts",
       GRPC_PORT: String(contactsGrpc),
       OPS_PORT: String(contactsOps),
       MONGODB_URL: infra.mongodbUrl,
@@ -41,6 +42,7 @@ export async function startPlatform(options: { otlpEndpoint?: string } = {}): Pr
     opsPort: gatewayOps,
     env: {
       ...telemetry,
+      SERVICE_NAME: "gateway",
       PORT: String(gatewayPort),
       OPS_PORT: String(gatewayOps),
       CONTACTS_ADDRESS: `127.0.0.1:${contactsGrpc}`,

@@ -1,0 +1,128 @@
+import { signTestToken, startPlatform, uniqueName, type RunningPlatform } from "@crm/testing";
+
+// Contacts and the gateway as real processes, over HTTP, on the real infrastructure.
+let platform: RunningPlatform;
+let tokenA: string;
+let tokenB: string;
+
+beforeAll(async () => {
+  platform = await startPlatform();
+  tokenA = await signTestToken({ tenant: uniqueName("tenant_a") });
+  tokenB = await signTestToken({ tenant: uniqueName("tenant_b") });
+}, 60_000);
+
+afterAll(async () => {
+  await platform?.stop();
+});
+
+const request = (path: string, init: { method?: string; token?: string | null; body?: string; headers?: Record<string, string> } = {}) =>
+  fetch(`${platform.gatewayUrl}${path}`, {
+    method: init.method ?? "GET",
+    headers: {
+      ...(init.token === null ? {} : { authorization: `Bearer ${init.token ?? tokenA}` }),
+      ...(init.body !== undefined ? { "content-type": "application/json" } : {}),
+      ...init.headers,
+    },
+    ...(init.body !== undefined ? { body: init.body } : {}),
+  });
+const post = (body: unknown, token?: string) => request("/v1/contacts", { method: "POST", body: typeof body === "string" ? body : JSON.stringify(body), ...(token ? { token } : {}) });
+const count = async (token = tokenA) => ((await (await request("/v1/contacts?limit=200", { token })).json()) as { data: unknown[] }).data.length;
+
+describe("gateway /v1/contacts", () => {
+  it("creates, reads and lists a contact", async () => {
+    const created = await post({ givenName: "Ada", familyName: "Lovelace", email: " ADA@Example.com ", type: "customer", country: "gb" });
+    expect(created.status).toBe(201);
+    const contact = (await created.json()) as { id: string; email: string; country: string };
+    expect(contact).toMatchObject({ email: "ada@example.com", country: "GB", type: "customer" });
+    expect(created.headers.get("location")).toBe(`/v1/contacts/${contact.id}`);
+
+    const read = await request(`/v1/contacts/${contact.id}`);
+    expect(read.status).toBe(200);
+    expect(read.headers.get("etag")).toBe('W/"1"');
+    expect(await read.json()).toEqual(contact);
+
+    const listed = await request(`/v1/contacts?filter=${encodeURIComponent("and(type[eq]:customer,country[in]:[GB])")}&orderBy=familyName`);
+    const body = (await listed.json()) as { data: Array<{ id: string }>; pageInfo: object };
+    expect(body.data.map((c) => c.id)).toEqual([contact.id]);
+    expect(body.pageInfo).toEqual({ hasNextPage: false, hasPreviousPage: false, startCursor: expect.any(String), endCursor: expect.any(String) });
+  });
+
+  it("answers a replayed Idempotency-Key with the first contact", async () => {
+    const key = uniqueName("idem");
+    const first = (await (await request("/v1/contacts", { method: "POST", body: JSON.stringify({ givenName: "Once" }), headers: { "idempotency-key": key } })).json()) as { id: string };
+    const again = (await (await request("/v1/contacts", { method: "POST", body: JSON.stringify({ givenName: "Once" }), headers: { "idempotency-key": key } })).json()) as { id: string };
+    expect(again.id).toBe(first.id);
+  });
+
+  it.each([
+    ["malformed JSON", '{"givenName": ', 400, "body"],
+    ["an unknown field", { givenName: "A", favouriteColour: "blue" }, 400, "favouriteColour"],
+    ["a wrong type", { givenName: 42 }, 400, "givenName"],
+    ["an invalid e-mail", { givenName: "A", email: "not-an-email" }, 400, "contact.email"],
+    ["an unknown relationship type", { givenName: "A", type: "friend" }, 400, "type"],
+  ])("rejects %s as problem+json and writes nothing", async (_case, body, status, field) => {
+    const before = await count();
+    const response = await post(body);
+    expect(response.status).toBe(status);
+    expect(response.headers.get("content-type")).toMatch(/^application\/problem\+json/);
+    const problem = (await response.json()) as { status: number; traceId: string; errors?: Array<{ field: string }>; detail: string };
+    expect(problem.status).toBe(status);
+    expect(problem.traceId).toMatch(/^[0-9a-f]{32}$/);
+    if (field === "body") expect(problem.detail).toMatch(/not valid JSON/);
+    else expect(problem.errors?.map((e) => e.field)).toContain(field);
+    expect(await count()).toBe(before);
+  });
+
+  it.each([
+    ["no token", null],
+    ["an expired token", "expired"],
+    ["a token signed with another key", "foreign"],
+    ["a malformed token", "garbage"],
+  ])("answers 401 to %s and writes nothing", async (_case, kind) => {
+    const before = await count();
+    const token =
+      kind === "expired"
+        ? await signTestToken({ tenant: "x", expiresIn: "-1m" })
+        : kind === "foreign"
+          ? await signTestToken({ tenant: "x", secret: "some-other-secret-that-is-long-enough-000" })
+          : kind;
+    const response = await request("/v1/contacts", { method: "POST", body: JSON.stringify({ givenName: "Mallory" }), token });
+    expect(response.status).toBe(401);
+    expect(((await response.json()) as { type: string }).type).toBe("/problems/unauthenticated");
+    expect(await count()).toBe(before);
+  });
+
+  it("answers 403 when the role lacks the permission", async () => {
+    const viewer = await signTestToken({ tenant: uniqueName("viewers"), roles: ["viewer"] });
+    expect((await request("/v1/contacts", { method: "POST", body: JSON.stringify({ givenName: "V" }), token: viewer })).status).toBe(403);
+    expect((await request("/v1/contacts", { token: viewer })).status).toBe(200);
+  });
+
+  it("answers 404 when a tenant asks for another tenant's contact by id", async () => {
+    const { id } = (await (await post({ givenName: "Secret" })).json()) as { id: string };
+    const response = await request(`/v1/contacts/${id}`, { token: tokenB });
+    expect(response.status).toBe(404);
+    expect(await count(tokenB)).toBe(0);
+  });
+
+  it("rejects malformed list parameters with the offending field", async () => {
+    const problem = async (query: string) => {
+      const response = await request(`/v1/contacts?${query}`);
+      expect(response.status).toBe(400);
+      return ((await response.json()) as { errors: Array<{ field: string }> }).errors[0]?.field;
+    };
+    expect(await problem(`filter=${encodeURIComponent("and(type[eq]:customer")}`)).toBe("filter");
+    expect(await problem("limit=1000")).toBe("limit");
+    expect(await problem("orderBy=email")).toBe("orderBy");
+    expect(await problem("after=xyz&before=abc")).toBe("before");
+    expect(await problem("page=2")).toBe("page");
+  });
+
+  it("serves the OpenAPI 3.1 document and a reference page", async () => {
+    const document = (await (await request("/openapi.json", { token: null })).json()) as { openapi: string; paths: Record<string, object> };
+    expect(document.openapi).toBe("3.1.0");
+    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(["/v1/contacts", "/v1/contacts/{id}"]));
+    const page = await request("/docs", { token: null });
+    expect(await page.text()).toContain("POST /v1/contacts");
+  });
+});

@@ -5,6 +5,10 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 
+# Whatever fails before the tests run, the run still ends with its one-line summary.
+trap 'status=$?; [ $status -ne 0 ] && [ ! -f "$DATA/jest-report.json" ] && echo "0 passed, 1 failed"; exit $status' EXIT
+rm -f "$DATA/jest-report.json"
+
 ensure_deps
 bash scripts/infra.sh start >/dev/null
 source "$DATA/infra.env"
@@ -17,7 +21,6 @@ pnpm exec turbo run build lint typecheck --output-logs=errors-only
 
 log "tests"
 report="$DATA/jest-report.json"
-rm -f "$report"
 set +e
 pnpm exec jest --ci --json --outputFile="$report" "$@"
 status=$?

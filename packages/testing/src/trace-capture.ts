@@ -41,9 +41,8 @@ interface OtlpRequest {
  * memory too. Processes point OTEL_EXPORTER_OTLP_ENDPOINT at `endpoint`.
  */
 export class TraceCapture {
-  private readonly received: CapturedSpan[] = [];
-
   private constructor(
+    private readonly received: CapturedSpan[],
     private readonly exporter: InMemorySpanExporter,
     private readonly provider: NodeTracerProvider,
     private readonly server: Server,
@@ -54,13 +53,13 @@ export class TraceCapture {
     const exporter = new InMemorySpanExporter();
     const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
     provider.register({ propagator: new W3CTraceContextPropagator() });
-    let capture: TraceCapture | undefined;
+    const received: CapturedSpan[] = [];
     const server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on("data", (chunk: Buffer) => chunks.push(chunk));
       req.on("end", () => {
         try {
-          capture?.ingest(JSON.parse(Buffer.concat(chunks).toString("utf8")) as OtlpRequest);
+          ingest(received, JSON.parse(Buffer.concat(chunks).toString("utf8")) as OtlpRequest);
           res.writeHead(200, { "content-type": "application/json" }).end("{}");
         } catch {
           res.writeHead(400).end();
@@ -69,8 +68,7 @@ export class TraceCapture {
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    capture = new TraceCapture(exporter, provider, server, endpoint);
-    return capture;
+    return new TraceCapture(received, exporter, provider, server, endpoint);
   }
 
   spans(): CapturedSpan[] {
@@ -103,13 +101,15 @@ export class TraceCapture {
     propagation.disable();
     context.disable();
   }
+}
 
-  private ingest(request: OtlpRequest): void {
+/** Adds the spans of one OTLP/JSON export request. */
+function ingest(received: CapturedSpan[], request: OtlpRequest): void {
     for (const resourceSpans of request.resourceSpans ?? []) {
       const resource = toRecord(resourceSpans.resource?.attributes);
       for (const scopeSpans of resourceSpans.scopeSpans ?? []) {
         for (const span of scopeSpans.spans ?? []) {
-          this.received.push({
+          received.push({
             traceId: span.traceId,
             spanId: span.spanId,
             parentSpanId: span.parentSpanId || undefined,
@@ -122,7 +122,6 @@ export class TraceCapture {
         }
       }
     }
-  }
 }
 
 function toRecord(attributes: OtlpAttribute[] | undefined): Record<string, unknown> {

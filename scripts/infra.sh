@@ -35,10 +35,11 @@ wait_until() { # name seconds command...
   done
 }
 
-launch() { # name port command...
-  local name="$1" port="$2"; shift 2
+launch() { # name port-variable command...
+  local name="$1" port_var="$2"; shift 2
+  local port="${!port_var}"
   if pid_alive "$name"; then log "$name already running (pid $(cat "$RUN/$name.pid"))"; return 1; fi
-  port_open "$port" && die "port $port is taken by another process; set ${name^^}_PORT to a free one"
+  port_open "$port" && die "port $port is taken by another process; set $port_var to a free one"
   nohup "$@" >>"$LOGS/$name.log" 2>&1 </dev/null &
   echo $! >"$RUN/$name.pid"
 }
@@ -72,11 +73,11 @@ start_storage() {
   if [ -n "${MONGODB_URL:-}" ]; then log "storage: using MONGODB_URL"; return; fi
   if command -v mongod >/dev/null; then
     mkdir -p "$DATA/mongod"
-    launch storage "$MONGO_PORT" mongod --dbpath "$DATA/mongod" --bind_ip 127.0.0.1 --port "$MONGO_PORT" || return 0
+    launch storage MONGO_PORT mongod --dbpath "$DATA/mongod" --bind_ip 127.0.0.1 --port "$MONGO_PORT" || return 0
   else
     install_ferretdb
     mkdir -p "$DATA/ferretdb"
-    launch storage "$MONGO_PORT" "$TOOLS/bin/ferretdb" --handler=sqlite --sqlite-url="file:$DATA/ferretdb/" \
+    launch storage MONGO_PORT "$TOOLS/bin/ferretdb" --handler=sqlite --sqlite-url="file:$DATA/ferretdb/" \
       --state-dir="$DATA/ferretdb" --listen-addr="127.0.0.1:$MONGO_PORT" --debug-addr=- \
       --telemetry=disable --log-level=warn || return 0
   fi
@@ -86,7 +87,7 @@ start_storage() {
 start_nats() {
   ensure_go_tool nats-server "github.com/nats-io/nats-server/v2@$NATS_VERSION"
   mkdir -p "$DATA/nats"
-  launch nats "$NATS_PORT" nats-server --jetstream --store_dir "$DATA/nats" -a 127.0.0.1 -p "$NATS_PORT" \
+  launch nats NATS_PORT nats-server --jetstream --store_dir "$DATA/nats" -a 127.0.0.1 -p "$NATS_PORT" \
     -m "$NATS_MONITOR_PORT" || return 0
   wait_until nats 30 curl -fsS "http://127.0.0.1:$NATS_MONITOR_PORT/healthz?js-enabled-only=true"
 }
@@ -94,7 +95,7 @@ start_nats() {
 start_redis() {
   install_redis
   mkdir -p "$DATA/redis"
-  launch redis "$REDIS_PORT" redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --dir "$DATA/redis" \
+  launch redis REDIS_PORT redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --dir "$DATA/redis" \
     --appendonly yes --save "" --daemonize no || return 0
   wait_until redis 30 redis-cli -p "$REDIS_PORT" ping
 }

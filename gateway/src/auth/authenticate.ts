@@ -1,6 +1,6 @@
 import { UnauthenticatedError, type Identity } from "@crm/kit";
 import type { RequestHandler } from "express";
-import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from "jose";
+import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey, type JWTVerifyOptions } from "jose";
 import { z } from "zod";
 
 export interface AuthSettings {
@@ -34,20 +34,17 @@ declare global {
  * never from the request. Any failure is a 401 without detail on which check failed.
  */
 export function authenticate(settings: AuthSettings): RequestHandler {
-  const key: Uint8Array | JWTVerifyGetKey = settings.jwksUrl
-    ? createRemoteJWKSet(new URL(settings.jwksUrl))
-    : new TextEncoder().encode(settings.jwtSecret ?? "");
   const options = {
     ...(settings.issuer ? { issuer: settings.issuer } : {}),
     ...(settings.audience ? { audience: settings.audience } : {}),
     algorithms: settings.jwksUrl ? ["RS256", "ES256", "EdDSA"] : ["HS256"],
   };
+  const verifyToken = settings.jwksUrl ? withKeySet(createRemoteJWKSet(new URL(settings.jwksUrl)), options) : withSecret(settings.jwtSecret ?? "", options);
   return (req, _res, next) => {
     const header = req.get("authorization") ?? "";
     const token = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i.exec(header)?.[1];
     if (!token) return next(new UnauthenticatedError("a Bearer token is required"));
-    const verify = typeof key === "function" ? jwtVerify(token, key, options) : jwtVerify(token, key, options);
-    verify.then(
+    verifyToken(token).then(
       ({ payload }) => {
         const claims = claimsSchema.safeParse(payload);
         if (!claims.success) return next(new UnauthenticatedError("the token lacks the sub or tenant claim"));
@@ -62,4 +59,14 @@ export function authenticate(settings: AuthSettings): RequestHandler {
       () => next(new UnauthenticatedError("the token is invalid or expired")),
     );
   };
+}
+
+// jose types the two key forms as separate overloads, so each gets its own verifier.
+function withKeySet(keySet: JWTVerifyGetKey, options: JWTVerifyOptions) {
+  return (token: string) => jwtVerify(token, keySet, options);
+}
+
+function withSecret(secret: string, options: JWTVerifyOptions) {
+  const key = new TextEncoder().encode(secret);
+  return (token: string) => jwtVerify(token, key, options);
 }

@@ -79,13 +79,12 @@ export class ServiceRuntime {
     return { grpcPort, opsPort: ops.port };
   }
 
-  /** Graceful shutdown on SIGTERM/SIGINT: not ready, drain gRPC, stop relay and consumers, close. */
+  /** Graceful shutdown on SIGTERM/SIGINT: not ready, drain gRPC within the grace period, close the rest. */
   handleSignals(): void {
     handleShutdown(
       [
         { name: "mark not ready", run: async () => this.readiness.startDraining() },
         { name: "drain gRPC", run: async () => this.grpc?.drain(this.config.SHUTDOWN_GRACE_MS) },
-        { name: "stop outbox relay", run: async () => this.relay?.stop() },
         { name: "close", run: () => this.close() },
         { name: "flush telemetry", run: () => flushTelemetry() },
       ],
@@ -93,7 +92,7 @@ export class ServiceRuntime {
     );
   }
 
-  /** Closes consumers and connections (also used by tests). */
+  /** Stops serving, the relay and consumers, then closes connections (also used by tests). */
   async close(): Promise<void> {
     await this.grpc?.drain(1_000);
     await this.relay?.stop();

@@ -6,7 +6,7 @@ import type { Logger } from "../logger";
 import { kitMeter } from "../telemetry/metrics";
 import { contextFromHeaders, currentTraceHeaders } from "../telemetry/propagation";
 import { EventConsumer, type ConsumerOptions } from "./consumer";
-import { DEAD_LETTER_STREAM, EVENT_HEADERS } from "./streams";
+import { DEAD_LETTER_STREAM, EVENT_HEADERS, messagingSpanAttributes } from "./streams";
 
 export interface PublishRequest {
   subject: string;
@@ -64,13 +64,7 @@ export class EventBus {
       `${request.subject} publish`,
       {
         kind: SpanKind.PRODUCER,
-        attributes: {
-          "messaging.system": "nats",
-          "messaging.operation.type": "publish",
-          "messaging.destination.name": request.subject,
-          "messaging.message.id": request.eventId,
-          "crm.tenant": request.tenantId,
-        },
+        attributes: messagingSpanAttributes("publish", request.subject, request.eventId, request.tenantId),
       },
       parent,
     );

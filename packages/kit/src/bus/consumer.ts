@@ -6,7 +6,7 @@ import { kitMeter } from "../telemetry/metrics";
 import { contextFromHeaders } from "../telemetry/propagation";
 import type { EventBus } from "./bus";
 import type { RedisIdempotencyStore } from "./idempotency";
-import { deadLetterSubject, EVENT_HEADERS } from "./streams";
+import { deadLetterSubject, EVENT_HEADERS, messagingSpanAttributes } from "./streams";
 
 export interface ReceivedEvent {
   subject: string;
@@ -33,7 +33,6 @@ export interface ConsumerOptions {
 }
 
 const tracer = trace.getTracer("@crm/kit/bus");
-const meter = () => kitMeter();
 
 /**
  * A durable pull consumer: explicit ack after the handler succeeded, nothing done twice for a
@@ -44,12 +43,12 @@ export class EventConsumer {
   private loop: Promise<void> = Promise.resolve();
   private messages: ConsumerMessages | undefined;
   private lag = 0;
-  private readonly processed = meter().createCounter("messaging.process.messages", {
+  private readonly processed = kitMeter().createCounter("messaging.process.messages", {
     description: "Events handled by consumers, by outcome",
   });
 
   private constructor(private readonly options: ConsumerOptions) {
-    meter()
+    kitMeter()
       .createObservableGauge("messaging.consumer.lag", { description: "Messages waiting for this consumer" })
       .addCallback((result) => result.observe(this.lag, { consumer: options.durable }));
   }
@@ -102,12 +101,8 @@ export class EventConsumer {
       {
         kind: SpanKind.CONSUMER,
         attributes: {
-          "messaging.system": "nats",
-          "messaging.operation.type": "process",
-          "messaging.destination.name": message.subject,
+          ...messagingSpanAttributes("process", message.subject, event.eventId, event.tenantId),
           "messaging.consumer.group.name": durable,
-          "messaging.message.id": event.eventId,
-          "crm.tenant": event.tenantId,
         },
       },
       parent,

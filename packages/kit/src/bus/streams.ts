@@ -17,3 +17,14 @@ export const EVENT_HEADERS = {
   originalSubject: "Crm-Original-Subject",
   error: "Crm-Error",
 } as const;
+
+/** OpenTelemetry messaging attributes shared by publish and process spans. */
+export function messagingSpanAttributes(operation: "publish" | "process", subject: string, eventId: string, tenantId: string) {
+  return {
+    "messaging.system": "nats",
+    "messaging.operation.type": operation,
+    "messaging.destination.name": subject,
+    "messaging.message.id": eventId,
+    "crm.tenant": tenantId,
+  };
+}

@@ -22,6 +22,7 @@ export interface ServiceRegistration {
 export class GrpcServer {
   private readonly health: HealthImplementation;
   private healthTimer: NodeJS.Timeout | undefined;
+  private draining: Promise<void> | undefined;
 
   private constructor(
     private readonly server: Server,
@@ -68,8 +69,16 @@ export class GrpcServer {
     for (const service of this.services) this.health.setStatus(service.name, status);
   }
 
-  /** Stops taking new calls, lets in-flight ones finish within graceMs, then cuts the rest. */
-  async drain(graceMs: number): Promise<void> {
+  /**
+   * Stops taking new calls, lets in-flight ones finish within graceMs, then cuts the rest.
+   * A second call returns the drain already under way.
+   */
+  drain(graceMs: number): Promise<void> {
+    this.draining ??= this.startDrain(graceMs);
+    return this.draining;
+  }
+
+  private async startDrain(graceMs: number): Promise<void> {
     clearInterval(this.healthTimer);
     this.setServing(false);
     await new Promise<void>((resolve) => {

@@ -5,11 +5,20 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 
-# Whatever fails before the tests run, the run still ends with its one-line summary.
-trap 'status=$?; [ $status -ne 0 ] && [ ! -f "$DATA/jest-report.json" ] && echo "0 passed, 1 failed"; exit $status' EXIT
+# Infrastructure this run starts, it also stops; what was already running (dev.sh) stays up.
+started_infra=false
+finish() {
+  local status=$?
+  [ "$started_infra" = true ] && bash scripts/infra.sh stop >/dev/null 2>&1
+  # Whatever fails before the tests run, the run still ends with its one-line summary.
+  [ $status -ne 0 ] && [ ! -f "$DATA/jest-report.json" ] && echo "0 passed, 1 failed"
+  exit $status
+}
+trap finish EXIT
 rm -f "$DATA/jest-report.json"
 
 ensure_deps
+bash scripts/infra.sh status | grep -q running || started_infra=true
 bash scripts/infra.sh start >/dev/null
 source "$DATA/infra.env"
 

@@ -47,8 +47,12 @@ launch() { # name port-variable command...
 # FerretDB is built from its module source as served by the Go module proxy. `go install
 # pkg@version` cannot be used: the proxy refuses the module's version list, which it reads, and
 # the published source lacks the build/version/version.txt that FerretDB's own build generates.
+FERRETDB_PATCH="$ROOT/scripts/patches/ferretdb-$FERRETDB_VERSION-sqlite-id-index.patch"
+# The binary's name carries the patch's checksum, so a changed patch rebuilds it.
+FERRETDB_BIN="$TOOLS/bin/ferretdb-$FERRETDB_VERSION-$(cksum <"$FERRETDB_PATCH" | cut -d' ' -f1)"
+
 install_ferretdb() {
-  [ -x "$TOOLS/bin/ferretdb" ] && return
+  [ -x "$FERRETDB_BIN" ] && return
   command -v go >/dev/null || die "Go is needed to build FerretDB $FERRETDB_VERSION"
   log "building FerretDB $FERRETDB_VERSION (first run only, about two minutes)"
   local cached src="$TOOLS/build/ferretdb"
@@ -57,7 +61,8 @@ install_ferretdb() {
   [ -d "$cached" ] || die "could not download FerretDB $FERRETDB_VERSION"
   rm -rf "$src" && mkdir -p "$TOOLS/build" "$TOOLS/bin" && cp -r "$cached" "$src" && chmod -R u+w "$src"
   echo "$FERRETDB_VERSION" >"$src/build/version/version.txt"
-  (cd "$src" && GOFLAGS=-buildvcs=false go build -o "$TOOLS/bin/ferretdb" ./cmd/ferretdb) \
+  patch -s -d "$src" -p1 <"$FERRETDB_PATCH" || die "could not apply $FERRETDB_PATCH"
+  (cd "$src" && GOFLAGS=-buildvcs=false go build -o "$FERRETDB_BIN" ./cmd/ferretdb) \
     || die "could not build FerretDB $FERRETDB_VERSION"
   rm -rf "$src"
 }
@@ -77,7 +82,7 @@ start_storage() {
   else
     install_ferretdb
     mkdir -p "$DATA/ferretdb"
-    launch storage MONGO_PORT "$TOOLS/bin/ferretdb" --handler=sqlite --sqlite-url="file:$DATA/ferretdb/" \
+    launch storage MONGO_PORT "$FERRETDB_BIN" --handler=sqlite --sqlite-url="file:$DATA/ferretdb/" \
       --state-dir="$DATA/ferretdb" --listen-addr="127.0.0.1:$MONGO_PORT" --debug-addr=- \
       --telemetry=disable --log-level=warn || return 0
   fi

@@ -7,6 +7,8 @@ import { problemHandler, sendProblem } from "./http/problem";
 import { requestId } from "./http/request-id";
 import { renderReferencePage } from "./openapi/reference-page";
 import { registerContactRoutes } from "./routes/contacts";
+import { registerImportRoutes } from "./routes/imports";
+import { registerOrganizationRoutes } from "./routes/organizations";
 
 export interface GatewayDependencies {
   auth: AuthSettings;
@@ -23,6 +25,8 @@ export function createGatewayApp({ auth, contacts, log = createLogger("gateway")
 
   const api = new ApiRegistry();
   registerContactRoutes(api, contacts);
+  registerOrganizationRoutes(api, contacts);
+  registerImportRoutes(api, contacts);
   const document = api.openapi({
     title: "CRM API",
     version: "v1",

@@ -29,6 +29,7 @@ it("follows one create from the HTTP request to the event consumer in a single t
     stream: "CRM_CONTACTS",
     durable,
     filterSubjects: ["crm.contacts.contact.created"],
+    startAt: "new",
     idempotency: new RedisIdempotencyStore(redis),
     handler: async () => undefined,
   });

@@ -1,11 +1,11 @@
 import { PermissionDeniedError, UnauthenticatedError, type Identity } from "@crm/kit";
 import type { RequestHandler } from "express";
 
-export type Permission = "contacts:read" | "contacts:write";
+export type Permission = "contacts:read" | "contacts:write" | "contacts:admin";
 
 /** What each role may do; a token's scopes can grant permissions directly too. */
 const ROLE_PERMISSIONS: Record<string, readonly Permission[]> = {
-  admin: ["contacts:read", "contacts:write"],
+  admin: ["contacts:read", "contacts:write", "contacts:admin"],
   agent: ["contacts:read", "contacts:write"],
   viewer: ["contacts:read"],
 };

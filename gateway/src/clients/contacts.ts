@@ -1,42 +1,88 @@
+import { Metadata, type CallOptions, type ClientReadableStream, type ClientWritableStream, type ServiceError } from "@grpc/grpc-js";
 import { contactsV1 } from "@crm/proto";
-import { callUnary, createGrpcClient, signIdentity, type Identity } from "@crm/kit";
+import { callUnary, createGrpcClient, IDENTITY_METADATA_KEY, signIdentity, type Identity } from "@crm/kit";
+
+type Client = contactsV1.ContactsServiceClient;
+type Unary<Req, Res> = (request: Req, metadata: Metadata, options: object, callback: (error: ServiceError | null, response: Res) => void) => unknown;
+// Generated methods are overloaded; inference reads the last overload, (request, metadata, options, callback).
+type RequestOf<M> = M extends (request: infer Req, metadata: Metadata, options: Partial<CallOptions>, callback: infer _C) => unknown ? Req : never;
+type ResponseOf<M> = M extends (request: infer _R, metadata: Metadata, options: Partial<CallOptions>, callback: (error: ServiceError | null, response: infer Res) => void) => unknown ? Res : never;
+
+/** Reads: retried on transient failures. Writes are retried only when a request id makes a repeat harmless. */
+const READS = new Set(["getContact", "listContacts", "findContactDuplicates", "getOrganization", "listOrganizations", "findOrganizationDuplicates", "listCustomFields", "getImportJob"]);
+/** Streams of a whole segment or file take longer than one page. */
+const STREAM_TIMEOUT_MS = 30 * 60_000;
 
 /** The gateway's one way to reach the contacts service: deadlines, identity, retries for reads. */
 export class ContactsClient {
-  private readonly client: contactsV1.ContactsServiceClient;
+  private readonly client: Client;
 
   constructor(
     address: string,
     private readonly identityKey: Uint8Array,
-    private readonly timeoutMs = 5_000,
+    private readonly timeoutMs = 10_000,
   ) {
     this.client = createGrpcClient(contactsV1.ContactsServiceClient, address);
   }
 
-  async createContact(identity: Identity, request: contactsV1.CreateContactRequest): Promise<contactsV1.CreateContactResponse> {
-    // A create is retried only when its request id makes a repeat harmless.
-    return this.call(identity, this.client.createContact, request, Boolean(request.requestId));
+  /** Calls a unary method by name, e.g. `call(identity, "getContact", { id })`. */
+  async call<K extends keyof Client & string>(identity: Identity, method: K, request: RequestOf<Client[K]>): Promise<ResponseOf<Client[K]>> {
+    const identityToken = await signIdentity(identity, this.identityKey);
+    const retry = READS.has(method) || Boolean((request as { requestId?: string }).requestId);
+    const bound = (this.client[method] as unknown as Unary<RequestOf<Client[K]>, ResponseOf<Client[K]>>).bind(this.client);
+    return callUnary(bound as never, request, { identityToken, timeoutMs: this.timeoutMs, retry });
   }
 
-  async getContact(identity: Identity, request: contactsV1.GetContactRequest): Promise<contactsV1.GetContactResponse> {
-    return this.call(identity, this.client.getContact, request, true);
+  /** Every contact matching, in batches, as the service streams them. */
+  async *streamContacts(identity: Identity, request: contactsV1.StreamContactsRequest): AsyncGenerator<contactsV1.Contact[]> {
+    const stream = this.client.streamContacts(request, await this.metadata(identity), { deadline: Date.now() + STREAM_TIMEOUT_MS });
+    yield* readAll(stream, (message) => message.contacts);
   }
 
-  async listContacts(identity: Identity, request: contactsV1.ListContactsRequest): Promise<contactsV1.ListContactsResponse> {
-    return this.call(identity, this.client.listContacts, request, true);
+  /** The CSV export, chunk by chunk. */
+  async *exportContacts(identity: Identity, request: contactsV1.ExportContactsRequest): AsyncGenerator<Uint8Array> {
+    const stream = this.client.exportContacts(request, await this.metadata(identity), { deadline: Date.now() + STREAM_TIMEOUT_MS });
+    yield* readAll(stream, (message) => message.chunk);
+  }
+
+  /** Sends a file to an import job as it arrives; resolves with the finished job. */
+  async uploadImportFile(identity: Identity, jobId: string, chunks: AsyncIterable<Buffer>): Promise<contactsV1.ImportJob | undefined> {
+    const metadata = await this.metadata(identity);
+    let call: ClientWritableStream<contactsV1.UploadImportFileRequest> | undefined;
+    const done = new Promise<contactsV1.UploadImportFileResponse>((resolve, reject) => {
+      call = this.client.uploadImportFile(metadata, { deadline: Date.now() + STREAM_TIMEOUT_MS }, (error, response) => (error ? reject(error) : resolve(response)));
+    });
+    const writer = call!;
+    const write = (message: contactsV1.UploadImportFileRequest) =>
+      new Promise<void>((resolve) => (writer.write(message) ? resolve() : writer.once("drain", () => resolve())));
+    try {
+      await write({ part: { $case: "jobId", jobId } });
+      for await (const chunk of chunks) await write({ part: { $case: "chunk", chunk } });
+      writer.end();
+    } catch (error) {
+      writer.cancel();
+      await done.catch(() => undefined);
+      throw error;
+    }
+    return (await done).job;
   }
 
   close(): void {
     this.client.close();
   }
 
-  private async call<Req, Res>(
-    identity: Identity,
-    method: Parameters<typeof callUnary<Req, Res>>[0],
-    request: Req,
-    retry: boolean,
-  ): Promise<Res> {
-    const identityToken = await signIdentity(identity, this.identityKey);
-    return callUnary(method.bind(this.client), request, { identityToken, timeoutMs: this.timeoutMs, retry });
+  private async metadata(identity: Identity): Promise<Metadata> {
+    const metadata = new Metadata();
+    metadata.set(IDENTITY_METADATA_KEY, await signIdentity(identity, this.identityKey));
+    return metadata;
+  }
+}
+
+async function* readAll<M, T>(stream: ClientReadableStream<M>, pick: (message: M) => T): AsyncGenerator<T> {
+  try {
+    for await (const message of stream as AsyncIterable<M>) yield pick(message);
+  } finally {
+    // The consumer stopped early (e.g. the HTTP client went away): stop the server too.
+    stream.cancel();
   }
 }

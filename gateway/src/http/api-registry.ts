@@ -14,7 +14,7 @@ interface RouteInput<P, Q, B> {
 }
 
 export interface RouteDefinition<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> {
-  method: "get" | "post";
+  method: "get" | "post" | "put" | "patch" | "delete";
   /** Express path, e.g. /v1/contacts/:id */
   path: string;
   operationId: string;
@@ -24,8 +24,13 @@ export interface RouteDefinition<P extends z.ZodType, Q extends z.ZodType, B ext
   params?: P;
   query?: Q;
   body?: B;
-  /** Success status and the schema of its body. */
-  response: { status: number; schema: z.ZodType; description: string };
+  /**
+   * Success status and the schema of its JSON body. A route whose response is another media
+   * type (a CSV export) names it and writes the response itself; a 204 has no body.
+   */
+  response: { status: number; schema?: z.ZodType; description: string; mediaType?: string };
+  /** A body that is not JSON (a CSV upload): left unread for the handler to stream. */
+  rawBody?: { mediaType: string; description: string };
   /** Extra request headers documented for the route. */
   headers?: Array<{ name: string; description: string }>;
   handler: (input: RouteInput<z.output<P>, z.output<Q>, z.output<B>>) => Promise<unknown>;
@@ -42,6 +47,8 @@ const ERROR_STATUSES: Record<string, string> = {
   "401": "Missing, invalid or expired credentials",
   "403": "The credential lacks the permission",
   "404": "Not found",
+  "409": "Conflicts with stored data (e.g. likely duplicates, listed in `candidates`)",
+  "412": "The record changed since it was read (If-Match)",
   "500": "Unexpected error",
   "503": "A service is unavailable",
 };
@@ -62,6 +69,9 @@ export class ApiRegistry {
         if (definition.body && !req.is("application/json")) {
           throw ValidationError.field("body", "must be sent as application/json");
         }
+        if (definition.rawBody && !req.is(definition.rawBody.mediaType)) {
+          throw ValidationError.field("body", `must be sent as ${definition.rawBody.mediaType}`);
+        }
         const input = {
           params: definition.params ? parseInput(definition.params, req.params) : {},
           query: definition.query ? parseInput(definition.query, req.query) : {},
@@ -71,7 +81,9 @@ export class ApiRegistry {
           res,
         } as RouteInput<z.output<P>, z.output<Q>, z.output<B>>;
         const result = await definition.handler(input);
-        res.status(definition.response.status).json(result);
+        if (definition.response.mediaType) return;
+        if (definition.response.status === 204) res.status(204).end();
+        else res.status(definition.response.status).json(result);
       } catch (error) {
         next(error);
       }
@@ -97,10 +109,17 @@ export class ApiRegistry {
         ...(definition.body
           ? { requestBody: { required: true, content: { "application/json": { schema: jsonSchema(definition.body, "input") } } } }
           : {}),
+        ...(definition.rawBody
+          ? { requestBody: { required: true, description: definition.rawBody.description, content: { [definition.rawBody.mediaType]: { schema: { type: "string" } } } } }
+          : {}),
         responses: {
           [definition.response.status]: {
             description: definition.response.description,
-            content: { "application/json": { schema: jsonSchema(definition.response.schema, "output") } },
+            ...(definition.response.mediaType
+              ? { content: { [definition.response.mediaType]: { schema: { type: "string" } } } }
+              : definition.response.schema
+                ? { content: { "application/json": { schema: jsonSchema(definition.response.schema, "output") } } }
+                : {}),
           },
           ...Object.fromEntries(
             Object.entries(ERROR_STATUSES).map(([status, description]) => [
@@ -133,6 +152,10 @@ const problemSchema = z.object({
   traceId: z.string().optional().describe("Trace of the request, for support and SREs"),
   requestId: z.string(),
   errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+  candidates: z
+    .array(z.object({ id: z.string(), displayName: z.string(), score: z.number(), reasons: z.array(z.string()) }))
+    .optional()
+    .describe("Likely duplicates behind a 409"),
 });
 
 function jsonSchema(schema: z.ZodType, io: "input" | "output"): object {

@@ -1,6 +1,7 @@
 import { status as GrpcStatus } from "@grpc/grpc-js";
 import { trace } from "@opentelemetry/api";
-import { DomainError, fieldViolationsOf, isGrpcError, type FieldViolation, type Logger } from "@crm/kit";
+import { DomainError, fieldViolationsOf, isGrpcError, statusDetailsOf, type FieldViolation, type Logger } from "@crm/kit";
+import { contactsV1 } from "@crm/proto";
 import type { ErrorRequestHandler, Request, Response } from "express";
 
 interface Problem {
@@ -9,6 +10,7 @@ interface Problem {
   status: number;
   detail?: string;
   errors?: Array<{ field: string; message: string }>;
+  candidates?: contactsV1.DuplicateCandidate[];
 }
 
 const BY_KIND: Record<string, Omit<Problem, "detail">> = {
@@ -43,7 +45,11 @@ export function toProblem(error: unknown): Problem {
     if (error.code === GrpcStatus.DEADLINE_EXCEEDED) return TIMEOUT;
     const kind = KIND_BY_GRPC[error.code];
     if (!kind) return INTERNAL;
-    return withViolations({ ...BY_KIND[kind]!, detail: error.details }, fieldViolationsOf(error));
+    const candidates = statusDetailsOf(error)
+      .filter((detail) => detail.typeUrl.endsWith("/crm.contacts.v1.DuplicateCandidates"))
+      .flatMap((detail) => contactsV1.DuplicateCandidates.decode(detail.value).candidates);
+    const problem = withViolations({ ...BY_KIND[kind]!, detail: error.details }, fieldViolationsOf(error));
+    return candidates.length > 0 ? { ...problem, candidates } : problem;
   }
   const http = error as { type?: string; status?: number };
   if (http.type === "entity.parse.failed") {

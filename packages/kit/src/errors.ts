@@ -7,8 +7,21 @@ export interface FieldViolation {
   description: string;
 }
 
+/** A typed detail for the caller (google.protobuf.Any), e.g. the duplicates behind a conflict. */
+export interface ErrorDetail {
+  typeUrl: string;
+  value: Uint8Array;
+}
+
 export abstract class DomainError extends Error {
   abstract readonly kind: string;
+  /** Details sent beside the status, for clients that know their type. */
+  details: ErrorDetail[] = [];
+
+  withDetail(detail: ErrorDetail): this {
+    this.details.push(detail);
+    return this;
+  }
 }
 
 export class ValidationError extends DomainError {

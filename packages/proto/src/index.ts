@@ -3,7 +3,7 @@ import path from "node:path";
 
 export * as commonV1 from "./gen/crm/common/v1/query";
 export * as contactsV1 from "./gen/crm/contacts/v1/contacts";
-export * as eventsV1 from "./gen/crm/events/v1/contacts";
+export * as eventsV1 from "./events";
 export { EventMeta } from "./gen/crm/events/v1/envelope";
 export * as rpcStatus from "./gen/google/rpc/status";
 export * as rpcErrorDetails from "./gen/google/rpc/error_details";

@@ -1,18 +1,58 @@
 import { ServiceRuntime } from "@crm/kit";
 import type { ContactsConfig } from "./config";
+import { startConsumers } from "./events/consumers";
 import { contactsService } from "./rpc/contacts-service";
-import { MongoContactRepository } from "./store/contact-repository";
+import type { ContactsDependencies } from "./rpc/dependencies";
+import { ContactCache } from "./store/contact-cache";
+import { ContactErasure } from "./store/contact-erasure";
+import { ContactMerges } from "./store/contact-merges";
+import { ContactRepository } from "./store/contact-repository";
+import { ContactWriter } from "./store/contact-writer";
 import { createContactModel } from "./store/contact.model";
+import { CustomFieldRepository } from "./store/custom-field-repository";
+import { createCustomFieldsModel } from "./store/custom-field.model";
+import { createErasureModel } from "./store/erasure.model";
+import { ImportJobRepository } from "./store/import-job-repository";
+import { createImportJobModel } from "./store/import-job.model";
+import { createMatchKeyModel } from "./store/match-key.model";
+import { MatchKeyIndex } from "./store/match-keys";
+import { createMergeModel } from "./store/merge.model";
+import { createOrganizationModel } from "./store/organization.model";
+import { OrganizationRepository } from "./store/organization-repository";
 
 /**
- * Builds the contacts service on its runtime: models, repositories, outbox relay and the gRPC
- * service. main.ts runs it as a process; tests run it in-process on port 0.
+ * Builds the contacts service on its runtime: models, repositories, outbox relay, consumers and
+ * the gRPC service. main.ts runs it as a process; tests run it in-process on port 0.
  */
 export async function startContacts(config: ContactsConfig) {
   const runtime = await ServiceRuntime.start("contacts", config);
-  const contactModel = await createContactModel(runtime.mongo);
-  const relay = runtime.startOutboxRelay([contactModel], config.OUTBOX_SWEEP_INTERVAL_MS);
-  const contacts = new MongoContactRepository(contactModel, (id) => relay.notify(contactModel, id));
-  const ports = await runtime.serve([contactsService(runtime.unary, contacts)]);
-  return { runtime, relay, ports, models: { contact: contactModel } };
+  const { mongo, log } = runtime;
+  const models = {
+    contact: await createContactModel(mongo),
+    organization: await createOrganizationModel(mongo),
+    matchKey: await createMatchKeyModel(mongo),
+    erasure: await createErasureModel(mongo),
+    merge: createMergeModel(mongo),
+    customFields: createCustomFieldsModel(mongo),
+    importJob: createImportJobModel(mongo),
+  };
+  const relay = runtime.startOutboxRelay([models.contact, models.organization, models.erasure], config.OUTBOX_SWEEP_INTERVAL_MS);
+  const keys = new MatchKeyIndex(models.matchKey);
+  const cache = new ContactCache(runtime.redis);
+  const contacts = new ContactRepository(models.contact, (id) => relay.notify(models.contact, id));
+  const organizations = new OrganizationRepository(models.organization, keys, (id) => relay.notify(models.organization, id), log);
+  const writer = new ContactWriter(contacts, keys, cache, organizations, log);
+  const deps: ContactsDependencies = {
+    contacts,
+    writer,
+    cache,
+    organizations,
+    merges: new ContactMerges(contacts, writer, keys, models.merge, log),
+    erasure: new ContactErasure(contacts, writer, keys, models.merge, models.erasure, (id) => relay.notify(models.erasure, id)),
+    customFields: new CustomFieldRepository(models.customFields),
+    imports: new ImportJobRepository(models.importJob),
+  };
+  await startConsumers(runtime, deps);
+  const ports = await runtime.serve([contactsService(runtime.unary, deps, log)]);
+  return { runtime, relay, ports, models, deps };
 }

@@ -21,13 +21,15 @@ export interface ConsumerOptions {
   bus: EventBus;
   log: Logger;
   stream: string;
-  /** Durable name, `<service>.<purpose>` (e.g. `interactions.timeline`). */
+  /** Durable name, `<service>-<purpose>` (e.g. `interactions-timeline`; NATS forbids dots). */
   durable: string;
   filterSubjects: string[];
   handler: (event: ReceivedEvent) => Promise<void>;
   idempotency: RedisIdempotencyStore;
   /** Attempts before the message is parked in the dead-letter stream. */
   maxAttempts?: number;
+  /** Where a new durable starts: the whole stream (default) or only events published from now on. */
+  startAt?: "all" | "new";
   /** Delay before each retry; the last value repeats. */
   backoffMs?: number[];
 }
@@ -60,11 +62,11 @@ export class EventConsumer {
   }
 
   private async open(): Promise<void> {
-    const { bus, stream, durable, filterSubjects } = this.options;
+    const { bus, stream, durable, filterSubjects, startAt = "all" } = this.options;
     await bus.jsm.consumers.add(stream, {
       durable_name: durable,
       ack_policy: AckPolicy.Explicit,
-      deliver_policy: DeliverPolicy.All,
+      deliver_policy: startAt === "new" ? DeliverPolicy.New : DeliverPolicy.All,
       filter_subjects: filterSubjects,
       ack_wait: 30_000_000_000,
       max_deliver: -1,

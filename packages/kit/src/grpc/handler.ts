@@ -1,4 +1,11 @@
-import { type Metadata, type ServerUnaryCall, type sendUnaryData, status as Status } from "@grpc/grpc-js";
+import {
+  type Metadata,
+  type ServerReadableStream,
+  type ServerUnaryCall,
+  type ServerWritableStream,
+  type sendUnaryData,
+  status as Status,
+} from "@grpc/grpc-js";
 import { kitMeter } from "../telemetry/metrics";
 import { IDENTITY_METADATA_KEY, verifyIdentity, type Identity } from "../identity";
 import type { Logger } from "../logger";
@@ -26,37 +33,76 @@ export interface HandlerOptions {
  */
 export function createUnaryWrapper({ identityKey, log }: HandlerOptions) {
   const duration = kitMeter().createHistogram("rpc.server.duration", {
-    description: "Duration of unary RPCs handled by this server",
+    description: "Duration of RPCs handled by this server",
     unit: "ms",
   });
-  return function unary<Req, Res>(method: string, handler: UnaryHandler<Req, Res>) {
+  /** Verifies the caller, runs the work, records the outcome; resolves with the error to send, if any. */
+  const run = async <T>(method: string, call: { metadata: Metadata; getDeadline(): Date | number }, work: (context: CallContext) => Promise<T>) => {
+    const started = performance.now();
+    try {
+      const token = call.metadata.get(IDENTITY_METADATA_KEY)[0];
+      const identity = await verifyIdentity(typeof token === "string" ? token : "", identityKey);
+      const deadline = call.getDeadline();
+      const context: CallContext = {
+        identity,
+        deadline: deadline instanceof Date ? deadline : Number.isFinite(deadline) ? new Date(deadline) : undefined,
+        metadata: call.metadata,
+        log: log.child({ rpc: method, tenant: identity.tenantId }),
+      };
+      const result = await work(context);
+      duration.record(performance.now() - started, { "rpc.method": method, "rpc.grpc.status_code": Status.OK });
+      return { ok: true as const, result };
+    } catch (error) {
+      const grpcError = toGrpcError(error);
+      if (grpcError.code === Status.INTERNAL) log.error({ err: error, rpc: method }, "unexpected error in handler");
+      duration.record(performance.now() - started, { "rpc.method": method, "rpc.grpc.status_code": grpcError.code });
+      return { ok: false as const, error: grpcError };
+    }
+  };
+
+  function unary<Req, Res>(method: string, handler: UnaryHandler<Req, Res>) {
     return (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>): void => {
-      const started = performance.now();
-      const finish = (code: Status) =>
-        duration.record(performance.now() - started, { "rpc.method": method, "rpc.grpc.status_code": code });
-      void (async () => {
-        const token = call.metadata.get(IDENTITY_METADATA_KEY)[0];
-        const identity = await verifyIdentity(typeof token === "string" ? token : "", identityKey);
-        const deadline = call.getDeadline();
-        const context: CallContext = {
-          identity,
-          deadline: deadline instanceof Date ? deadline : Number.isFinite(deadline) ? new Date(deadline) : undefined,
-          metadata: call.metadata,
-          log: log.child({ rpc: method, tenant: identity.tenantId }),
-        };
-        return handler(call.request, context);
-      })().then(
-        (response) => {
-          finish(Status.OK);
-          callback(null, response);
-        },
-        (error: unknown) => {
-          const grpcError = toGrpcError(error);
-          if (grpcError.code === Status.INTERNAL) log.error({ err: error, rpc: method }, "unexpected error in handler");
-          finish(grpcError.code);
-          callback(grpcError);
-        },
+      void run(method, call, (context) => handler(call.request, context)).then((outcome) =>
+        outcome.ok ? callback(null, outcome.result) : callback(outcome.error),
       );
     };
-  };
+  }
+
+  /**
+   * A server-streaming method: the handler sends with `send`, which waits while the client is
+   * slow (backpressure) and throws once the client has gone away.
+   */
+  function serverStream<Req, Res>(method: string, handler: (request: Req, context: CallContext, send: (message: Res) => Promise<void>) => Promise<void>) {
+    return (call: ServerWritableStream<Req, Res>): void => {
+      let cancelled = false;
+      call.on("cancelled", () => (cancelled = true));
+      const send = async (message: Res) => {
+        if (cancelled) throw new ClientGoneError();
+        if (!call.write(message)) await new Promise<void>((resolve) => call.once("drain", resolve));
+      };
+      void run(method, call, (context) => handler(call.request, context, send)).then((outcome) => {
+        if (cancelled) return;
+        if (outcome.ok) call.end();
+        else call.emit("error", outcome.error);
+      });
+    };
+  }
+
+  /** A client-streaming method: the handler reads the messages as they arrive. */
+  function clientStream<Req, Res>(method: string, handler: (messages: AsyncIterable<Req>, context: CallContext) => Promise<Res>) {
+    return (call: ServerReadableStream<Req, Res>, callback: sendUnaryData<Res>): void => {
+      void run(method, call, (context) => handler(call as AsyncIterable<Req>, context)).then((outcome) =>
+        outcome.ok ? callback(null, outcome.result) : callback(outcome.error),
+      );
+    };
+  }
+
+  return Object.assign(unary, { serverStream, clientStream });
+}
+
+/** Thrown into a streaming handler when its client cancelled the call. */
+export class ClientGoneError extends Error {
+  constructor() {
+    super("the client cancelled the call");
+  }
 }

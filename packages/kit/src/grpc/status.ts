@@ -27,24 +27,27 @@ export function toGrpcError(error: unknown): GrpcError {
     return { code: Status.INTERNAL, details: "internal error", metadata };
   }
   const code = CODE_BY_KIND[error.kind] ?? Status.UNKNOWN;
+  const details: Any[] = error.details.map((detail) => ({ typeUrl: detail.typeUrl, value: Buffer.from(detail.value) }));
   if ("violations" in error && Array.isArray(error.violations)) {
     const badRequest = rpcErrorDetails.BadRequest.encode({ fieldViolations: error.violations }).finish();
-    const statusProto = rpcStatus.Status.encode({
-      code,
-      message: error.message,
-      details: [{ typeUrl: BAD_REQUEST_TYPE_URL, value: Buffer.from(badRequest) }],
-    }).finish();
-    metadata.set(DETAILS_KEY, Buffer.from(statusProto));
+    details.unshift({ typeUrl: BAD_REQUEST_TYPE_URL, value: Buffer.from(badRequest) });
+  }
+  if (details.length > 0) {
+    metadata.set(DETAILS_KEY, Buffer.from(rpcStatus.Status.encode({ code, message: error.message, details }).finish()));
   }
   return { code, details: error.message, metadata };
 }
 
-/** Field violations carried by a gRPC error, if any (the client side of toGrpcError). */
-export function fieldViolationsOf(error: Partial<ServiceError>): FieldViolation[] {
+/** The details carried by a gRPC error (the client side of toGrpcError). */
+export function statusDetailsOf(error: Partial<ServiceError>): Any[] {
   const raw = error.metadata?.get(DETAILS_KEY)[0];
   if (!raw || typeof raw === "string") return [];
-  const decoded = rpcStatus.Status.decode(raw);
-  return decoded.details
+  return rpcStatus.Status.decode(raw).details;
+}
+
+/** Field violations carried by a gRPC error, if any. */
+export function fieldViolationsOf(error: Partial<ServiceError>): FieldViolation[] {
+  return statusDetailsOf(error)
     .filter((detail: Any) => detail.typeUrl === BAD_REQUEST_TYPE_URL)
     .flatMap((detail: Any) => rpcErrorDetails.BadRequest.decode(detail.value).fieldViolations);
 }

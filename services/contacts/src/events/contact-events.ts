@@ -1,17 +1,65 @@
 import { eventsV1 } from "@crm/proto";
 import { outboxEvent, uuidv7, type OutboxEvent } from "@crm/kit";
 import type { Contact } from "../domain/contact";
-import { CONTACT_EVENTS } from "./subjects";
+import type { Organization } from "../domain/organization";
+import { CONTACT_EVENTS, ERASURE_EVENTS, ORGANIZATION_EVENTS } from "./subjects";
+
+type Meta = eventsV1.ContactCreated["meta"];
+
+/** Builds an outbox entry whose payload carries its own event id. */
+function event<T>(kind: { subject: string; type: string }, tenantId: string, actor: string, at: Date, encode: (meta: Meta) => T, codec: { encode(message: T): { finish(): Uint8Array } }): OutboxEvent {
+  const id = uuidv7(at.getTime());
+  const payload = codec.encode(encode({ eventId: id, tenantId, occurTime: at, actor })).finish();
+  return outboxEvent({ id, ...kind, tenantId, payload }, at);
+}
+
+const summary = (contact: Contact) => ({
+  contactId: contact.id,
+  displayName: contact.displayName,
+  relationshipType: contact.relationshipType,
+  ownerId: contact.ownerId,
+  organizationIds: contact.organizations.map((o) => o.organizationId),
+});
 
 /** contact.created: the ids and the summary a timeline needs, not the contact's details. */
-export function contactCreatedEvent(contact: Contact, actor: string): OutboxEvent {
-  const id = uuidv7();
-  const payload = eventsV1.ContactCreated.encode({
-    meta: { eventId: id, tenantId: contact.tenantId, occurTime: contact.createdAt, actor },
-    contactId: contact.id,
-    displayName: contact.displayName,
-    relationshipType: contact.relationshipType,
-    ownerId: "",
-  }).finish();
-  return outboxEvent({ id, ...CONTACT_EVENTS.created, tenantId: contact.tenantId, payload });
+export function contactCreated(contact: Contact, actor: string): OutboxEvent {
+  return event(CONTACT_EVENTS.created, contact.tenantId, actor, contact.createdAt, (meta) => ({ meta, ...summary(contact) }), eventsV1.ContactCreated);
+}
+
+export function contactUpdated(contact: Contact, changedFields: string[], actor: string): OutboxEvent {
+  return event(CONTACT_EVENTS.updated, contact.tenantId, actor, contact.updatedAt, (meta) => ({ meta, ...summary(contact), changedFields }), eventsV1.ContactUpdated);
+}
+
+export function contactMerged(tenantId: string, ids: { survivorId: string; mergedId: string; mergeId: string }, actor: string, at: Date): OutboxEvent {
+  return event(CONTACT_EVENTS.merged, tenantId, actor, at, (meta) => ({ meta, ...ids }), eventsV1.ContactMerged);
+}
+
+export function contactMergeUndone(tenantId: string, ids: { survivorId: string; restoredId: string; mergeId: string }, actor: string, at: Date): OutboxEvent {
+  return event(CONTACT_EVENTS.mergeUndone, tenantId, actor, at, (meta) => ({ meta, ...ids }), eventsV1.ContactMergeUndone);
+}
+
+export function contactDeleted(contact: Contact, actor: string, at: Date): OutboxEvent {
+  return event(CONTACT_EVENTS.deleted, contact.tenantId, actor, at, (meta) => ({ meta, contactId: contact.id }), eventsV1.ContactDeleted);
+}
+
+export function organizationChanged(kind: "created" | "updated", organization: Organization, changedFields: string[], actor: string): OutboxEvent {
+  return event(
+    ORGANIZATION_EVENTS[kind],
+    organization.tenantId,
+    actor,
+    organization.updatedAt,
+    (meta) => ({ meta, organizationId: organization.id, name: organization.name, domain: organization.domain, parentId: organization.parentId, changedFields }),
+    eventsV1.OrganizationChanged,
+  );
+}
+
+export function erasureCompleted(tenantId: string, requestId: string, counts: { erased: number; anonymised: number }, at: Date): OutboxEvent {
+  return event(
+    ERASURE_EVENTS.completed,
+    tenantId,
+    "service:contacts",
+    at,
+    (meta) => ({ meta, requestId, service: "contacts", erased: String(counts.erased), anonymised: String(counts.anonymised) }),
+    eventsV1.SubjectErasureCompleted,
+  );
 }

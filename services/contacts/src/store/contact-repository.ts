@@ -1,85 +1,159 @@
 import { commonV1 } from "@crm/proto";
-import { NotFoundError, paginate, toMongoFilter, uuidv7, type Page } from "@crm/kit";
-import type { Contact, NewContact } from "../domain/contact";
-import { CONTACT_LIST_FIELDS, DEFAULT_CONTACT_ORDER } from "../domain/list-fields";
-import { contactCreatedEvent } from "../events/contact-events";
+import { NotFoundError, PreconditionFailedError, paginate, toMongoFilter, type FieldSpecs, type OutboxEvent, type Page, appendToOutbox } from "@crm/kit";
+import type { Contact, ContactFields } from "../domain/contact";
+import type { CustomValue } from "../domain/custom-fields";
+import { DEFAULT_CONTACT_ORDER } from "../domain/list-fields";
 import type { ContactDocument, ContactModel } from "./contact.model";
 
 export interface ListContactsQuery {
   filter: commonV1.Filter | undefined;
+  /** Tokens every result must carry (domain/search.ts). */
+  searchTokens: string[];
   orderBy: commonV1.OrderBy[];
   page: commonV1.PageRequest | undefined;
+  fields: FieldSpecs;
 }
 
-const DUPLICATE_KEY = 11000;
+/** What is stored beside the fields: derived search and match data. */
+export interface Derived {
+  searchTokens: string[];
+  matchKeys: string[];
+}
 
-/** The only code that touches the contacts collection. Every method is scoped to one tenant. */
-export class MongoContactRepository {
+/**
+ * The only code that reads and writes the contacts collection. Every method is scoped to one
+ * tenant; every write that changes a contact bumps its version and carries its events.
+ */
+export class ContactRepository {
   constructor(
-    private readonly model: ContactModel,
+    readonly model: ContactModel,
     /** Called after a write that left events in the outbox, to publish them at once. */
     private readonly onOutboxWrite: (id: string) => void,
   ) {}
 
-  /** Stores a contact and its contact.created event in one atomic insert. */
-  async create(tenantId: string, contact: NewContact, actor: string, requestId?: string): Promise<Contact> {
-    const now = new Date();
-    const created: Contact = { ...contact, id: uuidv7(now.getTime()), tenantId, createdAt: now, updatedAt: now, version: 1 };
-    const { id, ...fields } = created;
-    try {
-      await this.model.create({
-        ...withoutUndefined(fields),
-        _id: id,
-        createdBy: actor,
-        ...(requestId ? { requestId } : {}),
-        outbox: [contactCreatedEvent(created, actor)],
-        outboxSince: now,
-      });
-    } catch (error) {
-      if (requestId && (error as { code?: number }).code === DUPLICATE_KEY) {
-        const first = await this.model.findOne({ tenantId, requestId }).lean<ContactDocument>();
-        if (first) return toContact(first);
-      }
-      throw error;
-    }
-    this.onOutboxWrite(id);
-    return created;
+  async insert(contact: Contact, derived: Derived, events: OutboxEvent[]): Promise<void> {
+    await this.model.create({ ...toDocument(contact), ...derived, outbox: events, outboxSince: contact.createdAt });
+    this.onOutboxWrite(contact.id);
   }
 
+  /** The active contact, or NOT_FOUND (also for merged, deleted and erased ones). */
   async get(tenantId: string, id: string): Promise<Contact> {
-    const document = await this.model.findOne({ tenantId, _id: id }).lean<ContactDocument>();
-    if (!document) throw new NotFoundError(`contact ${id} not found`);
-    return toContact(document);
+    const contact = await this.find(tenantId, id);
+    if (!contact || contact.state !== "active") {
+      throw new NotFoundError(contact?.state === "merged" ? `contact ${id} was merged into ${contact.mergedInto}` : `contact ${id} not found`);
+    }
+    return contact;
+  }
+
+  /** The contact in any state, by primary key. */
+  async find(tenantId: string, id: string): Promise<Contact | undefined> {
+    const document = await this.model.findOne({ _id: id, tenantId }, { outbox: 0, searchTokens: 0 }).lean<ContactDocument>();
+    return document ? toContact(document) : undefined;
+  }
+
+  async matchKeysOf(tenantId: string, id: string): Promise<string[]> {
+    const document = await this.model.findOne({ _id: id, tenantId }, { matchKeys: 1 }).lean<Pick<ContactDocument, "matchKeys">>();
+    return document?.matchKeys ?? [];
+  }
+
+  /** Active contacts among these ids, each read by primary key. */
+  async findActive(tenantId: string, ids: string[]): Promise<Contact[]> {
+    const found = await Promise.all(ids.map((id) => this.find(tenantId, id)));
+    return found.filter((contact): contact is Contact => contact?.state === "active");
+  }
+
+  /**
+   * Replaces the fields of a contact at the version the caller read, with its events, in one
+   * update; FAILED_PRECONDITION when someone changed it in between.
+   */
+  async replace(contact: Contact, expectedVersion: number, derived: Derived | undefined, events: OutboxEvent[]): Promise<void> {
+    const { _id, tenantId, createdAt: _createdAt, createdBy: _createdBy, ...fields } = toDocument(contact);
+    const outbox = appendToOutbox(events, contact.updatedAt);
+    const result = await this.model.updateOne(
+      { _id, tenantId, version: expectedVersion },
+      {
+        $set: { ...fields, ...derived, ...(events.length > 0 ? outbox.$set : {}) },
+        ...(events.length > 0 ? { $push: outbox.$push } : {}),
+        // Optional fields the new state no longer has.
+        ...(contact.mergedInto === undefined ? { $unset: { mergedInto: 1 } } : {}),
+      },
+    );
+    if (result.matchedCount === 0) {
+      const current = await this.find(tenantId, _id);
+      if (!current) throw new NotFoundError(`contact ${_id} not found`);
+      throw new PreconditionFailedError(`contact ${_id} changed since it was read (version ${current.version}); read it again`);
+    }
+    if (events.length > 0) this.onOutboxWrite(_id);
   }
 
   async list(tenantId: string, query: ListContactsQuery): Promise<Page<Contact>> {
-    const filter = { tenantId, ...toMongoFilter(query.filter, CONTACT_LIST_FIELDS) };
-    const page = await paginate<ContactDocument>(this.model, filter, CONTACT_LIST_FIELDS, {
+    const filter = this.filterFor(tenantId, query.filter, query.searchTokens, query.fields);
+    const page = await paginate<ContactDocument>(this.model, filter, query.fields, {
       orderBy: query.orderBy,
       page: query.page,
       defaultOrder: DEFAULT_CONTACT_ORDER,
     });
     return { items: page.items.map(toContact), pageInfo: page.pageInfo };
   }
+
+  /** Every active contact matching, in id order, from after `afterId`, without holding them all. */
+  async *stream(tenantId: string, filter: commonV1.Filter | undefined, searchTokens: string[], fields: FieldSpecs, afterId: string, batchSize: number): AsyncGenerator<Contact[]> {
+    const base = this.filterFor(tenantId, filter, searchTokens, fields);
+    const query = afterId ? { ...base, _id: { $gt: afterId } } : base;
+    const cursor = this.model.find(query, { outbox: 0, searchTokens: 0, matchKeys: 0 }).sort({ _id: 1 }).batchSize(batchSize).lean<ContactDocument[]>().cursor();
+    let batch: Contact[] = [];
+    for await (const document of cursor) {
+      batch.push(toContact(document as ContactDocument));
+      if (batch.length >= batchSize) {
+        yield batch;
+        batch = [];
+      }
+    }
+    if (batch.length > 0) yield batch;
+  }
+
+  /** Records an interaction time when it is later than the one stored; no version bump, no event. */
+  async touchInteraction(tenantId: string, ids: string[], at: Date): Promise<string[]> {
+    const touched: string[] = [];
+    for (const id of ids) {
+      const result = await this.model.updateOne(
+        { _id: id, tenantId, state: "active", $or: [{ lastInteractionAt: { $lt: at } }, { lastInteractionAt: { $exists: false } }] },
+        { $set: { lastInteractionAt: at } },
+      );
+      if (result.modifiedCount > 0) touched.push(id);
+    }
+    return touched;
+  }
+
+  private filterFor(tenantId: string, filter: commonV1.Filter | undefined, searchTokens: string[], fields: FieldSpecs): Record<string, unknown> {
+    const translated = toMongoFilter(filter, fields);
+    return {
+      tenantId,
+      state: "active",
+      ...(searchTokens.length > 0 ? { searchTokens: { $all: searchTokens } } : {}),
+      ...(Object.keys(translated).length > 0 ? { $and: [translated] } : {}),
+    };
+  }
 }
 
-function toContact(document: ContactDocument): Contact {
+export function toDocument(contact: Contact): Omit<ContactDocument, "searchTokens" | "matchKeys" | "outbox" | "outboxSince"> {
+  const { id, customFields, ...rest } = contact;
   return {
-    id: document._id,
-    tenantId: document.tenantId,
-    givenName: document.givenName,
-    familyName: document.familyName,
-    displayName: document.displayName,
-    email: document.email,
-    phone: document.phone,
-    title: document.title,
-    relationshipType: document.relationshipType,
-    tags: document.tags,
-    country: document.country,
-    createdAt: document.createdAt,
-    updatedAt: document.updatedAt,
-    version: document.version,
-  };
+    ...withoutUndefined(rest),
+    _id: id,
+    customValues: Object.entries(customFields).map(([k, v]) => ({ k, v })),
+  } as Omit<ContactDocument, "searchTokens" | "matchKeys" | "outbox" | "outboxSince">;
+}
+
+export function toContact(document: ContactDocument): Contact {
+  const { _id, customValues, outbox: _outbox, outboxSince: _since, searchTokens: _tokens, matchKeys: _keys, ...rest } = document;
+  const customFields: Record<string, CustomValue> = Object.fromEntries((customValues ?? []).map(({ k, v }) => [k, v]));
+  return { ...(rest as Omit<Contact, "id" | "customFields">), id: _id, customFields, preferences: rest.preferences ?? {} } as Contact;
+}
+
+export function fieldsOf(contact: Contact): ContactFields {
+  const { id: _id, tenantId: _t, state: _s, mergedInto: _m, lastInteractionAt: _l, createdAt: _c, updatedAt: _u, createdBy: _cb, updatedBy: _ub, version: _v, ...fields } = contact;
+  return fields;
 }
 
 function withoutUndefined<T extends object>(value: T): T {

@@ -1,22 +1,23 @@
 import { outboxPlugin, tenantScopePlugin, type OutboxEvent } from "@crm/kit";
 import { Schema, type Connection, type Model } from "mongoose";
-import { RELATIONSHIP_TYPES, type RelationshipType } from "../domain/contact";
+import { RELATIONSHIP_TYPES, type ContactFields, type ContactState } from "../domain/contact";
+import type { CustomValue } from "../domain/custom-fields";
 
-export interface ContactDocument {
+/** A contact as stored: its fields, its search tokens and match keys, and its outbox. */
+export interface ContactDocument extends Omit<ContactFields, "customFields"> {
   _id: string;
   tenantId: string;
-  givenName: string;
-  familyName: string;
-  displayName: string;
-  email?: string;
-  phone?: string;
-  title: string;
-  relationshipType: RelationshipType;
-  tags: string[];
-  country?: string;
-  /** Key of the create request, so that a retried create returns the first result. */
-  requestId?: string;
+  state: ContactState;
+  mergedInto?: string;
+  /** Custom field values as {k, v} entries, so that one index serves every key. */
+  customValues: Array<{ k: string; v: CustomValue }>;
+  /** Prefixes of names, e-mails, phones and organisation names (domain/search.ts). */
+  searchTokens: string[];
+  /** Keys held in the match-key index for this contact, to release them when they change. */
+  matchKeys: string[];
+  lastInteractionAt?: Date;
   createdBy: string;
+  updatedBy: string;
   createdAt: Date;
   updatedAt: Date;
   version: number;
@@ -24,37 +25,76 @@ export interface ContactDocument {
   outboxSince?: Date;
 }
 
+const email = new Schema({ address: String, type: { type: String }, primary: Boolean }, { _id: false });
+const phone = new Schema({ number: String, type: { type: String }, primary: Boolean }, { _id: false });
+export const postalAddressSchema = new Schema(
+  { type: { type: String }, lines: [String], city: String, region: String, postalCode: String, country: String },
+  { _id: false },
+);
+const link = new Schema({ organizationId: String, role: String, decisionMaker: Boolean, influencer: Boolean }, { _id: false });
+const customValue = new Schema({ k: String, v: Schema.Types.Mixed }, { _id: false });
+
 const contactSchema = new Schema<ContactDocument>(
   {
     _id: { type: String, required: true },
+    state: { type: String, required: true, default: "active" },
+    mergedInto: String,
     givenName: { type: String, default: "" },
     familyName: { type: String, default: "" },
     displayName: { type: String, required: true },
-    email: { type: String },
-    phone: { type: String },
     title: { type: String, default: "" },
+    jobRole: { type: String, default: "" },
+    emails: { type: [email], default: [] },
+    phones: { type: [phone], default: [] },
+    addresses: { type: [postalAddressSchema], default: [] },
+    language: { type: String, default: "" },
+    timeZone: { type: String, default: "" },
+    birthday: { type: String, default: "" },
+    interests: { type: [String], default: [] },
+    preferences: { type: Schema.Types.Mixed, default: {} },
+    communication: {
+      preferredChannel: { type: String, default: "" },
+      doNotEmail: { type: Boolean, default: false },
+      doNotCall: { type: Boolean, default: false },
+      doNotMail: { type: Boolean, default: false },
+    },
+    leadSource: { type: String, default: "" },
+    ownerId: { type: String, default: "" },
     relationshipType: { type: String, enum: RELATIONSHIP_TYPES, required: true },
     tags: { type: [String], default: [] },
-    country: { type: String },
-    requestId: { type: String },
+    customValues: { type: [customValue], default: [] },
+    organizations: { type: [link], default: [] },
+    externalId: { type: String, default: "" },
+    searchTokens: { type: [String], default: [] },
+    matchKeys: { type: [String], default: [] },
+    lastInteractionAt: Date,
     createdBy: { type: String, required: true },
+    updatedBy: { type: String, required: true },
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
     version: { type: Number, required: true, default: 1 },
   },
-  { collection: "contacts", versionKey: false, strict: "throw" },
+  { collection: "contacts", versionKey: false, strict: "throw", minimize: false },
 );
 contactSchema.plugin(tenantScopePlugin);
 contactSchema.plugin(outboxPlugin);
 
-// Every list order is (tenant, sort field, id), matching the cursor's tie-breaker.
-contactSchema.index({ tenantId: 1, createdAt: -1, _id: -1 });
-contactSchema.index({ tenantId: 1, updatedAt: -1, _id: -1 });
-contactSchema.index({ tenantId: 1, familyName: 1, _id: 1 });
-contactSchema.index({ tenantId: 1, displayName: 1, _id: 1 });
-contactSchema.index({ tenantId: 1, email: 1 });
+// Lists always filter on state; each order is (tenant, state, sort field, id), matching the
+// cursor's tie-breaker. Equality filters each have an index led by the tenant.
+contactSchema.index({ tenantId: 1, state: 1, createdAt: -1, _id: -1 });
+contactSchema.index({ tenantId: 1, state: 1, updatedAt: -1, _id: -1 });
+contactSchema.index({ tenantId: 1, state: 1, familyName: 1, _id: 1 });
+contactSchema.index({ tenantId: 1, state: 1, displayName: 1, _id: 1 });
+contactSchema.index({ tenantId: 1, state: 1, lastInteractionAt: -1, _id: -1 });
+contactSchema.index({ tenantId: 1, searchTokens: 1 });
+contactSchema.index({ tenantId: 1, "emails.address": 1 });
+contactSchema.index({ tenantId: 1, "phones.number": 1 });
 contactSchema.index({ tenantId: 1, relationshipType: 1 });
-contactSchema.index({ tenantId: 1, requestId: 1 }, { unique: true, sparse: true });
+contactSchema.index({ tenantId: 1, tags: 1 });
+contactSchema.index({ tenantId: 1, ownerId: 1 });
+contactSchema.index({ tenantId: 1, "addresses.country": 1, "addresses.region": 1, "addresses.city": 1 });
+contactSchema.index({ tenantId: 1, "organizations.organizationId": 1 });
+contactSchema.index({ tenantId: 1, "customValues.k": 1, "customValues.v": 1 });
 
 export type ContactModel = Model<ContactDocument>;
 

@@ -11,13 +11,18 @@ import {
   type ChannelCredentials,
   Client,
   type ClientOptions,
+  type ClientReadableStream,
   type ClientUnaryCall,
+  type ClientWritableStream,
+  type handleClientStreamingCall,
+  type handleServerStreamingCall,
   type handleUnaryCall,
   makeGenericClientConstructor,
   type Metadata,
   type ServiceError,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
+import { FieldMask } from "../../../google/protobuf/field_mask";
 import { Timestamp } from "../../../google/protobuf/timestamp";
 import { Filter, OrderBy, PageInfo, PageRequest } from "../../common/v1/query";
 
@@ -84,37 +89,326 @@ export function relationshipTypeToJSON(object: RelationshipType): string {
   }
 }
 
+export enum CustomFieldType {
+  CUSTOM_FIELD_TYPE_UNSPECIFIED = 0,
+  CUSTOM_FIELD_TYPE_TEXT = 1,
+  CUSTOM_FIELD_TYPE_NUMBER = 2,
+  CUSTOM_FIELD_TYPE_BOOLEAN = 3,
+  CUSTOM_FIELD_TYPE_DATE = 4,
+  CUSTOM_FIELD_TYPE_SELECT = 5,
+}
+
+export function customFieldTypeFromJSON(object: any): CustomFieldType {
+  switch (object) {
+    case 0:
+    case "CUSTOM_FIELD_TYPE_UNSPECIFIED":
+      return CustomFieldType.CUSTOM_FIELD_TYPE_UNSPECIFIED;
+    case 1:
+    case "CUSTOM_FIELD_TYPE_TEXT":
+      return CustomFieldType.CUSTOM_FIELD_TYPE_TEXT;
+    case 2:
+    case "CUSTOM_FIELD_TYPE_NUMBER":
+      return CustomFieldType.CUSTOM_FIELD_TYPE_NUMBER;
+    case 3:
+    case "CUSTOM_FIELD_TYPE_BOOLEAN":
+      return CustomFieldType.CUSTOM_FIELD_TYPE_BOOLEAN;
+    case 4:
+    case "CUSTOM_FIELD_TYPE_DATE":
+      return CustomFieldType.CUSTOM_FIELD_TYPE_DATE;
+    case 5:
+    case "CUSTOM_FIELD_TYPE_SELECT":
+      return CustomFieldType.CUSTOM_FIELD_TYPE_SELECT;
+    default:
+      throw new globalThis.Error("Unrecognized enum value " + object + " for enum CustomFieldType");
+  }
+}
+
+export function customFieldTypeToJSON(object: CustomFieldType): string {
+  switch (object) {
+    case CustomFieldType.CUSTOM_FIELD_TYPE_UNSPECIFIED:
+      return "CUSTOM_FIELD_TYPE_UNSPECIFIED";
+    case CustomFieldType.CUSTOM_FIELD_TYPE_TEXT:
+      return "CUSTOM_FIELD_TYPE_TEXT";
+    case CustomFieldType.CUSTOM_FIELD_TYPE_NUMBER:
+      return "CUSTOM_FIELD_TYPE_NUMBER";
+    case CustomFieldType.CUSTOM_FIELD_TYPE_BOOLEAN:
+      return "CUSTOM_FIELD_TYPE_BOOLEAN";
+    case CustomFieldType.CUSTOM_FIELD_TYPE_DATE:
+      return "CUSTOM_FIELD_TYPE_DATE";
+    case CustomFieldType.CUSTOM_FIELD_TYPE_SELECT:
+      return "CUSTOM_FIELD_TYPE_SELECT";
+    default:
+      throw new globalThis.Error("Unrecognized enum value " + object + " for enum CustomFieldType");
+  }
+}
+
+export enum ImportEntity {
+  IMPORT_ENTITY_UNSPECIFIED = 0,
+  IMPORT_ENTITY_CONTACTS = 1,
+  IMPORT_ENTITY_ORGANIZATIONS = 2,
+}
+
+export function importEntityFromJSON(object: any): ImportEntity {
+  switch (object) {
+    case 0:
+    case "IMPORT_ENTITY_UNSPECIFIED":
+      return ImportEntity.IMPORT_ENTITY_UNSPECIFIED;
+    case 1:
+    case "IMPORT_ENTITY_CONTACTS":
+      return ImportEntity.IMPORT_ENTITY_CONTACTS;
+    case 2:
+    case "IMPORT_ENTITY_ORGANIZATIONS":
+      return ImportEntity.IMPORT_ENTITY_ORGANIZATIONS;
+    default:
+      throw new globalThis.Error("Unrecognized enum value " + object + " for enum ImportEntity");
+  }
+}
+
+export function importEntityToJSON(object: ImportEntity): string {
+  switch (object) {
+    case ImportEntity.IMPORT_ENTITY_UNSPECIFIED:
+      return "IMPORT_ENTITY_UNSPECIFIED";
+    case ImportEntity.IMPORT_ENTITY_CONTACTS:
+      return "IMPORT_ENTITY_CONTACTS";
+    case ImportEntity.IMPORT_ENTITY_ORGANIZATIONS:
+      return "IMPORT_ENTITY_ORGANIZATIONS";
+    default:
+      throw new globalThis.Error("Unrecognized enum value " + object + " for enum ImportEntity");
+  }
+}
+
+/** What an import does with a row whose natural key matches a stored record. */
+export enum DuplicatePolicy {
+  DUPLICATE_POLICY_UNSPECIFIED = 0,
+  DUPLICATE_POLICY_SKIP = 1,
+  DUPLICATE_POLICY_UPDATE = 2,
+  /** DUPLICATE_POLICY_CREATE - Create a new record anyway (still refused when the key itself must stay unique). */
+  DUPLICATE_POLICY_CREATE = 3,
+}
+
+export function duplicatePolicyFromJSON(object: any): DuplicatePolicy {
+  switch (object) {
+    case 0:
+    case "DUPLICATE_POLICY_UNSPECIFIED":
+      return DuplicatePolicy.DUPLICATE_POLICY_UNSPECIFIED;
+    case 1:
+    case "DUPLICATE_POLICY_SKIP":
+      return DuplicatePolicy.DUPLICATE_POLICY_SKIP;
+    case 2:
+    case "DUPLICATE_POLICY_UPDATE":
+      return DuplicatePolicy.DUPLICATE_POLICY_UPDATE;
+    case 3:
+    case "DUPLICATE_POLICY_CREATE":
+      return DuplicatePolicy.DUPLICATE_POLICY_CREATE;
+    default:
+      throw new globalThis.Error("Unrecognized enum value " + object + " for enum DuplicatePolicy");
+  }
+}
+
+export function duplicatePolicyToJSON(object: DuplicatePolicy): string {
+  switch (object) {
+    case DuplicatePolicy.DUPLICATE_POLICY_UNSPECIFIED:
+      return "DUPLICATE_POLICY_UNSPECIFIED";
+    case DuplicatePolicy.DUPLICATE_POLICY_SKIP:
+      return "DUPLICATE_POLICY_SKIP";
+    case DuplicatePolicy.DUPLICATE_POLICY_UPDATE:
+      return "DUPLICATE_POLICY_UPDATE";
+    case DuplicatePolicy.DUPLICATE_POLICY_CREATE:
+      return "DUPLICATE_POLICY_CREATE";
+    default:
+      throw new globalThis.Error("Unrecognized enum value " + object + " for enum DuplicatePolicy");
+  }
+}
+
+export enum ImportStatus {
+  IMPORT_STATUS_UNSPECIFIED = 0,
+  IMPORT_STATUS_AWAITING_FILE = 1,
+  IMPORT_STATUS_RUNNING = 2,
+  IMPORT_STATUS_COMPLETED = 3,
+  IMPORT_STATUS_FAILED = 4,
+}
+
+export function importStatusFromJSON(object: any): ImportStatus {
+  switch (object) {
+    case 0:
+    case "IMPORT_STATUS_UNSPECIFIED":
+      return ImportStatus.IMPORT_STATUS_UNSPECIFIED;
+    case 1:
+    case "IMPORT_STATUS_AWAITING_FILE":
+      return ImportStatus.IMPORT_STATUS_AWAITING_FILE;
+    case 2:
+    case "IMPORT_STATUS_RUNNING":
+      return ImportStatus.IMPORT_STATUS_RUNNING;
+    case 3:
+    case "IMPORT_STATUS_COMPLETED":
+      return ImportStatus.IMPORT_STATUS_COMPLETED;
+    case 4:
+    case "IMPORT_STATUS_FAILED":
+      return ImportStatus.IMPORT_STATUS_FAILED;
+    default:
+      throw new globalThis.Error("Unrecognized enum value " + object + " for enum ImportStatus");
+  }
+}
+
+export function importStatusToJSON(object: ImportStatus): string {
+  switch (object) {
+    case ImportStatus.IMPORT_STATUS_UNSPECIFIED:
+      return "IMPORT_STATUS_UNSPECIFIED";
+    case ImportStatus.IMPORT_STATUS_AWAITING_FILE:
+      return "IMPORT_STATUS_AWAITING_FILE";
+    case ImportStatus.IMPORT_STATUS_RUNNING:
+      return "IMPORT_STATUS_RUNNING";
+    case ImportStatus.IMPORT_STATUS_COMPLETED:
+      return "IMPORT_STATUS_COMPLETED";
+    case ImportStatus.IMPORT_STATUS_FAILED:
+      return "IMPORT_STATUS_FAILED";
+    default:
+      throw new globalThis.Error("Unrecognized enum value " + object + " for enum ImportStatus");
+  }
+}
+
+export interface EmailAddress {
+  address: string;
+  /** work, home or other. */
+  type: string;
+  primary: boolean;
+}
+
+export interface PhoneNumber {
+  /** E.164 once stored; input may be national when a default region is known. */
+  number: string;
+  /** mobile, work, home, fax or other. */
+  type: string;
+  primary: boolean;
+}
+
+export interface PostalAddress {
+  /** work, home, billing, shipping or other. */
+  type: string;
+  lines: string[];
+  city: string;
+  region: string;
+  postalCode: string;
+  /** ISO 3166-1 alpha-2. */
+  country: string;
+}
+
+export interface CommunicationPreferences {
+  /** email, phone, sms, mail or none. */
+  preferredChannel: string;
+  doNotEmail: boolean;
+  doNotCall: boolean;
+  doNotMail: boolean;
+}
+
+/** A person's place at an organisation: "key persons of each account". */
+export interface OrganizationLink {
+  organizationId: string;
+  role: string;
+  decisionMaker: boolean;
+  influencer: boolean;
+}
+
 export interface Contact {
   id: string;
   givenName: string;
   familyName: string;
   displayName: string;
-  email: string;
-  phone: string;
+  /** Job title. */
   title: string;
+  jobRole: string;
+  emails: EmailAddress[];
+  phones: PhoneNumber[];
+  addresses: PostalAddress[];
+  /** BCP 47, e.g. en-GB. */
+  language: string;
+  /** IANA, e.g. Europe/Warsaw. */
+  timeZone: string;
+  /** YYYY-MM-DD, or --MM-DD when the year is unknown. */
+  birthday: string;
+  interests: string[];
+  preferences: { [key: string]: string };
+  communication?: CommunicationPreferences | undefined;
+  leadSource: string;
+  ownerId: string;
   relationshipType: RelationshipType;
   tags: string[];
-  /** ISO 3166-1 alpha-2. */
-  country: string;
+  /** Values of the tenant's custom fields, as text in the field's canonical form. */
+  customFields: { [key: string]: string };
+  organizations: OrganizationLink[];
+  /** Identifier in the system the record came from, unique per tenant. */
+  externalId: string;
+  lastInteractionTime?: Date | undefined;
   createTime?: Date | undefined;
-  updateTime?:
-    | Date
-    | undefined;
+  updateTime?: Date | undefined;
+  createdBy: string;
+  updatedBy: string;
   /** Opaque version for optimistic concurrency on updates. */
   etag: string;
 }
 
-/** The fields a caller may set when creating a contact. */
+export interface Contact_PreferencesEntry {
+  key: string;
+  value: string;
+}
+
+export interface Contact_CustomFieldsEntry {
+  key: string;
+  value: string;
+}
+
+/** The fields a caller sets on a contact. */
 export interface ContactInput {
   givenName: string;
   familyName: string;
   displayName: string;
-  email: string;
-  phone: string;
   title: string;
+  jobRole: string;
+  emails: EmailAddress[];
+  phones: PhoneNumber[];
+  addresses: PostalAddress[];
+  language: string;
+  timeZone: string;
+  birthday: string;
+  interests: string[];
+  preferences: { [key: string]: string };
+  communication?: CommunicationPreferences | undefined;
+  leadSource: string;
+  ownerId: string;
   relationshipType: RelationshipType;
   tags: string[];
-  country: string;
+  customFields: { [key: string]: string };
+  organizations: OrganizationLink[];
+  externalId: string;
+  /**
+   * Region for phone numbers written without a country code (ISO 3166-1 alpha-2); defaults to
+   * the first address's country.
+   */
+  defaultPhoneRegion: string;
+}
+
+export interface ContactInput_PreferencesEntry {
+  key: string;
+  value: string;
+}
+
+export interface ContactInput_CustomFieldsEntry {
+  key: string;
+  value: string;
+}
+
+export interface DuplicateCandidate {
+  id: string;
+  displayName: string;
+  /** 0..1; 0.9 and above counts as a strong candidate. */
+  score: number;
+  /** Why it matched, e.g. "same e-mail", "similar name at the same organisation". */
+  reasons: string[];
+}
+
+/** Carried in the ALREADY_EXISTS status details when a create meets strong duplicates. */
+export interface DuplicateCandidates {
+  candidates: DuplicateCandidate[];
 }
 
 export interface CreateContactRequest {
@@ -123,6 +417,8 @@ export interface CreateContactRequest {
     | undefined;
   /** Client-chosen key: a retried create with the same key returns the first result. */
   requestId: string;
+  /** Create even when strong duplicate candidates exist. */
+  allowDuplicates: boolean;
 }
 
 export interface CreateContactResponse {
@@ -137,10 +433,42 @@ export interface GetContactResponse {
   contact?: Contact | undefined;
 }
 
+export interface UpdateContactRequest {
+  id: string;
+  contact?:
+    | ContactInput
+    | undefined;
+  /** Paths of ContactInput to change, e.g. ["given_name", "emails"]; lists are replaced whole. */
+  updateMask?:
+    | string[]
+    | undefined;
+  /** The etag read with the contact; FAILED_PRECONDITION when it is stale. Empty skips the check. */
+  etag: string;
+}
+
+export interface UpdateContactResponse {
+  contact?: Contact | undefined;
+}
+
+export interface DeleteContactRequest {
+  id: string;
+  etag: string;
+}
+
+export interface DeleteContactResponse {
+}
+
 export interface ListContactsRequest {
   filter?: Filter | undefined;
   orderBy: OrderBy[];
-  page?: PageRequest | undefined;
+  page?:
+    | PageRequest
+    | undefined;
+  /**
+   * Words matched as prefixes of names, e-mails, phones and organisation names, ignoring case
+   * and accents.
+   */
+  search: string;
 }
 
 export interface ListContactsResponse {
@@ -148,20 +476,913 @@ export interface ListContactsResponse {
   pageInfo?: PageInfo | undefined;
 }
 
+export interface StreamContactsRequest {
+  filter?: Filter | undefined;
+  search: string;
+  /** Resume after this contact id (the last one received), e.g. after a broken stream. */
+  afterId: string;
+  /** Contacts per message; default 500, at most 1000. */
+  batchSize: number;
+}
+
+export interface StreamContactsResponse {
+  contacts: Contact[];
+}
+
+export interface FindContactDuplicatesRequest {
+  subject?:
+    | //
+    /** Candidates for a stored contact. */
+    { $case: "contactId"; contactId: string }
+    | //
+    /** Candidates for a contact not yet created. */
+    { $case: "contact"; contact: ContactInput }
+    | undefined;
+}
+
+export interface FindContactDuplicatesResponse {
+  candidates: DuplicateCandidate[];
+}
+
+export interface MergeContactsRequest {
+  /** The record that remains. */
+  survivorId: string;
+  /** The record folded into the survivor; afterwards it answers NOT_FOUND and its id is retired. */
+  mergedId: string;
+  /**
+   * Fields (ContactInput paths) whose value is taken from the merged record. Other scalar fields
+   * keep the survivor's value, or the merged one's where the survivor has none; lists are united.
+   */
+  fieldsFromMerged: string[];
+  survivorEtag: string;
+}
+
+export interface MergeContactsResponse {
+  contact?:
+    | Contact
+    | undefined;
+  /** Identifies the audit of the merge, for UndoContactMerge. */
+  mergeId: string;
+  /** Field path -> id of the record its value came from. */
+  fieldSources: { [key: string]: string };
+}
+
+export interface MergeContactsResponse_FieldSourcesEntry {
+  key: string;
+  value: string;
+}
+
+export interface UndoContactMergeRequest {
+  mergeId: string;
+}
+
+export interface UndoContactMergeResponse {
+  survivor?: Contact | undefined;
+  restored?: Contact | undefined;
+}
+
+export interface Money {
+  /** ISO 4217. */
+  currencyCode: string;
+  /** Decimal, e.g. "1250000.00". */
+  amount: string;
+}
+
+export interface Organization {
+  id: string;
+  name: string;
+  /** Normalised web domain, e.g. example.com. */
+  domain: string;
+  industry: string;
+  /** Employee band: 1-10, 11-50, 51-200, 201-1000, 1001-5000 or 5001+. */
+  size: string;
+  annualRevenue?: Money | undefined;
+  addresses: PostalAddress[];
+  parentId: string;
+  relationshipType: RelationshipType;
+  tags: string[];
+  ownerId: string;
+  externalId: string;
+  createTime?: Date | undefined;
+  updateTime?: Date | undefined;
+  etag: string;
+}
+
+export interface OrganizationInput {
+  name: string;
+  domain: string;
+  industry: string;
+  size: string;
+  annualRevenue?: Money | undefined;
+  addresses: PostalAddress[];
+  parentId: string;
+  relationshipType: RelationshipType;
+  tags: string[];
+  ownerId: string;
+  externalId: string;
+}
+
+export interface CreateOrganizationRequest {
+  organization?: OrganizationInput | undefined;
+  requestId: string;
+  allowDuplicates: boolean;
+}
+
+export interface CreateOrganizationResponse {
+  organization?: Organization | undefined;
+}
+
+export interface GetOrganizationRequest {
+  id: string;
+}
+
+export interface GetOrganizationResponse {
+  organization?: Organization | undefined;
+}
+
+export interface UpdateOrganizationRequest {
+  id: string;
+  organization?: OrganizationInput | undefined;
+  updateMask?: string[] | undefined;
+  etag: string;
+}
+
+export interface UpdateOrganizationResponse {
+  organization?: Organization | undefined;
+}
+
+export interface ListOrganizationsRequest {
+  filter?: Filter | undefined;
+  orderBy: OrderBy[];
+  page?: PageRequest | undefined;
+  search: string;
+}
+
+export interface ListOrganizationsResponse {
+  organizations: Organization[];
+  pageInfo?: PageInfo | undefined;
+}
+
+export interface FindOrganizationDuplicatesRequest {
+  organization?: OrganizationInput | undefined;
+}
+
+export interface FindOrganizationDuplicatesResponse {
+  candidates: DuplicateCandidate[];
+}
+
+export interface CustomFieldDefinition {
+  /** Lower camel case, e.g. shoeSize; used as custom.<key> in filters. */
+  key: string;
+  label: string;
+  type: CustomFieldType;
+  /** The allowed values of a SELECT field. */
+  options: string[];
+}
+
+export interface DefineCustomFieldRequest {
+  definition?: CustomFieldDefinition | undefined;
+}
+
+export interface DefineCustomFieldResponse {
+  definition?: CustomFieldDefinition | undefined;
+}
+
+export interface ListCustomFieldsRequest {
+}
+
+export interface ListCustomFieldsResponse {
+  definitions: CustomFieldDefinition[];
+}
+
+export interface ImportOptions {
+  entity: ImportEntity;
+  /**
+   * CSV header -> field path (e.g. "E-mail" -> "email", "Mobile" -> "phone"). Columns not
+   * mapped are ignored; without a mapping, headers are read as field paths.
+   */
+  columnMapping: { [key: string]: string };
+  /** Validate and count what would happen, writing nothing. */
+  dryRun: boolean;
+  /** email, phone or external_id for contacts; domain or external_id for organisations. */
+  naturalKey: string;
+  onDuplicate: DuplicatePolicy;
+  /** Region for phone numbers without a country code. */
+  defaultPhoneRegion: string;
+}
+
+export interface ImportOptions_ColumnMappingEntry {
+  key: string;
+  value: string;
+}
+
+export interface ImportRowError {
+  /** 1-based data row (the header is row 0). */
+  row: string;
+  field: string;
+  message: string;
+}
+
+export interface ImportJob {
+  id: string;
+  options?: ImportOptions | undefined;
+  status: ImportStatus;
+  rowsProcessed: string;
+  created: string;
+  updated: string;
+  skipped: string;
+  failed: string;
+  /** The first errors (at most 1000); `failed` counts them all. */
+  errors: ImportRowError[];
+  failureReason: string;
+  createTime?: Date | undefined;
+  updateTime?: Date | undefined;
+  finishTime?: Date | undefined;
+}
+
+export interface CreateImportJobRequest {
+  options?: ImportOptions | undefined;
+}
+
+export interface CreateImportJobResponse {
+  job?: ImportJob | undefined;
+}
+
+export interface UploadImportFileRequest {
+  part?:
+    | //
+    /** The first message names the job. */
+    { $case: "jobId"; jobId: string }
+    | //
+    /** Then the file, in chunks of any size. */
+    { $case: "chunk"; chunk: Buffer }
+    | undefined;
+}
+
+export interface UploadImportFileResponse {
+  job?: ImportJob | undefined;
+}
+
+export interface GetImportJobRequest {
+  id: string;
+}
+
+export interface GetImportJobResponse {
+  job?: ImportJob | undefined;
+}
+
+export interface ExportContactsRequest {
+  filter?: Filter | undefined;
+  search: string;
+}
+
+export interface ExportContactsResponse {
+  /** The next piece of the CSV file (UTF-8, header first). */
+  chunk: Buffer;
+}
+
+function createBaseEmailAddress(): EmailAddress {
+  return { address: "", type: "", primary: false };
+}
+
+export const EmailAddress: MessageFns<EmailAddress> = {
+  encode(message: EmailAddress, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.address !== "") {
+      writer.uint32(10).string(message.address);
+    }
+    if (message.type !== "") {
+      writer.uint32(18).string(message.type);
+    }
+    if (message.primary !== false) {
+      writer.uint32(24).bool(message.primary);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EmailAddress {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEmailAddress();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.address = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.type = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.primary = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): EmailAddress {
+    return {
+      address: isSet(object.address) ? globalThis.String(object.address) : "",
+      type: isSet(object.type) ? globalThis.String(object.type) : "",
+      primary: isSet(object.primary) ? globalThis.Boolean(object.primary) : false,
+    };
+  },
+
+  toJSON(message: EmailAddress): unknown {
+    const obj: any = {};
+    if (message.address !== "") {
+      obj.address = message.address;
+    }
+    if (message.type !== "") {
+      obj.type = message.type;
+    }
+    if (message.primary !== false) {
+      obj.primary = message.primary;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<EmailAddress>, I>>(base?: I): EmailAddress {
+    return EmailAddress.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<EmailAddress>, I>>(object: I): EmailAddress {
+    const message = createBaseEmailAddress();
+    message.address = object.address ?? "";
+    message.type = object.type ?? "";
+    message.primary = object.primary ?? false;
+    return message;
+  },
+};
+
+function createBasePhoneNumber(): PhoneNumber {
+  return { number: "", type: "", primary: false };
+}
+
+export const PhoneNumber: MessageFns<PhoneNumber> = {
+  encode(message: PhoneNumber, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.number !== "") {
+      writer.uint32(10).string(message.number);
+    }
+    if (message.type !== "") {
+      writer.uint32(18).string(message.type);
+    }
+    if (message.primary !== false) {
+      writer.uint32(24).bool(message.primary);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PhoneNumber {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePhoneNumber();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.number = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.type = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.primary = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PhoneNumber {
+    return {
+      number: isSet(object.number) ? globalThis.String(object.number) : "",
+      type: isSet(object.type) ? globalThis.String(object.type) : "",
+      primary: isSet(object.primary) ? globalThis.Boolean(object.primary) : false,
+    };
+  },
+
+  toJSON(message: PhoneNumber): unknown {
+    const obj: any = {};
+    if (message.number !== "") {
+      obj.number = message.number;
+    }
+    if (message.type !== "") {
+      obj.type = message.type;
+    }
+    if (message.primary !== false) {
+      obj.primary = message.primary;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PhoneNumber>, I>>(base?: I): PhoneNumber {
+    return PhoneNumber.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PhoneNumber>, I>>(object: I): PhoneNumber {
+    const message = createBasePhoneNumber();
+    message.number = object.number ?? "";
+    message.type = object.type ?? "";
+    message.primary = object.primary ?? false;
+    return message;
+  },
+};
+
+function createBasePostalAddress(): PostalAddress {
+  return { type: "", lines: [], city: "", region: "", postalCode: "", country: "" };
+}
+
+export const PostalAddress: MessageFns<PostalAddress> = {
+  encode(message: PostalAddress, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.type !== "") {
+      writer.uint32(10).string(message.type);
+    }
+    for (const v of message.lines) {
+      writer.uint32(18).string(v!);
+    }
+    if (message.city !== "") {
+      writer.uint32(26).string(message.city);
+    }
+    if (message.region !== "") {
+      writer.uint32(34).string(message.region);
+    }
+    if (message.postalCode !== "") {
+      writer.uint32(42).string(message.postalCode);
+    }
+    if (message.country !== "") {
+      writer.uint32(50).string(message.country);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PostalAddress {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePostalAddress();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.type = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.lines.push(reader.string());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.city = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.region = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.postalCode = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.country = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PostalAddress {
+    return {
+      type: isSet(object.type) ? globalThis.String(object.type) : "",
+      lines: globalThis.Array.isArray(object?.lines) ? object.lines.map((e: any) => globalThis.String(e)) : [],
+      city: isSet(object.city) ? globalThis.String(object.city) : "",
+      region: isSet(object.region) ? globalThis.String(object.region) : "",
+      postalCode: isSet(object.postalCode)
+        ? globalThis.String(object.postalCode)
+        : isSet(object.postal_code)
+        ? globalThis.String(object.postal_code)
+        : "",
+      country: isSet(object.country) ? globalThis.String(object.country) : "",
+    };
+  },
+
+  toJSON(message: PostalAddress): unknown {
+    const obj: any = {};
+    if (message.type !== "") {
+      obj.type = message.type;
+    }
+    if (message.lines?.length) {
+      obj.lines = message.lines;
+    }
+    if (message.city !== "") {
+      obj.city = message.city;
+    }
+    if (message.region !== "") {
+      obj.region = message.region;
+    }
+    if (message.postalCode !== "") {
+      obj.postalCode = message.postalCode;
+    }
+    if (message.country !== "") {
+      obj.country = message.country;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PostalAddress>, I>>(base?: I): PostalAddress {
+    return PostalAddress.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PostalAddress>, I>>(object: I): PostalAddress {
+    const message = createBasePostalAddress();
+    message.type = object.type ?? "";
+    message.lines = object.lines?.map((e) => e) || [];
+    message.city = object.city ?? "";
+    message.region = object.region ?? "";
+    message.postalCode = object.postalCode ?? "";
+    message.country = object.country ?? "";
+    return message;
+  },
+};
+
+function createBaseCommunicationPreferences(): CommunicationPreferences {
+  return { preferredChannel: "", doNotEmail: false, doNotCall: false, doNotMail: false };
+}
+
+export const CommunicationPreferences: MessageFns<CommunicationPreferences> = {
+  encode(message: CommunicationPreferences, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.preferredChannel !== "") {
+      writer.uint32(10).string(message.preferredChannel);
+    }
+    if (message.doNotEmail !== false) {
+      writer.uint32(16).bool(message.doNotEmail);
+    }
+    if (message.doNotCall !== false) {
+      writer.uint32(24).bool(message.doNotCall);
+    }
+    if (message.doNotMail !== false) {
+      writer.uint32(32).bool(message.doNotMail);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CommunicationPreferences {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCommunicationPreferences();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.preferredChannel = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.doNotEmail = reader.bool();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.doNotCall = reader.bool();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.doNotMail = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CommunicationPreferences {
+    return {
+      preferredChannel: isSet(object.preferredChannel)
+        ? globalThis.String(object.preferredChannel)
+        : isSet(object.preferred_channel)
+        ? globalThis.String(object.preferred_channel)
+        : "",
+      doNotEmail: isSet(object.doNotEmail)
+        ? globalThis.Boolean(object.doNotEmail)
+        : isSet(object.do_not_email)
+        ? globalThis.Boolean(object.do_not_email)
+        : false,
+      doNotCall: isSet(object.doNotCall)
+        ? globalThis.Boolean(object.doNotCall)
+        : isSet(object.do_not_call)
+        ? globalThis.Boolean(object.do_not_call)
+        : false,
+      doNotMail: isSet(object.doNotMail)
+        ? globalThis.Boolean(object.doNotMail)
+        : isSet(object.do_not_mail)
+        ? globalThis.Boolean(object.do_not_mail)
+        : false,
+    };
+  },
+
+  toJSON(message: CommunicationPreferences): unknown {
+    const obj: any = {};
+    if (message.preferredChannel !== "") {
+      obj.preferredChannel = message.preferredChannel;
+    }
+    if (message.doNotEmail !== false) {
+      obj.doNotEmail = message.doNotEmail;
+    }
+    if (message.doNotCall !== false) {
+      obj.doNotCall = message.doNotCall;
+    }
+    if (message.doNotMail !== false) {
+      obj.doNotMail = message.doNotMail;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CommunicationPreferences>, I>>(base?: I): CommunicationPreferences {
+    return CommunicationPreferences.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CommunicationPreferences>, I>>(object: I): CommunicationPreferences {
+    const message = createBaseCommunicationPreferences();
+    message.preferredChannel = object.preferredChannel ?? "";
+    message.doNotEmail = object.doNotEmail ?? false;
+    message.doNotCall = object.doNotCall ?? false;
+    message.doNotMail = object.doNotMail ?? false;
+    return message;
+  },
+};
+
+function createBaseOrganizationLink(): OrganizationLink {
+  return { organizationId: "", role: "", decisionMaker: false, influencer: false };
+}
+
+export const OrganizationLink: MessageFns<OrganizationLink> = {
+  encode(message: OrganizationLink, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.organizationId !== "") {
+      writer.uint32(10).string(message.organizationId);
+    }
+    if (message.role !== "") {
+      writer.uint32(18).string(message.role);
+    }
+    if (message.decisionMaker !== false) {
+      writer.uint32(24).bool(message.decisionMaker);
+    }
+    if (message.influencer !== false) {
+      writer.uint32(32).bool(message.influencer);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): OrganizationLink {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseOrganizationLink();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.organizationId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.role = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.decisionMaker = reader.bool();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.influencer = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): OrganizationLink {
+    return {
+      organizationId: isSet(object.organizationId)
+        ? globalThis.String(object.organizationId)
+        : isSet(object.organization_id)
+        ? globalThis.String(object.organization_id)
+        : "",
+      role: isSet(object.role) ? globalThis.String(object.role) : "",
+      decisionMaker: isSet(object.decisionMaker)
+        ? globalThis.Boolean(object.decisionMaker)
+        : isSet(object.decision_maker)
+        ? globalThis.Boolean(object.decision_maker)
+        : false,
+      influencer: isSet(object.influencer) ? globalThis.Boolean(object.influencer) : false,
+    };
+  },
+
+  toJSON(message: OrganizationLink): unknown {
+    const obj: any = {};
+    if (message.organizationId !== "") {
+      obj.organizationId = message.organizationId;
+    }
+    if (message.role !== "") {
+      obj.role = message.role;
+    }
+    if (message.decisionMaker !== false) {
+      obj.decisionMaker = message.decisionMaker;
+    }
+    if (message.influencer !== false) {
+      obj.influencer = message.influencer;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<OrganizationLink>, I>>(base?: I): OrganizationLink {
+    return OrganizationLink.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<OrganizationLink>, I>>(object: I): OrganizationLink {
+    const message = createBaseOrganizationLink();
+    message.organizationId = object.organizationId ?? "";
+    message.role = object.role ?? "";
+    message.decisionMaker = object.decisionMaker ?? false;
+    message.influencer = object.influencer ?? false;
+    return message;
+  },
+};
+
 function createBaseContact(): Contact {
   return {
     id: "",
     givenName: "",
     familyName: "",
     displayName: "",
-    email: "",
-    phone: "",
     title: "",
+    jobRole: "",
+    emails: [],
+    phones: [],
+    addresses: [],
+    language: "",
+    timeZone: "",
+    birthday: "",
+    interests: [],
+    preferences: {},
+    communication: undefined,
+    leadSource: "",
+    ownerId: "",
     relationshipType: 0,
     tags: [],
-    country: "",
+    customFields: {},
+    organizations: [],
+    externalId: "",
+    lastInteractionTime: undefined,
     createTime: undefined,
     updateTime: undefined,
+    createdBy: "",
+    updatedBy: "",
     etag: "",
   };
 }
@@ -180,32 +1401,77 @@ export const Contact: MessageFns<Contact> = {
     if (message.displayName !== "") {
       writer.uint32(34).string(message.displayName);
     }
-    if (message.email !== "") {
-      writer.uint32(42).string(message.email);
-    }
-    if (message.phone !== "") {
-      writer.uint32(50).string(message.phone);
-    }
     if (message.title !== "") {
-      writer.uint32(58).string(message.title);
+      writer.uint32(42).string(message.title);
+    }
+    if (message.jobRole !== "") {
+      writer.uint32(50).string(message.jobRole);
+    }
+    for (const v of message.emails) {
+      EmailAddress.encode(v!, writer.uint32(58).fork()).join();
+    }
+    for (const v of message.phones) {
+      PhoneNumber.encode(v!, writer.uint32(66).fork()).join();
+    }
+    for (const v of message.addresses) {
+      PostalAddress.encode(v!, writer.uint32(74).fork()).join();
+    }
+    if (message.language !== "") {
+      writer.uint32(82).string(message.language);
+    }
+    if (message.timeZone !== "") {
+      writer.uint32(90).string(message.timeZone);
+    }
+    if (message.birthday !== "") {
+      writer.uint32(98).string(message.birthday);
+    }
+    for (const v of message.interests) {
+      writer.uint32(106).string(v!);
+    }
+    globalThis.Object.entries(message.preferences).forEach(([key, value]: [string, string]) => {
+      Contact_PreferencesEntry.encode({ key: key as any, value }, writer.uint32(114).fork()).join();
+    });
+    if (message.communication !== undefined) {
+      CommunicationPreferences.encode(message.communication, writer.uint32(122).fork()).join();
+    }
+    if (message.leadSource !== "") {
+      writer.uint32(130).string(message.leadSource);
+    }
+    if (message.ownerId !== "") {
+      writer.uint32(138).string(message.ownerId);
     }
     if (message.relationshipType !== 0) {
-      writer.uint32(64).int32(message.relationshipType);
+      writer.uint32(144).int32(message.relationshipType);
     }
     for (const v of message.tags) {
-      writer.uint32(74).string(v!);
+      writer.uint32(154).string(v!);
     }
-    if (message.country !== "") {
-      writer.uint32(82).string(message.country);
+    globalThis.Object.entries(message.customFields).forEach(([key, value]: [string, string]) => {
+      Contact_CustomFieldsEntry.encode({ key: key as any, value }, writer.uint32(162).fork()).join();
+    });
+    for (const v of message.organizations) {
+      OrganizationLink.encode(v!, writer.uint32(170).fork()).join();
+    }
+    if (message.externalId !== "") {
+      writer.uint32(178).string(message.externalId);
+    }
+    if (message.lastInteractionTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.lastInteractionTime), writer.uint32(186).fork()).join();
     }
     if (message.createTime !== undefined) {
-      Timestamp.encode(toTimestamp(message.createTime), writer.uint32(90).fork()).join();
+      Timestamp.encode(toTimestamp(message.createTime), writer.uint32(194).fork()).join();
     }
     if (message.updateTime !== undefined) {
-      Timestamp.encode(toTimestamp(message.updateTime), writer.uint32(98).fork()).join();
+      Timestamp.encode(toTimestamp(message.updateTime), writer.uint32(202).fork()).join();
+    }
+    if (message.createdBy !== "") {
+      writer.uint32(210).string(message.createdBy);
+    }
+    if (message.updatedBy !== "") {
+      writer.uint32(218).string(message.updatedBy);
     }
     if (message.etag !== "") {
-      writer.uint32(106).string(message.etag);
+      writer.uint32(226).string(message.etag);
     }
     return writer;
   },
@@ -260,7 +1526,7 @@ export const Contact: MessageFns<Contact> = {
               break;
             }
 
-            message.email = reader.string();
+            message.title = reader.string();
             continue;
           }
           case 6: {
@@ -268,7 +1534,7 @@ export const Contact: MessageFns<Contact> = {
               break;
             }
 
-            message.phone = reader.string();
+            message.jobRole = reader.string();
             continue;
           }
           case 7: {
@@ -276,15 +1542,15 @@ export const Contact: MessageFns<Contact> = {
               break;
             }
 
-            message.title = reader.string();
+            message.emails.push(EmailAddress.decode(reader, reader.uint32()));
             continue;
           }
           case 8: {
-            if (tag !== 64) {
+            if (tag !== 66) {
               break;
             }
 
-            message.relationshipType = reader.int32() as any;
+            message.phones.push(PhoneNumber.decode(reader, reader.uint32()));
             continue;
           }
           case 9: {
@@ -292,7 +1558,7 @@ export const Contact: MessageFns<Contact> = {
               break;
             }
 
-            message.tags.push(reader.string());
+            message.addresses.push(PostalAddress.decode(reader, reader.uint32()));
             continue;
           }
           case 10: {
@@ -300,7 +1566,7 @@ export const Contact: MessageFns<Contact> = {
               break;
             }
 
-            message.country = reader.string();
+            message.language = reader.string();
             continue;
           }
           case 11: {
@@ -308,7 +1574,7 @@ export const Contact: MessageFns<Contact> = {
               break;
             }
 
-            message.createTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            message.timeZone = reader.string();
             continue;
           }
           case 12: {
@@ -316,11 +1582,137 @@ export const Contact: MessageFns<Contact> = {
               break;
             }
 
-            message.updateTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            message.birthday = reader.string();
             continue;
           }
           case 13: {
             if (tag !== 106) {
+              break;
+            }
+
+            message.interests.push(reader.string());
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            const entry14 = Contact_PreferencesEntry.decode(reader, reader.uint32());
+            if (entry14.value !== undefined) {
+              message.preferences[entry14.key] = entry14.value;
+            }
+            continue;
+          }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.communication = CommunicationPreferences.decode(reader, reader.uint32());
+            continue;
+          }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.leadSource = reader.string();
+            continue;
+          }
+          case 17: {
+            if (tag !== 138) {
+              break;
+            }
+
+            message.ownerId = reader.string();
+            continue;
+          }
+          case 18: {
+            if (tag !== 144) {
+              break;
+            }
+
+            message.relationshipType = reader.int32() as any;
+            continue;
+          }
+          case 19: {
+            if (tag !== 154) {
+              break;
+            }
+
+            message.tags.push(reader.string());
+            continue;
+          }
+          case 20: {
+            if (tag !== 162) {
+              break;
+            }
+
+            const entry20 = Contact_CustomFieldsEntry.decode(reader, reader.uint32());
+            if (entry20.value !== undefined) {
+              message.customFields[entry20.key] = entry20.value;
+            }
+            continue;
+          }
+          case 21: {
+            if (tag !== 170) {
+              break;
+            }
+
+            message.organizations.push(OrganizationLink.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 22: {
+            if (tag !== 178) {
+              break;
+            }
+
+            message.externalId = reader.string();
+            continue;
+          }
+          case 23: {
+            if (tag !== 186) {
+              break;
+            }
+
+            message.lastInteractionTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 24: {
+            if (tag !== 194) {
+              break;
+            }
+
+            message.createTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 25: {
+            if (tag !== 202) {
+              break;
+            }
+
+            message.updateTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 26: {
+            if (tag !== 210) {
+              break;
+            }
+
+            message.createdBy = reader.string();
+            continue;
+          }
+          case 27: {
+            if (tag !== 218) {
+              break;
+            }
+
+            message.updatedBy = reader.string();
+            continue;
+          }
+          case 28: {
+            if (tag !== 226) {
               break;
             }
 
@@ -357,9 +1749,56 @@ export const Contact: MessageFns<Contact> = {
         : isSet(object.display_name)
         ? globalThis.String(object.display_name)
         : "",
-      email: isSet(object.email) ? globalThis.String(object.email) : "",
-      phone: isSet(object.phone) ? globalThis.String(object.phone) : "",
       title: isSet(object.title) ? globalThis.String(object.title) : "",
+      jobRole: isSet(object.jobRole)
+        ? globalThis.String(object.jobRole)
+        : isSet(object.job_role)
+        ? globalThis.String(object.job_role)
+        : "",
+      emails: globalThis.Array.isArray(object?.emails)
+        ? object.emails.map((e: any) => EmailAddress.fromJSON(e))
+        : [],
+      phones: globalThis.Array.isArray(object?.phones)
+        ? object.phones.map((e: any) => PhoneNumber.fromJSON(e))
+        : [],
+      addresses: globalThis.Array.isArray(object?.addresses)
+        ? object.addresses.map((e: any) => PostalAddress.fromJSON(e))
+        : [],
+      language: isSet(object.language) ? globalThis.String(object.language) : "",
+      timeZone: isSet(object.timeZone)
+        ? globalThis.String(object.timeZone)
+        : isSet(object.time_zone)
+        ? globalThis.String(object.time_zone)
+        : "",
+      birthday: isSet(object.birthday) ? globalThis.String(object.birthday) : "",
+      interests: globalThis.Array.isArray(object?.interests)
+        ? object.interests.map((e: any) => globalThis.String(e))
+        : [],
+      preferences: isObject(object.preferences)
+        ? (globalThis.Object.entries(object.preferences) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+      communication: isSet(object.communication) ? CommunicationPreferences.fromJSON(object.communication) : undefined,
+      leadSource: isSet(object.leadSource)
+        ? globalThis.String(object.leadSource)
+        : isSet(object.lead_source)
+        ? globalThis.String(object.lead_source)
+        : "",
+      ownerId: isSet(object.ownerId)
+        ? globalThis.String(object.ownerId)
+        : isSet(object.owner_id)
+        ? globalThis.String(object.owner_id)
+        : "",
       relationshipType: isSet(object.relationshipType)
         ? relationshipTypeFromJSON(object.relationshipType)
         : isSet(object.relationship_type)
@@ -368,7 +1807,46 @@ export const Contact: MessageFns<Contact> = {
       tags: globalThis.Array.isArray(object?.tags)
         ? object.tags.map((e: any) => globalThis.String(e))
         : [],
-      country: isSet(object.country) ? globalThis.String(object.country) : "",
+      customFields: isObject(object.customFields)
+        ? (globalThis.Object.entries(object.customFields) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : isObject(object.custom_fields)
+        ? (globalThis.Object.entries(object.custom_fields) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+      organizations: globalThis.Array.isArray(object?.organizations)
+        ? object.organizations.map((e: any) => OrganizationLink.fromJSON(e))
+        : [],
+      externalId: isSet(object.externalId)
+        ? globalThis.String(object.externalId)
+        : isSet(object.external_id)
+        ? globalThis.String(object.external_id)
+        : "",
+      lastInteractionTime: isSet(object.lastInteractionTime)
+        ? fromJsonTimestamp(object.lastInteractionTime)
+        : isSet(object.last_interaction_time)
+        ? fromJsonTimestamp(object.last_interaction_time)
+        : undefined,
       createTime: isSet(object.createTime)
         ? fromJsonTimestamp(object.createTime)
         : isSet(object.create_time)
@@ -379,6 +1857,16 @@ export const Contact: MessageFns<Contact> = {
         : isSet(object.update_time)
         ? fromJsonTimestamp(object.update_time)
         : undefined,
+      createdBy: isSet(object.createdBy)
+        ? globalThis.String(object.createdBy)
+        : isSet(object.created_by)
+        ? globalThis.String(object.created_by)
+        : "",
+      updatedBy: isSet(object.updatedBy)
+        ? globalThis.String(object.updatedBy)
+        : isSet(object.updated_by)
+        ? globalThis.String(object.updated_by)
+        : "",
       etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
     };
   },
@@ -397,14 +1885,50 @@ export const Contact: MessageFns<Contact> = {
     if (message.displayName !== "") {
       obj.displayName = message.displayName;
     }
-    if (message.email !== "") {
-      obj.email = message.email;
-    }
-    if (message.phone !== "") {
-      obj.phone = message.phone;
-    }
     if (message.title !== "") {
       obj.title = message.title;
+    }
+    if (message.jobRole !== "") {
+      obj.jobRole = message.jobRole;
+    }
+    if (message.emails?.length) {
+      obj.emails = message.emails.map((e) => EmailAddress.toJSON(e));
+    }
+    if (message.phones?.length) {
+      obj.phones = message.phones.map((e) => PhoneNumber.toJSON(e));
+    }
+    if (message.addresses?.length) {
+      obj.addresses = message.addresses.map((e) => PostalAddress.toJSON(e));
+    }
+    if (message.language !== "") {
+      obj.language = message.language;
+    }
+    if (message.timeZone !== "") {
+      obj.timeZone = message.timeZone;
+    }
+    if (message.birthday !== "") {
+      obj.birthday = message.birthday;
+    }
+    if (message.interests?.length) {
+      obj.interests = message.interests;
+    }
+    if (message.preferences) {
+      const entries = globalThis.Object.entries(message.preferences) as [string, string][];
+      if (entries.length > 0) {
+        obj.preferences = {};
+        entries.forEach(([k, v]) => {
+          obj.preferences[k] = v;
+        });
+      }
+    }
+    if (message.communication !== undefined) {
+      obj.communication = CommunicationPreferences.toJSON(message.communication);
+    }
+    if (message.leadSource !== "") {
+      obj.leadSource = message.leadSource;
+    }
+    if (message.ownerId !== "") {
+      obj.ownerId = message.ownerId;
     }
     if (message.relationshipType !== 0) {
       obj.relationshipType = relationshipTypeToJSON(message.relationshipType);
@@ -412,14 +1936,35 @@ export const Contact: MessageFns<Contact> = {
     if (message.tags?.length) {
       obj.tags = message.tags;
     }
-    if (message.country !== "") {
-      obj.country = message.country;
+    if (message.customFields) {
+      const entries = globalThis.Object.entries(message.customFields) as [string, string][];
+      if (entries.length > 0) {
+        obj.customFields = {};
+        entries.forEach(([k, v]) => {
+          obj.customFields[k] = v;
+        });
+      }
+    }
+    if (message.organizations?.length) {
+      obj.organizations = message.organizations.map((e) => OrganizationLink.toJSON(e));
+    }
+    if (message.externalId !== "") {
+      obj.externalId = message.externalId;
+    }
+    if (message.lastInteractionTime !== undefined) {
+      obj.lastInteractionTime = message.lastInteractionTime.toISOString();
     }
     if (message.createTime !== undefined) {
       obj.createTime = message.createTime.toISOString();
     }
     if (message.updateTime !== undefined) {
       obj.updateTime = message.updateTime.toISOString();
+    }
+    if (message.createdBy !== "") {
+      obj.createdBy = message.createdBy;
+    }
+    if (message.updatedBy !== "") {
+      obj.updatedBy = message.updatedBy;
     }
     if (message.etag !== "") {
       obj.etag = message.etag;
@@ -436,15 +1981,218 @@ export const Contact: MessageFns<Contact> = {
     message.givenName = object.givenName ?? "";
     message.familyName = object.familyName ?? "";
     message.displayName = object.displayName ?? "";
-    message.email = object.email ?? "";
-    message.phone = object.phone ?? "";
     message.title = object.title ?? "";
+    message.jobRole = object.jobRole ?? "";
+    message.emails = object.emails?.map((e) => EmailAddress.fromPartial(e)) || [];
+    message.phones = object.phones?.map((e) => PhoneNumber.fromPartial(e)) || [];
+    message.addresses = object.addresses?.map((e) => PostalAddress.fromPartial(e)) || [];
+    message.language = object.language ?? "";
+    message.timeZone = object.timeZone ?? "";
+    message.birthday = object.birthday ?? "";
+    message.interests = object.interests?.map((e) => e) || [];
+    message.preferences = (globalThis.Object.entries(object.preferences ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    message.communication = (object.communication !== undefined && object.communication !== null)
+      ? CommunicationPreferences.fromPartial(object.communication)
+      : undefined;
+    message.leadSource = object.leadSource ?? "";
+    message.ownerId = object.ownerId ?? "";
     message.relationshipType = object.relationshipType ?? 0;
     message.tags = object.tags?.map((e) => e) || [];
-    message.country = object.country ?? "";
+    message.customFields = (globalThis.Object.entries(object.customFields ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    message.organizations = object.organizations?.map((e) => OrganizationLink.fromPartial(e)) || [];
+    message.externalId = object.externalId ?? "";
+    message.lastInteractionTime = object.lastInteractionTime ?? undefined;
     message.createTime = object.createTime ?? undefined;
     message.updateTime = object.updateTime ?? undefined;
+    message.createdBy = object.createdBy ?? "";
+    message.updatedBy = object.updatedBy ?? "";
     message.etag = object.etag ?? "";
+    return message;
+  },
+};
+
+function createBaseContact_PreferencesEntry(): Contact_PreferencesEntry {
+  return { key: "", value: "" };
+}
+
+export const Contact_PreferencesEntry: MessageFns<Contact_PreferencesEntry> = {
+  encode(message: Contact_PreferencesEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Contact_PreferencesEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseContact_PreferencesEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Contact_PreferencesEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: Contact_PreferencesEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Contact_PreferencesEntry>, I>>(base?: I): Contact_PreferencesEntry {
+    return Contact_PreferencesEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Contact_PreferencesEntry>, I>>(object: I): Contact_PreferencesEntry {
+    const message = createBaseContact_PreferencesEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
+    return message;
+  },
+};
+
+function createBaseContact_CustomFieldsEntry(): Contact_CustomFieldsEntry {
+  return { key: "", value: "" };
+}
+
+export const Contact_CustomFieldsEntry: MessageFns<Contact_CustomFieldsEntry> = {
+  encode(message: Contact_CustomFieldsEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Contact_CustomFieldsEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseContact_CustomFieldsEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Contact_CustomFieldsEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: Contact_CustomFieldsEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Contact_CustomFieldsEntry>, I>>(base?: I): Contact_CustomFieldsEntry {
+    return Contact_CustomFieldsEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Contact_CustomFieldsEntry>, I>>(object: I): Contact_CustomFieldsEntry {
+    const message = createBaseContact_CustomFieldsEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
     return message;
   },
 };
@@ -454,12 +2202,25 @@ function createBaseContactInput(): ContactInput {
     givenName: "",
     familyName: "",
     displayName: "",
-    email: "",
-    phone: "",
     title: "",
+    jobRole: "",
+    emails: [],
+    phones: [],
+    addresses: [],
+    language: "",
+    timeZone: "",
+    birthday: "",
+    interests: [],
+    preferences: {},
+    communication: undefined,
+    leadSource: "",
+    ownerId: "",
     relationshipType: 0,
     tags: [],
-    country: "",
+    customFields: {},
+    organizations: [],
+    externalId: "",
+    defaultPhoneRegion: "",
   };
 }
 
@@ -474,23 +2235,62 @@ export const ContactInput: MessageFns<ContactInput> = {
     if (message.displayName !== "") {
       writer.uint32(26).string(message.displayName);
     }
-    if (message.email !== "") {
-      writer.uint32(34).string(message.email);
-    }
-    if (message.phone !== "") {
-      writer.uint32(42).string(message.phone);
-    }
     if (message.title !== "") {
-      writer.uint32(50).string(message.title);
+      writer.uint32(34).string(message.title);
+    }
+    if (message.jobRole !== "") {
+      writer.uint32(42).string(message.jobRole);
+    }
+    for (const v of message.emails) {
+      EmailAddress.encode(v!, writer.uint32(50).fork()).join();
+    }
+    for (const v of message.phones) {
+      PhoneNumber.encode(v!, writer.uint32(58).fork()).join();
+    }
+    for (const v of message.addresses) {
+      PostalAddress.encode(v!, writer.uint32(66).fork()).join();
+    }
+    if (message.language !== "") {
+      writer.uint32(74).string(message.language);
+    }
+    if (message.timeZone !== "") {
+      writer.uint32(82).string(message.timeZone);
+    }
+    if (message.birthday !== "") {
+      writer.uint32(90).string(message.birthday);
+    }
+    for (const v of message.interests) {
+      writer.uint32(98).string(v!);
+    }
+    globalThis.Object.entries(message.preferences).forEach(([key, value]: [string, string]) => {
+      ContactInput_PreferencesEntry.encode({ key: key as any, value }, writer.uint32(106).fork()).join();
+    });
+    if (message.communication !== undefined) {
+      CommunicationPreferences.encode(message.communication, writer.uint32(114).fork()).join();
+    }
+    if (message.leadSource !== "") {
+      writer.uint32(122).string(message.leadSource);
+    }
+    if (message.ownerId !== "") {
+      writer.uint32(130).string(message.ownerId);
     }
     if (message.relationshipType !== 0) {
-      writer.uint32(56).int32(message.relationshipType);
+      writer.uint32(136).int32(message.relationshipType);
     }
     for (const v of message.tags) {
-      writer.uint32(66).string(v!);
+      writer.uint32(146).string(v!);
     }
-    if (message.country !== "") {
-      writer.uint32(74).string(message.country);
+    globalThis.Object.entries(message.customFields).forEach(([key, value]: [string, string]) => {
+      ContactInput_CustomFieldsEntry.encode({ key: key as any, value }, writer.uint32(154).fork()).join();
+    });
+    for (const v of message.organizations) {
+      OrganizationLink.encode(v!, writer.uint32(162).fork()).join();
+    }
+    if (message.externalId !== "") {
+      writer.uint32(170).string(message.externalId);
+    }
+    if (message.defaultPhoneRegion !== "") {
+      writer.uint32(178).string(message.defaultPhoneRegion);
     }
     return writer;
   },
@@ -537,7 +2337,7 @@ export const ContactInput: MessageFns<ContactInput> = {
               break;
             }
 
-            message.email = reader.string();
+            message.title = reader.string();
             continue;
           }
           case 5: {
@@ -545,7 +2345,7 @@ export const ContactInput: MessageFns<ContactInput> = {
               break;
             }
 
-            message.phone = reader.string();
+            message.jobRole = reader.string();
             continue;
           }
           case 6: {
@@ -553,15 +2353,15 @@ export const ContactInput: MessageFns<ContactInput> = {
               break;
             }
 
-            message.title = reader.string();
+            message.emails.push(EmailAddress.decode(reader, reader.uint32()));
             continue;
           }
           case 7: {
-            if (tag !== 56) {
+            if (tag !== 58) {
               break;
             }
 
-            message.relationshipType = reader.int32() as any;
+            message.phones.push(PhoneNumber.decode(reader, reader.uint32()));
             continue;
           }
           case 8: {
@@ -569,7 +2369,7 @@ export const ContactInput: MessageFns<ContactInput> = {
               break;
             }
 
-            message.tags.push(reader.string());
+            message.addresses.push(PostalAddress.decode(reader, reader.uint32()));
             continue;
           }
           case 9: {
@@ -577,7 +2377,117 @@ export const ContactInput: MessageFns<ContactInput> = {
               break;
             }
 
-            message.country = reader.string();
+            message.language = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.timeZone = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.birthday = reader.string();
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.interests.push(reader.string());
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            const entry13 = ContactInput_PreferencesEntry.decode(reader, reader.uint32());
+            if (entry13.value !== undefined) {
+              message.preferences[entry13.key] = entry13.value;
+            }
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.communication = CommunicationPreferences.decode(reader, reader.uint32());
+            continue;
+          }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.leadSource = reader.string();
+            continue;
+          }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.ownerId = reader.string();
+            continue;
+          }
+          case 17: {
+            if (tag !== 136) {
+              break;
+            }
+
+            message.relationshipType = reader.int32() as any;
+            continue;
+          }
+          case 18: {
+            if (tag !== 146) {
+              break;
+            }
+
+            message.tags.push(reader.string());
+            continue;
+          }
+          case 19: {
+            if (tag !== 154) {
+              break;
+            }
+
+            const entry19 = ContactInput_CustomFieldsEntry.decode(reader, reader.uint32());
+            if (entry19.value !== undefined) {
+              message.customFields[entry19.key] = entry19.value;
+            }
+            continue;
+          }
+          case 20: {
+            if (tag !== 162) {
+              break;
+            }
+
+            message.organizations.push(OrganizationLink.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 21: {
+            if (tag !== 170) {
+              break;
+            }
+
+            message.externalId = reader.string();
+            continue;
+          }
+          case 22: {
+            if (tag !== 178) {
+              break;
+            }
+
+            message.defaultPhoneRegion = reader.string();
             continue;
           }
         }
@@ -609,9 +2519,56 @@ export const ContactInput: MessageFns<ContactInput> = {
         : isSet(object.display_name)
         ? globalThis.String(object.display_name)
         : "",
-      email: isSet(object.email) ? globalThis.String(object.email) : "",
-      phone: isSet(object.phone) ? globalThis.String(object.phone) : "",
       title: isSet(object.title) ? globalThis.String(object.title) : "",
+      jobRole: isSet(object.jobRole)
+        ? globalThis.String(object.jobRole)
+        : isSet(object.job_role)
+        ? globalThis.String(object.job_role)
+        : "",
+      emails: globalThis.Array.isArray(object?.emails)
+        ? object.emails.map((e: any) => EmailAddress.fromJSON(e))
+        : [],
+      phones: globalThis.Array.isArray(object?.phones)
+        ? object.phones.map((e: any) => PhoneNumber.fromJSON(e))
+        : [],
+      addresses: globalThis.Array.isArray(object?.addresses)
+        ? object.addresses.map((e: any) => PostalAddress.fromJSON(e))
+        : [],
+      language: isSet(object.language) ? globalThis.String(object.language) : "",
+      timeZone: isSet(object.timeZone)
+        ? globalThis.String(object.timeZone)
+        : isSet(object.time_zone)
+        ? globalThis.String(object.time_zone)
+        : "",
+      birthday: isSet(object.birthday) ? globalThis.String(object.birthday) : "",
+      interests: globalThis.Array.isArray(object?.interests)
+        ? object.interests.map((e: any) => globalThis.String(e))
+        : [],
+      preferences: isObject(object.preferences)
+        ? (globalThis.Object.entries(object.preferences) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+      communication: isSet(object.communication) ? CommunicationPreferences.fromJSON(object.communication) : undefined,
+      leadSource: isSet(object.leadSource)
+        ? globalThis.String(object.leadSource)
+        : isSet(object.lead_source)
+        ? globalThis.String(object.lead_source)
+        : "",
+      ownerId: isSet(object.ownerId)
+        ? globalThis.String(object.ownerId)
+        : isSet(object.owner_id)
+        ? globalThis.String(object.owner_id)
+        : "",
       relationshipType: isSet(object.relationshipType)
         ? relationshipTypeFromJSON(object.relationshipType)
         : isSet(object.relationship_type)
@@ -620,7 +2577,46 @@ export const ContactInput: MessageFns<ContactInput> = {
       tags: globalThis.Array.isArray(object?.tags)
         ? object.tags.map((e: any) => globalThis.String(e))
         : [],
-      country: isSet(object.country) ? globalThis.String(object.country) : "",
+      customFields: isObject(object.customFields)
+        ? (globalThis.Object.entries(object.customFields) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : isObject(object.custom_fields)
+        ? (globalThis.Object.entries(object.custom_fields) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+      organizations: globalThis.Array.isArray(object?.organizations)
+        ? object.organizations.map((e: any) => OrganizationLink.fromJSON(e))
+        : [],
+      externalId: isSet(object.externalId)
+        ? globalThis.String(object.externalId)
+        : isSet(object.external_id)
+        ? globalThis.String(object.external_id)
+        : "",
+      defaultPhoneRegion: isSet(object.defaultPhoneRegion)
+        ? globalThis.String(object.defaultPhoneRegion)
+        : isSet(object.default_phone_region)
+        ? globalThis.String(object.default_phone_region)
+        : "",
     };
   },
 
@@ -635,14 +2631,50 @@ export const ContactInput: MessageFns<ContactInput> = {
     if (message.displayName !== "") {
       obj.displayName = message.displayName;
     }
-    if (message.email !== "") {
-      obj.email = message.email;
-    }
-    if (message.phone !== "") {
-      obj.phone = message.phone;
-    }
     if (message.title !== "") {
       obj.title = message.title;
+    }
+    if (message.jobRole !== "") {
+      obj.jobRole = message.jobRole;
+    }
+    if (message.emails?.length) {
+      obj.emails = message.emails.map((e) => EmailAddress.toJSON(e));
+    }
+    if (message.phones?.length) {
+      obj.phones = message.phones.map((e) => PhoneNumber.toJSON(e));
+    }
+    if (message.addresses?.length) {
+      obj.addresses = message.addresses.map((e) => PostalAddress.toJSON(e));
+    }
+    if (message.language !== "") {
+      obj.language = message.language;
+    }
+    if (message.timeZone !== "") {
+      obj.timeZone = message.timeZone;
+    }
+    if (message.birthday !== "") {
+      obj.birthday = message.birthday;
+    }
+    if (message.interests?.length) {
+      obj.interests = message.interests;
+    }
+    if (message.preferences) {
+      const entries = globalThis.Object.entries(message.preferences) as [string, string][];
+      if (entries.length > 0) {
+        obj.preferences = {};
+        entries.forEach(([k, v]) => {
+          obj.preferences[k] = v;
+        });
+      }
+    }
+    if (message.communication !== undefined) {
+      obj.communication = CommunicationPreferences.toJSON(message.communication);
+    }
+    if (message.leadSource !== "") {
+      obj.leadSource = message.leadSource;
+    }
+    if (message.ownerId !== "") {
+      obj.ownerId = message.ownerId;
     }
     if (message.relationshipType !== 0) {
       obj.relationshipType = relationshipTypeToJSON(message.relationshipType);
@@ -650,8 +2682,23 @@ export const ContactInput: MessageFns<ContactInput> = {
     if (message.tags?.length) {
       obj.tags = message.tags;
     }
-    if (message.country !== "") {
-      obj.country = message.country;
+    if (message.customFields) {
+      const entries = globalThis.Object.entries(message.customFields) as [string, string][];
+      if (entries.length > 0) {
+        obj.customFields = {};
+        entries.forEach(([k, v]) => {
+          obj.customFields[k] = v;
+        });
+      }
+    }
+    if (message.organizations?.length) {
+      obj.organizations = message.organizations.map((e) => OrganizationLink.toJSON(e));
+    }
+    if (message.externalId !== "") {
+      obj.externalId = message.externalId;
+    }
+    if (message.defaultPhoneRegion !== "") {
+      obj.defaultPhoneRegion = message.defaultPhoneRegion;
     }
     return obj;
   },
@@ -664,18 +2711,415 @@ export const ContactInput: MessageFns<ContactInput> = {
     message.givenName = object.givenName ?? "";
     message.familyName = object.familyName ?? "";
     message.displayName = object.displayName ?? "";
-    message.email = object.email ?? "";
-    message.phone = object.phone ?? "";
     message.title = object.title ?? "";
+    message.jobRole = object.jobRole ?? "";
+    message.emails = object.emails?.map((e) => EmailAddress.fromPartial(e)) || [];
+    message.phones = object.phones?.map((e) => PhoneNumber.fromPartial(e)) || [];
+    message.addresses = object.addresses?.map((e) => PostalAddress.fromPartial(e)) || [];
+    message.language = object.language ?? "";
+    message.timeZone = object.timeZone ?? "";
+    message.birthday = object.birthday ?? "";
+    message.interests = object.interests?.map((e) => e) || [];
+    message.preferences = (globalThis.Object.entries(object.preferences ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    message.communication = (object.communication !== undefined && object.communication !== null)
+      ? CommunicationPreferences.fromPartial(object.communication)
+      : undefined;
+    message.leadSource = object.leadSource ?? "";
+    message.ownerId = object.ownerId ?? "";
     message.relationshipType = object.relationshipType ?? 0;
     message.tags = object.tags?.map((e) => e) || [];
-    message.country = object.country ?? "";
+    message.customFields = (globalThis.Object.entries(object.customFields ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    message.organizations = object.organizations?.map((e) => OrganizationLink.fromPartial(e)) || [];
+    message.externalId = object.externalId ?? "";
+    message.defaultPhoneRegion = object.defaultPhoneRegion ?? "";
+    return message;
+  },
+};
+
+function createBaseContactInput_PreferencesEntry(): ContactInput_PreferencesEntry {
+  return { key: "", value: "" };
+}
+
+export const ContactInput_PreferencesEntry: MessageFns<ContactInput_PreferencesEntry> = {
+  encode(message: ContactInput_PreferencesEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ContactInput_PreferencesEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseContactInput_PreferencesEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ContactInput_PreferencesEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: ContactInput_PreferencesEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ContactInput_PreferencesEntry>, I>>(base?: I): ContactInput_PreferencesEntry {
+    return ContactInput_PreferencesEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ContactInput_PreferencesEntry>, I>>(
+    object: I,
+  ): ContactInput_PreferencesEntry {
+    const message = createBaseContactInput_PreferencesEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
+    return message;
+  },
+};
+
+function createBaseContactInput_CustomFieldsEntry(): ContactInput_CustomFieldsEntry {
+  return { key: "", value: "" };
+}
+
+export const ContactInput_CustomFieldsEntry: MessageFns<ContactInput_CustomFieldsEntry> = {
+  encode(message: ContactInput_CustomFieldsEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ContactInput_CustomFieldsEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseContactInput_CustomFieldsEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ContactInput_CustomFieldsEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: ContactInput_CustomFieldsEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ContactInput_CustomFieldsEntry>, I>>(base?: I): ContactInput_CustomFieldsEntry {
+    return ContactInput_CustomFieldsEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ContactInput_CustomFieldsEntry>, I>>(
+    object: I,
+  ): ContactInput_CustomFieldsEntry {
+    const message = createBaseContactInput_CustomFieldsEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
+    return message;
+  },
+};
+
+function createBaseDuplicateCandidate(): DuplicateCandidate {
+  return { id: "", displayName: "", score: 0, reasons: [] };
+}
+
+export const DuplicateCandidate: MessageFns<DuplicateCandidate> = {
+  encode(message: DuplicateCandidate, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.displayName !== "") {
+      writer.uint32(18).string(message.displayName);
+    }
+    if (message.score !== 0) {
+      writer.uint32(25).double(message.score);
+    }
+    for (const v of message.reasons) {
+      writer.uint32(34).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DuplicateCandidate {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDuplicateCandidate();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.displayName = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 25) {
+              break;
+            }
+
+            message.score = reader.double();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.reasons.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DuplicateCandidate {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      displayName: isSet(object.displayName)
+        ? globalThis.String(object.displayName)
+        : isSet(object.display_name)
+        ? globalThis.String(object.display_name)
+        : "",
+      score: isSet(object.score) ? globalThis.Number(object.score) : 0,
+      reasons: globalThis.Array.isArray(object?.reasons) ? object.reasons.map((e: any) => globalThis.String(e)) : [],
+    };
+  },
+
+  toJSON(message: DuplicateCandidate): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.displayName !== "") {
+      obj.displayName = message.displayName;
+    }
+    if (message.score !== 0) {
+      obj.score = floatToJson(message.score);
+    }
+    if (message.reasons?.length) {
+      obj.reasons = message.reasons;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DuplicateCandidate>, I>>(base?: I): DuplicateCandidate {
+    return DuplicateCandidate.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DuplicateCandidate>, I>>(object: I): DuplicateCandidate {
+    const message = createBaseDuplicateCandidate();
+    message.id = object.id ?? "";
+    message.displayName = object.displayName ?? "";
+    message.score = object.score ?? 0;
+    message.reasons = object.reasons?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseDuplicateCandidates(): DuplicateCandidates {
+  return { candidates: [] };
+}
+
+export const DuplicateCandidates: MessageFns<DuplicateCandidates> = {
+  encode(message: DuplicateCandidates, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.candidates) {
+      DuplicateCandidate.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DuplicateCandidates {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDuplicateCandidates();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.candidates.push(DuplicateCandidate.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DuplicateCandidates {
+    return {
+      candidates: globalThis.Array.isArray(object?.candidates)
+        ? object.candidates.map((e: any) => DuplicateCandidate.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: DuplicateCandidates): unknown {
+    const obj: any = {};
+    if (message.candidates?.length) {
+      obj.candidates = message.candidates.map((e) => DuplicateCandidate.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DuplicateCandidates>, I>>(base?: I): DuplicateCandidates {
+    return DuplicateCandidates.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DuplicateCandidates>, I>>(object: I): DuplicateCandidates {
+    const message = createBaseDuplicateCandidates();
+    message.candidates = object.candidates?.map((e) => DuplicateCandidate.fromPartial(e)) || [];
     return message;
   },
 };
 
 function createBaseCreateContactRequest(): CreateContactRequest {
-  return { contact: undefined, requestId: "" };
+  return { contact: undefined, requestId: "", allowDuplicates: false };
 }
 
 export const CreateContactRequest: MessageFns<CreateContactRequest> = {
@@ -685,6 +3129,9 @@ export const CreateContactRequest: MessageFns<CreateContactRequest> = {
     }
     if (message.requestId !== "") {
       writer.uint32(18).string(message.requestId);
+    }
+    if (message.allowDuplicates !== false) {
+      writer.uint32(24).bool(message.allowDuplicates);
     }
     return writer;
   },
@@ -718,6 +3165,14 @@ export const CreateContactRequest: MessageFns<CreateContactRequest> = {
             message.requestId = reader.string();
             continue;
           }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.allowDuplicates = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -738,6 +3193,11 @@ export const CreateContactRequest: MessageFns<CreateContactRequest> = {
         : isSet(object.request_id)
         ? globalThis.String(object.request_id)
         : "",
+      allowDuplicates: isSet(object.allowDuplicates)
+        ? globalThis.Boolean(object.allowDuplicates)
+        : isSet(object.allow_duplicates)
+        ? globalThis.Boolean(object.allow_duplicates)
+        : false,
     };
   },
 
@@ -748,6 +3208,9 @@ export const CreateContactRequest: MessageFns<CreateContactRequest> = {
     }
     if (message.requestId !== "") {
       obj.requestId = message.requestId;
+    }
+    if (message.allowDuplicates !== false) {
+      obj.allowDuplicates = message.allowDuplicates;
     }
     return obj;
   },
@@ -761,6 +3224,7 @@ export const CreateContactRequest: MessageFns<CreateContactRequest> = {
       ? ContactInput.fromPartial(object.contact)
       : undefined;
     message.requestId = object.requestId ?? "";
+    message.allowDuplicates = object.allowDuplicates ?? false;
     return message;
   },
 };
@@ -970,8 +3434,337 @@ export const GetContactResponse: MessageFns<GetContactResponse> = {
   },
 };
 
+function createBaseUpdateContactRequest(): UpdateContactRequest {
+  return { id: "", contact: undefined, updateMask: undefined, etag: "" };
+}
+
+export const UpdateContactRequest: MessageFns<UpdateContactRequest> = {
+  encode(message: UpdateContactRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.contact !== undefined) {
+      ContactInput.encode(message.contact, writer.uint32(18).fork()).join();
+    }
+    if (message.updateMask !== undefined) {
+      FieldMask.encode(FieldMask.wrap(message.updateMask), writer.uint32(26).fork()).join();
+    }
+    if (message.etag !== "") {
+      writer.uint32(34).string(message.etag);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateContactRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateContactRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.contact = ContactInput.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.updateMask = FieldMask.unwrap(FieldMask.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.etag = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateContactRequest {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      contact: isSet(object.contact) ? ContactInput.fromJSON(object.contact) : undefined,
+      updateMask: isSet(object.updateMask)
+        ? FieldMask.unwrap(FieldMask.fromJSON(object.updateMask))
+        : isSet(object.update_mask)
+        ? FieldMask.unwrap(FieldMask.fromJSON(object.update_mask))
+        : undefined,
+      etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
+    };
+  },
+
+  toJSON(message: UpdateContactRequest): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.contact !== undefined) {
+      obj.contact = ContactInput.toJSON(message.contact);
+    }
+    if (message.updateMask !== undefined) {
+      obj.updateMask = FieldMask.toJSON(FieldMask.wrap(message.updateMask));
+    }
+    if (message.etag !== "") {
+      obj.etag = message.etag;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateContactRequest>, I>>(base?: I): UpdateContactRequest {
+    return UpdateContactRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateContactRequest>, I>>(object: I): UpdateContactRequest {
+    const message = createBaseUpdateContactRequest();
+    message.id = object.id ?? "";
+    message.contact = (object.contact !== undefined && object.contact !== null)
+      ? ContactInput.fromPartial(object.contact)
+      : undefined;
+    message.updateMask = object.updateMask ?? undefined;
+    message.etag = object.etag ?? "";
+    return message;
+  },
+};
+
+function createBaseUpdateContactResponse(): UpdateContactResponse {
+  return { contact: undefined };
+}
+
+export const UpdateContactResponse: MessageFns<UpdateContactResponse> = {
+  encode(message: UpdateContactResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.contact !== undefined) {
+      Contact.encode(message.contact, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateContactResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateContactResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.contact = Contact.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateContactResponse {
+    return { contact: isSet(object.contact) ? Contact.fromJSON(object.contact) : undefined };
+  },
+
+  toJSON(message: UpdateContactResponse): unknown {
+    const obj: any = {};
+    if (message.contact !== undefined) {
+      obj.contact = Contact.toJSON(message.contact);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateContactResponse>, I>>(base?: I): UpdateContactResponse {
+    return UpdateContactResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateContactResponse>, I>>(object: I): UpdateContactResponse {
+    const message = createBaseUpdateContactResponse();
+    message.contact = (object.contact !== undefined && object.contact !== null)
+      ? Contact.fromPartial(object.contact)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseDeleteContactRequest(): DeleteContactRequest {
+  return { id: "", etag: "" };
+}
+
+export const DeleteContactRequest: MessageFns<DeleteContactRequest> = {
+  encode(message: DeleteContactRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.etag !== "") {
+      writer.uint32(18).string(message.etag);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteContactRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteContactRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.etag = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeleteContactRequest {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
+    };
+  },
+
+  toJSON(message: DeleteContactRequest): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.etag !== "") {
+      obj.etag = message.etag;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeleteContactRequest>, I>>(base?: I): DeleteContactRequest {
+    return DeleteContactRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeleteContactRequest>, I>>(object: I): DeleteContactRequest {
+    const message = createBaseDeleteContactRequest();
+    message.id = object.id ?? "";
+    message.etag = object.etag ?? "";
+    return message;
+  },
+};
+
+function createBaseDeleteContactResponse(): DeleteContactResponse {
+  return {};
+}
+
+export const DeleteContactResponse: MessageFns<DeleteContactResponse> = {
+  encode(_: DeleteContactResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteContactResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteContactResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): DeleteContactResponse {
+    return {};
+  },
+
+  toJSON(_: DeleteContactResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeleteContactResponse>, I>>(base?: I): DeleteContactResponse {
+    return DeleteContactResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeleteContactResponse>, I>>(_: I): DeleteContactResponse {
+    const message = createBaseDeleteContactResponse();
+    return message;
+  },
+};
+
 function createBaseListContactsRequest(): ListContactsRequest {
-  return { filter: undefined, orderBy: [], page: undefined };
+  return { filter: undefined, orderBy: [], page: undefined, search: "" };
 }
 
 export const ListContactsRequest: MessageFns<ListContactsRequest> = {
@@ -984,6 +3777,9 @@ export const ListContactsRequest: MessageFns<ListContactsRequest> = {
     }
     if (message.page !== undefined) {
       PageRequest.encode(message.page, writer.uint32(26).fork()).join();
+    }
+    if (message.search !== "") {
+      writer.uint32(34).string(message.search);
     }
     return writer;
   },
@@ -1025,6 +3821,14 @@ export const ListContactsRequest: MessageFns<ListContactsRequest> = {
             message.page = PageRequest.decode(reader, reader.uint32());
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.search = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1046,6 +3850,7 @@ export const ListContactsRequest: MessageFns<ListContactsRequest> = {
         ? object.order_by.map((e: any) => OrderBy.fromJSON(e))
         : [],
       page: isSet(object.page) ? PageRequest.fromJSON(object.page) : undefined,
+      search: isSet(object.search) ? globalThis.String(object.search) : "",
     };
   },
 
@@ -1059,6 +3864,9 @@ export const ListContactsRequest: MessageFns<ListContactsRequest> = {
     }
     if (message.page !== undefined) {
       obj.page = PageRequest.toJSON(message.page);
+    }
+    if (message.search !== "") {
+      obj.search = message.search;
     }
     return obj;
   },
@@ -1075,6 +3883,7 @@ export const ListContactsRequest: MessageFns<ListContactsRequest> = {
     message.page = (object.page !== undefined && object.page !== null)
       ? PageRequest.fromPartial(object.page)
       : undefined;
+    message.search = object.search ?? "";
     return message;
   },
 };
@@ -1170,7 +3979,4156 @@ export const ListContactsResponse: MessageFns<ListContactsResponse> = {
   },
 };
 
-/** The system of record for people and organisations. */
+function createBaseStreamContactsRequest(): StreamContactsRequest {
+  return { filter: undefined, search: "", afterId: "", batchSize: 0 };
+}
+
+export const StreamContactsRequest: MessageFns<StreamContactsRequest> = {
+  encode(message: StreamContactsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.filter !== undefined) {
+      Filter.encode(message.filter, writer.uint32(10).fork()).join();
+    }
+    if (message.search !== "") {
+      writer.uint32(18).string(message.search);
+    }
+    if (message.afterId !== "") {
+      writer.uint32(26).string(message.afterId);
+    }
+    if (message.batchSize !== 0) {
+      writer.uint32(32).int32(message.batchSize);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): StreamContactsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStreamContactsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.filter = Filter.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.search = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.afterId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.batchSize = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): StreamContactsRequest {
+    return {
+      filter: isSet(object.filter) ? Filter.fromJSON(object.filter) : undefined,
+      search: isSet(object.search) ? globalThis.String(object.search) : "",
+      afterId: isSet(object.afterId)
+        ? globalThis.String(object.afterId)
+        : isSet(object.after_id)
+        ? globalThis.String(object.after_id)
+        : "",
+      batchSize: isSet(object.batchSize)
+        ? globalThis.Number(object.batchSize)
+        : isSet(object.batch_size)
+        ? globalThis.Number(object.batch_size)
+        : 0,
+    };
+  },
+
+  toJSON(message: StreamContactsRequest): unknown {
+    const obj: any = {};
+    if (message.filter !== undefined) {
+      obj.filter = Filter.toJSON(message.filter);
+    }
+    if (message.search !== "") {
+      obj.search = message.search;
+    }
+    if (message.afterId !== "") {
+      obj.afterId = message.afterId;
+    }
+    if (message.batchSize !== 0) {
+      obj.batchSize = Math.round(message.batchSize);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<StreamContactsRequest>, I>>(base?: I): StreamContactsRequest {
+    return StreamContactsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<StreamContactsRequest>, I>>(object: I): StreamContactsRequest {
+    const message = createBaseStreamContactsRequest();
+    message.filter = (object.filter !== undefined && object.filter !== null)
+      ? Filter.fromPartial(object.filter)
+      : undefined;
+    message.search = object.search ?? "";
+    message.afterId = object.afterId ?? "";
+    message.batchSize = object.batchSize ?? 0;
+    return message;
+  },
+};
+
+function createBaseStreamContactsResponse(): StreamContactsResponse {
+  return { contacts: [] };
+}
+
+export const StreamContactsResponse: MessageFns<StreamContactsResponse> = {
+  encode(message: StreamContactsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.contacts) {
+      Contact.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): StreamContactsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStreamContactsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.contacts.push(Contact.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): StreamContactsResponse {
+    return {
+      contacts: globalThis.Array.isArray(object?.contacts) ? object.contacts.map((e: any) => Contact.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: StreamContactsResponse): unknown {
+    const obj: any = {};
+    if (message.contacts?.length) {
+      obj.contacts = message.contacts.map((e) => Contact.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<StreamContactsResponse>, I>>(base?: I): StreamContactsResponse {
+    return StreamContactsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<StreamContactsResponse>, I>>(object: I): StreamContactsResponse {
+    const message = createBaseStreamContactsResponse();
+    message.contacts = object.contacts?.map((e) => Contact.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseFindContactDuplicatesRequest(): FindContactDuplicatesRequest {
+  return { subject: undefined };
+}
+
+export const FindContactDuplicatesRequest: MessageFns<FindContactDuplicatesRequest> = {
+  encode(message: FindContactDuplicatesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    switch (message.subject?.$case) {
+      case "contactId":
+        writer.uint32(10).string(message.subject.contactId);
+        break;
+      case "contact":
+        ContactInput.encode(message.subject.contact, writer.uint32(18).fork()).join();
+        break;
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FindContactDuplicatesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFindContactDuplicatesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.subject = { $case: "contactId", contactId: reader.string() };
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.subject = { $case: "contact", contact: ContactInput.decode(reader, reader.uint32()) };
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FindContactDuplicatesRequest {
+    return {
+      subject: isSet(object.contactId)
+        ? { $case: "contactId", contactId: globalThis.String(object.contactId) }
+        : isSet(object.contact_id)
+        ? { $case: "contactId", contactId: globalThis.String(object.contact_id) }
+        : isSet(object.contact)
+        ? { $case: "contact", contact: ContactInput.fromJSON(object.contact) }
+        : undefined,
+    };
+  },
+
+  toJSON(message: FindContactDuplicatesRequest): unknown {
+    const obj: any = {};
+    if (message.subject?.$case === "contactId") {
+      obj.contactId = message.subject.contactId;
+    } else if (message.subject?.$case === "contact") {
+      obj.contact = ContactInput.toJSON(message.subject.contact);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<FindContactDuplicatesRequest>, I>>(base?: I): FindContactDuplicatesRequest {
+    return FindContactDuplicatesRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<FindContactDuplicatesRequest>, I>>(object: I): FindContactDuplicatesRequest {
+    const message = createBaseFindContactDuplicatesRequest();
+    switch (object.subject?.$case) {
+      case "contactId": {
+        if (object.subject?.contactId !== undefined && object.subject?.contactId !== null) {
+          message.subject = { $case: "contactId", contactId: object.subject.contactId };
+        }
+        break;
+      }
+      case "contact": {
+        if (object.subject?.contact !== undefined && object.subject?.contact !== null) {
+          message.subject = { $case: "contact", contact: ContactInput.fromPartial(object.subject.contact) };
+        }
+        break;
+      }
+    }
+    return message;
+  },
+};
+
+function createBaseFindContactDuplicatesResponse(): FindContactDuplicatesResponse {
+  return { candidates: [] };
+}
+
+export const FindContactDuplicatesResponse: MessageFns<FindContactDuplicatesResponse> = {
+  encode(message: FindContactDuplicatesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.candidates) {
+      DuplicateCandidate.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FindContactDuplicatesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFindContactDuplicatesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.candidates.push(DuplicateCandidate.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FindContactDuplicatesResponse {
+    return {
+      candidates: globalThis.Array.isArray(object?.candidates)
+        ? object.candidates.map((e: any) => DuplicateCandidate.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: FindContactDuplicatesResponse): unknown {
+    const obj: any = {};
+    if (message.candidates?.length) {
+      obj.candidates = message.candidates.map((e) => DuplicateCandidate.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<FindContactDuplicatesResponse>, I>>(base?: I): FindContactDuplicatesResponse {
+    return FindContactDuplicatesResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<FindContactDuplicatesResponse>, I>>(
+    object: I,
+  ): FindContactDuplicatesResponse {
+    const message = createBaseFindContactDuplicatesResponse();
+    message.candidates = object.candidates?.map((e) => DuplicateCandidate.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseMergeContactsRequest(): MergeContactsRequest {
+  return { survivorId: "", mergedId: "", fieldsFromMerged: [], survivorEtag: "" };
+}
+
+export const MergeContactsRequest: MessageFns<MergeContactsRequest> = {
+  encode(message: MergeContactsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.survivorId !== "") {
+      writer.uint32(10).string(message.survivorId);
+    }
+    if (message.mergedId !== "") {
+      writer.uint32(18).string(message.mergedId);
+    }
+    for (const v of message.fieldsFromMerged) {
+      writer.uint32(26).string(v!);
+    }
+    if (message.survivorEtag !== "") {
+      writer.uint32(34).string(message.survivorEtag);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MergeContactsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMergeContactsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.survivorId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.mergedId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.fieldsFromMerged.push(reader.string());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.survivorEtag = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MergeContactsRequest {
+    return {
+      survivorId: isSet(object.survivorId)
+        ? globalThis.String(object.survivorId)
+        : isSet(object.survivor_id)
+        ? globalThis.String(object.survivor_id)
+        : "",
+      mergedId: isSet(object.mergedId)
+        ? globalThis.String(object.mergedId)
+        : isSet(object.merged_id)
+        ? globalThis.String(object.merged_id)
+        : "",
+      fieldsFromMerged: globalThis.Array.isArray(object?.fieldsFromMerged)
+        ? object.fieldsFromMerged.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.fields_from_merged)
+        ? object.fields_from_merged.map((e: any) => globalThis.String(e))
+        : [],
+      survivorEtag: isSet(object.survivorEtag)
+        ? globalThis.String(object.survivorEtag)
+        : isSet(object.survivor_etag)
+        ? globalThis.String(object.survivor_etag)
+        : "",
+    };
+  },
+
+  toJSON(message: MergeContactsRequest): unknown {
+    const obj: any = {};
+    if (message.survivorId !== "") {
+      obj.survivorId = message.survivorId;
+    }
+    if (message.mergedId !== "") {
+      obj.mergedId = message.mergedId;
+    }
+    if (message.fieldsFromMerged?.length) {
+      obj.fieldsFromMerged = message.fieldsFromMerged;
+    }
+    if (message.survivorEtag !== "") {
+      obj.survivorEtag = message.survivorEtag;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<MergeContactsRequest>, I>>(base?: I): MergeContactsRequest {
+    return MergeContactsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<MergeContactsRequest>, I>>(object: I): MergeContactsRequest {
+    const message = createBaseMergeContactsRequest();
+    message.survivorId = object.survivorId ?? "";
+    message.mergedId = object.mergedId ?? "";
+    message.fieldsFromMerged = object.fieldsFromMerged?.map((e) => e) || [];
+    message.survivorEtag = object.survivorEtag ?? "";
+    return message;
+  },
+};
+
+function createBaseMergeContactsResponse(): MergeContactsResponse {
+  return { contact: undefined, mergeId: "", fieldSources: {} };
+}
+
+export const MergeContactsResponse: MessageFns<MergeContactsResponse> = {
+  encode(message: MergeContactsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.contact !== undefined) {
+      Contact.encode(message.contact, writer.uint32(10).fork()).join();
+    }
+    if (message.mergeId !== "") {
+      writer.uint32(18).string(message.mergeId);
+    }
+    globalThis.Object.entries(message.fieldSources).forEach(([key, value]: [string, string]) => {
+      MergeContactsResponse_FieldSourcesEntry.encode({ key: key as any, value }, writer.uint32(26).fork()).join();
+    });
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MergeContactsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMergeContactsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.contact = Contact.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.mergeId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            const entry3 = MergeContactsResponse_FieldSourcesEntry.decode(reader, reader.uint32());
+            if (entry3.value !== undefined) {
+              message.fieldSources[entry3.key] = entry3.value;
+            }
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MergeContactsResponse {
+    return {
+      contact: isSet(object.contact) ? Contact.fromJSON(object.contact) : undefined,
+      mergeId: isSet(object.mergeId)
+        ? globalThis.String(object.mergeId)
+        : isSet(object.merge_id)
+        ? globalThis.String(object.merge_id)
+        : "",
+      fieldSources: isObject(object.fieldSources)
+        ? (globalThis.Object.entries(object.fieldSources) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : isObject(object.field_sources)
+        ? (globalThis.Object.entries(object.field_sources) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+    };
+  },
+
+  toJSON(message: MergeContactsResponse): unknown {
+    const obj: any = {};
+    if (message.contact !== undefined) {
+      obj.contact = Contact.toJSON(message.contact);
+    }
+    if (message.mergeId !== "") {
+      obj.mergeId = message.mergeId;
+    }
+    if (message.fieldSources) {
+      const entries = globalThis.Object.entries(message.fieldSources) as [string, string][];
+      if (entries.length > 0) {
+        obj.fieldSources = {};
+        entries.forEach(([k, v]) => {
+          obj.fieldSources[k] = v;
+        });
+      }
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<MergeContactsResponse>, I>>(base?: I): MergeContactsResponse {
+    return MergeContactsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<MergeContactsResponse>, I>>(object: I): MergeContactsResponse {
+    const message = createBaseMergeContactsResponse();
+    message.contact = (object.contact !== undefined && object.contact !== null)
+      ? Contact.fromPartial(object.contact)
+      : undefined;
+    message.mergeId = object.mergeId ?? "";
+    message.fieldSources = (globalThis.Object.entries(object.fieldSources ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    return message;
+  },
+};
+
+function createBaseMergeContactsResponse_FieldSourcesEntry(): MergeContactsResponse_FieldSourcesEntry {
+  return { key: "", value: "" };
+}
+
+export const MergeContactsResponse_FieldSourcesEntry: MessageFns<MergeContactsResponse_FieldSourcesEntry> = {
+  encode(message: MergeContactsResponse_FieldSourcesEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MergeContactsResponse_FieldSourcesEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMergeContactsResponse_FieldSourcesEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MergeContactsResponse_FieldSourcesEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: MergeContactsResponse_FieldSourcesEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<MergeContactsResponse_FieldSourcesEntry>, I>>(
+    base?: I,
+  ): MergeContactsResponse_FieldSourcesEntry {
+    return MergeContactsResponse_FieldSourcesEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<MergeContactsResponse_FieldSourcesEntry>, I>>(
+    object: I,
+  ): MergeContactsResponse_FieldSourcesEntry {
+    const message = createBaseMergeContactsResponse_FieldSourcesEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
+    return message;
+  },
+};
+
+function createBaseUndoContactMergeRequest(): UndoContactMergeRequest {
+  return { mergeId: "" };
+}
+
+export const UndoContactMergeRequest: MessageFns<UndoContactMergeRequest> = {
+  encode(message: UndoContactMergeRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.mergeId !== "") {
+      writer.uint32(10).string(message.mergeId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UndoContactMergeRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUndoContactMergeRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.mergeId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UndoContactMergeRequest {
+    return {
+      mergeId: isSet(object.mergeId)
+        ? globalThis.String(object.mergeId)
+        : isSet(object.merge_id)
+        ? globalThis.String(object.merge_id)
+        : "",
+    };
+  },
+
+  toJSON(message: UndoContactMergeRequest): unknown {
+    const obj: any = {};
+    if (message.mergeId !== "") {
+      obj.mergeId = message.mergeId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UndoContactMergeRequest>, I>>(base?: I): UndoContactMergeRequest {
+    return UndoContactMergeRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UndoContactMergeRequest>, I>>(object: I): UndoContactMergeRequest {
+    const message = createBaseUndoContactMergeRequest();
+    message.mergeId = object.mergeId ?? "";
+    return message;
+  },
+};
+
+function createBaseUndoContactMergeResponse(): UndoContactMergeResponse {
+  return { survivor: undefined, restored: undefined };
+}
+
+export const UndoContactMergeResponse: MessageFns<UndoContactMergeResponse> = {
+  encode(message: UndoContactMergeResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.survivor !== undefined) {
+      Contact.encode(message.survivor, writer.uint32(10).fork()).join();
+    }
+    if (message.restored !== undefined) {
+      Contact.encode(message.restored, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UndoContactMergeResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUndoContactMergeResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.survivor = Contact.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.restored = Contact.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UndoContactMergeResponse {
+    return {
+      survivor: isSet(object.survivor) ? Contact.fromJSON(object.survivor) : undefined,
+      restored: isSet(object.restored) ? Contact.fromJSON(object.restored) : undefined,
+    };
+  },
+
+  toJSON(message: UndoContactMergeResponse): unknown {
+    const obj: any = {};
+    if (message.survivor !== undefined) {
+      obj.survivor = Contact.toJSON(message.survivor);
+    }
+    if (message.restored !== undefined) {
+      obj.restored = Contact.toJSON(message.restored);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UndoContactMergeResponse>, I>>(base?: I): UndoContactMergeResponse {
+    return UndoContactMergeResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UndoContactMergeResponse>, I>>(object: I): UndoContactMergeResponse {
+    const message = createBaseUndoContactMergeResponse();
+    message.survivor = (object.survivor !== undefined && object.survivor !== null)
+      ? Contact.fromPartial(object.survivor)
+      : undefined;
+    message.restored = (object.restored !== undefined && object.restored !== null)
+      ? Contact.fromPartial(object.restored)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseMoney(): Money {
+  return { currencyCode: "", amount: "" };
+}
+
+export const Money: MessageFns<Money> = {
+  encode(message: Money, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.currencyCode !== "") {
+      writer.uint32(10).string(message.currencyCode);
+    }
+    if (message.amount !== "") {
+      writer.uint32(18).string(message.amount);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Money {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMoney();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.currencyCode = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.amount = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Money {
+    return {
+      currencyCode: isSet(object.currencyCode)
+        ? globalThis.String(object.currencyCode)
+        : isSet(object.currency_code)
+        ? globalThis.String(object.currency_code)
+        : "",
+      amount: isSet(object.amount) ? globalThis.String(object.amount) : "",
+    };
+  },
+
+  toJSON(message: Money): unknown {
+    const obj: any = {};
+    if (message.currencyCode !== "") {
+      obj.currencyCode = message.currencyCode;
+    }
+    if (message.amount !== "") {
+      obj.amount = message.amount;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Money>, I>>(base?: I): Money {
+    return Money.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Money>, I>>(object: I): Money {
+    const message = createBaseMoney();
+    message.currencyCode = object.currencyCode ?? "";
+    message.amount = object.amount ?? "";
+    return message;
+  },
+};
+
+function createBaseOrganization(): Organization {
+  return {
+    id: "",
+    name: "",
+    domain: "",
+    industry: "",
+    size: "",
+    annualRevenue: undefined,
+    addresses: [],
+    parentId: "",
+    relationshipType: 0,
+    tags: [],
+    ownerId: "",
+    externalId: "",
+    createTime: undefined,
+    updateTime: undefined,
+    etag: "",
+  };
+}
+
+export const Organization: MessageFns<Organization> = {
+  encode(message: Organization, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.name !== "") {
+      writer.uint32(18).string(message.name);
+    }
+    if (message.domain !== "") {
+      writer.uint32(26).string(message.domain);
+    }
+    if (message.industry !== "") {
+      writer.uint32(34).string(message.industry);
+    }
+    if (message.size !== "") {
+      writer.uint32(42).string(message.size);
+    }
+    if (message.annualRevenue !== undefined) {
+      Money.encode(message.annualRevenue, writer.uint32(50).fork()).join();
+    }
+    for (const v of message.addresses) {
+      PostalAddress.encode(v!, writer.uint32(58).fork()).join();
+    }
+    if (message.parentId !== "") {
+      writer.uint32(66).string(message.parentId);
+    }
+    if (message.relationshipType !== 0) {
+      writer.uint32(72).int32(message.relationshipType);
+    }
+    for (const v of message.tags) {
+      writer.uint32(82).string(v!);
+    }
+    if (message.ownerId !== "") {
+      writer.uint32(90).string(message.ownerId);
+    }
+    if (message.externalId !== "") {
+      writer.uint32(98).string(message.externalId);
+    }
+    if (message.createTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.createTime), writer.uint32(106).fork()).join();
+    }
+    if (message.updateTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.updateTime), writer.uint32(114).fork()).join();
+    }
+    if (message.etag !== "") {
+      writer.uint32(122).string(message.etag);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Organization {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseOrganization();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.domain = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.industry = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.size = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.annualRevenue = Money.decode(reader, reader.uint32());
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.addresses.push(PostalAddress.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.parentId = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.relationshipType = reader.int32() as any;
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.tags.push(reader.string());
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.ownerId = reader.string();
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.externalId = reader.string();
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.createTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.updateTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.etag = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Organization {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      domain: isSet(object.domain) ? globalThis.String(object.domain) : "",
+      industry: isSet(object.industry) ? globalThis.String(object.industry) : "",
+      size: isSet(object.size) ? globalThis.String(object.size) : "",
+      annualRevenue: isSet(object.annualRevenue)
+        ? Money.fromJSON(object.annualRevenue)
+        : isSet(object.annual_revenue)
+        ? Money.fromJSON(object.annual_revenue)
+        : undefined,
+      addresses: globalThis.Array.isArray(object?.addresses)
+        ? object.addresses.map((e: any) => PostalAddress.fromJSON(e))
+        : [],
+      parentId: isSet(object.parentId)
+        ? globalThis.String(object.parentId)
+        : isSet(object.parent_id)
+        ? globalThis.String(object.parent_id)
+        : "",
+      relationshipType: isSet(object.relationshipType)
+        ? relationshipTypeFromJSON(object.relationshipType)
+        : isSet(object.relationship_type)
+        ? relationshipTypeFromJSON(object.relationship_type)
+        : 0,
+      tags: globalThis.Array.isArray(object?.tags)
+        ? object.tags.map((e: any) => globalThis.String(e))
+        : [],
+      ownerId: isSet(object.ownerId)
+        ? globalThis.String(object.ownerId)
+        : isSet(object.owner_id)
+        ? globalThis.String(object.owner_id)
+        : "",
+      externalId: isSet(object.externalId)
+        ? globalThis.String(object.externalId)
+        : isSet(object.external_id)
+        ? globalThis.String(object.external_id)
+        : "",
+      createTime: isSet(object.createTime)
+        ? fromJsonTimestamp(object.createTime)
+        : isSet(object.create_time)
+        ? fromJsonTimestamp(object.create_time)
+        : undefined,
+      updateTime: isSet(object.updateTime)
+        ? fromJsonTimestamp(object.updateTime)
+        : isSet(object.update_time)
+        ? fromJsonTimestamp(object.update_time)
+        : undefined,
+      etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
+    };
+  },
+
+  toJSON(message: Organization): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.domain !== "") {
+      obj.domain = message.domain;
+    }
+    if (message.industry !== "") {
+      obj.industry = message.industry;
+    }
+    if (message.size !== "") {
+      obj.size = message.size;
+    }
+    if (message.annualRevenue !== undefined) {
+      obj.annualRevenue = Money.toJSON(message.annualRevenue);
+    }
+    if (message.addresses?.length) {
+      obj.addresses = message.addresses.map((e) => PostalAddress.toJSON(e));
+    }
+    if (message.parentId !== "") {
+      obj.parentId = message.parentId;
+    }
+    if (message.relationshipType !== 0) {
+      obj.relationshipType = relationshipTypeToJSON(message.relationshipType);
+    }
+    if (message.tags?.length) {
+      obj.tags = message.tags;
+    }
+    if (message.ownerId !== "") {
+      obj.ownerId = message.ownerId;
+    }
+    if (message.externalId !== "") {
+      obj.externalId = message.externalId;
+    }
+    if (message.createTime !== undefined) {
+      obj.createTime = message.createTime.toISOString();
+    }
+    if (message.updateTime !== undefined) {
+      obj.updateTime = message.updateTime.toISOString();
+    }
+    if (message.etag !== "") {
+      obj.etag = message.etag;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Organization>, I>>(base?: I): Organization {
+    return Organization.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Organization>, I>>(object: I): Organization {
+    const message = createBaseOrganization();
+    message.id = object.id ?? "";
+    message.name = object.name ?? "";
+    message.domain = object.domain ?? "";
+    message.industry = object.industry ?? "";
+    message.size = object.size ?? "";
+    message.annualRevenue = (object.annualRevenue !== undefined && object.annualRevenue !== null)
+      ? Money.fromPartial(object.annualRevenue)
+      : undefined;
+    message.addresses = object.addresses?.map((e) => PostalAddress.fromPartial(e)) || [];
+    message.parentId = object.parentId ?? "";
+    message.relationshipType = object.relationshipType ?? 0;
+    message.tags = object.tags?.map((e) => e) || [];
+    message.ownerId = object.ownerId ?? "";
+    message.externalId = object.externalId ?? "";
+    message.createTime = object.createTime ?? undefined;
+    message.updateTime = object.updateTime ?? undefined;
+    message.etag = object.etag ?? "";
+    return message;
+  },
+};
+
+function createBaseOrganizationInput(): OrganizationInput {
+  return {
+    name: "",
+    domain: "",
+    industry: "",
+    size: "",
+    annualRevenue: undefined,
+    addresses: [],
+    parentId: "",
+    relationshipType: 0,
+    tags: [],
+    ownerId: "",
+    externalId: "",
+  };
+}
+
+export const OrganizationInput: MessageFns<OrganizationInput> = {
+  encode(message: OrganizationInput, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.domain !== "") {
+      writer.uint32(18).string(message.domain);
+    }
+    if (message.industry !== "") {
+      writer.uint32(26).string(message.industry);
+    }
+    if (message.size !== "") {
+      writer.uint32(34).string(message.size);
+    }
+    if (message.annualRevenue !== undefined) {
+      Money.encode(message.annualRevenue, writer.uint32(42).fork()).join();
+    }
+    for (const v of message.addresses) {
+      PostalAddress.encode(v!, writer.uint32(50).fork()).join();
+    }
+    if (message.parentId !== "") {
+      writer.uint32(58).string(message.parentId);
+    }
+    if (message.relationshipType !== 0) {
+      writer.uint32(64).int32(message.relationshipType);
+    }
+    for (const v of message.tags) {
+      writer.uint32(74).string(v!);
+    }
+    if (message.ownerId !== "") {
+      writer.uint32(82).string(message.ownerId);
+    }
+    if (message.externalId !== "") {
+      writer.uint32(90).string(message.externalId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): OrganizationInput {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseOrganizationInput();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.domain = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.industry = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.size = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.annualRevenue = Money.decode(reader, reader.uint32());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.addresses.push(PostalAddress.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.parentId = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.relationshipType = reader.int32() as any;
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.tags.push(reader.string());
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.ownerId = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.externalId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): OrganizationInput {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      domain: isSet(object.domain) ? globalThis.String(object.domain) : "",
+      industry: isSet(object.industry) ? globalThis.String(object.industry) : "",
+      size: isSet(object.size) ? globalThis.String(object.size) : "",
+      annualRevenue: isSet(object.annualRevenue)
+        ? Money.fromJSON(object.annualRevenue)
+        : isSet(object.annual_revenue)
+        ? Money.fromJSON(object.annual_revenue)
+        : undefined,
+      addresses: globalThis.Array.isArray(object?.addresses)
+        ? object.addresses.map((e: any) => PostalAddress.fromJSON(e))
+        : [],
+      parentId: isSet(object.parentId)
+        ? globalThis.String(object.parentId)
+        : isSet(object.parent_id)
+        ? globalThis.String(object.parent_id)
+        : "",
+      relationshipType: isSet(object.relationshipType)
+        ? relationshipTypeFromJSON(object.relationshipType)
+        : isSet(object.relationship_type)
+        ? relationshipTypeFromJSON(object.relationship_type)
+        : 0,
+      tags: globalThis.Array.isArray(object?.tags)
+        ? object.tags.map((e: any) => globalThis.String(e))
+        : [],
+      ownerId: isSet(object.ownerId)
+        ? globalThis.String(object.ownerId)
+        : isSet(object.owner_id)
+        ? globalThis.String(object.owner_id)
+        : "",
+      externalId: isSet(object.externalId)
+        ? globalThis.String(object.externalId)
+        : isSet(object.external_id)
+        ? globalThis.String(object.external_id)
+        : "",
+    };
+  },
+
+  toJSON(message: OrganizationInput): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.domain !== "") {
+      obj.domain = message.domain;
+    }
+    if (message.industry !== "") {
+      obj.industry = message.industry;
+    }
+    if (message.size !== "") {
+      obj.size = message.size;
+    }
+    if (message.annualRevenue !== undefined) {
+      obj.annualRevenue = Money.toJSON(message.annualRevenue);
+    }
+    if (message.addresses?.length) {
+      obj.addresses = message.addresses.map((e) => PostalAddress.toJSON(e));
+    }
+    if (message.parentId !== "") {
+      obj.parentId = message.parentId;
+    }
+    if (message.relationshipType !== 0) {
+      obj.relationshipType = relationshipTypeToJSON(message.relationshipType);
+    }
+    if (message.tags?.length) {
+      obj.tags = message.tags;
+    }
+    if (message.ownerId !== "") {
+      obj.ownerId = message.ownerId;
+    }
+    if (message.externalId !== "") {
+      obj.externalId = message.externalId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<OrganizationInput>, I>>(base?: I): OrganizationInput {
+    return OrganizationInput.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<OrganizationInput>, I>>(object: I): OrganizationInput {
+    const message = createBaseOrganizationInput();
+    message.name = object.name ?? "";
+    message.domain = object.domain ?? "";
+    message.industry = object.industry ?? "";
+    message.size = object.size ?? "";
+    message.annualRevenue = (object.annualRevenue !== undefined && object.annualRevenue !== null)
+      ? Money.fromPartial(object.annualRevenue)
+      : undefined;
+    message.addresses = object.addresses?.map((e) => PostalAddress.fromPartial(e)) || [];
+    message.parentId = object.parentId ?? "";
+    message.relationshipType = object.relationshipType ?? 0;
+    message.tags = object.tags?.map((e) => e) || [];
+    message.ownerId = object.ownerId ?? "";
+    message.externalId = object.externalId ?? "";
+    return message;
+  },
+};
+
+function createBaseCreateOrganizationRequest(): CreateOrganizationRequest {
+  return { organization: undefined, requestId: "", allowDuplicates: false };
+}
+
+export const CreateOrganizationRequest: MessageFns<CreateOrganizationRequest> = {
+  encode(message: CreateOrganizationRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.organization !== undefined) {
+      OrganizationInput.encode(message.organization, writer.uint32(10).fork()).join();
+    }
+    if (message.requestId !== "") {
+      writer.uint32(18).string(message.requestId);
+    }
+    if (message.allowDuplicates !== false) {
+      writer.uint32(24).bool(message.allowDuplicates);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateOrganizationRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateOrganizationRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.organization = OrganizationInput.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.allowDuplicates = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CreateOrganizationRequest {
+    return {
+      organization: isSet(object.organization) ? OrganizationInput.fromJSON(object.organization) : undefined,
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
+      allowDuplicates: isSet(object.allowDuplicates)
+        ? globalThis.Boolean(object.allowDuplicates)
+        : isSet(object.allow_duplicates)
+        ? globalThis.Boolean(object.allow_duplicates)
+        : false,
+    };
+  },
+
+  toJSON(message: CreateOrganizationRequest): unknown {
+    const obj: any = {};
+    if (message.organization !== undefined) {
+      obj.organization = OrganizationInput.toJSON(message.organization);
+    }
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
+    }
+    if (message.allowDuplicates !== false) {
+      obj.allowDuplicates = message.allowDuplicates;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CreateOrganizationRequest>, I>>(base?: I): CreateOrganizationRequest {
+    return CreateOrganizationRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CreateOrganizationRequest>, I>>(object: I): CreateOrganizationRequest {
+    const message = createBaseCreateOrganizationRequest();
+    message.organization = (object.organization !== undefined && object.organization !== null)
+      ? OrganizationInput.fromPartial(object.organization)
+      : undefined;
+    message.requestId = object.requestId ?? "";
+    message.allowDuplicates = object.allowDuplicates ?? false;
+    return message;
+  },
+};
+
+function createBaseCreateOrganizationResponse(): CreateOrganizationResponse {
+  return { organization: undefined };
+}
+
+export const CreateOrganizationResponse: MessageFns<CreateOrganizationResponse> = {
+  encode(message: CreateOrganizationResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.organization !== undefined) {
+      Organization.encode(message.organization, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateOrganizationResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateOrganizationResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.organization = Organization.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CreateOrganizationResponse {
+    return { organization: isSet(object.organization) ? Organization.fromJSON(object.organization) : undefined };
+  },
+
+  toJSON(message: CreateOrganizationResponse): unknown {
+    const obj: any = {};
+    if (message.organization !== undefined) {
+      obj.organization = Organization.toJSON(message.organization);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CreateOrganizationResponse>, I>>(base?: I): CreateOrganizationResponse {
+    return CreateOrganizationResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CreateOrganizationResponse>, I>>(object: I): CreateOrganizationResponse {
+    const message = createBaseCreateOrganizationResponse();
+    message.organization = (object.organization !== undefined && object.organization !== null)
+      ? Organization.fromPartial(object.organization)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseGetOrganizationRequest(): GetOrganizationRequest {
+  return { id: "" };
+}
+
+export const GetOrganizationRequest: MessageFns<GetOrganizationRequest> = {
+  encode(message: GetOrganizationRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetOrganizationRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetOrganizationRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetOrganizationRequest {
+    return { id: isSet(object.id) ? globalThis.String(object.id) : "" };
+  },
+
+  toJSON(message: GetOrganizationRequest): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetOrganizationRequest>, I>>(base?: I): GetOrganizationRequest {
+    return GetOrganizationRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetOrganizationRequest>, I>>(object: I): GetOrganizationRequest {
+    const message = createBaseGetOrganizationRequest();
+    message.id = object.id ?? "";
+    return message;
+  },
+};
+
+function createBaseGetOrganizationResponse(): GetOrganizationResponse {
+  return { organization: undefined };
+}
+
+export const GetOrganizationResponse: MessageFns<GetOrganizationResponse> = {
+  encode(message: GetOrganizationResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.organization !== undefined) {
+      Organization.encode(message.organization, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetOrganizationResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetOrganizationResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.organization = Organization.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetOrganizationResponse {
+    return { organization: isSet(object.organization) ? Organization.fromJSON(object.organization) : undefined };
+  },
+
+  toJSON(message: GetOrganizationResponse): unknown {
+    const obj: any = {};
+    if (message.organization !== undefined) {
+      obj.organization = Organization.toJSON(message.organization);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetOrganizationResponse>, I>>(base?: I): GetOrganizationResponse {
+    return GetOrganizationResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetOrganizationResponse>, I>>(object: I): GetOrganizationResponse {
+    const message = createBaseGetOrganizationResponse();
+    message.organization = (object.organization !== undefined && object.organization !== null)
+      ? Organization.fromPartial(object.organization)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseUpdateOrganizationRequest(): UpdateOrganizationRequest {
+  return { id: "", organization: undefined, updateMask: undefined, etag: "" };
+}
+
+export const UpdateOrganizationRequest: MessageFns<UpdateOrganizationRequest> = {
+  encode(message: UpdateOrganizationRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.organization !== undefined) {
+      OrganizationInput.encode(message.organization, writer.uint32(18).fork()).join();
+    }
+    if (message.updateMask !== undefined) {
+      FieldMask.encode(FieldMask.wrap(message.updateMask), writer.uint32(26).fork()).join();
+    }
+    if (message.etag !== "") {
+      writer.uint32(34).string(message.etag);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateOrganizationRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateOrganizationRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.organization = OrganizationInput.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.updateMask = FieldMask.unwrap(FieldMask.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.etag = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateOrganizationRequest {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      organization: isSet(object.organization) ? OrganizationInput.fromJSON(object.organization) : undefined,
+      updateMask: isSet(object.updateMask)
+        ? FieldMask.unwrap(FieldMask.fromJSON(object.updateMask))
+        : isSet(object.update_mask)
+        ? FieldMask.unwrap(FieldMask.fromJSON(object.update_mask))
+        : undefined,
+      etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
+    };
+  },
+
+  toJSON(message: UpdateOrganizationRequest): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.organization !== undefined) {
+      obj.organization = OrganizationInput.toJSON(message.organization);
+    }
+    if (message.updateMask !== undefined) {
+      obj.updateMask = FieldMask.toJSON(FieldMask.wrap(message.updateMask));
+    }
+    if (message.etag !== "") {
+      obj.etag = message.etag;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateOrganizationRequest>, I>>(base?: I): UpdateOrganizationRequest {
+    return UpdateOrganizationRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateOrganizationRequest>, I>>(object: I): UpdateOrganizationRequest {
+    const message = createBaseUpdateOrganizationRequest();
+    message.id = object.id ?? "";
+    message.organization = (object.organization !== undefined && object.organization !== null)
+      ? OrganizationInput.fromPartial(object.organization)
+      : undefined;
+    message.updateMask = object.updateMask ?? undefined;
+    message.etag = object.etag ?? "";
+    return message;
+  },
+};
+
+function createBaseUpdateOrganizationResponse(): UpdateOrganizationResponse {
+  return { organization: undefined };
+}
+
+export const UpdateOrganizationResponse: MessageFns<UpdateOrganizationResponse> = {
+  encode(message: UpdateOrganizationResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.organization !== undefined) {
+      Organization.encode(message.organization, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateOrganizationResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateOrganizationResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.organization = Organization.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateOrganizationResponse {
+    return { organization: isSet(object.organization) ? Organization.fromJSON(object.organization) : undefined };
+  },
+
+  toJSON(message: UpdateOrganizationResponse): unknown {
+    const obj: any = {};
+    if (message.organization !== undefined) {
+      obj.organization = Organization.toJSON(message.organization);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateOrganizationResponse>, I>>(base?: I): UpdateOrganizationResponse {
+    return UpdateOrganizationResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateOrganizationResponse>, I>>(object: I): UpdateOrganizationResponse {
+    const message = createBaseUpdateOrganizationResponse();
+    message.organization = (object.organization !== undefined && object.organization !== null)
+      ? Organization.fromPartial(object.organization)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseListOrganizationsRequest(): ListOrganizationsRequest {
+  return { filter: undefined, orderBy: [], page: undefined, search: "" };
+}
+
+export const ListOrganizationsRequest: MessageFns<ListOrganizationsRequest> = {
+  encode(message: ListOrganizationsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.filter !== undefined) {
+      Filter.encode(message.filter, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.orderBy) {
+      OrderBy.encode(v!, writer.uint32(18).fork()).join();
+    }
+    if (message.page !== undefined) {
+      PageRequest.encode(message.page, writer.uint32(26).fork()).join();
+    }
+    if (message.search !== "") {
+      writer.uint32(34).string(message.search);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListOrganizationsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListOrganizationsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.filter = Filter.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.orderBy.push(OrderBy.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.page = PageRequest.decode(reader, reader.uint32());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.search = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListOrganizationsRequest {
+    return {
+      filter: isSet(object.filter) ? Filter.fromJSON(object.filter) : undefined,
+      orderBy: globalThis.Array.isArray(object?.orderBy)
+        ? object.orderBy.map((e: any) => OrderBy.fromJSON(e))
+        : globalThis.Array.isArray(object?.order_by)
+        ? object.order_by.map((e: any) => OrderBy.fromJSON(e))
+        : [],
+      page: isSet(object.page) ? PageRequest.fromJSON(object.page) : undefined,
+      search: isSet(object.search) ? globalThis.String(object.search) : "",
+    };
+  },
+
+  toJSON(message: ListOrganizationsRequest): unknown {
+    const obj: any = {};
+    if (message.filter !== undefined) {
+      obj.filter = Filter.toJSON(message.filter);
+    }
+    if (message.orderBy?.length) {
+      obj.orderBy = message.orderBy.map((e) => OrderBy.toJSON(e));
+    }
+    if (message.page !== undefined) {
+      obj.page = PageRequest.toJSON(message.page);
+    }
+    if (message.search !== "") {
+      obj.search = message.search;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListOrganizationsRequest>, I>>(base?: I): ListOrganizationsRequest {
+    return ListOrganizationsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListOrganizationsRequest>, I>>(object: I): ListOrganizationsRequest {
+    const message = createBaseListOrganizationsRequest();
+    message.filter = (object.filter !== undefined && object.filter !== null)
+      ? Filter.fromPartial(object.filter)
+      : undefined;
+    message.orderBy = object.orderBy?.map((e) => OrderBy.fromPartial(e)) || [];
+    message.page = (object.page !== undefined && object.page !== null)
+      ? PageRequest.fromPartial(object.page)
+      : undefined;
+    message.search = object.search ?? "";
+    return message;
+  },
+};
+
+function createBaseListOrganizationsResponse(): ListOrganizationsResponse {
+  return { organizations: [], pageInfo: undefined };
+}
+
+export const ListOrganizationsResponse: MessageFns<ListOrganizationsResponse> = {
+  encode(message: ListOrganizationsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.organizations) {
+      Organization.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.pageInfo !== undefined) {
+      PageInfo.encode(message.pageInfo, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListOrganizationsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListOrganizationsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.organizations.push(Organization.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.pageInfo = PageInfo.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListOrganizationsResponse {
+    return {
+      organizations: globalThis.Array.isArray(object?.organizations)
+        ? object.organizations.map((e: any) => Organization.fromJSON(e))
+        : [],
+      pageInfo: isSet(object.pageInfo)
+        ? PageInfo.fromJSON(object.pageInfo)
+        : isSet(object.page_info)
+        ? PageInfo.fromJSON(object.page_info)
+        : undefined,
+    };
+  },
+
+  toJSON(message: ListOrganizationsResponse): unknown {
+    const obj: any = {};
+    if (message.organizations?.length) {
+      obj.organizations = message.organizations.map((e) => Organization.toJSON(e));
+    }
+    if (message.pageInfo !== undefined) {
+      obj.pageInfo = PageInfo.toJSON(message.pageInfo);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListOrganizationsResponse>, I>>(base?: I): ListOrganizationsResponse {
+    return ListOrganizationsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListOrganizationsResponse>, I>>(object: I): ListOrganizationsResponse {
+    const message = createBaseListOrganizationsResponse();
+    message.organizations = object.organizations?.map((e) => Organization.fromPartial(e)) || [];
+    message.pageInfo = (object.pageInfo !== undefined && object.pageInfo !== null)
+      ? PageInfo.fromPartial(object.pageInfo)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseFindOrganizationDuplicatesRequest(): FindOrganizationDuplicatesRequest {
+  return { organization: undefined };
+}
+
+export const FindOrganizationDuplicatesRequest: MessageFns<FindOrganizationDuplicatesRequest> = {
+  encode(message: FindOrganizationDuplicatesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.organization !== undefined) {
+      OrganizationInput.encode(message.organization, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FindOrganizationDuplicatesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFindOrganizationDuplicatesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.organization = OrganizationInput.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FindOrganizationDuplicatesRequest {
+    return { organization: isSet(object.organization) ? OrganizationInput.fromJSON(object.organization) : undefined };
+  },
+
+  toJSON(message: FindOrganizationDuplicatesRequest): unknown {
+    const obj: any = {};
+    if (message.organization !== undefined) {
+      obj.organization = OrganizationInput.toJSON(message.organization);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<FindOrganizationDuplicatesRequest>, I>>(
+    base?: I,
+  ): FindOrganizationDuplicatesRequest {
+    return FindOrganizationDuplicatesRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<FindOrganizationDuplicatesRequest>, I>>(
+    object: I,
+  ): FindOrganizationDuplicatesRequest {
+    const message = createBaseFindOrganizationDuplicatesRequest();
+    message.organization = (object.organization !== undefined && object.organization !== null)
+      ? OrganizationInput.fromPartial(object.organization)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseFindOrganizationDuplicatesResponse(): FindOrganizationDuplicatesResponse {
+  return { candidates: [] };
+}
+
+export const FindOrganizationDuplicatesResponse: MessageFns<FindOrganizationDuplicatesResponse> = {
+  encode(message: FindOrganizationDuplicatesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.candidates) {
+      DuplicateCandidate.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FindOrganizationDuplicatesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFindOrganizationDuplicatesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.candidates.push(DuplicateCandidate.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FindOrganizationDuplicatesResponse {
+    return {
+      candidates: globalThis.Array.isArray(object?.candidates)
+        ? object.candidates.map((e: any) => DuplicateCandidate.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: FindOrganizationDuplicatesResponse): unknown {
+    const obj: any = {};
+    if (message.candidates?.length) {
+      obj.candidates = message.candidates.map((e) => DuplicateCandidate.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<FindOrganizationDuplicatesResponse>, I>>(
+    base?: I,
+  ): FindOrganizationDuplicatesResponse {
+    return FindOrganizationDuplicatesResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<FindOrganizationDuplicatesResponse>, I>>(
+    object: I,
+  ): FindOrganizationDuplicatesResponse {
+    const message = createBaseFindOrganizationDuplicatesResponse();
+    message.candidates = object.candidates?.map((e) => DuplicateCandidate.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseCustomFieldDefinition(): CustomFieldDefinition {
+  return { key: "", label: "", type: 0, options: [] };
+}
+
+export const CustomFieldDefinition: MessageFns<CustomFieldDefinition> = {
+  encode(message: CustomFieldDefinition, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.label !== "") {
+      writer.uint32(18).string(message.label);
+    }
+    if (message.type !== 0) {
+      writer.uint32(24).int32(message.type);
+    }
+    for (const v of message.options) {
+      writer.uint32(34).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CustomFieldDefinition {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCustomFieldDefinition();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.label = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.type = reader.int32() as any;
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.options.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CustomFieldDefinition {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      label: isSet(object.label) ? globalThis.String(object.label) : "",
+      type: isSet(object.type) ? customFieldTypeFromJSON(object.type) : 0,
+      options: globalThis.Array.isArray(object?.options) ? object.options.map((e: any) => globalThis.String(e)) : [],
+    };
+  },
+
+  toJSON(message: CustomFieldDefinition): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.label !== "") {
+      obj.label = message.label;
+    }
+    if (message.type !== 0) {
+      obj.type = customFieldTypeToJSON(message.type);
+    }
+    if (message.options?.length) {
+      obj.options = message.options;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CustomFieldDefinition>, I>>(base?: I): CustomFieldDefinition {
+    return CustomFieldDefinition.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CustomFieldDefinition>, I>>(object: I): CustomFieldDefinition {
+    const message = createBaseCustomFieldDefinition();
+    message.key = object.key ?? "";
+    message.label = object.label ?? "";
+    message.type = object.type ?? 0;
+    message.options = object.options?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseDefineCustomFieldRequest(): DefineCustomFieldRequest {
+  return { definition: undefined };
+}
+
+export const DefineCustomFieldRequest: MessageFns<DefineCustomFieldRequest> = {
+  encode(message: DefineCustomFieldRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.definition !== undefined) {
+      CustomFieldDefinition.encode(message.definition, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DefineCustomFieldRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDefineCustomFieldRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.definition = CustomFieldDefinition.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DefineCustomFieldRequest {
+    return { definition: isSet(object.definition) ? CustomFieldDefinition.fromJSON(object.definition) : undefined };
+  },
+
+  toJSON(message: DefineCustomFieldRequest): unknown {
+    const obj: any = {};
+    if (message.definition !== undefined) {
+      obj.definition = CustomFieldDefinition.toJSON(message.definition);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DefineCustomFieldRequest>, I>>(base?: I): DefineCustomFieldRequest {
+    return DefineCustomFieldRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DefineCustomFieldRequest>, I>>(object: I): DefineCustomFieldRequest {
+    const message = createBaseDefineCustomFieldRequest();
+    message.definition = (object.definition !== undefined && object.definition !== null)
+      ? CustomFieldDefinition.fromPartial(object.definition)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseDefineCustomFieldResponse(): DefineCustomFieldResponse {
+  return { definition: undefined };
+}
+
+export const DefineCustomFieldResponse: MessageFns<DefineCustomFieldResponse> = {
+  encode(message: DefineCustomFieldResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.definition !== undefined) {
+      CustomFieldDefinition.encode(message.definition, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DefineCustomFieldResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDefineCustomFieldResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.definition = CustomFieldDefinition.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DefineCustomFieldResponse {
+    return { definition: isSet(object.definition) ? CustomFieldDefinition.fromJSON(object.definition) : undefined };
+  },
+
+  toJSON(message: DefineCustomFieldResponse): unknown {
+    const obj: any = {};
+    if (message.definition !== undefined) {
+      obj.definition = CustomFieldDefinition.toJSON(message.definition);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DefineCustomFieldResponse>, I>>(base?: I): DefineCustomFieldResponse {
+    return DefineCustomFieldResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DefineCustomFieldResponse>, I>>(object: I): DefineCustomFieldResponse {
+    const message = createBaseDefineCustomFieldResponse();
+    message.definition = (object.definition !== undefined && object.definition !== null)
+      ? CustomFieldDefinition.fromPartial(object.definition)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseListCustomFieldsRequest(): ListCustomFieldsRequest {
+  return {};
+}
+
+export const ListCustomFieldsRequest: MessageFns<ListCustomFieldsRequest> = {
+  encode(_: ListCustomFieldsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListCustomFieldsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListCustomFieldsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): ListCustomFieldsRequest {
+    return {};
+  },
+
+  toJSON(_: ListCustomFieldsRequest): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListCustomFieldsRequest>, I>>(base?: I): ListCustomFieldsRequest {
+    return ListCustomFieldsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListCustomFieldsRequest>, I>>(_: I): ListCustomFieldsRequest {
+    const message = createBaseListCustomFieldsRequest();
+    return message;
+  },
+};
+
+function createBaseListCustomFieldsResponse(): ListCustomFieldsResponse {
+  return { definitions: [] };
+}
+
+export const ListCustomFieldsResponse: MessageFns<ListCustomFieldsResponse> = {
+  encode(message: ListCustomFieldsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.definitions) {
+      CustomFieldDefinition.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListCustomFieldsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListCustomFieldsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.definitions.push(CustomFieldDefinition.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListCustomFieldsResponse {
+    return {
+      definitions: globalThis.Array.isArray(object?.definitions)
+        ? object.definitions.map((e: any) => CustomFieldDefinition.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: ListCustomFieldsResponse): unknown {
+    const obj: any = {};
+    if (message.definitions?.length) {
+      obj.definitions = message.definitions.map((e) => CustomFieldDefinition.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListCustomFieldsResponse>, I>>(base?: I): ListCustomFieldsResponse {
+    return ListCustomFieldsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListCustomFieldsResponse>, I>>(object: I): ListCustomFieldsResponse {
+    const message = createBaseListCustomFieldsResponse();
+    message.definitions = object.definitions?.map((e) => CustomFieldDefinition.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseImportOptions(): ImportOptions {
+  return { entity: 0, columnMapping: {}, dryRun: false, naturalKey: "", onDuplicate: 0, defaultPhoneRegion: "" };
+}
+
+export const ImportOptions: MessageFns<ImportOptions> = {
+  encode(message: ImportOptions, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.entity !== 0) {
+      writer.uint32(8).int32(message.entity);
+    }
+    globalThis.Object.entries(message.columnMapping).forEach(([key, value]: [string, string]) => {
+      ImportOptions_ColumnMappingEntry.encode({ key: key as any, value }, writer.uint32(18).fork()).join();
+    });
+    if (message.dryRun !== false) {
+      writer.uint32(24).bool(message.dryRun);
+    }
+    if (message.naturalKey !== "") {
+      writer.uint32(34).string(message.naturalKey);
+    }
+    if (message.onDuplicate !== 0) {
+      writer.uint32(40).int32(message.onDuplicate);
+    }
+    if (message.defaultPhoneRegion !== "") {
+      writer.uint32(50).string(message.defaultPhoneRegion);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ImportOptions {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseImportOptions();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.entity = reader.int32() as any;
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            const entry2 = ImportOptions_ColumnMappingEntry.decode(reader, reader.uint32());
+            if (entry2.value !== undefined) {
+              message.columnMapping[entry2.key] = entry2.value;
+            }
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.dryRun = reader.bool();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.naturalKey = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.onDuplicate = reader.int32() as any;
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.defaultPhoneRegion = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ImportOptions {
+    return {
+      entity: isSet(object.entity) ? importEntityFromJSON(object.entity) : 0,
+      columnMapping: isObject(object.columnMapping)
+        ? (globalThis.Object.entries(object.columnMapping) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : isObject(object.column_mapping)
+        ? (globalThis.Object.entries(object.column_mapping) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+      dryRun: isSet(object.dryRun)
+        ? globalThis.Boolean(object.dryRun)
+        : isSet(object.dry_run)
+        ? globalThis.Boolean(object.dry_run)
+        : false,
+      naturalKey: isSet(object.naturalKey)
+        ? globalThis.String(object.naturalKey)
+        : isSet(object.natural_key)
+        ? globalThis.String(object.natural_key)
+        : "",
+      onDuplicate: isSet(object.onDuplicate)
+        ? duplicatePolicyFromJSON(object.onDuplicate)
+        : isSet(object.on_duplicate)
+        ? duplicatePolicyFromJSON(object.on_duplicate)
+        : 0,
+      defaultPhoneRegion: isSet(object.defaultPhoneRegion)
+        ? globalThis.String(object.defaultPhoneRegion)
+        : isSet(object.default_phone_region)
+        ? globalThis.String(object.default_phone_region)
+        : "",
+    };
+  },
+
+  toJSON(message: ImportOptions): unknown {
+    const obj: any = {};
+    if (message.entity !== 0) {
+      obj.entity = importEntityToJSON(message.entity);
+    }
+    if (message.columnMapping) {
+      const entries = globalThis.Object.entries(message.columnMapping) as [string, string][];
+      if (entries.length > 0) {
+        obj.columnMapping = {};
+        entries.forEach(([k, v]) => {
+          obj.columnMapping[k] = v;
+        });
+      }
+    }
+    if (message.dryRun !== false) {
+      obj.dryRun = message.dryRun;
+    }
+    if (message.naturalKey !== "") {
+      obj.naturalKey = message.naturalKey;
+    }
+    if (message.onDuplicate !== 0) {
+      obj.onDuplicate = duplicatePolicyToJSON(message.onDuplicate);
+    }
+    if (message.defaultPhoneRegion !== "") {
+      obj.defaultPhoneRegion = message.defaultPhoneRegion;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ImportOptions>, I>>(base?: I): ImportOptions {
+    return ImportOptions.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ImportOptions>, I>>(object: I): ImportOptions {
+    const message = createBaseImportOptions();
+    message.entity = object.entity ?? 0;
+    message.columnMapping = (globalThis.Object.entries(object.columnMapping ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    message.dryRun = object.dryRun ?? false;
+    message.naturalKey = object.naturalKey ?? "";
+    message.onDuplicate = object.onDuplicate ?? 0;
+    message.defaultPhoneRegion = object.defaultPhoneRegion ?? "";
+    return message;
+  },
+};
+
+function createBaseImportOptions_ColumnMappingEntry(): ImportOptions_ColumnMappingEntry {
+  return { key: "", value: "" };
+}
+
+export const ImportOptions_ColumnMappingEntry: MessageFns<ImportOptions_ColumnMappingEntry> = {
+  encode(message: ImportOptions_ColumnMappingEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ImportOptions_ColumnMappingEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseImportOptions_ColumnMappingEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ImportOptions_ColumnMappingEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: ImportOptions_ColumnMappingEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ImportOptions_ColumnMappingEntry>, I>>(
+    base?: I,
+  ): ImportOptions_ColumnMappingEntry {
+    return ImportOptions_ColumnMappingEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ImportOptions_ColumnMappingEntry>, I>>(
+    object: I,
+  ): ImportOptions_ColumnMappingEntry {
+    const message = createBaseImportOptions_ColumnMappingEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
+    return message;
+  },
+};
+
+function createBaseImportRowError(): ImportRowError {
+  return { row: "0", field: "", message: "" };
+}
+
+export const ImportRowError: MessageFns<ImportRowError> = {
+  encode(message: ImportRowError, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.row !== "0") {
+      writer.uint32(8).int64(message.row);
+    }
+    if (message.field !== "") {
+      writer.uint32(18).string(message.field);
+    }
+    if (message.message !== "") {
+      writer.uint32(26).string(message.message);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ImportRowError {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseImportRowError();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.row = reader.int64().toString();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.field = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.message = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ImportRowError {
+    return {
+      row: isSet(object.row) ? globalThis.String(object.row) : "0",
+      field: isSet(object.field) ? globalThis.String(object.field) : "",
+      message: isSet(object.message) ? globalThis.String(object.message) : "",
+    };
+  },
+
+  toJSON(message: ImportRowError): unknown {
+    const obj: any = {};
+    if (message.row !== "0") {
+      obj.row = message.row;
+    }
+    if (message.field !== "") {
+      obj.field = message.field;
+    }
+    if (message.message !== "") {
+      obj.message = message.message;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ImportRowError>, I>>(base?: I): ImportRowError {
+    return ImportRowError.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ImportRowError>, I>>(object: I): ImportRowError {
+    const message = createBaseImportRowError();
+    message.row = object.row ?? "0";
+    message.field = object.field ?? "";
+    message.message = object.message ?? "";
+    return message;
+  },
+};
+
+function createBaseImportJob(): ImportJob {
+  return {
+    id: "",
+    options: undefined,
+    status: 0,
+    rowsProcessed: "0",
+    created: "0",
+    updated: "0",
+    skipped: "0",
+    failed: "0",
+    errors: [],
+    failureReason: "",
+    createTime: undefined,
+    updateTime: undefined,
+    finishTime: undefined,
+  };
+}
+
+export const ImportJob: MessageFns<ImportJob> = {
+  encode(message: ImportJob, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.options !== undefined) {
+      ImportOptions.encode(message.options, writer.uint32(18).fork()).join();
+    }
+    if (message.status !== 0) {
+      writer.uint32(24).int32(message.status);
+    }
+    if (message.rowsProcessed !== "0") {
+      writer.uint32(32).int64(message.rowsProcessed);
+    }
+    if (message.created !== "0") {
+      writer.uint32(40).int64(message.created);
+    }
+    if (message.updated !== "0") {
+      writer.uint32(48).int64(message.updated);
+    }
+    if (message.skipped !== "0") {
+      writer.uint32(56).int64(message.skipped);
+    }
+    if (message.failed !== "0") {
+      writer.uint32(64).int64(message.failed);
+    }
+    for (const v of message.errors) {
+      ImportRowError.encode(v!, writer.uint32(74).fork()).join();
+    }
+    if (message.failureReason !== "") {
+      writer.uint32(82).string(message.failureReason);
+    }
+    if (message.createTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.createTime), writer.uint32(90).fork()).join();
+    }
+    if (message.updateTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.updateTime), writer.uint32(98).fork()).join();
+    }
+    if (message.finishTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.finishTime), writer.uint32(106).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ImportJob {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseImportJob();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.options = ImportOptions.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.status = reader.int32() as any;
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.rowsProcessed = reader.int64().toString();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.created = reader.int64().toString();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.updated = reader.int64().toString();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.skipped = reader.int64().toString();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.failed = reader.int64().toString();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.errors.push(ImportRowError.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.failureReason = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.createTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.updateTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.finishTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ImportJob {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      options: isSet(object.options) ? ImportOptions.fromJSON(object.options) : undefined,
+      status: isSet(object.status) ? importStatusFromJSON(object.status) : 0,
+      rowsProcessed: isSet(object.rowsProcessed)
+        ? globalThis.String(object.rowsProcessed)
+        : isSet(object.rows_processed)
+        ? globalThis.String(object.rows_processed)
+        : "0",
+      created: isSet(object.created) ? globalThis.String(object.created) : "0",
+      updated: isSet(object.updated) ? globalThis.String(object.updated) : "0",
+      skipped: isSet(object.skipped) ? globalThis.String(object.skipped) : "0",
+      failed: isSet(object.failed) ? globalThis.String(object.failed) : "0",
+      errors: globalThis.Array.isArray(object?.errors) ? object.errors.map((e: any) => ImportRowError.fromJSON(e)) : [],
+      failureReason: isSet(object.failureReason)
+        ? globalThis.String(object.failureReason)
+        : isSet(object.failure_reason)
+        ? globalThis.String(object.failure_reason)
+        : "",
+      createTime: isSet(object.createTime)
+        ? fromJsonTimestamp(object.createTime)
+        : isSet(object.create_time)
+        ? fromJsonTimestamp(object.create_time)
+        : undefined,
+      updateTime: isSet(object.updateTime)
+        ? fromJsonTimestamp(object.updateTime)
+        : isSet(object.update_time)
+        ? fromJsonTimestamp(object.update_time)
+        : undefined,
+      finishTime: isSet(object.finishTime)
+        ? fromJsonTimestamp(object.finishTime)
+        : isSet(object.finish_time)
+        ? fromJsonTimestamp(object.finish_time)
+        : undefined,
+    };
+  },
+
+  toJSON(message: ImportJob): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.options !== undefined) {
+      obj.options = ImportOptions.toJSON(message.options);
+    }
+    if (message.status !== 0) {
+      obj.status = importStatusToJSON(message.status);
+    }
+    if (message.rowsProcessed !== "0") {
+      obj.rowsProcessed = message.rowsProcessed;
+    }
+    if (message.created !== "0") {
+      obj.created = message.created;
+    }
+    if (message.updated !== "0") {
+      obj.updated = message.updated;
+    }
+    if (message.skipped !== "0") {
+      obj.skipped = message.skipped;
+    }
+    if (message.failed !== "0") {
+      obj.failed = message.failed;
+    }
+    if (message.errors?.length) {
+      obj.errors = message.errors.map((e) => ImportRowError.toJSON(e));
+    }
+    if (message.failureReason !== "") {
+      obj.failureReason = message.failureReason;
+    }
+    if (message.createTime !== undefined) {
+      obj.createTime = message.createTime.toISOString();
+    }
+    if (message.updateTime !== undefined) {
+      obj.updateTime = message.updateTime.toISOString();
+    }
+    if (message.finishTime !== undefined) {
+      obj.finishTime = message.finishTime.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ImportJob>, I>>(base?: I): ImportJob {
+    return ImportJob.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ImportJob>, I>>(object: I): ImportJob {
+    const message = createBaseImportJob();
+    message.id = object.id ?? "";
+    message.options = (object.options !== undefined && object.options !== null)
+      ? ImportOptions.fromPartial(object.options)
+      : undefined;
+    message.status = object.status ?? 0;
+    message.rowsProcessed = object.rowsProcessed ?? "0";
+    message.created = object.created ?? "0";
+    message.updated = object.updated ?? "0";
+    message.skipped = object.skipped ?? "0";
+    message.failed = object.failed ?? "0";
+    message.errors = object.errors?.map((e) => ImportRowError.fromPartial(e)) || [];
+    message.failureReason = object.failureReason ?? "";
+    message.createTime = object.createTime ?? undefined;
+    message.updateTime = object.updateTime ?? undefined;
+    message.finishTime = object.finishTime ?? undefined;
+    return message;
+  },
+};
+
+function createBaseCreateImportJobRequest(): CreateImportJobRequest {
+  return { options: undefined };
+}
+
+export const CreateImportJobRequest: MessageFns<CreateImportJobRequest> = {
+  encode(message: CreateImportJobRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.options !== undefined) {
+      ImportOptions.encode(message.options, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateImportJobRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateImportJobRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.options = ImportOptions.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CreateImportJobRequest {
+    return { options: isSet(object.options) ? ImportOptions.fromJSON(object.options) : undefined };
+  },
+
+  toJSON(message: CreateImportJobRequest): unknown {
+    const obj: any = {};
+    if (message.options !== undefined) {
+      obj.options = ImportOptions.toJSON(message.options);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CreateImportJobRequest>, I>>(base?: I): CreateImportJobRequest {
+    return CreateImportJobRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CreateImportJobRequest>, I>>(object: I): CreateImportJobRequest {
+    const message = createBaseCreateImportJobRequest();
+    message.options = (object.options !== undefined && object.options !== null)
+      ? ImportOptions.fromPartial(object.options)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseCreateImportJobResponse(): CreateImportJobResponse {
+  return { job: undefined };
+}
+
+export const CreateImportJobResponse: MessageFns<CreateImportJobResponse> = {
+  encode(message: CreateImportJobResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.job !== undefined) {
+      ImportJob.encode(message.job, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateImportJobResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateImportJobResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.job = ImportJob.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CreateImportJobResponse {
+    return { job: isSet(object.job) ? ImportJob.fromJSON(object.job) : undefined };
+  },
+
+  toJSON(message: CreateImportJobResponse): unknown {
+    const obj: any = {};
+    if (message.job !== undefined) {
+      obj.job = ImportJob.toJSON(message.job);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CreateImportJobResponse>, I>>(base?: I): CreateImportJobResponse {
+    return CreateImportJobResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CreateImportJobResponse>, I>>(object: I): CreateImportJobResponse {
+    const message = createBaseCreateImportJobResponse();
+    message.job = (object.job !== undefined && object.job !== null) ? ImportJob.fromPartial(object.job) : undefined;
+    return message;
+  },
+};
+
+function createBaseUploadImportFileRequest(): UploadImportFileRequest {
+  return { part: undefined };
+}
+
+export const UploadImportFileRequest: MessageFns<UploadImportFileRequest> = {
+  encode(message: UploadImportFileRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    switch (message.part?.$case) {
+      case "jobId":
+        writer.uint32(10).string(message.part.jobId);
+        break;
+      case "chunk":
+        writer.uint32(18).bytes(message.part.chunk);
+        break;
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UploadImportFileRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUploadImportFileRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.part = { $case: "jobId", jobId: reader.string() };
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.part = { $case: "chunk", chunk: Buffer.from(reader.bytes()) };
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UploadImportFileRequest {
+    return {
+      part: isSet(object.jobId)
+        ? { $case: "jobId", jobId: globalThis.String(object.jobId) }
+        : isSet(object.job_id)
+        ? { $case: "jobId", jobId: globalThis.String(object.job_id) }
+        : isSet(object.chunk)
+        ? { $case: "chunk", chunk: Buffer.from(bytesFromBase64(object.chunk)) }
+        : undefined,
+    };
+  },
+
+  toJSON(message: UploadImportFileRequest): unknown {
+    const obj: any = {};
+    if (message.part?.$case === "jobId") {
+      obj.jobId = message.part.jobId;
+    } else if (message.part?.$case === "chunk") {
+      obj.chunk = base64FromBytes(message.part.chunk);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UploadImportFileRequest>, I>>(base?: I): UploadImportFileRequest {
+    return UploadImportFileRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UploadImportFileRequest>, I>>(object: I): UploadImportFileRequest {
+    const message = createBaseUploadImportFileRequest();
+    switch (object.part?.$case) {
+      case "jobId": {
+        if (object.part?.jobId !== undefined && object.part?.jobId !== null) {
+          message.part = { $case: "jobId", jobId: object.part.jobId };
+        }
+        break;
+      }
+      case "chunk": {
+        if (object.part?.chunk !== undefined && object.part?.chunk !== null) {
+          message.part = { $case: "chunk", chunk: object.part.chunk };
+        }
+        break;
+      }
+    }
+    return message;
+  },
+};
+
+function createBaseUploadImportFileResponse(): UploadImportFileResponse {
+  return { job: undefined };
+}
+
+export const UploadImportFileResponse: MessageFns<UploadImportFileResponse> = {
+  encode(message: UploadImportFileResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.job !== undefined) {
+      ImportJob.encode(message.job, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UploadImportFileResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUploadImportFileResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.job = ImportJob.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UploadImportFileResponse {
+    return { job: isSet(object.job) ? ImportJob.fromJSON(object.job) : undefined };
+  },
+
+  toJSON(message: UploadImportFileResponse): unknown {
+    const obj: any = {};
+    if (message.job !== undefined) {
+      obj.job = ImportJob.toJSON(message.job);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UploadImportFileResponse>, I>>(base?: I): UploadImportFileResponse {
+    return UploadImportFileResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UploadImportFileResponse>, I>>(object: I): UploadImportFileResponse {
+    const message = createBaseUploadImportFileResponse();
+    message.job = (object.job !== undefined && object.job !== null) ? ImportJob.fromPartial(object.job) : undefined;
+    return message;
+  },
+};
+
+function createBaseGetImportJobRequest(): GetImportJobRequest {
+  return { id: "" };
+}
+
+export const GetImportJobRequest: MessageFns<GetImportJobRequest> = {
+  encode(message: GetImportJobRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetImportJobRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetImportJobRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetImportJobRequest {
+    return { id: isSet(object.id) ? globalThis.String(object.id) : "" };
+  },
+
+  toJSON(message: GetImportJobRequest): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetImportJobRequest>, I>>(base?: I): GetImportJobRequest {
+    return GetImportJobRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetImportJobRequest>, I>>(object: I): GetImportJobRequest {
+    const message = createBaseGetImportJobRequest();
+    message.id = object.id ?? "";
+    return message;
+  },
+};
+
+function createBaseGetImportJobResponse(): GetImportJobResponse {
+  return { job: undefined };
+}
+
+export const GetImportJobResponse: MessageFns<GetImportJobResponse> = {
+  encode(message: GetImportJobResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.job !== undefined) {
+      ImportJob.encode(message.job, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetImportJobResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetImportJobResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.job = ImportJob.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetImportJobResponse {
+    return { job: isSet(object.job) ? ImportJob.fromJSON(object.job) : undefined };
+  },
+
+  toJSON(message: GetImportJobResponse): unknown {
+    const obj: any = {};
+    if (message.job !== undefined) {
+      obj.job = ImportJob.toJSON(message.job);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetImportJobResponse>, I>>(base?: I): GetImportJobResponse {
+    return GetImportJobResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetImportJobResponse>, I>>(object: I): GetImportJobResponse {
+    const message = createBaseGetImportJobResponse();
+    message.job = (object.job !== undefined && object.job !== null) ? ImportJob.fromPartial(object.job) : undefined;
+    return message;
+  },
+};
+
+function createBaseExportContactsRequest(): ExportContactsRequest {
+  return { filter: undefined, search: "" };
+}
+
+export const ExportContactsRequest: MessageFns<ExportContactsRequest> = {
+  encode(message: ExportContactsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.filter !== undefined) {
+      Filter.encode(message.filter, writer.uint32(10).fork()).join();
+    }
+    if (message.search !== "") {
+      writer.uint32(18).string(message.search);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ExportContactsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseExportContactsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.filter = Filter.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.search = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ExportContactsRequest {
+    return {
+      filter: isSet(object.filter) ? Filter.fromJSON(object.filter) : undefined,
+      search: isSet(object.search) ? globalThis.String(object.search) : "",
+    };
+  },
+
+  toJSON(message: ExportContactsRequest): unknown {
+    const obj: any = {};
+    if (message.filter !== undefined) {
+      obj.filter = Filter.toJSON(message.filter);
+    }
+    if (message.search !== "") {
+      obj.search = message.search;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ExportContactsRequest>, I>>(base?: I): ExportContactsRequest {
+    return ExportContactsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ExportContactsRequest>, I>>(object: I): ExportContactsRequest {
+    const message = createBaseExportContactsRequest();
+    message.filter = (object.filter !== undefined && object.filter !== null)
+      ? Filter.fromPartial(object.filter)
+      : undefined;
+    message.search = object.search ?? "";
+    return message;
+  },
+};
+
+function createBaseExportContactsResponse(): ExportContactsResponse {
+  return { chunk: Buffer.alloc(0) };
+}
+
+export const ExportContactsResponse: MessageFns<ExportContactsResponse> = {
+  encode(message: ExportContactsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.chunk.length !== 0) {
+      writer.uint32(10).bytes(message.chunk);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ExportContactsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseExportContactsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.chunk = Buffer.from(reader.bytes());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ExportContactsResponse {
+    return { chunk: isSet(object.chunk) ? Buffer.from(bytesFromBase64(object.chunk)) : Buffer.alloc(0) };
+  },
+
+  toJSON(message: ExportContactsResponse): unknown {
+    const obj: any = {};
+    if (message.chunk.length !== 0) {
+      obj.chunk = base64FromBytes(message.chunk);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ExportContactsResponse>, I>>(base?: I): ExportContactsResponse {
+    return ExportContactsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ExportContactsResponse>, I>>(object: I): ExportContactsResponse {
+    const message = createBaseExportContactsResponse();
+    message.chunk = object.chunk ?? Buffer.alloc(0);
+    return message;
+  },
+};
+
+/**
+ * The system of record for people and organisations: clean records, duplicates and merges,
+ * search, segments, import and export.
+ */
 export type ContactsServiceService = typeof ContactsServiceService;
 export const ContactsServiceService = {
   createContact: {
@@ -1192,6 +8150,27 @@ export const ContactsServiceService = {
     responseSerialize: (value: GetContactResponse): Buffer => Buffer.from(GetContactResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): GetContactResponse => GetContactResponse.decode(value),
   },
+  /** Changes the fields named in the mask; the etag must match the stored version. */
+  updateContact: {
+    path: "/crm.contacts.v1.ContactsService/UpdateContact" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: UpdateContactRequest): Buffer => Buffer.from(UpdateContactRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UpdateContactRequest => UpdateContactRequest.decode(value),
+    responseSerialize: (value: UpdateContactResponse): Buffer =>
+      Buffer.from(UpdateContactResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): UpdateContactResponse => UpdateContactResponse.decode(value),
+  },
+  deleteContact: {
+    path: "/crm.contacts.v1.ContactsService/DeleteContact" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: DeleteContactRequest): Buffer => Buffer.from(DeleteContactRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): DeleteContactRequest => DeleteContactRequest.decode(value),
+    responseSerialize: (value: DeleteContactResponse): Buffer =>
+      Buffer.from(DeleteContactResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): DeleteContactResponse => DeleteContactResponse.decode(value),
+  },
   listContacts: {
     path: "/crm.contacts.v1.ContactsService/ListContacts" as const,
     requestStream: false as const,
@@ -1202,12 +8181,201 @@ export const ContactsServiceService = {
       Buffer.from(ListContactsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ListContactsResponse => ListContactsResponse.decode(value),
   },
+  /** Every contact matching a filter, in batches, for audiences of any size. Resumable. */
+  streamContacts: {
+    path: "/crm.contacts.v1.ContactsService/StreamContacts" as const,
+    requestStream: false as const,
+    responseStream: true as const,
+    requestSerialize: (value: StreamContactsRequest): Buffer =>
+      Buffer.from(StreamContactsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): StreamContactsRequest => StreamContactsRequest.decode(value),
+    responseSerialize: (value: StreamContactsResponse): Buffer =>
+      Buffer.from(StreamContactsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): StreamContactsResponse => StreamContactsResponse.decode(value),
+  },
+  findContactDuplicates: {
+    path: "/crm.contacts.v1.ContactsService/FindContactDuplicates" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: FindContactDuplicatesRequest): Buffer =>
+      Buffer.from(FindContactDuplicatesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): FindContactDuplicatesRequest => FindContactDuplicatesRequest.decode(value),
+    responseSerialize: (value: FindContactDuplicatesResponse): Buffer =>
+      Buffer.from(FindContactDuplicatesResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): FindContactDuplicatesResponse => FindContactDuplicatesResponse.decode(value),
+  },
+  mergeContacts: {
+    path: "/crm.contacts.v1.ContactsService/MergeContacts" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: MergeContactsRequest): Buffer => Buffer.from(MergeContactsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): MergeContactsRequest => MergeContactsRequest.decode(value),
+    responseSerialize: (value: MergeContactsResponse): Buffer =>
+      Buffer.from(MergeContactsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): MergeContactsResponse => MergeContactsResponse.decode(value),
+  },
+  undoContactMerge: {
+    path: "/crm.contacts.v1.ContactsService/UndoContactMerge" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: UndoContactMergeRequest): Buffer =>
+      Buffer.from(UndoContactMergeRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UndoContactMergeRequest => UndoContactMergeRequest.decode(value),
+    responseSerialize: (value: UndoContactMergeResponse): Buffer =>
+      Buffer.from(UndoContactMergeResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): UndoContactMergeResponse => UndoContactMergeResponse.decode(value),
+  },
+  createOrganization: {
+    path: "/crm.contacts.v1.ContactsService/CreateOrganization" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: CreateOrganizationRequest): Buffer =>
+      Buffer.from(CreateOrganizationRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CreateOrganizationRequest => CreateOrganizationRequest.decode(value),
+    responseSerialize: (value: CreateOrganizationResponse): Buffer =>
+      Buffer.from(CreateOrganizationResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): CreateOrganizationResponse => CreateOrganizationResponse.decode(value),
+  },
+  getOrganization: {
+    path: "/crm.contacts.v1.ContactsService/GetOrganization" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetOrganizationRequest): Buffer =>
+      Buffer.from(GetOrganizationRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetOrganizationRequest => GetOrganizationRequest.decode(value),
+    responseSerialize: (value: GetOrganizationResponse): Buffer =>
+      Buffer.from(GetOrganizationResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetOrganizationResponse => GetOrganizationResponse.decode(value),
+  },
+  updateOrganization: {
+    path: "/crm.contacts.v1.ContactsService/UpdateOrganization" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: UpdateOrganizationRequest): Buffer =>
+      Buffer.from(UpdateOrganizationRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UpdateOrganizationRequest => UpdateOrganizationRequest.decode(value),
+    responseSerialize: (value: UpdateOrganizationResponse): Buffer =>
+      Buffer.from(UpdateOrganizationResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): UpdateOrganizationResponse => UpdateOrganizationResponse.decode(value),
+  },
+  listOrganizations: {
+    path: "/crm.contacts.v1.ContactsService/ListOrganizations" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListOrganizationsRequest): Buffer =>
+      Buffer.from(ListOrganizationsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListOrganizationsRequest => ListOrganizationsRequest.decode(value),
+    responseSerialize: (value: ListOrganizationsResponse): Buffer =>
+      Buffer.from(ListOrganizationsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListOrganizationsResponse => ListOrganizationsResponse.decode(value),
+  },
+  findOrganizationDuplicates: {
+    path: "/crm.contacts.v1.ContactsService/FindOrganizationDuplicates" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: FindOrganizationDuplicatesRequest): Buffer =>
+      Buffer.from(FindOrganizationDuplicatesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): FindOrganizationDuplicatesRequest =>
+      FindOrganizationDuplicatesRequest.decode(value),
+    responseSerialize: (value: FindOrganizationDuplicatesResponse): Buffer =>
+      Buffer.from(FindOrganizationDuplicatesResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): FindOrganizationDuplicatesResponse =>
+      FindOrganizationDuplicatesResponse.decode(value),
+  },
+  /** Custom fields are defined per tenant; contact values are validated against them. */
+  defineCustomField: {
+    path: "/crm.contacts.v1.ContactsService/DefineCustomField" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: DefineCustomFieldRequest): Buffer =>
+      Buffer.from(DefineCustomFieldRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): DefineCustomFieldRequest => DefineCustomFieldRequest.decode(value),
+    responseSerialize: (value: DefineCustomFieldResponse): Buffer =>
+      Buffer.from(DefineCustomFieldResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): DefineCustomFieldResponse => DefineCustomFieldResponse.decode(value),
+  },
+  listCustomFields: {
+    path: "/crm.contacts.v1.ContactsService/ListCustomFields" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListCustomFieldsRequest): Buffer =>
+      Buffer.from(ListCustomFieldsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListCustomFieldsRequest => ListCustomFieldsRequest.decode(value),
+    responseSerialize: (value: ListCustomFieldsResponse): Buffer =>
+      Buffer.from(ListCustomFieldsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListCustomFieldsResponse => ListCustomFieldsResponse.decode(value),
+  },
+  /** Import is a job: create it with its options, upload the CSV as a stream, poll its progress. */
+  createImportJob: {
+    path: "/crm.contacts.v1.ContactsService/CreateImportJob" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: CreateImportJobRequest): Buffer =>
+      Buffer.from(CreateImportJobRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CreateImportJobRequest => CreateImportJobRequest.decode(value),
+    responseSerialize: (value: CreateImportJobResponse): Buffer =>
+      Buffer.from(CreateImportJobResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): CreateImportJobResponse => CreateImportJobResponse.decode(value),
+  },
+  uploadImportFile: {
+    path: "/crm.contacts.v1.ContactsService/UploadImportFile" as const,
+    requestStream: true as const,
+    responseStream: false as const,
+    requestSerialize: (value: UploadImportFileRequest): Buffer =>
+      Buffer.from(UploadImportFileRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UploadImportFileRequest => UploadImportFileRequest.decode(value),
+    responseSerialize: (value: UploadImportFileResponse): Buffer =>
+      Buffer.from(UploadImportFileResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): UploadImportFileResponse => UploadImportFileResponse.decode(value),
+  },
+  getImportJob: {
+    path: "/crm.contacts.v1.ContactsService/GetImportJob" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetImportJobRequest): Buffer => Buffer.from(GetImportJobRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetImportJobRequest => GetImportJobRequest.decode(value),
+    responseSerialize: (value: GetImportJobResponse): Buffer =>
+      Buffer.from(GetImportJobResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetImportJobResponse => GetImportJobResponse.decode(value),
+  },
+  exportContacts: {
+    path: "/crm.contacts.v1.ContactsService/ExportContacts" as const,
+    requestStream: false as const,
+    responseStream: true as const,
+    requestSerialize: (value: ExportContactsRequest): Buffer =>
+      Buffer.from(ExportContactsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ExportContactsRequest => ExportContactsRequest.decode(value),
+    responseSerialize: (value: ExportContactsResponse): Buffer =>
+      Buffer.from(ExportContactsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ExportContactsResponse => ExportContactsResponse.decode(value),
+  },
 } as const;
 
 export interface ContactsServiceServer extends UntypedServiceImplementation {
   createContact: handleUnaryCall<CreateContactRequest, CreateContactResponse>;
   getContact: handleUnaryCall<GetContactRequest, GetContactResponse>;
+  /** Changes the fields named in the mask; the etag must match the stored version. */
+  updateContact: handleUnaryCall<UpdateContactRequest, UpdateContactResponse>;
+  deleteContact: handleUnaryCall<DeleteContactRequest, DeleteContactResponse>;
   listContacts: handleUnaryCall<ListContactsRequest, ListContactsResponse>;
+  /** Every contact matching a filter, in batches, for audiences of any size. Resumable. */
+  streamContacts: handleServerStreamingCall<StreamContactsRequest, StreamContactsResponse>;
+  findContactDuplicates: handleUnaryCall<FindContactDuplicatesRequest, FindContactDuplicatesResponse>;
+  mergeContacts: handleUnaryCall<MergeContactsRequest, MergeContactsResponse>;
+  undoContactMerge: handleUnaryCall<UndoContactMergeRequest, UndoContactMergeResponse>;
+  createOrganization: handleUnaryCall<CreateOrganizationRequest, CreateOrganizationResponse>;
+  getOrganization: handleUnaryCall<GetOrganizationRequest, GetOrganizationResponse>;
+  updateOrganization: handleUnaryCall<UpdateOrganizationRequest, UpdateOrganizationResponse>;
+  listOrganizations: handleUnaryCall<ListOrganizationsRequest, ListOrganizationsResponse>;
+  findOrganizationDuplicates: handleUnaryCall<FindOrganizationDuplicatesRequest, FindOrganizationDuplicatesResponse>;
+  /** Custom fields are defined per tenant; contact values are validated against them. */
+  defineCustomField: handleUnaryCall<DefineCustomFieldRequest, DefineCustomFieldResponse>;
+  listCustomFields: handleUnaryCall<ListCustomFieldsRequest, ListCustomFieldsResponse>;
+  /** Import is a job: create it with its options, upload the CSV as a stream, poll its progress. */
+  createImportJob: handleUnaryCall<CreateImportJobRequest, CreateImportJobResponse>;
+  uploadImportFile: handleClientStreamingCall<UploadImportFileRequest, UploadImportFileResponse>;
+  getImportJob: handleUnaryCall<GetImportJobRequest, GetImportJobResponse>;
+  exportContacts: handleServerStreamingCall<ExportContactsRequest, ExportContactsResponse>;
 }
 
 export interface ContactsServiceClient extends Client {
@@ -1241,6 +8409,37 @@ export interface ContactsServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: GetContactResponse) => void,
   ): ClientUnaryCall;
+  /** Changes the fields named in the mask; the etag must match the stored version. */
+  updateContact(
+    request: UpdateContactRequest,
+    callback: (error: ServiceError | null, response: UpdateContactResponse) => void,
+  ): ClientUnaryCall;
+  updateContact(
+    request: UpdateContactRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: UpdateContactResponse) => void,
+  ): ClientUnaryCall;
+  updateContact(
+    request: UpdateContactRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UpdateContactResponse) => void,
+  ): ClientUnaryCall;
+  deleteContact(
+    request: DeleteContactRequest,
+    callback: (error: ServiceError | null, response: DeleteContactResponse) => void,
+  ): ClientUnaryCall;
+  deleteContact(
+    request: DeleteContactRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: DeleteContactResponse) => void,
+  ): ClientUnaryCall;
+  deleteContact(
+    request: DeleteContactRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: DeleteContactResponse) => void,
+  ): ClientUnaryCall;
   listContacts(
     request: ListContactsRequest,
     callback: (error: ServiceError | null, response: ListContactsResponse) => void,
@@ -1256,6 +8455,223 @@ export interface ContactsServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ListContactsResponse) => void,
   ): ClientUnaryCall;
+  /** Every contact matching a filter, in batches, for audiences of any size. Resumable. */
+  streamContacts(
+    request: StreamContactsRequest,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<StreamContactsResponse>;
+  streamContacts(
+    request: StreamContactsRequest,
+    metadata?: Metadata,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<StreamContactsResponse>;
+  findContactDuplicates(
+    request: FindContactDuplicatesRequest,
+    callback: (error: ServiceError | null, response: FindContactDuplicatesResponse) => void,
+  ): ClientUnaryCall;
+  findContactDuplicates(
+    request: FindContactDuplicatesRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: FindContactDuplicatesResponse) => void,
+  ): ClientUnaryCall;
+  findContactDuplicates(
+    request: FindContactDuplicatesRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: FindContactDuplicatesResponse) => void,
+  ): ClientUnaryCall;
+  mergeContacts(
+    request: MergeContactsRequest,
+    callback: (error: ServiceError | null, response: MergeContactsResponse) => void,
+  ): ClientUnaryCall;
+  mergeContacts(
+    request: MergeContactsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: MergeContactsResponse) => void,
+  ): ClientUnaryCall;
+  mergeContacts(
+    request: MergeContactsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: MergeContactsResponse) => void,
+  ): ClientUnaryCall;
+  undoContactMerge(
+    request: UndoContactMergeRequest,
+    callback: (error: ServiceError | null, response: UndoContactMergeResponse) => void,
+  ): ClientUnaryCall;
+  undoContactMerge(
+    request: UndoContactMergeRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: UndoContactMergeResponse) => void,
+  ): ClientUnaryCall;
+  undoContactMerge(
+    request: UndoContactMergeRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UndoContactMergeResponse) => void,
+  ): ClientUnaryCall;
+  createOrganization(
+    request: CreateOrganizationRequest,
+    callback: (error: ServiceError | null, response: CreateOrganizationResponse) => void,
+  ): ClientUnaryCall;
+  createOrganization(
+    request: CreateOrganizationRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: CreateOrganizationResponse) => void,
+  ): ClientUnaryCall;
+  createOrganization(
+    request: CreateOrganizationRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: CreateOrganizationResponse) => void,
+  ): ClientUnaryCall;
+  getOrganization(
+    request: GetOrganizationRequest,
+    callback: (error: ServiceError | null, response: GetOrganizationResponse) => void,
+  ): ClientUnaryCall;
+  getOrganization(
+    request: GetOrganizationRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetOrganizationResponse) => void,
+  ): ClientUnaryCall;
+  getOrganization(
+    request: GetOrganizationRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetOrganizationResponse) => void,
+  ): ClientUnaryCall;
+  updateOrganization(
+    request: UpdateOrganizationRequest,
+    callback: (error: ServiceError | null, response: UpdateOrganizationResponse) => void,
+  ): ClientUnaryCall;
+  updateOrganization(
+    request: UpdateOrganizationRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: UpdateOrganizationResponse) => void,
+  ): ClientUnaryCall;
+  updateOrganization(
+    request: UpdateOrganizationRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UpdateOrganizationResponse) => void,
+  ): ClientUnaryCall;
+  listOrganizations(
+    request: ListOrganizationsRequest,
+    callback: (error: ServiceError | null, response: ListOrganizationsResponse) => void,
+  ): ClientUnaryCall;
+  listOrganizations(
+    request: ListOrganizationsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListOrganizationsResponse) => void,
+  ): ClientUnaryCall;
+  listOrganizations(
+    request: ListOrganizationsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListOrganizationsResponse) => void,
+  ): ClientUnaryCall;
+  findOrganizationDuplicates(
+    request: FindOrganizationDuplicatesRequest,
+    callback: (error: ServiceError | null, response: FindOrganizationDuplicatesResponse) => void,
+  ): ClientUnaryCall;
+  findOrganizationDuplicates(
+    request: FindOrganizationDuplicatesRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: FindOrganizationDuplicatesResponse) => void,
+  ): ClientUnaryCall;
+  findOrganizationDuplicates(
+    request: FindOrganizationDuplicatesRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: FindOrganizationDuplicatesResponse) => void,
+  ): ClientUnaryCall;
+  /** Custom fields are defined per tenant; contact values are validated against them. */
+  defineCustomField(
+    request: DefineCustomFieldRequest,
+    callback: (error: ServiceError | null, response: DefineCustomFieldResponse) => void,
+  ): ClientUnaryCall;
+  defineCustomField(
+    request: DefineCustomFieldRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: DefineCustomFieldResponse) => void,
+  ): ClientUnaryCall;
+  defineCustomField(
+    request: DefineCustomFieldRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: DefineCustomFieldResponse) => void,
+  ): ClientUnaryCall;
+  listCustomFields(
+    request: ListCustomFieldsRequest,
+    callback: (error: ServiceError | null, response: ListCustomFieldsResponse) => void,
+  ): ClientUnaryCall;
+  listCustomFields(
+    request: ListCustomFieldsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListCustomFieldsResponse) => void,
+  ): ClientUnaryCall;
+  listCustomFields(
+    request: ListCustomFieldsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListCustomFieldsResponse) => void,
+  ): ClientUnaryCall;
+  /** Import is a job: create it with its options, upload the CSV as a stream, poll its progress. */
+  createImportJob(
+    request: CreateImportJobRequest,
+    callback: (error: ServiceError | null, response: CreateImportJobResponse) => void,
+  ): ClientUnaryCall;
+  createImportJob(
+    request: CreateImportJobRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: CreateImportJobResponse) => void,
+  ): ClientUnaryCall;
+  createImportJob(
+    request: CreateImportJobRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: CreateImportJobResponse) => void,
+  ): ClientUnaryCall;
+  uploadImportFile(
+    callback: (error: ServiceError | null, response: UploadImportFileResponse) => void,
+  ): ClientWritableStream<UploadImportFileRequest>;
+  uploadImportFile(
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: UploadImportFileResponse) => void,
+  ): ClientWritableStream<UploadImportFileRequest>;
+  uploadImportFile(
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UploadImportFileResponse) => void,
+  ): ClientWritableStream<UploadImportFileRequest>;
+  uploadImportFile(
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UploadImportFileResponse) => void,
+  ): ClientWritableStream<UploadImportFileRequest>;
+  getImportJob(
+    request: GetImportJobRequest,
+    callback: (error: ServiceError | null, response: GetImportJobResponse) => void,
+  ): ClientUnaryCall;
+  getImportJob(
+    request: GetImportJobRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetImportJobResponse) => void,
+  ): ClientUnaryCall;
+  getImportJob(
+    request: GetImportJobRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetImportJobResponse) => void,
+  ): ClientUnaryCall;
+  exportContacts(
+    request: ExportContactsRequest,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<ExportContactsResponse>;
+  exportContacts(
+    request: ExportContactsRequest,
+    metadata?: Metadata,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<ExportContactsResponse>;
 }
 
 export const ContactsServiceClient = makeGenericClientConstructor(
@@ -1266,6 +8682,18 @@ export const ContactsServiceClient = makeGenericClientConstructor(
   service: typeof ContactsServiceService;
   serviceName: string;
 };
+
+function bytesFromBase64(b64: string): Uint8Array {
+  return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
+}
+
+function base64FromBytes(arr: Uint8Array): string {
+  return globalThis.Buffer.from(arr).toString("base64");
+}
+
+function floatToJson(value: number | null | undefined): number | string | null | undefined {
+  return typeof value === "number" && !globalThis.Number.isFinite(value) ? globalThis.String(value) : value;
+}
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
 
@@ -1300,6 +8728,10 @@ function fromJsonTimestamp(o: any): Date {
   } else {
     return fromTimestamp(Timestamp.fromJSON(o));
   }
+}
+
+function isObject(value: any): boolean {
+  return typeof value === "object" && value !== null;
 }
 
 function isSet(value: any): boolean {

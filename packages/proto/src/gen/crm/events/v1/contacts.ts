@@ -12,20 +12,62 @@ export const protobufPackage = "crm.events.v1";
 
 export const protobufFileName = "crm/events/v1/contacts.proto";
 
-/**
- * Subject: crm.contacts.contact.created. Carries what consumers (timelines, read models)
- * need to link and summarise, and no more personal data than that.
- */
+/** crm.contacts.contact.created */
 export interface ContactCreated {
   meta?: EventMeta | undefined;
   contactId: string;
   displayName: string;
   relationshipType: string;
   ownerId: string;
+  organizationIds: string[];
+}
+
+/** crm.contacts.contact.updated */
+export interface ContactUpdated {
+  meta?: EventMeta | undefined;
+  contactId: string;
+  /** ContactInput paths that changed. */
+  changedFields: string[];
+  displayName: string;
+  relationshipType: string;
+  ownerId: string;
+  organizationIds: string[];
+}
+
+/** crm.contacts.contact.merged: re-point references from merged_id to survivor_id. */
+export interface ContactMerged {
+  meta?: EventMeta | undefined;
+  survivorId: string;
+  mergedId: string;
+  mergeId: string;
+}
+
+/** crm.contacts.contact.merge_undone: references moved by merge_id may move back to restored_id. */
+export interface ContactMergeUndone {
+  meta?: EventMeta | undefined;
+  survivorId: string;
+  restoredId: string;
+  mergeId: string;
+}
+
+/** crm.contacts.contact.deleted */
+export interface ContactDeleted {
+  meta?: EventMeta | undefined;
+  contactId: string;
+}
+
+/** crm.contacts.organization.created / crm.contacts.organization.updated */
+export interface OrganizationChanged {
+  meta?: EventMeta | undefined;
+  organizationId: string;
+  name: string;
+  domain: string;
+  parentId: string;
+  changedFields: string[];
 }
 
 function createBaseContactCreated(): ContactCreated {
-  return { meta: undefined, contactId: "", displayName: "", relationshipType: "", ownerId: "" };
+  return { meta: undefined, contactId: "", displayName: "", relationshipType: "", ownerId: "", organizationIds: [] };
 }
 
 export const ContactCreated: MessageFns<ContactCreated> = {
@@ -44,6 +86,9 @@ export const ContactCreated: MessageFns<ContactCreated> = {
     }
     if (message.ownerId !== "") {
       writer.uint32(42).string(message.ownerId);
+    }
+    for (const v of message.organizationIds) {
+      writer.uint32(50).string(v!);
     }
     return writer;
   },
@@ -101,6 +146,14 @@ export const ContactCreated: MessageFns<ContactCreated> = {
             message.ownerId = reader.string();
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.organizationIds.push(reader.string());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -136,6 +189,11 @@ export const ContactCreated: MessageFns<ContactCreated> = {
         : isSet(object.owner_id)
         ? globalThis.String(object.owner_id)
         : "",
+      organizationIds: globalThis.Array.isArray(object?.organizationIds)
+        ? object.organizationIds.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.organization_ids)
+        ? object.organization_ids.map((e: any) => globalThis.String(e))
+        : [],
     };
   },
 
@@ -156,6 +214,9 @@ export const ContactCreated: MessageFns<ContactCreated> = {
     if (message.ownerId !== "") {
       obj.ownerId = message.ownerId;
     }
+    if (message.organizationIds?.length) {
+      obj.organizationIds = message.organizationIds;
+    }
     return obj;
   },
 
@@ -169,6 +230,712 @@ export const ContactCreated: MessageFns<ContactCreated> = {
     message.displayName = object.displayName ?? "";
     message.relationshipType = object.relationshipType ?? "";
     message.ownerId = object.ownerId ?? "";
+    message.organizationIds = object.organizationIds?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseContactUpdated(): ContactUpdated {
+  return {
+    meta: undefined,
+    contactId: "",
+    changedFields: [],
+    displayName: "",
+    relationshipType: "",
+    ownerId: "",
+    organizationIds: [],
+  };
+}
+
+export const ContactUpdated: MessageFns<ContactUpdated> = {
+  encode(message: ContactUpdated, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.meta !== undefined) {
+      EventMeta.encode(message.meta, writer.uint32(10).fork()).join();
+    }
+    if (message.contactId !== "") {
+      writer.uint32(18).string(message.contactId);
+    }
+    for (const v of message.changedFields) {
+      writer.uint32(26).string(v!);
+    }
+    if (message.displayName !== "") {
+      writer.uint32(34).string(message.displayName);
+    }
+    if (message.relationshipType !== "") {
+      writer.uint32(42).string(message.relationshipType);
+    }
+    if (message.ownerId !== "") {
+      writer.uint32(50).string(message.ownerId);
+    }
+    for (const v of message.organizationIds) {
+      writer.uint32(58).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ContactUpdated {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseContactUpdated();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.meta = EventMeta.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.contactId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.changedFields.push(reader.string());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.displayName = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.relationshipType = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.ownerId = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.organizationIds.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ContactUpdated {
+    return {
+      meta: isSet(object.meta) ? EventMeta.fromJSON(object.meta) : undefined,
+      contactId: isSet(object.contactId)
+        ? globalThis.String(object.contactId)
+        : isSet(object.contact_id)
+        ? globalThis.String(object.contact_id)
+        : "",
+      changedFields: globalThis.Array.isArray(object?.changedFields)
+        ? object.changedFields.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.changed_fields)
+        ? object.changed_fields.map((e: any) => globalThis.String(e))
+        : [],
+      displayName: isSet(object.displayName)
+        ? globalThis.String(object.displayName)
+        : isSet(object.display_name)
+        ? globalThis.String(object.display_name)
+        : "",
+      relationshipType: isSet(object.relationshipType)
+        ? globalThis.String(object.relationshipType)
+        : isSet(object.relationship_type)
+        ? globalThis.String(object.relationship_type)
+        : "",
+      ownerId: isSet(object.ownerId)
+        ? globalThis.String(object.ownerId)
+        : isSet(object.owner_id)
+        ? globalThis.String(object.owner_id)
+        : "",
+      organizationIds: globalThis.Array.isArray(object?.organizationIds)
+        ? object.organizationIds.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.organization_ids)
+        ? object.organization_ids.map((e: any) => globalThis.String(e))
+        : [],
+    };
+  },
+
+  toJSON(message: ContactUpdated): unknown {
+    const obj: any = {};
+    if (message.meta !== undefined) {
+      obj.meta = EventMeta.toJSON(message.meta);
+    }
+    if (message.contactId !== "") {
+      obj.contactId = message.contactId;
+    }
+    if (message.changedFields?.length) {
+      obj.changedFields = message.changedFields;
+    }
+    if (message.displayName !== "") {
+      obj.displayName = message.displayName;
+    }
+    if (message.relationshipType !== "") {
+      obj.relationshipType = message.relationshipType;
+    }
+    if (message.ownerId !== "") {
+      obj.ownerId = message.ownerId;
+    }
+    if (message.organizationIds?.length) {
+      obj.organizationIds = message.organizationIds;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ContactUpdated>, I>>(base?: I): ContactUpdated {
+    return ContactUpdated.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ContactUpdated>, I>>(object: I): ContactUpdated {
+    const message = createBaseContactUpdated();
+    message.meta = (object.meta !== undefined && object.meta !== null) ? EventMeta.fromPartial(object.meta) : undefined;
+    message.contactId = object.contactId ?? "";
+    message.changedFields = object.changedFields?.map((e) => e) || [];
+    message.displayName = object.displayName ?? "";
+    message.relationshipType = object.relationshipType ?? "";
+    message.ownerId = object.ownerId ?? "";
+    message.organizationIds = object.organizationIds?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseContactMerged(): ContactMerged {
+  return { meta: undefined, survivorId: "", mergedId: "", mergeId: "" };
+}
+
+export const ContactMerged: MessageFns<ContactMerged> = {
+  encode(message: ContactMerged, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.meta !== undefined) {
+      EventMeta.encode(message.meta, writer.uint32(10).fork()).join();
+    }
+    if (message.survivorId !== "") {
+      writer.uint32(18).string(message.survivorId);
+    }
+    if (message.mergedId !== "") {
+      writer.uint32(26).string(message.mergedId);
+    }
+    if (message.mergeId !== "") {
+      writer.uint32(34).string(message.mergeId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ContactMerged {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseContactMerged();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.meta = EventMeta.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.survivorId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.mergedId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.mergeId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ContactMerged {
+    return {
+      meta: isSet(object.meta) ? EventMeta.fromJSON(object.meta) : undefined,
+      survivorId: isSet(object.survivorId)
+        ? globalThis.String(object.survivorId)
+        : isSet(object.survivor_id)
+        ? globalThis.String(object.survivor_id)
+        : "",
+      mergedId: isSet(object.mergedId)
+        ? globalThis.String(object.mergedId)
+        : isSet(object.merged_id)
+        ? globalThis.String(object.merged_id)
+        : "",
+      mergeId: isSet(object.mergeId)
+        ? globalThis.String(object.mergeId)
+        : isSet(object.merge_id)
+        ? globalThis.String(object.merge_id)
+        : "",
+    };
+  },
+
+  toJSON(message: ContactMerged): unknown {
+    const obj: any = {};
+    if (message.meta !== undefined) {
+      obj.meta = EventMeta.toJSON(message.meta);
+    }
+    if (message.survivorId !== "") {
+      obj.survivorId = message.survivorId;
+    }
+    if (message.mergedId !== "") {
+      obj.mergedId = message.mergedId;
+    }
+    if (message.mergeId !== "") {
+      obj.mergeId = message.mergeId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ContactMerged>, I>>(base?: I): ContactMerged {
+    return ContactMerged.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ContactMerged>, I>>(object: I): ContactMerged {
+    const message = createBaseContactMerged();
+    message.meta = (object.meta !== undefined && object.meta !== null) ? EventMeta.fromPartial(object.meta) : undefined;
+    message.survivorId = object.survivorId ?? "";
+    message.mergedId = object.mergedId ?? "";
+    message.mergeId = object.mergeId ?? "";
+    return message;
+  },
+};
+
+function createBaseContactMergeUndone(): ContactMergeUndone {
+  return { meta: undefined, survivorId: "", restoredId: "", mergeId: "" };
+}
+
+export const ContactMergeUndone: MessageFns<ContactMergeUndone> = {
+  encode(message: ContactMergeUndone, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.meta !== undefined) {
+      EventMeta.encode(message.meta, writer.uint32(10).fork()).join();
+    }
+    if (message.survivorId !== "") {
+      writer.uint32(18).string(message.survivorId);
+    }
+    if (message.restoredId !== "") {
+      writer.uint32(26).string(message.restoredId);
+    }
+    if (message.mergeId !== "") {
+      writer.uint32(34).string(message.mergeId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ContactMergeUndone {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseContactMergeUndone();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.meta = EventMeta.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.survivorId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.restoredId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.mergeId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ContactMergeUndone {
+    return {
+      meta: isSet(object.meta) ? EventMeta.fromJSON(object.meta) : undefined,
+      survivorId: isSet(object.survivorId)
+        ? globalThis.String(object.survivorId)
+        : isSet(object.survivor_id)
+        ? globalThis.String(object.survivor_id)
+        : "",
+      restoredId: isSet(object.restoredId)
+        ? globalThis.String(object.restoredId)
+        : isSet(object.restored_id)
+        ? globalThis.String(object.restored_id)
+        : "",
+      mergeId: isSet(object.mergeId)
+        ? globalThis.String(object.mergeId)
+        : isSet(object.merge_id)
+        ? globalThis.String(object.merge_id)
+        : "",
+    };
+  },
+
+  toJSON(message: ContactMergeUndone): unknown {
+    const obj: any = {};
+    if (message.meta !== undefined) {
+      obj.meta = EventMeta.toJSON(message.meta);
+    }
+    if (message.survivorId !== "") {
+      obj.survivorId = message.survivorId;
+    }
+    if (message.restoredId !== "") {
+      obj.restoredId = message.restoredId;
+    }
+    if (message.mergeId !== "") {
+      obj.mergeId = message.mergeId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ContactMergeUndone>, I>>(base?: I): ContactMergeUndone {
+    return ContactMergeUndone.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ContactMergeUndone>, I>>(object: I): ContactMergeUndone {
+    const message = createBaseContactMergeUndone();
+    message.meta = (object.meta !== undefined && object.meta !== null) ? EventMeta.fromPartial(object.meta) : undefined;
+    message.survivorId = object.survivorId ?? "";
+    message.restoredId = object.restoredId ?? "";
+    message.mergeId = object.mergeId ?? "";
+    return message;
+  },
+};
+
+function createBaseContactDeleted(): ContactDeleted {
+  return { meta: undefined, contactId: "" };
+}
+
+export const ContactDeleted: MessageFns<ContactDeleted> = {
+  encode(message: ContactDeleted, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.meta !== undefined) {
+      EventMeta.encode(message.meta, writer.uint32(10).fork()).join();
+    }
+    if (message.contactId !== "") {
+      writer.uint32(18).string(message.contactId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ContactDeleted {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseContactDeleted();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.meta = EventMeta.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.contactId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ContactDeleted {
+    return {
+      meta: isSet(object.meta) ? EventMeta.fromJSON(object.meta) : undefined,
+      contactId: isSet(object.contactId)
+        ? globalThis.String(object.contactId)
+        : isSet(object.contact_id)
+        ? globalThis.String(object.contact_id)
+        : "",
+    };
+  },
+
+  toJSON(message: ContactDeleted): unknown {
+    const obj: any = {};
+    if (message.meta !== undefined) {
+      obj.meta = EventMeta.toJSON(message.meta);
+    }
+    if (message.contactId !== "") {
+      obj.contactId = message.contactId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ContactDeleted>, I>>(base?: I): ContactDeleted {
+    return ContactDeleted.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ContactDeleted>, I>>(object: I): ContactDeleted {
+    const message = createBaseContactDeleted();
+    message.meta = (object.meta !== undefined && object.meta !== null) ? EventMeta.fromPartial(object.meta) : undefined;
+    message.contactId = object.contactId ?? "";
+    return message;
+  },
+};
+
+function createBaseOrganizationChanged(): OrganizationChanged {
+  return { meta: undefined, organizationId: "", name: "", domain: "", parentId: "", changedFields: [] };
+}
+
+export const OrganizationChanged: MessageFns<OrganizationChanged> = {
+  encode(message: OrganizationChanged, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.meta !== undefined) {
+      EventMeta.encode(message.meta, writer.uint32(10).fork()).join();
+    }
+    if (message.organizationId !== "") {
+      writer.uint32(18).string(message.organizationId);
+    }
+    if (message.name !== "") {
+      writer.uint32(26).string(message.name);
+    }
+    if (message.domain !== "") {
+      writer.uint32(34).string(message.domain);
+    }
+    if (message.parentId !== "") {
+      writer.uint32(42).string(message.parentId);
+    }
+    for (const v of message.changedFields) {
+      writer.uint32(50).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): OrganizationChanged {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseOrganizationChanged();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.meta = EventMeta.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.organizationId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.domain = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.parentId = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.changedFields.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): OrganizationChanged {
+    return {
+      meta: isSet(object.meta) ? EventMeta.fromJSON(object.meta) : undefined,
+      organizationId: isSet(object.organizationId)
+        ? globalThis.String(object.organizationId)
+        : isSet(object.organization_id)
+        ? globalThis.String(object.organization_id)
+        : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      domain: isSet(object.domain) ? globalThis.String(object.domain) : "",
+      parentId: isSet(object.parentId)
+        ? globalThis.String(object.parentId)
+        : isSet(object.parent_id)
+        ? globalThis.String(object.parent_id)
+        : "",
+      changedFields: globalThis.Array.isArray(object?.changedFields)
+        ? object.changedFields.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.changed_fields)
+        ? object.changed_fields.map((e: any) => globalThis.String(e))
+        : [],
+    };
+  },
+
+  toJSON(message: OrganizationChanged): unknown {
+    const obj: any = {};
+    if (message.meta !== undefined) {
+      obj.meta = EventMeta.toJSON(message.meta);
+    }
+    if (message.organizationId !== "") {
+      obj.organizationId = message.organizationId;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.domain !== "") {
+      obj.domain = message.domain;
+    }
+    if (message.parentId !== "") {
+      obj.parentId = message.parentId;
+    }
+    if (message.changedFields?.length) {
+      obj.changedFields = message.changedFields;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<OrganizationChanged>, I>>(base?: I): OrganizationChanged {
+    return OrganizationChanged.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<OrganizationChanged>, I>>(object: I): OrganizationChanged {
+    const message = createBaseOrganizationChanged();
+    message.meta = (object.meta !== undefined && object.meta !== null) ? EventMeta.fromPartial(object.meta) : undefined;
+    message.organizationId = object.organizationId ?? "";
+    message.name = object.name ?? "";
+    message.domain = object.domain ?? "";
+    message.parentId = object.parentId ?? "";
+    message.changedFields = object.changedFields?.map((e) => e) || [];
     return message;
   },
 };

@@ -1,0 +1,126 @@
+import { contactsV1 } from "@crm/proto";
+import { z } from "zod";
+import type { ContactsClient } from "../clients/contacts";
+import type { ApiRegistry } from "../http/api-registry";
+import { idParams } from "./schemas";
+
+const { ImportEntity, DuplicatePolicy, ImportStatus, CustomFieldType } = contactsV1;
+const lower = <E extends Record<string, string | number>>(values: E, prefix: string) => (value: number) => String(values[value]).slice(prefix.length).toLowerCase();
+
+const importOptionsSchema = z
+  .object({
+    entity: z.enum(["contacts", "organizations"]),
+    columnMapping: z.record(z.string().max(200), z.string().max(60)).optional().describe("CSV header -> column (e.g. \"E-mail\": \"email\"); headers are column names when omitted"),
+    dryRun: z.boolean().optional().describe("Validate and count, write nothing"),
+    naturalKey: z.enum(["email", "phone", "external_id", "domain"]).optional().describe("Upsert key: email (default), phone or external_id; domain or external_id for organisations"),
+    onDuplicate: z.enum(["skip", "update", "create"]).optional().describe("When the natural key matches: skip (default), update or create anyway"),
+    defaultPhoneRegion: z.string().max(2).optional(),
+  })
+  .strict();
+
+const jobSchema = z.object({
+  id: z.string(),
+  status: z.enum(["awaiting_file", "running", "completed", "failed"]),
+  options: z.object({ entity: z.string(), columnMapping: z.record(z.string(), z.string()), dryRun: z.boolean(), naturalKey: z.string(), onDuplicate: z.string(), defaultPhoneRegion: z.string() }),
+  rowsProcessed: z.number(),
+  created: z.number(),
+  updated: z.number(),
+  skipped: z.number(),
+  failed: z.number(),
+  errors: z.array(z.object({ row: z.number(), field: z.string(), message: z.string() })).describe("The first 1000 row errors"),
+  failureReason: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  finishedAt: z.string().nullable(),
+});
+
+function toRestJob(job: contactsV1.ImportJob | undefined): z.output<typeof jobSchema> {
+  if (!job) throw new Error("the contacts service answered without a job");
+  const options = job.options!;
+  return {
+    id: job.id,
+    status: lower(ImportStatus, "IMPORT_STATUS_")(job.status) as z.output<typeof jobSchema>["status"],
+    options: {
+      entity: lower(ImportEntity, "IMPORT_ENTITY_")(options.entity),
+      columnMapping: options.columnMapping,
+      dryRun: options.dryRun,
+      naturalKey: options.naturalKey,
+      onDuplicate: lower(DuplicatePolicy, "DUPLICATE_POLICY_")(options.onDuplicate),
+      defaultPhoneRegion: options.defaultPhoneRegion,
+    },
+    rowsProcessed: Number(job.rowsProcessed),
+    created: Number(job.created),
+    updated: Number(job.updated),
+    skipped: Number(job.skipped),
+    failed: Number(job.failed),
+    errors: job.errors.map((e) => ({ row: Number(e.row), field: e.field, message: e.message })),
+    failureReason: job.failureReason,
+    createdAt: job.createTime?.toISOString() ?? "",
+    updatedAt: job.updateTime?.toISOString() ?? "",
+    finishedAt: job.finishTime?.toISOString() ?? null,
+  };
+}
+
+const definitionSchema = z.object({
+  key: z.string(),
+  label: z.string(),
+  type: z.enum(["text", "number", "boolean", "date", "select"]),
+  options: z.array(z.string()),
+});
+
+export function registerImportRoutes(api: ApiRegistry, contacts: ContactsClient): void {
+  api.route({
+    method: "post", path: "/v1/imports", operationId: "createImport", summary: "Create an import job (then upload its CSV file)", tag: "Import and export",
+    permission: "contacts:write", body: importOptionsSchema,
+    response: { status: 201, schema: jobSchema, description: "The job, awaiting its file" },
+    handler: async ({ body, identity, res }) => {
+      const { job } = await contacts.call(identity, "createImportJob", {
+        options: {
+          entity: body.entity === "contacts" ? ImportEntity.IMPORT_ENTITY_CONTACTS : ImportEntity.IMPORT_ENTITY_ORGANIZATIONS,
+          columnMapping: body.columnMapping ?? {},
+          dryRun: body.dryRun ?? false,
+          naturalKey: body.naturalKey ?? "",
+          onDuplicate: DuplicatePolicy[`DUPLICATE_POLICY_${(body.onDuplicate ?? "skip").toUpperCase()}` as keyof typeof DuplicatePolicy],
+          defaultPhoneRegion: body.defaultPhoneRegion ?? "",
+        },
+      });
+      res.location(`/v1/imports/${job?.id}`);
+      return toRestJob(job);
+    },
+  });
+
+  api.route({
+    method: "put", path: "/v1/imports/:id/file", operationId: "uploadImportFile", summary: "Upload the CSV file of an import job; answers when it is processed",
+    tag: "Import and export", permission: "contacts:write", params: idParams,
+    rawBody: { mediaType: "text/csv", description: "UTF-8 CSV with a header row; streamed, any size" },
+    response: { status: 200, schema: jobSchema, description: "The finished job, with counts and row errors" },
+    handler: async ({ params, identity, req }) => toRestJob(await contacts.uploadImportFile(identity, params.id, req)),
+  });
+
+  api.route({
+    method: "get", path: "/v1/imports/:id", operationId: "getImport", summary: "Progress and result of an import job", tag: "Import and export",
+    permission: "contacts:read", params: idParams, response: { status: 200, schema: jobSchema, description: "The job" },
+    handler: async ({ params, identity }) => toRestJob((await contacts.call(identity, "getImportJob", { id: params.id })).job),
+  });
+
+  api.route({
+    method: "get", path: "/v1/custom-fields", operationId: "listCustomFields", summary: "The tenant's custom contact fields", tag: "Custom fields",
+    permission: "contacts:read", response: { status: 200, schema: z.object({ data: z.array(definitionSchema) }), description: "Definitions" },
+    handler: async ({ identity }) => ({
+      data: (await contacts.call(identity, "listCustomFields", {})).definitions.map((d) => ({ ...d, type: lower(CustomFieldType, "CUSTOM_FIELD_TYPE_")(d.type) as z.output<typeof definitionSchema>["type"] })),
+    }),
+  });
+
+  api.route({
+    method: "put", path: "/v1/custom-fields/:key", operationId: "defineCustomField", summary: "Define or change a custom contact field", tag: "Custom fields",
+    permission: "contacts:admin", params: z.object({ key: z.string().max(40) }),
+    body: definitionSchema.omit({ key: true }).partial({ label: true, options: true }).strict(),
+    response: { status: 200, schema: definitionSchema, description: "The definition" },
+    handler: async ({ params, body, identity }) => {
+      const { definition } = await contacts.call(identity, "defineCustomField", {
+        definition: { key: params.key, label: body.label ?? "", options: body.options ?? [], type: CustomFieldType[`CUSTOM_FIELD_TYPE_${body.type.toUpperCase()}` as keyof typeof CustomFieldType] },
+      });
+      return { ...definition!, type: lower(CustomFieldType, "CUSTOM_FIELD_TYPE_")(definition!.type) as z.output<typeof definitionSchema>["type"] };
+    },
+  });
+}

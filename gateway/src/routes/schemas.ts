@@ -1,0 +1,61 @@
+import { contactsV1 } from "@crm/proto";
+import { z } from "zod";
+
+const { RelationshipType } = contactsV1;
+const PREFIX = "RELATIONSHIP_TYPE_";
+
+// The REST names of the proto enum: RELATIONSHIP_TYPE_CUSTOMER <-> "customer".
+const TYPE_NAMES = Object.entries(RelationshipType)
+  .filter(([name, value]) => typeof value === "number" && name !== `${PREFIX}UNSPECIFIED`)
+  .map(([name]) => name.slice(PREFIX.length).toLowerCase()) as [string, ...string[]];
+
+export const toProtoType = (type: string | undefined) =>
+  type ? RelationshipType[`${PREFIX}${type.toUpperCase()}` as keyof typeof RelationshipType] : RelationshipType.RELATIONSHIP_TYPE_UNSPECIFIED;
+export const fromProtoType = (type: contactsV1.RelationshipType) => RelationshipType[type].slice(PREFIX.length).toLowerCase();
+
+export const relationshipTypeSchema = z.enum(TYPE_NAMES).describe("Relationship with the company");
+
+const text = (max = 200) => z.string().max(max);
+
+export const addressSchema = z
+  .object({
+    type: z.enum(["work", "home", "billing", "shipping", "other"]).optional(),
+    lines: z.array(text()).max(4).optional(),
+    city: text().optional(),
+    region: text().optional(),
+    postalCode: text(20).optional(),
+    country: text(2).optional().describe("ISO 3166-1 alpha-2"),
+  })
+  .strict();
+
+export const addressOut = z.object({ type: z.string(), lines: z.array(z.string()), city: z.string(), region: z.string(), postalCode: z.string(), country: z.string() });
+
+export const pageInfoSchema = z.object({
+  hasNextPage: z.boolean(),
+  hasPreviousPage: z.boolean(),
+  startCursor: z.string().nullable(),
+  endCursor: z.string().nullable(),
+});
+
+export const candidateSchema = z.object({ id: z.string(), displayName: z.string(), score: z.number(), reasons: z.array(z.string()) });
+
+export const idParams = z.object({ id: z.string().max(64) });
+
+/** Query flag `allowDuplicates=true`: create even when likely duplicates exist. */
+export const createQuerySchema = z
+  .object({ allowDuplicates: z.enum(["true", "false"]).optional().describe("Create even when likely duplicates exist (409 otherwise)") })
+  .strict();
+
+export function toProtoAddress(address: z.output<typeof addressSchema>): contactsV1.PostalAddress {
+  return { type: address.type ?? "", lines: address.lines ?? [], city: address.city ?? "", region: address.region ?? "", postalCode: address.postalCode ?? "", country: address.country ?? "" };
+}
+
+/** Field-mask paths from the keys present in a PATCH body (JSON Merge Patch style). */
+export function maskOf(body: object, renames: Record<string, string> = {}): string[] {
+  return Object.keys(body).map((key) => renames[key] ?? key);
+}
+
+/** The etag from If-Match, for optimistic concurrency. */
+export function ifMatch(header: string | undefined): string {
+  return header?.trim() ?? "";
+}

@@ -1,0 +1,73 @@
+import { contactsV1 } from "@crm/proto";
+import { PermissionDeniedError, PreconditionFailedError, type ServiceRuntime } from "@crm/kit";
+import { applyMask, maskedFields } from "../domain/field-mask";
+import { ORGANIZATION_FIELD_NAMES, prepareOrganization, type Organization, type OrganizationDraft } from "../domain/organization";
+import { searchQueryTokens } from "../domain/search";
+import { requireId } from "./contact-handlers";
+import type { ContactsDependencies } from "./dependencies";
+import { toDefinition, toOrganizationDraft, toProtoDefinition, toProtoOrganization, versionOf } from "./mapping";
+
+type Handlers = Pick<
+  contactsV1.ContactsServiceServer,
+  "createOrganization" | "getOrganization" | "updateOrganization" | "listOrganizations" | "findOrganizationDuplicates" | "defineCustomField" | "listCustomFields"
+>;
+
+/** Organisations and the tenant's custom field definitions. */
+export function organizationHandlers(rpc: ServiceRuntime["unary"], { organizations, customFields }: ContactsDependencies): Handlers {
+  return {
+    createOrganization: rpc("CreateOrganization", async (request: contactsV1.CreateOrganizationRequest, { identity }) => {
+      const fields = prepareOrganization(toOrganizationDraft(request.organization));
+      const actor = { tenantId: identity.tenantId, subject: identity.subject };
+      return { organization: toProtoOrganization(await organizations.create(actor, fields, { allowDuplicates: request.allowDuplicates })) };
+    }),
+
+    getOrganization: rpc("GetOrganization", async (request: contactsV1.GetOrganizationRequest, { identity }) => {
+      requireId(request.id, "id");
+      return { organization: toProtoOrganization(await organizations.get(identity.tenantId, request.id)) };
+    }),
+
+    updateOrganization: rpc("UpdateOrganization", async (request: contactsV1.UpdateOrganizationRequest, { identity }) => {
+      requireId(request.id, "id");
+      const fields = maskedFields(request.updateMask, ORGANIZATION_FIELD_NAMES, "an organisation");
+      const expected = versionOf(request.etag);
+      const current = await organizations.get(identity.tenantId, request.id);
+      if (expected !== undefined && expected !== current.version) {
+        throw new PreconditionFailedError(`organisation ${request.id} changed since it was read (etag mismatch); read it again`);
+      }
+      const draft = applyMask(storedDraft(current), toOrganizationDraft(request.organization), fields);
+      const actor = { tenantId: identity.tenantId, subject: identity.subject };
+      return { organization: toProtoOrganization(await organizations.update(actor, current, prepareOrganization(draft))) };
+    }),
+
+    listOrganizations: rpc("ListOrganizations", async (request: contactsV1.ListOrganizationsRequest, { identity }) => {
+      const page = await organizations.list(identity.tenantId, {
+        filter: request.filter,
+        searchTokens: searchQueryTokens(request.search),
+        orderBy: request.orderBy,
+        page: request.page,
+      });
+      return { organizations: page.items.map(toProtoOrganization), pageInfo: page.pageInfo };
+    }),
+
+    findOrganizationDuplicates: rpc("FindOrganizationDuplicates", async (request: contactsV1.FindOrganizationDuplicatesRequest, { identity }) => {
+      const fields = prepareOrganization(toOrganizationDraft(request.organization));
+      return { candidates: await organizations.findDuplicates(identity.tenantId, fields) };
+    }),
+
+    defineCustomField: rpc("DefineCustomField", async (request: contactsV1.DefineCustomFieldRequest, { identity }) => {
+      if (!identity.roles.includes("admin") && !identity.scopes.includes("contacts:admin")) {
+        throw new PermissionDeniedError("only administrators define custom fields");
+      }
+      return { definition: toProtoDefinition(await customFields.define(identity.tenantId, toDefinition(request.definition))) };
+    }),
+
+    listCustomFields: rpc("ListCustomFields", async (_request: contactsV1.ListCustomFieldsRequest, { identity }) => {
+      return { definitions: (await customFields.list(identity.tenantId)).map(toProtoDefinition) };
+    }),
+  };
+}
+
+function storedDraft(organization: Organization): OrganizationDraft {
+  const { id: _id, tenantId: _t, createdAt: _c, updatedAt: _u, version: _v, ...fields } = organization;
+  return fields;
+}

@@ -1,0 +1,99 @@
+import { appendToOutbox } from "@crm/kit";
+import { emptyDraft, type Contact } from "../domain/contact";
+import { erasureCompleted } from "../events/contact-events";
+import type { ContactRepository } from "./contact-repository";
+import type { ContactWriter } from "./contact-writer";
+import type { ErasureModel } from "./erasure.model";
+import type { MatchKeyIndex } from "./match-keys";
+import type { MergeModel } from "./merge.model";
+
+export interface ErasureRequest {
+  tenantId: string;
+  requestId: string;
+  contactId: string;
+  emails: string[];
+  phones: string[];
+}
+
+/**
+ * The contacts service's part of the erasure saga. Every record of the subject (found by id
+ * and by its known e-mails and phones, in any state) keeps only its id and non-personal
+ * business fields; merge audits lose their snapshots; cached copies go. A repeated request
+ * re-confirms from its receipt without erasing again.
+ */
+export class ContactErasure {
+  constructor(
+    private readonly contacts: ContactRepository,
+    private readonly writer: ContactWriter,
+    private readonly keys: MatchKeyIndex,
+    private readonly merges: MergeModel,
+    private readonly erasures: ErasureModel,
+    private readonly onOutboxWrite: (id: string) => void,
+  ) {}
+
+  async erase(request: ErasureRequest): Promise<{ erased: number; anonymised: number }> {
+    const { tenantId, requestId } = request;
+    const receiptId = `${tenantId}|${requestId}`;
+    const now = new Date();
+    const receipt = await this.erasures.findOne({ _id: receiptId, tenantId }).lean();
+    if (receipt?.status === "done") {
+      const counts = { erased: receipt.erased, anonymised: receipt.anonymised };
+      await this.erasures.updateOne({ _id: receiptId, tenantId }, appendToOutbox([erasureCompleted(tenantId, requestId, counts, now)], now));
+      this.onOutboxWrite(receiptId);
+      return counts;
+    }
+    if (!receipt) await this.erasures.create({ _id: receiptId, tenantId, requestId, status: "erasing", receivedAt: now });
+
+    const subjects = await this.subjects(request);
+    let anonymised = 0;
+    for (const contact of subjects) {
+      if (contact.state === "erased") continue;
+      const keys = await this.contacts.matchKeysOf(tenantId, contact.id);
+      await this.contacts.replace(anonymise(contact, now), contact.version, { searchTokens: [], matchKeys: [] }, []);
+      await this.keys.release(tenantId, keys, contact.id);
+      anonymised++;
+    }
+    const ids = subjects.map((c) => c.id);
+    const scrubbed = ids.length === 0 ? { modifiedCount: 0 } : await this.merges.updateMany(
+      { tenantId, $or: [{ survivorId: { $in: ids } }, { mergedId: { $in: ids } }] },
+      { $set: { survivorBefore: {}, mergedBefore: {}, fieldSources: {} } },
+    );
+    await this.writer.invalidate(tenantId, ids);
+
+    const counts = { erased: scrubbed.modifiedCount, anonymised };
+    await this.erasures.updateOne(
+      { _id: receiptId, tenantId },
+      { $set: { status: "done", contactIds: ids, ...counts, completedAt: new Date(), ...appendToOutbox([], now).$set }, $push: appendToOutbox([erasureCompleted(tenantId, requestId, counts, now)], now).$push },
+    );
+    this.onOutboxWrite(receiptId);
+    return counts;
+  }
+
+  /** The subject's records: by contact id, and by identifiers in the match-key index. */
+  private async subjects(request: ErasureRequest): Promise<Contact[]> {
+    const keys = [...request.emails.map((e) => `email:${e.trim().toLowerCase()}`), ...request.phones.map((p) => `phone:${p.trim()}`)];
+    const held = await this.keys.lookup(request.tenantId, keys);
+    const ids = [...new Set([request.contactId, ...[...held.values()].flat()].filter(Boolean))];
+    // Records merged into the subject carry its data too.
+    const merged = await this.merges.find({ tenantId: request.tenantId, survivorId: { $in: ids } }, { mergedId: 1 }).lean();
+    const all = [...new Set([...ids, ...merged.map((m) => m.mergedId)])];
+    const found = await Promise.all(all.map((id) => this.contacts.find(request.tenantId, id)));
+    return found.filter((c): c is Contact => c !== undefined);
+  }
+}
+
+/** Keeps the id, tenant, relationship type, owner and dates; everything that names the person goes. */
+function anonymise(contact: Contact, now: Date): Contact {
+  const { defaultPhoneRegion: _region, relationshipType: _type, customFields: _custom, ...blank } = emptyDraft();
+  return {
+    ...contact,
+    ...blank,
+    customFields: {},
+    displayName: "Erased contact",
+    state: "erased",
+    mergedInto: undefined,
+    updatedAt: now,
+    updatedBy: "service:contacts",
+    version: contact.version + 1,
+  };
+}

@@ -1,0 +1,177 @@
+import { contactsV1 } from "@crm/proto";
+import { ConflictError, uuidv7, type Logger } from "@crm/kit";
+import type { Contact, ContactFields } from "../domain/contact";
+import { contactMatchKeys, rankCandidates, scoreContact, STRONG_MATCH, type Candidate } from "../domain/duplicates";
+import { contactSearchWords, searchTokens } from "../domain/search";
+import { contactCreated, contactDeleted, contactUpdated } from "../events/contact-events";
+import type { ContactCache } from "./contact-cache";
+import { fieldsOf, type ContactRepository, type Derived } from "./contact-repository";
+import type { MatchKeyIndex } from "./match-keys";
+import type { OrganizationRepository } from "./organization-repository";
+
+export interface Actor {
+  tenantId: string;
+  /** Who makes the change (user or service id), for audit fields and events. */
+  subject: string;
+}
+
+export interface CreateOptions {
+  allowDuplicates: boolean;
+  requestId?: string;
+}
+
+/** Ids looked at per similarity key; a key held by more records than this says little. */
+const MAX_IDS_PER_KEY = 200;
+
+/**
+ * Writes contacts with their derived data: search tokens, the match-key index that finds
+ * duplicates and keeps identifiers unique, events and the cache. Keys are claimed before the
+ * contact is stored and released after it no longer holds them, so that a crash in between
+ * leaves at most a key pointing at nothing, which look-ups ignore, and never a missing one.
+ */
+export class ContactWriter {
+  constructor(
+    private readonly contacts: ContactRepository,
+    private readonly keys: MatchKeyIndex,
+    private readonly cache: ContactCache,
+    private readonly organizations: OrganizationRepository,
+    private readonly log: Logger,
+  ) {}
+
+  async create(actor: Actor, fields: ContactFields, options: CreateOptions): Promise<Contact> {
+    const { tenantId } = actor;
+    const now = new Date();
+    const id = uuidv7(now.getTime());
+    const requestKey = options.requestId ? [`request:${options.requestId}`] : [];
+    if (options.requestId) {
+      const first = (await this.keys.claim(tenantId, requestKey, id)).get(requestKey[0]!)?.[0];
+      const existing = first ? await this.contacts.find(tenantId, first) : undefined;
+      if (existing) {
+        await this.keys.release(tenantId, requestKey, id);
+        return existing;
+      }
+    }
+    const keys = contactMatchKeys(fields);
+    let claimed = [...requestKey];
+    try {
+      const held = await this.keys.claim(tenantId, keys.identity, id);
+      claimed = [...claimed, ...keys.identity];
+      const candidates = await this.candidates(tenantId, fields, [...held.values()].flat(), keys.similarity, id);
+      this.refuseClashes(fields, candidates, options.allowDuplicates);
+      await this.keys.add(tenantId, keys.similarity, id);
+      claimed = [...claimed, ...keys.similarity];
+      const contact: Contact = {
+        ...fields, id, tenantId, state: "active", createdAt: now, updatedAt: now, createdBy: actor.subject, updatedBy: actor.subject, version: 1,
+      };
+      await this.contacts.insert(contact, await this.derive(contact, [...requestKey, ...keys.identity, ...keys.similarity]), [contactCreated(contact, actor.subject)]);
+      return contact;
+    } catch (error) {
+      await this.keys.release(tenantId, claimed, id).catch((releaseError: unknown) => this.log.warn({ err: releaseError }, "could not release match keys"));
+      throw error;
+    }
+  }
+
+  /** The active contact holding an identity key (e.g. `email:ada@example.com`), if any. */
+  async findByKey(tenantId: string, key: string): Promise<Contact | undefined> {
+    const ids = (await this.keys.lookup(tenantId, [key])).get(key) ?? [];
+    return (await this.contacts.findActive(tenantId, ids))[0];
+  }
+
+  /** Duplicate candidates for fields, stored or not, best first. */
+  async findDuplicates(tenantId: string, fields: ContactFields, excludeId = ""): Promise<Candidate[]> {
+    const keys = contactMatchKeys(fields);
+    const held = await this.keys.lookup(tenantId, keys.identity);
+    return this.candidates(tenantId, fields, [...held.values()].flat(), keys.similarity, excludeId);
+  }
+
+  /**
+   * Stores new fields over the version read. A changed identifier that another contact already
+   * holds is refused like a create would be. Returns the contact as stored.
+   */
+  async update(actor: Actor, current: Contact, fields: ContactFields): Promise<Contact> {
+    const changed = changedFields(fieldsOf(current), fields);
+    if (changed.length === 0) return current;
+    const { tenantId } = actor;
+    const keys = contactMatchKeys(fields);
+    const previousKeys = await this.contacts.matchKeysOf(tenantId, current.id);
+    const newIdentity = keys.identity.filter((key) => !previousKeys.includes(key));
+    const held = await this.keys.claim(tenantId, newIdentity, current.id);
+    try {
+      const candidates = await this.candidates(tenantId, fields, [...held.values()].flat(), [], current.id);
+      this.refuseClashes(fields, candidates, false);
+      await this.keys.add(tenantId, keys.similarity, current.id);
+      const updated: Contact = { ...current, ...fields, updatedAt: new Date(), updatedBy: actor.subject, version: current.version + 1 };
+      const allKeys = [...previousKeys.filter((k) => k.startsWith("request:")), ...keys.identity, ...keys.similarity];
+      await this.contacts.replace(updated, current.version, await this.derive(updated, allKeys), [contactUpdated(updated, changed, actor.subject)]);
+      await this.keys.release(tenantId, previousKeys.filter((key) => !allKeys.includes(key)), current.id);
+      await this.invalidate(tenantId, [current.id]);
+      return updated;
+    } catch (error) {
+      await this.keys.release(tenantId, newIdentity, current.id).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async delete(actor: Actor, current: Contact): Promise<void> {
+    const now = new Date();
+    const deleted: Contact = { ...current, state: "deleted", updatedAt: now, updatedBy: actor.subject, version: current.version + 1 };
+    const previousKeys = await this.contacts.matchKeysOf(actor.tenantId, current.id);
+    await this.contacts.replace(deleted, current.version, { searchTokens: [], matchKeys: [] }, [contactDeleted(current, actor.subject, now)]);
+    await this.keys.release(actor.tenantId, previousKeys, current.id);
+    await this.invalidate(actor.tenantId, [current.id]);
+  }
+
+  /** Search tokens and the match keys a stored contact holds. */
+  async derive(contact: Pick<Contact, "tenantId"> & ContactFields, matchKeys: string[]): Promise<Derived> {
+    const organizationNames = await this.organizations.namesOf(contact.tenantId, contact.organizations.map((o) => o.organizationId));
+    return { searchTokens: searchTokens(contactSearchWords(contact, organizationNames)), matchKeys };
+  }
+
+  async invalidate(tenantId: string, ids: string[]): Promise<void> {
+    // The write is stored; a cache that cannot be reached now serves the old entry until it expires.
+    await this.cache.invalidate(tenantId, ids).catch((error: unknown) => this.log.warn({ err: error }, "could not invalidate cached contacts"));
+  }
+
+  private async candidates(tenantId: string, fields: ContactFields, identityIds: string[], similarityKeys: string[], excludeId: string): Promise<Candidate[]> {
+    const similar = await this.keys.lookup(tenantId, similarityKeys);
+    const ids = new Set(identityIds);
+    for (const holders of similar.values()) if (holders.length <= MAX_IDS_PER_KEY) holders.forEach((holder) => ids.add(holder));
+    ids.delete(excludeId);
+    const stored = await this.contacts.findActive(tenantId, [...ids]);
+    return rankCandidates(stored.map((other) => scoreContact(fields, other)));
+  }
+
+  /** External ids are unique without exception; other strong matches unless the caller insists. */
+  private refuseClashes(fields: ContactFields, candidates: Candidate[], allowDuplicates: boolean): void {
+    const strong = candidates.filter((candidate) => candidate.score >= STRONG_MATCH);
+    const sameExternalId = strong.filter((candidate) => candidate.reasons.includes("same external id"));
+    if (sameExternalId.length > 0) {
+      throw duplicatesConflict(`external id ${fields.externalId} is already used by contact ${sameExternalId[0]!.id}`, sameExternalId);
+    }
+    if (strong.length > 0 && !allowDuplicates) {
+      throw duplicatesConflict(`${strong.length} existing contact(s) look like the same person; create anyway with allowDuplicates`, strong);
+    }
+  }
+}
+
+export const DUPLICATE_CANDIDATES_TYPE = "type.googleapis.com/crm.contacts.v1.DuplicateCandidates";
+
+export function duplicatesConflict(message: string, candidates: Candidate[]): ConflictError {
+  return new ConflictError(message).withDetail({
+    typeUrl: DUPLICATE_CANDIDATES_TYPE,
+    value: contactsV1.DuplicateCandidates.encode({ candidates }).finish(),
+  });
+}
+
+function changedFields(before: ContactFields, after: ContactFields): string[] {
+  return (Object.keys(after) as Array<keyof ContactFields>).filter((field) => stableJson(before[field]) !== stableJson(after[field]));
+}
+
+/** JSON with object keys sorted, so that stored and prepared values compare by content. */
+function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === "object" && !Array.isArray(v) && !(v instanceof Date)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
+      : v,
+  );
+}

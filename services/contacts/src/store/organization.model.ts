@@ -1,0 +1,60 @@
+import { outboxPlugin, tenantScopePlugin, type OutboxEvent } from "@crm/kit";
+import { Schema, type Connection, type Model } from "mongoose";
+import { RELATIONSHIP_TYPES } from "../domain/contact";
+import type { OrganizationFields } from "../domain/organization";
+import { postalAddressSchema } from "./contact.model";
+
+export interface OrganizationDocument extends OrganizationFields {
+  _id: string;
+  tenantId: string;
+  searchTokens: string[];
+  matchKeys: string[];
+  createdBy: string;
+  updatedBy: string;
+  createdAt: Date;
+  updatedAt: Date;
+  version: number;
+  outbox: OutboxEvent[];
+  outboxSince?: Date;
+}
+
+const schema = new Schema<OrganizationDocument>(
+  {
+    _id: { type: String, required: true },
+    name: { type: String, required: true },
+    domain: { type: String, default: "" },
+    industry: { type: String, default: "" },
+    size: { type: String, default: "" },
+    annualRevenue: { type: new Schema({ currencyCode: String, amount: String }, { _id: false }), required: false },
+    addresses: { type: [postalAddressSchema], default: [] },
+    parentId: { type: String, default: "" },
+    relationshipType: { type: String, enum: RELATIONSHIP_TYPES, required: true },
+    tags: { type: [String], default: [] },
+    ownerId: { type: String, default: "" },
+    externalId: { type: String, default: "" },
+    searchTokens: { type: [String], default: [] },
+    matchKeys: { type: [String], default: [] },
+    createdBy: { type: String, required: true },
+    updatedBy: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+    updatedAt: { type: Date, required: true },
+    version: { type: Number, required: true, default: 1 },
+  },
+  { collection: "organizations", versionKey: false, strict: "throw" },
+);
+schema.plugin(tenantScopePlugin);
+schema.plugin(outboxPlugin);
+schema.index({ tenantId: 1, createdAt: -1, _id: -1 });
+schema.index({ tenantId: 1, name: 1, _id: 1 });
+schema.index({ tenantId: 1, searchTokens: 1 });
+schema.index({ tenantId: 1, domain: 1 });
+schema.index({ tenantId: 1, parentId: 1 });
+schema.index({ tenantId: 1, industry: 1 });
+
+export type OrganizationModel = Model<OrganizationDocument>;
+
+export async function createOrganizationModel(connection: Connection): Promise<OrganizationModel> {
+  const model = connection.model<OrganizationDocument>("Organization", schema);
+  await model.createIndexes();
+  return model;
+}

@@ -6,8 +6,8 @@ export const contactsConfigSchema = serviceConfigSchema.extend({
   GRPC_PORT: z.coerce.number().int().min(0).max(65535).default(50051),
   OPS_PORT: z.coerce.number().int().min(0).max(65535).default(9461),
   MONGODB_DATABASE: z.string().min(1).default("crm_contacts"),
-  /** How often the outbox relay sweeps for events a crash left behind. */
-  OUTBOX_SWEEP_INTERVAL_MS: z.coerce.number().int().positive().default(2_000),
+  /** How often the outbox relay sweeps for events a crash left behind (a full scan on FerretDB). */
+  OUTBOX_SWEEP_INTERVAL_MS: z.coerce.number().int().positive().default(30_000),
 });
 
 export type ContactsConfig = z.output<typeof contactsConfigSchema>;

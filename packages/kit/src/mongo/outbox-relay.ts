@@ -15,8 +15,14 @@ export interface OutboxRelayOptions {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any model with the outbox plugin
   models: Model<any>[];
   log: Logger;
-  /** How often documents left with pending events (after a crash, or by another replica) are swept. */
+  /**
+   * How often documents left with pending events (after a crash, or by another replica) are
+   * swept. The sweep filters on outboxSince, a full scan on FerretDB, so it is rare; events
+   * written by this process are published at once and retried on their own.
+   */
   sweepIntervalMs?: number;
+  /** Delay before publishing a document again after a failure. */
+  retryDelayMs?: number;
   batchSize?: number;
 }
 
@@ -50,7 +56,7 @@ export class OutboxRelay {
   }
 
   start(): void {
-    const interval = this.options.sweepIntervalMs ?? 2_000;
+    const interval = this.options.sweepIntervalMs ?? 30_000;
     this.sweepTimer = setInterval(() => this.schedule(() => this.sweep()), interval);
     this.sweepTimer.unref();
     this.schedule(() => this.sweep());
@@ -59,11 +65,14 @@ export class OutboxRelay {
   /** Tells the relay that a document of this model has new events. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any model with the outbox plugin
   notify(model: Model<any>, id: string): void {
-    const collection = model.collection as unknown as Collection<OutboxDocument>;
+    this.queue(model.collection as unknown as Collection<OutboxDocument>, id);
+    this.schedule(() => this.flushPending());
+  }
+
+  private queue(collection: Collection<OutboxDocument>, id: string): void {
     let ids = this.pending.get(collection);
     if (!ids) this.pending.set(collection, (ids = new Set()));
     ids.add(id);
-    this.schedule(() => this.flushPending());
   }
 
   /** Stops sweeping and waits for the publishing in progress. */
@@ -87,11 +96,25 @@ export class OutboxRelay {
   }
 
   private async flushPending(): Promise<void> {
-    for (const [collection, ids] of this.pending) {
-      this.pending.delete(collection);
-      const documents = await collection.find({ _id: { $in: [...ids] } }, { promoteBuffers: true }).toArray();
-      for (const document of documents) await this.relay(collection, document);
+    // Taken whole first: ids queued again for a retry wait for the next pass.
+    const batches = [...this.pending];
+    this.pending.clear();
+    for (const [collection, ids] of batches) {
+      for (const id of ids) {
+        // One primary-key read per document: FerretDB serves `_id` equality from its index but
+        // answers `$in` with a scan of the whole collection.
+        const document = await collection.findOne({ _id: id }, { promoteBuffers: true });
+        if (!document) continue;
+        await this.relay(collection, document).catch((error: unknown) => this.retryLater(collection, id, error));
+      }
     }
+  }
+
+  /** Keeps a document whose publishing failed (NATS unreachable) and tries it again shortly. */
+  private retryLater(collection: Collection<OutboxDocument>, id: string, error: unknown): void {
+    this.options.log.warn({ err: error, id }, "outbox event not published yet; will retry");
+    this.queue(collection, id);
+    setTimeout(() => this.schedule(() => this.flushPending()), this.options.retryDelayMs ?? 1_000).unref();
   }
 
   private async sweep(): Promise<void> {
@@ -106,7 +129,8 @@ export class OutboxRelay {
   }
 
   private async relay(collection: Collection<OutboxDocument>, document: OutboxDocument): Promise<void> {
-    for (const event of document.outbox ?? []) {
+    const events = document.outbox ?? [];
+    for (const event of events) {
       await this.options.bus.publish({
         subject: event.subject,
         type: event.type,
@@ -115,11 +139,14 @@ export class OutboxRelay {
         payload: event.payload,
         traceHeaders: event.traceHeaders ?? {},
       });
-      // The exact element as read: FerretDB's $pull compares whole elements (and ignores $in),
-      // while MongoDB matches a full document the same way, so both remove just this event.
-      await collection.updateOne({ _id: document._id }, { $pull: { outbox: event } } as Document);
       this.published.add(1, { subject: event.subject });
     }
+    // Usually nothing was appended meanwhile: one write empties the outbox as it was read.
+    const cleared = await collection.updateOne({ _id: document._id, outbox: events }, { $set: { outbox: [] }, $unset: { outboxSince: "" } } as Document);
+    if (cleared.modifiedCount === 1) return;
+    // Otherwise remove what was published, one exact element at a time: FerretDB's $pull
+    // compares whole elements (and ignores $in), and MongoDB matches a full document the same way.
+    for (const event of events) await collection.updateOne({ _id: document._id }, { $pull: { outbox: event } } as Document);
     await collection.updateOne({ _id: document._id, outbox: { $size: 0 } }, { $unset: { outboxSince: "" } });
   }
 }

@@ -9,12 +9,6 @@ export interface FieldSpec {
   normalise?: (value: string) => string;
   /** Whether the field can order a list; it must then be set on every document. */
   sortable?: boolean;
-  /**
-   * For values kept as entries of an array of {key, value} documents (the attribute pattern,
-   * which one compound index serves for every key): the array and what identifies the entry.
-   * `path` is then the value's path inside the entry.
-   */
-  element?: { array: string; match: Record<string, string> };
 }
 
 export type FieldSpecs = Record<string, FieldSpec>;

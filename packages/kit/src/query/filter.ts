@@ -53,59 +53,36 @@ function translateCondition(condition: Condition, fields: FieldSpecs): Record<st
     if (values.length === 0) throw ValidationError.field(field, "needs at least one value");
     return values.map((value) => convert(value, spec, field));
   };
-  if (spec.element && isNegative(condition.comparator, values)) {
-    throw ValidationError.field(field, "takes eq, in, gt, gte, lt, lte, startsWith or exists:true");
-  }
-  const test = comparison(condition.comparator, spec, field, values, one, many);
-  if (!spec.element) return { [spec.path]: test };
-  return { [spec.element.array]: { $elemMatch: { ...spec.element.match, [spec.path]: test } } };
-}
-
-/** What the field's value must satisfy, as a MongoDB expression on that one field. */
-function comparison(
-  comparator: commonV1.Comparator,
-  spec: FieldSpec,
-  field: string,
-  values: string[],
-  one: () => unknown,
-  many: () => unknown[],
-): unknown {
-  switch (comparator) {
+  switch (condition.comparator) {
     case Comparator.COMPARATOR_EQ:
-      return one();
+      return { [spec.path]: one() };
     case Comparator.COMPARATOR_NEQ:
-      return { $ne: one() };
+      return { [spec.path]: { $ne: one() } };
     case Comparator.COMPARATOR_IN:
-      return { $in: many() };
+      return { [spec.path]: { $in: many() } };
     case Comparator.COMPARATOR_NIN:
-      return { $nin: many() };
+      return { [spec.path]: { $nin: many() } };
     case Comparator.COMPARATOR_GT:
-      return { $gt: ordered(one(), spec, field) };
+      return { [spec.path]: { $gt: ordered(one(), spec, field) } };
     case Comparator.COMPARATOR_GTE:
-      return { $gte: ordered(one(), spec, field) };
+      return { [spec.path]: { $gte: ordered(one(), spec, field) } };
     case Comparator.COMPARATOR_LT:
-      return { $lt: ordered(one(), spec, field) };
+      return { [spec.path]: { $lt: ordered(one(), spec, field) } };
     case Comparator.COMPARATOR_LTE:
-      return { $lte: ordered(one(), spec, field) };
+      return { [spec.path]: { $lte: ordered(one(), spec, field) } };
     case Comparator.COMPARATOR_STARTS_WITH: {
       if (spec.type !== "string") throw ValidationError.field(field, "startsWith applies to text fields only");
-      return { $regex: `^${escapeRegex(String(one()))}` };
+      return { [spec.path]: { $regex: `^${escapeRegex(String(one()))}` } };
     }
     case Comparator.COMPARATOR_EXISTS: {
       if (values.length !== 1 || !["true", "false"].includes(values[0]!)) {
         throw ValidationError.field(field, "exists takes true or false");
       }
-      return { $exists: values[0] === "true" };
+      return { [spec.path]: { $exists: values[0] === "true" } };
     }
     default:
       throw ValidationError.field(field, "has an unknown comparator");
   }
-}
-
-/** Conditions an $elemMatch cannot express: they hold when no entry matches at all. */
-function isNegative(comparator: commonV1.Comparator, values: string[]): boolean {
-  return comparator === Comparator.COMPARATOR_NEQ || comparator === Comparator.COMPARATOR_NIN
-    || (comparator === Comparator.COMPARATOR_EXISTS && values[0] === "false");
 }
 
 function ordered(value: unknown, spec: FieldSpec, field: string): unknown {

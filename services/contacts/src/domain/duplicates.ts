@@ -113,7 +113,7 @@ const LEGAL_SUFFIXES = /\b(inc|incorporated|corp|corporation|co|company|ltd|limi
 
 /** An organisation name without legal form or punctuation: "ACME, Inc." -> "acme". */
 export function organizationNameKey(name: string): string {
-  return fold(name).replace(/[.,&]/g, " ").replace(LEGAL_SUFFIXES, " ").replace(/[^\p{L}\p{N}]+/gu, "");
+  return fold(name).replace(/[.,&]/g, " ").replace(/\s+/g, " ").replace(LEGAL_SUFFIXES, " ").replace(/[^\p{L}\p{N}]+/gu, "");
 }
 
 export function organizationMatchKeys(organization: { name: string; domain: string; externalId: string }): { identity: string[]; similarity: string[] } {

@@ -45,10 +45,9 @@ export function contactListFields(definitions: CustomFieldDefinition[]): FieldSp
     definitions.map((definition): [string, FieldSpec] => [
       `custom.${definition.key}`,
       {
-        path: "v",
+        path: `customFields.${definition.key}`,
         type: CUSTOM_TYPES[definition.type],
         ...(definition.type === "select" ? { values: definition.options } : {}),
-        element: { array: "customValues", match: { k: definition.key } },
       },
     ]),
   );

@@ -32,6 +32,8 @@ export async function runImport(jobs: ImportJobRepository, job: ImportJobDocumen
   let stored = 0;
   let lastSave = { rows: 0, at: Date.now() };
   const save = async () => {
+    // Rows of a batch finish in any order; the report lists them in file order.
+    pending.sort((a, b) => a.row - b.row);
     stored = await jobs.progress(job.tenantId, job._id, counts, pending, stored);
     pending = [];
     lastSave = { rows: counts.rowsProcessed, at: Date.now() };
@@ -77,7 +79,10 @@ export async function runImport(jobs: ImportJobRepository, job: ImportJobDocumen
     let batch: Array<[number, Row]> = [];
     let rowNumber = 0;
     for await (const record of records as AsyncIterable<Record<string, string>>) {
-      batch.push([++rowNumber, toRow(record, mapping)]);
+      rowNumber++;
+      // Spreadsheets export trailing rows of empty cells; they are not records.
+      if (Object.values(record).every((value) => !value?.trim())) continue;
+      batch.push([rowNumber, toRow(record, mapping)]);
       if (batch.length >= BATCH) {
         await applyBatch(batch);
         batch = [];

@@ -1,7 +1,6 @@
 import { commonV1 } from "@crm/proto";
 import { NotFoundError, PreconditionFailedError, paginate, toMongoFilter, type FieldSpecs, type OutboxEvent, type Page, appendToOutbox } from "@crm/kit";
 import type { Contact, ContactFields } from "../domain/contact";
-import type { CustomValue } from "../domain/custom-fields";
 import { DEFAULT_CONTACT_ORDER } from "../domain/list-fields";
 import type { ContactDocument, ContactModel } from "./contact.model";
 
@@ -137,18 +136,13 @@ export class ContactRepository {
 }
 
 export function toDocument(contact: Contact): Omit<ContactDocument, "searchTokens" | "matchKeys" | "outbox" | "outboxSince"> {
-  const { id, customFields, ...rest } = contact;
-  return {
-    ...withoutUndefined(rest),
-    _id: id,
-    customValues: Object.entries(customFields).map(([k, v]) => ({ k, v })),
-  } as Omit<ContactDocument, "searchTokens" | "matchKeys" | "outbox" | "outboxSince">;
+  const { id, ...rest } = contact;
+  return { ...withoutUndefined(rest), _id: id };
 }
 
 export function toContact(document: ContactDocument): Contact {
-  const { _id, customValues, outbox: _outbox, outboxSince: _since, searchTokens: _tokens, matchKeys: _keys, ...rest } = document;
-  const customFields: Record<string, CustomValue> = Object.fromEntries((customValues ?? []).map(({ k, v }) => [k, v]));
-  return { ...(rest as Omit<Contact, "id" | "customFields">), id: _id, customFields, preferences: rest.preferences ?? {} } as Contact;
+  const { _id, outbox: _outbox, outboxSince: _since, searchTokens: _tokens, matchKeys: _keys, ...rest } = document;
+  return { ...rest, id: _id, customFields: rest.customFields ?? {}, preferences: rest.preferences ?? {} };
 }
 
 export function fieldsOf(contact: Contact): ContactFields {

@@ -45,10 +45,11 @@ export class ContactWriter {
     const requestKey = options.requestId ? [`request:${options.requestId}`] : [];
     if (options.requestId) {
       const first = (await this.keys.claim(tenantId, requestKey, id)).get(requestKey[0]!)?.[0];
-      const existing = first ? await this.contacts.find(tenantId, first) : undefined;
-      if (existing) {
-        await this.keys.release(tenantId, requestKey, id);
-        return existing;
+      if (first) {
+        const existing = await this.contacts.find(tenantId, first);
+        if (existing) return existing;
+        // The first attempt never stored its contact: this one carries on under the same key.
+        await this.keys.add(tenantId, requestKey, id);
       }
     }
     const keys = contactMatchKeys(fields);
@@ -58,7 +59,7 @@ export class ContactWriter {
       claimed = [...claimed, ...keys.identity];
       const candidates = await this.candidates(tenantId, fields, [...held.values()].flat(), keys.similarity, id);
       this.refuseClashes(fields, candidates, options.allowDuplicates);
-      await this.keys.add(tenantId, keys.similarity, id);
+      await this.keys.add(tenantId, [...held.keys(), ...keys.similarity], id);
       claimed = [...claimed, ...keys.similarity];
       const contact: Contact = {
         ...fields, id, tenantId, state: "active", createdAt: now, updatedAt: now, createdBy: actor.subject, updatedBy: actor.subject, version: 1,
@@ -99,7 +100,7 @@ export class ContactWriter {
     try {
       const candidates = await this.candidates(tenantId, fields, [...held.values()].flat(), [], current.id);
       this.refuseClashes(fields, candidates, false);
-      await this.keys.add(tenantId, keys.similarity, current.id);
+      await this.keys.add(tenantId, [...held.keys(), ...keys.similarity], current.id);
       const updated: Contact = { ...current, ...fields, updatedAt: new Date(), updatedBy: actor.subject, version: current.version + 1 };
       const allKeys = [...previousKeys.filter((k) => k.startsWith("request:")), ...keys.identity, ...keys.similarity];
       await this.contacts.replace(updated, current.version, await this.derive(updated, allKeys), [contactUpdated(updated, changed, actor.subject)]);

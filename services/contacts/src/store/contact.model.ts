@@ -1,16 +1,13 @@
 import { outboxPlugin, tenantScopePlugin, type OutboxEvent } from "@crm/kit";
 import { Schema, type Connection, type Model } from "mongoose";
 import { RELATIONSHIP_TYPES, type ContactFields, type ContactState } from "../domain/contact";
-import type { CustomValue } from "../domain/custom-fields";
 
 /** A contact as stored: its fields, its search tokens and match keys, and its outbox. */
-export interface ContactDocument extends Omit<ContactFields, "customFields"> {
+export interface ContactDocument extends ContactFields {
   _id: string;
   tenantId: string;
   state: ContactState;
   mergedInto?: string;
-  /** Custom field values as {k, v} entries, so that one index serves every key. */
-  customValues: Array<{ k: string; v: CustomValue }>;
   /** Prefixes of names, e-mails, phones and organisation names (domain/search.ts). */
   searchTokens: string[];
   /** Keys held in the match-key index for this contact, to release them when they change. */
@@ -32,7 +29,6 @@ export const postalAddressSchema = new Schema(
   { _id: false },
 );
 const link = new Schema({ organizationId: String, role: String, decisionMaker: Boolean, influencer: Boolean }, { _id: false });
-const customValue = new Schema({ k: String, v: Schema.Types.Mixed }, { _id: false });
 
 const contactSchema = new Schema<ContactDocument>(
   {
@@ -62,7 +58,8 @@ const contactSchema = new Schema<ContactDocument>(
     ownerId: { type: String, default: "" },
     relationshipType: { type: String, enum: RELATIONSHIP_TYPES, required: true },
     tags: { type: [String], default: [] },
-    customValues: { type: [customValue], default: [] },
+    // Typed values by key (numbers, dates, booleans, text), so that filters compare them as such.
+    customFields: { type: Schema.Types.Mixed, default: {} },
     organizations: { type: [link], default: [] },
     externalId: { type: String, default: "" },
     searchTokens: { type: [String], default: [] },
@@ -94,13 +91,18 @@ contactSchema.index({ tenantId: 1, tags: 1 });
 contactSchema.index({ tenantId: 1, ownerId: 1 });
 contactSchema.index({ tenantId: 1, "addresses.country": 1, "addresses.region": 1, "addresses.city": 1 });
 contactSchema.index({ tenantId: 1, "organizations.organizationId": 1 });
-contactSchema.index({ tenantId: 1, "customValues.k": 1, "customValues.v": 1 });
 
 export type ContactModel = Model<ContactDocument>;
 
-/** Registers the model on the service's connection and makes sure its indexes exist. */
+/**
+ * Registers the model on the service's connection and makes sure its indexes exist. Custom
+ * fields have keys chosen by each tenant; MongoDB serves them with one wildcard index, which
+ * FerretDB does not implement (it scans there, as it does for every non-_id filter).
+ */
 export async function createContactModel(connection: Connection): Promise<ContactModel> {
   const model = connection.model<ContactDocument>("Contact", contactSchema);
   await model.createIndexes();
+  const build = await connection.db!.admin().command({ buildInfo: 1 });
+  if (!("ferretdbVersion" in build)) await model.collection.createIndex({ tenantId: 1, "customFields.$**": 1 }, { name: "custom_fields_wildcard" });
   return model;
 }

@@ -1,14 +1,18 @@
 import type { MatchKeyModel } from "./match-key.model";
 
-/** Reads and claims keys of the match-key index (see match-key.model.ts). */
+const DUPLICATE_KEY = 11000;
+
+/**
+ * Reads and claims keys of the match-key index (see match-key.model.ts). The first holder of
+ * a key creates its document; creating a document with a given _id is atomic on MongoDB and on
+ * FerretDB alike, which makes "first one wins" safe without transactions.
+ */
 export class MatchKeyIndex {
   constructor(private readonly model: MatchKeyModel) {}
 
   /** Ids holding each key; keys nobody holds are absent. One primary-key read per key. */
   async lookup(tenantId: string, keys: string[]): Promise<Map<string, string[]>> {
-    const documents = await Promise.all(
-      keys.map((key) => this.model.findOne({ _id: documentId(tenantId, key), tenantId }, { ids: 1 }).lean()),
-    );
+    const documents = await Promise.all(keys.map((key) => this.model.findOne({ _id: documentId(tenantId, key), tenantId }, { ids: 1 }).lean()));
     const found = new Map<string, string[]>();
     documents.forEach((document, index) => {
       if (document && document.ids.length > 0) found.set(keys[index]!, document.ids);
@@ -17,42 +21,52 @@ export class MatchKeyIndex {
   }
 
   /**
-   * Adds the id to each key and returns the ids that held them before, atomically per key: of
-   * two concurrent claims of one key, the second always sees the first.
+   * Takes each key nobody else holds; returns the keys already held by others, with their
+   * holders, without joining them (the caller decides, then calls add() to share them). Of
+   * two concurrent claims of one free key, exactly one succeeds.
    */
   async claim(tenantId: string, keys: string[], id: string): Promise<Map<string, string[]>> {
-    const before = await Promise.all(
-      keys.map((key) =>
-        this.model
-          .findOneAndUpdate({ _id: documentId(tenantId, key), tenantId }, { $addToSet: { ids: id } }, { upsert: true, new: false })
-          .lean(),
-      ),
-    );
     const held = new Map<string, string[]>();
-    before.forEach((document, index) => {
-      const others = (document?.ids ?? []).filter((other) => other !== id);
-      if (others.length > 0) held.set(keys[index]!, others);
-    });
+    await Promise.all(
+      keys.map(async (key) => {
+        const _id = documentId(tenantId, key);
+        try {
+          await this.model.create({ _id, tenantId, ids: [id] });
+        } catch (error) {
+          if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+          const holders = ((await this.model.findOne({ _id, tenantId }, { ids: 1 }).lean())?.ids ?? []).filter((holder) => holder !== id);
+          if (holders.length > 0) held.set(key, holders);
+          // A key document left empty by a release: take it over.
+          else await this.add(tenantId, [key], id);
+        }
+      }),
+    );
     return held;
   }
 
+  /** Gives up keys; a key document nobody holds any more is removed, so that the next claim creates it. */
   async release(tenantId: string, keys: string[], id: string): Promise<void> {
     if (keys.length === 0) return;
-    await this.model.bulkWrite(
-      keys.map((key) => ({ updateOne: { filter: { _id: documentId(tenantId, key), tenantId }, update: { $pull: { ids: id } } } })),
-      { ordered: false },
-    );
+    const filters = keys.map((key) => ({ _id: documentId(tenantId, key), tenantId }));
+    await this.model.bulkWrite(filters.map((filter) => ({ updateOne: { filter, update: { $pull: { ids: id } } } })), { ordered: false });
+    await this.model.bulkWrite(filters.map((filter) => ({ deleteOne: { filter: { ...filter, ids: { $size: 0 } } } })), { ordered: false });
   }
 
-  /** Adds the id to keys without reading them (keys that only find candidates). */
+  /** Adds the id to keys, shared with any other holders. */
   async add(tenantId: string, keys: string[], id: string): Promise<void> {
     if (keys.length === 0) return;
-    await this.model.bulkWrite(
-      keys.map((key) => ({
-        updateOne: { filter: { _id: documentId(tenantId, key), tenantId }, update: { $addToSet: { ids: id } }, upsert: true },
-      })),
-      { ordered: false },
-    );
+    const operations = keys.map((key) => ({
+      updateOne: { filter: { _id: documentId(tenantId, key), tenantId }, update: { $addToSet: { ids: id } }, upsert: true },
+    }));
+    // Two upserts of one new key may race; the loser's retry finds the document and updates it.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.model.bulkWrite(operations, { ordered: false });
+        return;
+      } catch (error) {
+        if ((error as { code?: number }).code !== DUPLICATE_KEY || attempt === 3) throw error;
+      }
+    }
   }
 }
 

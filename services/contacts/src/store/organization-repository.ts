@@ -33,7 +33,7 @@ export class OrganizationRepository {
       if (strong.some((c) => c.reasons.includes("same external id")) || (strong.length > 0 && !options.allowDuplicates)) {
         throw duplicatesConflict(`${strong.length} existing organisation(s) look like the same one; create anyway with allowDuplicates`, strong);
       }
-      await this.keys.add(tenantId, scoped.similarity, id);
+      await this.keys.add(tenantId, [...held.keys(), ...scoped.similarity], id);
       const organization: Organization = { ...fields, id, tenantId, createdAt: now, updatedAt: now, version: 1 };
       await this.model.create({
         ...withoutUndefined(fields), _id: id, tenantId, createdAt: now, updatedAt: now, version: 1, createdBy: actor.subject, updatedBy: actor.subject,

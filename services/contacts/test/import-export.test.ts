@@ -1,0 +1,150 @@
+import { status as Status } from "@grpc/grpc-js";
+import { callUnary, type Identity } from "@crm/kit";
+import { commonV1, contactsV1 } from "@crm/proto";
+import { parse } from "csv-parse/sync";
+import { metadataFor } from "./metadata";
+import { as, contactInput, emails, grpcError, startTestService, tenant } from "./support";
+
+const { ImportEntity, DuplicatePolicy, ImportStatus } = contactsV1;
+let harness: Awaited<ReturnType<typeof startTestService>>;
+let client: contactsV1.ContactsServiceClient;
+beforeAll(async () => {
+  harness = await startTestService("imports");
+  client = harness.client;
+});
+afterAll(() => harness.stop());
+
+const options = (overrides: Partial<contactsV1.ImportOptions> = {}) =>
+  contactsV1.ImportOptions.fromPartial({ entity: ImportEntity.IMPORT_ENTITY_CONTACTS, onDuplicate: DuplicatePolicy.DUPLICATE_POLICY_SKIP, ...overrides });
+
+/** Creates a job and uploads the file in small chunks, as a client streaming a large file would. */
+async function runImport(identity: Identity, csv: string, overrides: Partial<contactsV1.ImportOptions> = {}): Promise<contactsV1.ImportJob> {
+  const { job } = await callUnary(client.createImportJob.bind(client), { options: options(overrides) }, await as(identity));
+  expect(job?.status).toBe(ImportStatus.IMPORT_STATUS_AWAITING_FILE);
+  return upload(identity, job!.id, csv);
+}
+
+async function upload(identity: Identity, jobId: string, csv: string): Promise<contactsV1.ImportJob> {
+  const metadata = metadataFor(await as(identity));
+  return new Promise((resolve, reject) => {
+    const call = client.uploadImportFile(metadata, (error, response) => (error ? reject(error) : resolve(response.job!)));
+    call.write({ part: { $case: "jobId", jobId } });
+    const bytes = Buffer.from(csv);
+    for (let offset = 0; offset < bytes.length; offset += 37) call.write({ part: { $case: "chunk", chunk: bytes.subarray(offset, offset + 37) } });
+    call.end();
+  });
+}
+
+const list = async (identity: Identity) =>
+  (await callUnary(client.listContacts.bind(client), contactsV1.ListContactsRequest.fromPartial({ orderBy: [{ field: "familyName", descending: false }], page: { pageSize: 200 } }), await as(identity))).contacts;
+
+const FILE = [
+  "First name,Last name,E-mail,Mobile,Country,Tags,Ignored",
+  "Ada,Lovelace,ADA@example.com,020 7946 0958,GB,vip;board,x",
+  "Grace,Hopper,grace@example.com,,US,,x",
+  "Bad,Email,not-an-email,,GB,,x",
+  "Bad,Phone,phone@example.com,12,GB,,x",
+  '"Quoted, Name",Smith,smith@example.com,,gb,,x',
+  "Ada,Again,ada@example.com,,GB,,x",
+  ",,,,,,",
+  "Alan,Turing,,,,,x",
+].join("\n");
+const MAPPING = { "First name": "givenName", "Last name": "familyName", "E-mail": "email", Mobile: "phone", Country: "country", Tags: "tags" };
+
+describe("CSV import", () => {
+  it("imports good rows, reports bad rows by number and field, and upserts on the natural key", async () => {
+    const t = tenant("import");
+    const job = await runImport(t, FILE, { columnMapping: MAPPING });
+    expect(job).toMatchObject({ status: ImportStatus.IMPORT_STATUS_COMPLETED, rowsProcessed: "7", created: "3", skipped: "1", failed: "3" });
+    expect(job.errors).toEqual([
+      { row: "3", field: "emails[0].address", message: "is not a valid e-mail address" },
+      { row: "4", field: "phones[0].number", message: "is not a valid phone number" },
+      { row: "8", field: "email", message: expect.stringContaining("natural key (email) is empty") },
+    ]);
+    const stored = await list(t);
+    expect(stored.map((c) => c.familyName)).toEqual(["Hopper", "Lovelace", "Smith"]);
+    expect(stored[1]).toMatchObject({ emails: [expect.objectContaining({ address: "ada@example.com" })], phones: [expect.objectContaining({ number: "+442079460958" })], tags: ["vip", "board"] });
+    expect(stored[2]!.givenName).toBe("Quoted, Name");
+
+    // The same file again with update: the natural key finds each record; blank cells keep stored values.
+    const again = await runImport(t, "email,title,tags\nada@example.com,Countess,\ngrace@example.com,Rear Admiral,navy\n", { onDuplicate: DuplicatePolicy.DUPLICATE_POLICY_UPDATE });
+    expect(again).toMatchObject({ created: "0", updated: "2", failed: "0" });
+    const updated = await list(t);
+    expect(updated.find((c) => c.familyName === "Lovelace")).toMatchObject({ title: "Countess", tags: ["vip", "board"] });
+    expect(updated.find((c) => c.familyName === "Hopper")).toMatchObject({ title: "Rear Admiral", tags: ["navy"] });
+  });
+
+  it("never creates what a create would refuse, and writes nothing in a dry run", async () => {
+    const t = tenant("import_rules");
+    await callUnary(client.createContact.bind(client), { contact: contactInput({ givenName: "Ada", familyName: "Lovelace", emails: emails("ada@example.com"), phones: [{ number: "+442079460958", type: "", primary: true }] }), requestId: "", allowDuplicates: false }, await as(t));
+    // Natural key external_id: no match, but the phone belongs to Ada, so a create would answer 409.
+    const refused = await runImport(t, "externalId,givenName,phone\nx-1,Augusta,+44 20 7946 0958\nx-2,Charles,\n", { naturalKey: "external_id" });
+    expect(refused).toMatchObject({ created: "1", failed: "1" });
+    expect(refused.errors[0]).toMatchObject({ row: "1", message: expect.stringContaining("look like the same person") });
+
+    const before = await list(t);
+    const dry = await runImport(t, "email,givenName\nnew@example.com,New\nada@example.com,Ada\n", { dryRun: true, onDuplicate: DuplicatePolicy.DUPLICATE_POLICY_UPDATE });
+    expect(dry).toMatchObject({ status: ImportStatus.IMPORT_STATUS_COMPLETED, created: "1", updated: "1" });
+    expect(await list(t)).toEqual(before);
+  });
+
+  it("fails a file that is not CSV, keeps a job to one upload, and refuses unknown columns", async () => {
+    const t = tenant("import_bad");
+    const broken = await runImport(t, 'email,givenName\n"unterminated@example.com,Ann\n');
+    expect(broken.status).toBe(ImportStatus.IMPORT_STATUS_FAILED);
+    expect(broken.failureReason).toMatch(/not valid CSV/);
+    const second = await grpcError(upload(t, broken.id, "email\na@b.io\n"));
+    expect(second.code).toBe(Status.FAILED_PRECONDITION);
+    const mapping = await grpcError(callUnary(client.createImportJob.bind(client), { options: options({ columnMapping: { Name: "shoeSize", Id: "id" } }) }, await as(t)));
+    expect(mapping.code).toBe(Status.INVALID_ARGUMENT);
+    // Another tenant cannot see or feed the job.
+    expect((await grpcError(callUnary(client.getImportJob.bind(client), { id: broken.id }, await as(tenant("stranger"))))).code).toBe(Status.NOT_FOUND);
+  });
+
+  it("shows progress while a long file is still being read", async () => {
+    const t = tenant("import_progress");
+    const { job } = await callUnary(client.createImportJob.bind(client), { options: options() }, await as(t));
+    const call = await new Promise<{ call: ReturnType<typeof client.uploadImportFile>; finished: Promise<contactsV1.ImportJob> }>((ready) => {
+      as(t).then((settings) => {
+        let call!: ReturnType<typeof client.uploadImportFile>;
+        const finished = new Promise<contactsV1.ImportJob>((resolve, reject) => {
+          call = client.uploadImportFile(metadataFor(settings), (error, response) => (error ? reject(error) : resolve(response.job!)));
+        });
+        ready({ call, finished });
+      });
+    });
+    call.call.write({ part: { $case: "jobId", jobId: job!.id } });
+    call.call.write({ part: { $case: "chunk", chunk: Buffer.from(["email,familyName", ...Array.from({ length: 600 }, (_, i) => `p${i}@example.com,Person${i}`)].join("\n") + "\n") } });
+    // The rest of the file has not arrived; a client polling the job sees its progress.
+    let polled: contactsV1.ImportJob | undefined;
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      polled = (await callUnary(client.getImportJob.bind(client), { id: job!.id }, await as(t))).job;
+      if (Number(polled?.rowsProcessed) >= 500) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(polled?.status).toBe(ImportStatus.IMPORT_STATUS_RUNNING);
+    expect(Number(polled?.rowsProcessed)).toBeGreaterThanOrEqual(500);
+    call.call.write({ part: { $case: "chunk", chunk: Buffer.from("late@example.com,Late\n") } });
+    call.call.end();
+    expect(await call.finished).toMatchObject({ status: ImportStatus.IMPORT_STATUS_COMPLETED, created: "601" });
+  }, 60_000);
+});
+
+describe("CSV export", () => {
+  it("exports a filter as CSV that the import reads back", async () => {
+    const t = tenant("export");
+    await runImport(t, FILE, { columnMapping: MAPPING });
+    const call = client.exportContacts({ filter: { node: { $case: "condition", condition: { field: "country", comparator: commonV1.Comparator.COMPARATOR_EQ, values: ["GB"] } } }, search: "" }, metadataFor(await as(t)));
+    const chunks: Buffer[] = [];
+    for await (const message of call as AsyncIterable<contactsV1.ExportContactsResponse>) chunks.push(Buffer.from(message.chunk));
+    const rows = parse(Buffer.concat(chunks).toString("utf8"), { columns: true }) as Array<Record<string, string>>;
+    expect(rows.map((r) => [r.familyName, r.email, r.phone, r.country, r.tags]).sort()).toEqual([
+      ["Lovelace", "ada@example.com", "+442079460958", "GB", "vip; board"],
+      ["Smith", "smith@example.com", "", "GB", ""],
+    ]);
+    const copy = tenant("export_copy");
+    const csv = Buffer.concat(chunks).toString("utf8");
+    expect(await runImport(copy, csv)).toMatchObject({ created: "2", failed: "0" });
+  });
+});

@@ -1,20 +1,26 @@
 #!/usr/bin/env bash
-# Seeds demo contacts through the public API (so seeding exercises the same path as clients).
+# Seeds demo data through the public API, so that seeding exercises the same paths as clients:
+# organisations by POST, people by a CSV import linked to them. Safe to run twice (idempotency
+# keys and the import's upsert on e-mail).
 #   scripts/seed.sh API_URL TOKEN
 set -euo pipefail
 api="$1" token="$2"
-while IFS='|' read -r given family email type country tags; do
-  curl -fsS -o /dev/null -X POST "$api/v1/contacts" \
-    -H "Authorization: Bearer $token" -H "Content-Type: application/json" -H "Idempotency-Key: seed-$email" \
-    -d "{\"givenName\":\"$given\",\"familyName\":\"$family\",\"email\":\"$email\",\"type\":\"$type\",\"country\":\"$country\",\"tags\":[\"$tags\"]}"
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+auth=(-H "Authorization: Bearer $token")
+json_field() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s)[process.argv[1]]))' "$1"; }
+
+csv="$(cat "$here/seed/contacts.csv")"
+while IFS='|' read -r name domain industry size; do
+  id="$(curl -fsS -X POST "$api/v1/organizations" "${auth[@]}" -H "Content-Type: application/json" -H "Idempotency-Key: seed-$domain" \
+    -d "{\"name\":\"$name\",\"domain\":\"$domain\",\"industry\":\"$industry\",\"size\":\"$size\",\"type\":\"customer\"}" | json_field id)"
+  csv="${csv//,$domain,/,$id,}"
 done <<'ROWS'
-Ada|Lovelace|ada@analytical.example|customer|GB|vip
-Grace|Hopper|grace@cobol.example|customer|US|enterprise
-Maria|Skłodowska|maria@radium.example|partner|PL|research
-Alan|Turing|alan@bletchley.example|prospect|GB|enterprise
-Katherine|Johnson|katherine@orbit.example|customer|US|vip
-Ion|Creangă|ion@povesti.example|supplier|RO|publishing
-Hedy|Lamarr|hedy@spread.example|prospect|AT|research
-Tim|Berners-Lee|tim@web.example|competitor|GB|web
+Analytical Engines Ltd|analytical.example|Computing|11-50
+COBOL Systems Inc.|cobol.example|Software|201-1000
+Radium Institute|radium.example|Research|51-200
 ROWS
-echo "seeded 8 demo contacts" >&2
+
+job="$(curl -fsS -X POST "$api/v1/imports" "${auth[@]}" -H "Content-Type: application/json" \
+  -d '{"entity":"contacts","columnMapping":{"givenName":"givenName","familyName":"familyName","email":"email","phone":"phone","city":"city","country":"country","type":"type","tags":"tags","title":"title","organizationDomain":"organizationId","organizationRole":"organizationRole","decisionMaker":"decisionMaker"},"onDuplicate":"update"}' | json_field id)"
+result="$(printf '%s\n' "$csv" | curl -fsS -X PUT "$api/v1/imports/$job/file" "${auth[@]}" -H "Content-Type: text/csv" --data-binary @-)"
+echo "seeded 3 organisations and $(printf '%s' "$result" | json_field created) people (import $job)" >&2

@@ -82,7 +82,9 @@ async function* readAll<M, T>(stream: ClientReadableStream<M>, pick: (message: M
   try {
     for await (const message of stream as AsyncIterable<M>) yield pick(message);
   } finally {
-    // The consumer stopped early (e.g. the HTTP client went away): stop the server too.
+    // The consumer stopped early (e.g. the HTTP client went away): stop the server too. The
+    // cancellation is reported as one more error event, which nobody needs.
+    stream.on("error", () => undefined);
     stream.cancel();
   }
 }

@@ -75,6 +75,12 @@ export function sendProblem(req: Request, res: Response, problem: Problem): void
 export function problemHandler(log: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
     const problem = toProblem(error);
+    if (res.headersSent) {
+      // A streamed response (a CSV export) failed part-way: the client must not take it as complete.
+      log.error({ err: error, path: req.path }, "streamed response failed");
+      res.destroy();
+      return;
+    }
     if (problem.status >= 500) log.error({ err: error, path: req.path }, "request failed");
     sendProblem(req, res, problem);
   };

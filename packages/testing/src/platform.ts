@@ -33,7 +33,8 @@ export async function startPlatform(options: { otlpEndpoint?: string } = {}): Pr
       REDIS_URL: infra.redisUrl,
       REDIS_KEY_PREFIX: `${database}:`,
       IDENTITY_SIGNING_KEY: TEST_IDENTITY_KEY,
-      OUTBOX_SWEEP_INTERVAL_MS: "500",
+      OUTBOX_SWEEP_INTERVAL_MS: "5000",
+      CONSUMER_GROUP: database,
     },
   });
   const gateway = await startProcess({

@@ -52,7 +52,7 @@ export async function startContacts(config: ContactsConfig) {
     customFields: new CustomFieldRepository(models.customFields),
     imports: new ImportJobRepository(models.importJob),
   };
-  await startConsumers(runtime, deps);
+  await startConsumers(runtime, deps, config.CONSUMER_GROUP);
   const ports = await runtime.serve([contactsService(runtime.unary, deps, log)]);
   return { runtime, relay, ports, models, deps };
 }

@@ -6,6 +6,11 @@ export const contactsConfigSchema = serviceConfigSchema.extend({
   GRPC_PORT: z.coerce.number().int().min(0).max(65535).default(50051),
   OPS_PORT: z.coerce.number().int().min(0).max(65535).default(9461),
   MONGODB_DATABASE: z.string().min(1).default("crm_contacts"),
+  /**
+   * Prefix of this service's durable consumer names. Replicas of one deployment share it and
+   * so share the work; a second deployment on the same NATS (or a test) needs its own.
+   */
+  CONSUMER_GROUP: z.string().regex(/^[A-Za-z0-9_-]+$/).default("contacts"),
   /** How often the outbox relay sweeps for events a crash left behind (a full scan on FerretDB). */
   OUTBOX_SWEEP_INTERVAL_MS: z.coerce.number().int().positive().default(30_000),
 });

@@ -24,6 +24,7 @@ export async function startTestService(name: string) {
       IDENTITY_SIGNING_KEY: TEST_IDENTITY_KEY,
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
       OUTBOX_SWEEP_INTERVAL_MS: "5000",
+      CONSUMER_GROUP: database,
     }),
   );
   const client = createGrpcClient(contactsV1.ContactsServiceClient, `127.0.0.1:${service.ports.grpcPort}`);

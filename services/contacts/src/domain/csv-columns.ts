@@ -10,7 +10,7 @@ const LIST_SEPARATOR = /\s*;\s*/;
 export const CONTACT_COLUMNS = [
   "id", "givenName", "familyName", "displayName", "title", "jobRole", "email", "emails", "phone", "phones",
   "street", "city", "region", "postalCode", "country", "language", "timeZone", "birthday", "interests",
-  "leadSource", "ownerId", "type", "tags", "externalId", "organizationId", "organizationRole",
+  "leadSource", "ownerId", "type", "tags", "externalId", "organizationId", "organizationRole", "decisionMaker", "influencer",
   "preferredChannel", "doNotEmail", "doNotCall", "doNotMail", "createdAt", "updatedAt",
 ] as const;
 /** Columns an import may not set: the service owns them. */
@@ -69,17 +69,19 @@ export function contactDraftFromRow(row: Row, defaultPhoneRegion: string): { dra
   const type = cell("type").toLowerCase();
   if (type && !(RELATIONSHIP_TYPES as readonly string[]).includes(type)) violations.push({ field: "type", description: `must be one of: ${RELATIONSHIP_TYPES.join(", ")}` });
   else set("relationshipType", type as RelationshipType, type !== "");
+  const flag = (column: string): boolean => {
+    const value = cell(column).toLowerCase();
+    if (value && !["true", "false", "yes", "no", "1", "0"].includes(value)) violations.push({ field: column, description: "must be true or false" });
+    return ["true", "yes", "1"].includes(value);
+  };
   if (cell("organizationId")) {
-    set("organizations", [{ organizationId: cell("organizationId"), role: cell("organizationRole"), decisionMaker: false, influencer: false }], true);
+    const link = { organizationId: cell("organizationId"), role: cell("organizationRole"), decisionMaker: flag("decisionMaker"), influencer: flag("influencer") };
+    set("organizations", [link], true);
   }
   const flags = ["doNotEmail", "doNotCall", "doNotMail"] as const;
-  if (cell("preferredChannel") || flags.some((flag) => cell(flag))) {
+  if (cell("preferredChannel") || flags.some((name) => cell(name))) {
     const communication = { ...draft.communication, preferredChannel: cell("preferredChannel") };
-    for (const flag of flags) {
-      const value = cell(flag).toLowerCase();
-      if (value && !["true", "false", "yes", "no", "1", "0"].includes(value)) violations.push({ field: flag, description: "must be true or false" });
-      communication[flag] = ["true", "yes", "1"].includes(value);
-    }
+    for (const name of flags) communication[name] = flag(name);
     set("communication", communication, true);
   }
   const custom = Object.entries(row).filter(([column, value]) => column.startsWith("custom.") && value.trim() !== "");
@@ -118,6 +120,8 @@ export function contactToRow(contact: Contact, customKeys: string[]): Row {
     externalId: contact.externalId,
     organizationId: link?.organizationId ?? "",
     organizationRole: link?.role ?? "",
+    decisionMaker: link ? String(link.decisionMaker) : "",
+    influencer: link ? String(link.influencer) : "",
     preferredChannel: contact.communication.preferredChannel,
     doNotEmail: String(contact.communication.doNotEmail),
     doNotCall: String(contact.communication.doNotCall),

@@ -8,11 +8,12 @@ import { CONSUMED } from "./subjects";
 /**
  * What this service listens to: erasure requests from consent, and interactions, which keep
  * each contact's "last interaction" current. Each consumer is durable and named
- * `contacts-<purpose>` (NATS forbids dots in durable names); each handler is safe to run twice.
+ * `<group>-<purpose>` (NATS forbids dots in durable names); each handler is safe to run twice.
  */
 export async function startConsumers(
   runtime: ServiceRuntime,
   deps: { erasure: ContactErasure; contacts: ContactRepository; cache: ContactCache },
+  group: string,
 ): Promise<EventConsumer[]> {
   const subscribe = async (source: { service: string; subject: string }, durable: string, handler: (payload: Uint8Array, tenantId: string) => Promise<void>) => {
     // The producer's stream, ensured here too, so that this service can start before its producer.
@@ -28,14 +29,14 @@ export async function startConsumers(
   };
 
   return Promise.all([
-    subscribe(CONSUMED.erasureRequested, "contacts-erasure", async (payload, tenantHeader) => {
+    subscribe(CONSUMED.erasureRequested, `${group}-erasure`, async (payload, tenantHeader) => {
       const request = eventsV1.SubjectErasureRequested.decode(payload);
       const tenantId = request.meta?.tenantId || tenantHeader;
       if (!tenantId || !request.requestId) throw new Error("erasure request without tenant or request id");
       const counts = await deps.erasure.erase({ tenantId, requestId: request.requestId, contactId: request.contactId, emails: request.emails, phones: request.phones });
       runtime.log.info({ requestId: request.requestId, ...counts }, "erasure request handled");
     }),
-    subscribe(CONSUMED.interactionLogged, "contacts-last-interaction", async (payload, tenantHeader) => {
+    subscribe(CONSUMED.interactionLogged, `${group}-last-interaction`, async (payload, tenantHeader) => {
       const event = eventsV1.InteractionLogged.decode(payload);
       const tenantId = event.meta?.tenantId || tenantHeader;
       const at = event.occurTime ?? event.meta?.occurTime;

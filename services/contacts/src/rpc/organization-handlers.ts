@@ -18,7 +18,7 @@ export function organizationHandlers(rpc: ServiceRuntime["unary"], { organizatio
     createOrganization: rpc("CreateOrganization", async (request: contactsV1.CreateOrganizationRequest, { identity }) => {
       const fields = prepareOrganization(toOrganizationDraft(request.organization));
       const actor = { tenantId: identity.tenantId, subject: identity.subject };
-      return { organization: toProtoOrganization(await organizations.create(actor, fields, { allowDuplicates: request.allowDuplicates })) };
+      return { organization: toProtoOrganization(await organizations.create(actor, fields, { allowDuplicates: request.allowDuplicates, requestId: request.requestId || undefined })) };
     }),
 
     getOrganization: rpc("GetOrganization", async (request: contactsV1.GetOrganizationRequest, { identity }) => {

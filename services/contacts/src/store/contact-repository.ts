@@ -95,10 +95,16 @@ export class ContactRepository {
     return { items: page.items.map(toContact), pageInfo: page.pageInfo };
   }
 
-  /** Every active contact matching, in id order, from after `afterId`, without holding them all. */
-  async *stream(tenantId: string, filter: commonV1.Filter | undefined, searchTokens: string[], fields: FieldSpecs, afterId: string, batchSize: number): AsyncGenerator<Contact[]> {
+  /**
+   * Every active contact matching, in id order, from after `afterId`, without holding them all.
+   * The filter is checked here, before the first batch is read.
+   */
+  stream(tenantId: string, filter: commonV1.Filter | undefined, searchTokens: string[], fields: FieldSpecs, afterId: string, batchSize: number): AsyncGenerator<Contact[]> {
     const base = this.filterFor(tenantId, filter, searchTokens, fields);
-    const query = afterId ? { ...base, _id: { $gt: afterId } } : base;
+    return this.batches(afterId ? { ...base, _id: { $gt: afterId } } : base, batchSize);
+  }
+
+  private async *batches(query: Record<string, unknown>, batchSize: number): AsyncGenerator<Contact[]> {
     const cursor = this.model.find(query, { outbox: 0, searchTokens: 0, matchKeys: 0 }).sort({ _id: 1 }).batchSize(batchSize).lean<ContactDocument[]>().cursor();
     let batch: Contact[] = [];
     for await (const document of cursor) {

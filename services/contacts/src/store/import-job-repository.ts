@@ -27,7 +27,7 @@ export class ImportJobRepository {
   /** Moves the job to running; only one upload per job ever gets past this. */
   async start(tenantId: string, id: string): Promise<ImportJobDocument> {
     const job = await this.model
-      .findOneAndUpdate({ _id: id, tenantId, status: "awaiting_file" }, { $set: { status: "running", updatedAt: new Date() } }, { new: true })
+      .findOneAndUpdate({ _id: id, tenantId, status: "awaiting_file" }, { $set: { status: "running", updatedAt: new Date() } }, { returnDocument: "after" })
       .lean<ImportJobDocument>();
     if (job) return job;
     const existing = await this.get(tenantId, id);

@@ -23,6 +23,13 @@ export class OrganizationRepository {
     const { tenantId } = actor;
     const now = new Date();
     const id = uuidv7(now.getTime());
+    if (options.requestId) {
+      const requestKey = orgKey(`request:${options.requestId}`);
+      const first = (await this.keys.claim(tenantId, [requestKey], id)).get(requestKey)?.[0];
+      const existing = first ? await this.get(tenantId, first).catch(() => undefined) : undefined;
+      if (existing) return existing;
+      if (first) await this.keys.add(tenantId, [requestKey], id);
+    }
     await this.requireParent(tenantId, fields.parentId, id);
     const keys = organizationMatchKeys(fields);
     const scoped = { identity: keys.identity.map(orgKey), similarity: keys.similarity.map(orgKey) };

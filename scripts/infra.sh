@@ -47,7 +47,7 @@ launch() { # name port-variable command...
 # FerretDB is built from its module source as served by the Go module proxy. `go install
 # pkg@version` cannot be used: the proxy refuses the module's version list, which it reads, and
 # the published source lacks the build/version/version.txt that FerretDB's own build generates.
-FERRETDB_PATCH="$ROOT/scripts/patches/ferretdb-$FERRETDB_VERSION-sqlite-id-index.patch"
+FERRETDB_PATCH="$ROOT/scripts/patches/ferretdb-$FERRETDB_VERSION-sqlite-pushdown.patch"
 # The binary's name carries the patch's checksum, so a changed patch rebuilds it.
 FERRETDB_BIN="$TOOLS/bin/ferretdb-$FERRETDB_VERSION-$(cksum <"$FERRETDB_PATCH" | cut -d' ' -f1)"
 

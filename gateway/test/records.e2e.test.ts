@@ -13,6 +13,9 @@ afterAll(async () => {
   await platform?.stop();
 });
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are read loosely in assertions
+type Body = Record<string, any>;
+
 const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
   const response = await fetch(`${platform.gatewayUrl}${path}`, {
     method,
@@ -20,7 +23,7 @@ const call = async (method: string, path: string, body?: unknown, headers: Recor
     ...(body !== undefined ? { body: typeof body === "string" ? body : JSON.stringify(body) } : {}),
   });
   const text = await response.text();
-  return { status: response.status, headers: response.headers, text, json: (text && response.headers.get("content-type")?.includes("json") ? JSON.parse(text) : undefined) as Record<string, any> };
+  return { status: response.status, headers: response.headers, text, json: (text && response.headers.get("content-type")?.includes("json") ? JSON.parse(text) : undefined) as Body };
 };
 
 describe("records through the gateway", () => {

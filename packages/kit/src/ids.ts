@@ -14,3 +14,9 @@ export function uuidv7(now: number = Date.now()): string {
 }
 
 export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+/** When a UUID version 7 was made (ms since the epoch); undefined for other ids. */
+export function uuidv7Time(id: string): number | undefined {
+  if (!UUID_PATTERN.test(id) || id[14] !== "7") return undefined;
+  return Number.parseInt(id.slice(0, 8) + id.slice(9, 13), 16);
+}

@@ -10,6 +10,9 @@ interface OutboxDocument extends Document {
   outbox?: Array<Omit<OutboxEvent, "traceHeaders"> & { traceHeaders?: Record<string, string> }>;
 }
 
+/** Documents published at once; each document's own events stay in order. */
+const RELAY_CONCURRENCY = 8;
+
 export interface OutboxRelayOptions {
   bus: EventBus;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any model with the outbox plugin
@@ -100,13 +103,17 @@ export class OutboxRelay {
     const batches = [...this.pending];
     this.pending.clear();
     for (const [collection, ids] of batches) {
-      for (const id of ids) {
-        // One primary-key read per document: FerretDB serves `_id` equality from its index but
-        // answers `$in` with a scan of the whole collection.
-        const document = await collection.findOne({ _id: id }, { promoteBuffers: true });
-        if (!document) continue;
-        await this.relay(collection, document).catch((error: unknown) => this.retryLater(collection, id, error));
-      }
+      // Documents are independent: several at a time, each one's events in order.
+      const queue = [...ids];
+      const worker = async () => {
+        for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+          // One primary-key read per document: FerretDB serves `_id` equality from its index but
+          // answers `$in` with a scan of the whole collection.
+          const document = await collection.findOne({ _id: id }, { promoteBuffers: true });
+          if (document) await this.relay(collection, document).catch((error: unknown) => this.retryLater(collection, id!, error));
+        }
+      };
+      await Promise.all(Array.from({ length: RELAY_CONCURRENCY }, worker));
     }
   }
 

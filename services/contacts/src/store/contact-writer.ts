@@ -1,5 +1,5 @@
 import { contactsV1 } from "@crm/proto";
-import { ConflictError, uuidv7, type Logger } from "@crm/kit";
+import { ConflictError, uuidv7, uuidv7Time, type Logger } from "@crm/kit";
 import type { Contact, ContactFields } from "../domain/contact";
 import { contactMatchKeys, rankCandidates, scoreContact, STRONG_MATCH, type Candidate } from "../domain/duplicates";
 import { contactSearchWords, searchTokens } from "../domain/search";
@@ -19,6 +19,10 @@ export interface CreateOptions {
   allowDuplicates: boolean;
   requestId?: string;
 }
+
+/** How long a claimed identifier without its contact counts as a create in flight. */
+const IN_FLIGHT_MS = 60_000;
+const isRecent = (id: string) => Date.now() - (uuidv7Time(id) ?? 0) < IN_FLIGHT_MS;
 
 /** Ids looked at per similarity key; a key held by more records than this says little. */
 const MAX_IDS_PER_KEY = 200;
@@ -138,8 +142,16 @@ export class ContactWriter {
     const ids = new Set(identityIds);
     for (const holders of similar.values()) if (holders.length <= MAX_IDS_PER_KEY) holders.forEach((holder) => ids.add(holder));
     ids.delete(excludeId);
-    const stored = await this.contacts.findActive(tenantId, [...ids]);
-    return rankCandidates(stored.map((other) => scoreContact(fields, other)));
+    const idList = [...ids];
+    const found = await Promise.all(idList.map((id) => this.contacts.find(tenantId, id)));
+    const stored = found.filter((contact): contact is Contact => contact?.state === "active");
+    // An identifier claimed a moment ago by a contact not stored yet is a create in flight:
+    // as strong a match as a stored one. An old claim without a contact is a crash's leftover.
+    const inFlight = idList.filter((id, index) => !found[index] && identityIds.includes(id) && isRecent(id));
+    return rankCandidates([
+      ...stored.map((other) => scoreContact(fields, other)),
+      ...inFlight.map((id) => ({ id, displayName: "", score: 1, reasons: ["being created with the same identifier"] })),
+    ]);
   }
 
   /** External ids are unique without exception; other strong matches unless the caller insists. */

@@ -12,7 +12,10 @@ pnpm turbo run build --filter=@crm/contacts... --output-logs=errors-only >&2
 
 export IDENTITY_SIGNING_KEY="bench-identity-key-of-sufficient-length-0000"
 port=50071
-(cd services/contacts && GRPC_PORT=$port OPS_PORT=9471 MONGODB_DATABASE=crm_contacts_bench REDIS_KEY_PREFIX=bench \
+# A database of its own per run, so that earlier runs do not weigh on this one's scans.
+database="crm_contacts_bench_$(date +%s)"
+log "benchmark database: $database"
+(cd services/contacts && GRPC_PORT=$port OPS_PORT=9471 MONGODB_DATABASE=$database REDIS_KEY_PREFIX=$database \
   CONSUMER_GROUP=contacts-bench LOG_LEVEL=warn exec node --require @crm/kit/telemetry dist/main.js) >>"$DATA/logs/contacts-bench.log" 2>&1 &
 service=$!
 trap 'kill $service 2>/dev/null; wait $service 2>/dev/null' EXIT

@@ -5,7 +5,7 @@ import { EventBus } from "./bus/bus";
 import { RedisIdempotencyStore } from "./bus/idempotency";
 import { serviceStream } from "./bus/streams";
 import type { serviceConfigSchema } from "./config";
-import { createUnaryWrapper } from "./grpc/handler";
+import { createRpcWrapper } from "./grpc/handler";
 import { GrpcServer, type ServiceRegistration } from "./grpc/server";
 import { startOpsServer } from "./http/ops-server";
 import { identityKey } from "./identity";
@@ -27,7 +27,8 @@ export type ServiceConfig = z.output<typeof serviceConfigSchema>;
  */
 export class ServiceRuntime {
   readonly readiness = new Readiness();
-  readonly unary: ReturnType<typeof createUnaryWrapper>;
+  /** Wraps handlers: `rpc(name, fn)` for unary methods, `rpc.serverStream` and `rpc.clientStream` for streams. */
+  readonly rpc: ReturnType<typeof createRpcWrapper>;
   readonly idempotency: RedisIdempotencyStore;
   readonly stream: { name: string; subjects: string[] };
   private relay: OutboxRelay | undefined;
@@ -43,7 +44,7 @@ export class ServiceRuntime {
     /** The service's short name (`contacts`), used for its stream and subjects. */
     readonly service: string,
   ) {
-    this.unary = createUnaryWrapper({ identityKey: identityKey(config.IDENTITY_SIGNING_KEY), log });
+    this.rpc = createRpcWrapper({ identityKey: identityKey(config.IDENTITY_SIGNING_KEY), log });
     this.idempotency = new RedisIdempotencyStore(redis);
     this.stream = serviceStream(service);
     this.readiness

@@ -12,13 +12,14 @@ const gets = Number(process.env.GETS ?? 1_000);
 const key = identityKey(process.env.IDENTITY_SIGNING_KEY);
 const identity = { subject: "bench", tenantId: `bench_${Date.now().toString(36)}`, roles: ["admin"], scopes: [] };
 const client = createGrpcClient(contactsV1.ContactsServiceClient, address);
-const token = await signIdentity(identity, key);
-const metadata = () => {
+// Forwarded identities live a minute (as the gateway signs them per request): sign per call.
+const metadata = async () => {
   const m = new Metadata();
-  m.set(IDENTITY_METADATA_KEY, token);
+  m.set(IDENTITY_METADATA_KEY, await signIdentity(identity, key, 3600));
   return m;
 };
-const unary = (method, request) => callUnary(method.bind(client), request, { identityToken: token, timeoutMs: 120_000, retry: false });
+const unary = async (method, request) =>
+  callUnary(method.bind(client), request, { identityToken: await signIdentity(identity, key), timeoutMs: 120_000, retry: false });
 
 const GIVEN = ["Ada", "Grace", "Alan", "Maria", "Łukasz", "José", "Zoë", "Katherine", "Ion", "Hedy", "Tim", "Margaret", "Linus", "Barbara", "Edsger", "Frances", "John", "Radia", "Donald", "Sophie"];
 const FAMILY = ["Lovelace", "Hopper", "Turing", "Skłodowska", "Nowak", "García", "Kowalski", "Johnson", "Creangă", "Lamarr", "Berners-Lee", "Hamilton", "Torvalds", "Liskov", "Dijkstra", "Allen", "Backus", "Perlman", "Knuth", "Wilson"];
@@ -61,8 +62,9 @@ const progress = setInterval(async () => {
   const { job: current } = await unary(client.getImportJob, { id: job.id });
   console.log(`  import: ${current.rowsProcessed} rows after ${((performance.now() - importStarted) / 1000).toFixed(0)} s`);
 }, 15_000);
+const uploadMetadata = await metadata();
 const finished = await new Promise((resolve, reject) => {
-  const call = client.uploadImportFile(metadata(), { deadline: Date.now() + 4 * 3600_000 }, (error, response) => (error ? reject(error) : resolve(response.job)));
+  const call = client.uploadImportFile(uploadMetadata, { deadline: Date.now() + 4 * 3600_000 }, (error, response) => (error ? reject(error) : resolve(response.job)));
   call.write({ part: { $case: "jobId", jobId: job.id } });
   (async () => {
     for (const chunk of csvChunks()) if (!call.write({ part: { $case: "chunk", chunk } })) await new Promise((r) => call.once("drain", r));
@@ -77,7 +79,7 @@ report("import rows/s", (Number(finished.rowsProcessed) / importSeconds).toFixed
 // 2. Segment: every contact of the tenant, streamed.
 const streamStarted = performance.now();
 const ids = [];
-const stream = client.streamContacts({ filter: undefined, search: "", afterId: "", batchSize: 1000 }, metadata(), { deadline: Date.now() + 3600_000 });
+const stream = client.streamContacts({ filter: undefined, search: "", afterId: "", batchSize: 1000 }, await metadata(), { deadline: Date.now() + 3600_000 });
 for await (const message of stream) for (const contact of message.contacts) ids.push(contact.id);
 report(`stream segment of ${ids.length} contacts`, `${((performance.now() - streamStarted) / 1000).toFixed(1)} s`);
 

@@ -53,6 +53,6 @@ export async function startContacts(config: ContactsConfig) {
     imports: new ImportJobRepository(models.importJob),
   };
   await startConsumers(runtime, deps, config.CONSUMER_GROUP);
-  const ports = await runtime.serve([contactsService(runtime.unary, deps, log)]);
+  const ports = await runtime.serve([contactsService(runtime.rpc, deps, log)]);
   return { runtime, relay, ports, models, deps };
 }

@@ -10,6 +10,7 @@ let client: contactsV1.ContactsServiceClient;
 let consent: EventBus;
 let redis: ReturnType<typeof connectRedis>;
 const completions: eventsV1.SubjectErasureCompleted[] = [];
+const erased: eventsV1.ContactErased[] = [];
 const durable = uniqueName("consent_test");
 
 beforeAll(async () => {
@@ -19,9 +20,12 @@ beforeAll(async () => {
   await consent.ensureStream("CRM_CONSENT", ["crm.consent.>"]);
   redis = connectRedis(testInfra().redisUrl, uniqueName("consent"));
   await consent.consume({
-    stream: "CRM_CONTACTS", durable, startAt: "new", filterSubjects: ["crm.contacts.subject.erasure_completed"],
+    stream: "CRM_CONTACTS", durable, startAt: "new", filterSubjects: ["crm.contacts.subject.erasure_completed", "crm.contacts.contact.erased"],
     idempotency: new RedisIdempotencyStore(redis),
-    handler: async (event) => void completions.push(eventsV1.SubjectErasureCompleted.decode(event.payload)),
+    handler: async (event) => {
+      if (event.subject.endsWith(".erased")) erased.push(eventsV1.ContactErased.decode(event.payload));
+      else completions.push(eventsV1.SubjectErasureCompleted.decode(event.payload));
+    },
   });
 });
 afterAll(async () => {
@@ -70,6 +74,12 @@ describe("erasure", () => {
       expect(stored).toMatchObject({ state: "erased", givenName: "", familyName: "", displayName: "Erased contact", emails: [], phones: [], birthday: "", tags: [], searchTokens: [], matchKeys: [] });
     }
     expect((await get(t, bystander.id)).givenName).toBe("Bob");
+    // Other services learn which records went, to drop their own copies.
+    const announced = await waitFor(async () => {
+      const ids = erased.filter((e) => e.requestId === req1).map((e) => e.contactId).sort();
+      return ids.length === 2 ? ids : undefined;
+    });
+    expect(announced).toEqual([subject.id, sameEmail.id].sort());
     // Nothing is left that finds the subject: no search hit, no duplicate candidate.
     const { contacts } = await callUnary(client.listContacts.bind(client), contactsV1.ListContactsRequest.fromPartial({ search: "eve" }), await as(t));
     expect(contacts).toEqual([]);

@@ -28,10 +28,10 @@ export interface HandlerOptions {
 }
 
 /**
- * Wraps a handler as a grpc-js unary method: verifies the forwarded identity, times the call
+ * Wraps handlers as grpc-js methods (unary and streaming): verifies the forwarded identity, times the call
  * for RED metrics and translates every thrown error once. Handlers stay plain async functions.
  */
-export function createUnaryWrapper({ identityKey, log }: HandlerOptions) {
+export function createRpcWrapper({ identityKey, log }: HandlerOptions) {
   const duration = kitMeter().createHistogram("rpc.server.duration", {
     description: "Duration of RPCs handled by this server",
     unit: "ms",

@@ -235,11 +235,3 @@ function isBirthday(value: string): boolean {
   const date = new Date(Date.UTC(year, Number(match[2]) - 1, Number(match[3])));
   return date.getUTCMonth() === Number(match[2]) - 1 && date.getUTCDate() === Number(match[3]) && year >= 1900 && date <= new Date();
 }
-
-/** The primary e-mail and phone, for summaries and CSV. */
-export function primaryEmail(contact: ContactFields): string | undefined {
-  return contact.emails[0]?.address;
-}
-export function primaryPhone(contact: ContactFields): string | undefined {
-  return contact.phones[0]?.number;
-}

@@ -42,6 +42,10 @@ export function contactDeleted(contact: Contact, actor: string, at: Date): Outbo
   return event(CONTACT_EVENTS.deleted, contact.tenantId, actor, at, (meta) => ({ meta, contactId: contact.id }), eventsV1.ContactDeleted);
 }
 
+export function contactErased(contact: Contact, requestId: string, at: Date): OutboxEvent {
+  return event(CONTACT_EVENTS.erased, contact.tenantId, "service:contacts", at, (meta) => ({ meta, contactId: contact.id, requestId }), eventsV1.ContactErased);
+}
+
 export function organizationChanged(kind: "created" | "updated", organization: Organization, changedFields: string[], actor: string): OutboxEvent {
   return event(
     ORGANIZATION_EVENTS[kind],

@@ -5,6 +5,7 @@ export const CONTACT_EVENTS = {
   merged: { subject: "crm.contacts.contact.merged", type: "crm.events.v1.ContactMerged" },
   mergeUndone: { subject: "crm.contacts.contact.merge_undone", type: "crm.events.v1.ContactMergeUndone" },
   deleted: { subject: "crm.contacts.contact.deleted", type: "crm.events.v1.ContactDeleted" },
+  erased: { subject: "crm.contacts.contact.erased", type: "crm.events.v1.ContactErased" },
 } as const;
 
 export const ORGANIZATION_EVENTS = {

@@ -1,12 +1,12 @@
 import { contactsV1 } from "@crm/proto";
-import { PreconditionFailedError, UUID_PATTERN, ValidationError, type Identity, type ServiceRuntime } from "@crm/kit";
+import { UUID_PATTERN, ValidationError, type Identity, type ServiceRuntime } from "@crm/kit";
 import { CONTACT_FIELD_NAMES, prepareContact, toDraft, type ContactFields } from "../domain/contact";
 import { applyMask, maskedFields } from "../domain/field-mask";
 import { contactListFields } from "../domain/list-fields";
 import { searchQueryTokens } from "../domain/search";
 import { fieldsOf } from "../store/contact-repository";
 import type { ContactsDependencies } from "./dependencies";
-import { toContactDraft, toProtoContact, versionOf } from "./mapping";
+import { requireCurrent, toContactDraft, toProtoContact, versionOf } from "./mapping";
 
 const MAX_REQUEST_ID = 200;
 const DEFAULT_BATCH = 500;
@@ -18,7 +18,7 @@ type Handlers = Pick<
 >;
 
 /** People: proto in, validation and domain call, proto out. */
-export function contactHandlers(rpc: ServiceRuntime["unary"], deps: ContactsDependencies): Handlers {
+export function contactHandlers(rpc: ServiceRuntime["rpc"], deps: ContactsDependencies): Handlers {
   const { contacts, writer, merges, cache, customFields } = deps;
   const actor = (identity: Identity) => ({ tenantId: identity.tenantId, subject: identity.subject });
 
@@ -51,9 +51,8 @@ export function contactHandlers(rpc: ServiceRuntime["unary"], deps: ContactsDepe
     updateContact: rpc("UpdateContact", async (request: contactsV1.UpdateContactRequest, { identity }) => {
       requireId(request.id, "id");
       const fields = maskedFields(request.updateMask, CONTACT_FIELD_NAMES, "a contact");
-      const expected = versionOf(request.etag);
       const current = await contacts.get(identity.tenantId, request.id);
-      if (expected !== undefined && expected !== current.version) throw stale(request.id);
+      requireCurrent(request.etag, current, "contact");
       const input = toContactDraft(request.contact);
       const draft = { ...applyMask(toDraft(fieldsOf(current)), input, fields), defaultPhoneRegion: input.defaultPhoneRegion };
       const updated = await writer.update(actor(identity), current, await prepare(identity.tenantId, draft));
@@ -62,9 +61,8 @@ export function contactHandlers(rpc: ServiceRuntime["unary"], deps: ContactsDepe
 
     deleteContact: rpc("DeleteContact", async (request: contactsV1.DeleteContactRequest, { identity }) => {
       requireId(request.id, "id");
-      const expected = versionOf(request.etag);
       const current = await contacts.get(identity.tenantId, request.id);
-      if (expected !== undefined && expected !== current.version) throw stale(request.id);
+      requireCurrent(request.etag, current, "contact");
       await writer.delete(actor(identity), current);
       return {};
     }),
@@ -120,8 +118,4 @@ export function contactHandlers(rpc: ServiceRuntime["unary"], deps: ContactsDepe
 
 export function requireId(id: string, field: string): void {
   if (!UUID_PATTERN.test(id)) throw ValidationError.field(field, "is not an id this API issued");
-}
-
-function stale(id: string): PreconditionFailedError {
-  return new PreconditionFailedError(`contact ${id} changed since it was read (etag mismatch); read it again`);
 }

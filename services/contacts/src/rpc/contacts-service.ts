@@ -6,7 +6,7 @@ import { importHandlers } from "./import-handlers";
 import { organizationHandlers } from "./organization-handlers";
 
 /** crm.contacts.v1.ContactsService, its methods grouped by what they serve. */
-export function contactsService(rpc: ServiceRuntime["unary"], deps: ContactsDependencies, log: Logger): ServiceRegistration {
+export function contactsService(rpc: ServiceRuntime["rpc"], deps: ContactsDependencies, log: Logger): ServiceRegistration {
   const implementation: contactsV1.ContactsServiceServer = {
     ...contactHandlers(rpc, deps),
     ...organizationHandlers(rpc, deps),

@@ -29,7 +29,7 @@ const NATURAL_KEYS = { contacts: ["email", "phone", "external_id"], organization
 const EXPORT_BATCH = 500;
 
 /** CSV import as a job (create, upload, poll) and CSV export of a filter. */
-export function importHandlers(rpc: ServiceRuntime["unary"], deps: ContactsDependencies, log: Logger): Handlers {
+export function importHandlers(rpc: ServiceRuntime["rpc"], deps: ContactsDependencies, log: Logger): Handlers {
   const { imports } = deps;
   return {
     createImportJob: rpc("CreateImportJob", async (request: contactsV1.CreateImportJobRequest, { identity }) => {

@@ -1,5 +1,5 @@
 import { contactsV1 } from "@crm/proto";
-import { ValidationError } from "@crm/kit";
+import { PreconditionFailedError, ValidationError } from "@crm/kit";
 import type { Contact, ContactDraft, PostalAddress, RelationshipType } from "../domain/contact";
 import { customValueText, type CustomFieldDefinition, type CustomFieldType } from "../domain/custom-fields";
 import type { Organization, OrganizationDraft } from "../domain/organization";
@@ -150,6 +150,14 @@ export function toDefinition(input: contactsV1.CustomFieldDefinition | undefined
 /** Weak etag from the version: `W/"3"`. */
 export function toEtag(version: number): string {
   return `W/"${version}"`;
+}
+
+/** Refuses a write made over a stale read: FAILED_PRECONDITION when the etag names another version. */
+export function requireCurrent(etag: string, current: { id: string; version: number }, what: string): void {
+  const expected = versionOf(etag);
+  if (expected !== undefined && expected !== current.version) {
+    throw new PreconditionFailedError(`${what} ${current.id} changed since it was read (etag mismatch); read it again`);
+  }
 }
 
 /** The version an etag names; undefined for an empty etag (no check), INVALID_ARGUMENT for garbage. */

@@ -1,11 +1,11 @@
 import { contactsV1 } from "@crm/proto";
-import { PermissionDeniedError, PreconditionFailedError, type ServiceRuntime } from "@crm/kit";
+import { PermissionDeniedError, type ServiceRuntime } from "@crm/kit";
 import { applyMask, maskedFields } from "../domain/field-mask";
 import { ORGANIZATION_FIELD_NAMES, prepareOrganization, type Organization, type OrganizationDraft } from "../domain/organization";
 import { searchQueryTokens } from "../domain/search";
 import { requireId } from "./contact-handlers";
 import type { ContactsDependencies } from "./dependencies";
-import { toDefinition, toOrganizationDraft, toProtoDefinition, toProtoOrganization, versionOf } from "./mapping";
+import { requireCurrent, toDefinition, toOrganizationDraft, toProtoDefinition, toProtoOrganization } from "./mapping";
 
 type Handlers = Pick<
   contactsV1.ContactsServiceServer,
@@ -13,7 +13,7 @@ type Handlers = Pick<
 >;
 
 /** Organisations and the tenant's custom field definitions. */
-export function organizationHandlers(rpc: ServiceRuntime["unary"], { organizations, customFields }: ContactsDependencies): Handlers {
+export function organizationHandlers(rpc: ServiceRuntime["rpc"], { organizations, customFields }: ContactsDependencies): Handlers {
   return {
     createOrganization: rpc("CreateOrganization", async (request: contactsV1.CreateOrganizationRequest, { identity }) => {
       const fields = prepareOrganization(toOrganizationDraft(request.organization));
@@ -29,11 +29,8 @@ export function organizationHandlers(rpc: ServiceRuntime["unary"], { organizatio
     updateOrganization: rpc("UpdateOrganization", async (request: contactsV1.UpdateOrganizationRequest, { identity }) => {
       requireId(request.id, "id");
       const fields = maskedFields(request.updateMask, ORGANIZATION_FIELD_NAMES, "an organisation");
-      const expected = versionOf(request.etag);
       const current = await organizations.get(identity.tenantId, request.id);
-      if (expected !== undefined && expected !== current.version) {
-        throw new PreconditionFailedError(`organisation ${request.id} changed since it was read (etag mismatch); read it again`);
-      }
+      requireCurrent(request.etag, current, "organisation");
       const draft = applyMask(storedDraft(current), toOrganizationDraft(request.organization), fields);
       const actor = { tenantId: identity.tenantId, subject: identity.subject };
       return { organization: toProtoOrganization(await organizations.update(actor, current, prepareOrganization(draft))) };

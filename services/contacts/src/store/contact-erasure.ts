@@ -1,6 +1,6 @@
 import { appendToOutbox } from "@crm/kit";
 import { emptyDraft, type Contact } from "../domain/contact";
-import { erasureCompleted } from "../events/contact-events";
+import { contactErased, erasureCompleted } from "../events/contact-events";
 import type { ContactRepository } from "./contact-repository";
 import type { ContactWriter } from "./contact-writer";
 import type { ErasureModel } from "./erasure.model";
@@ -49,7 +49,7 @@ export class ContactErasure {
     for (const contact of subjects) {
       if (contact.state === "erased") continue;
       const keys = await this.contacts.matchKeysOf(tenantId, contact.id);
-      await this.contacts.replace(anonymise(contact, now), contact.version, { searchTokens: [], matchKeys: [] }, []);
+      await this.contacts.replace(anonymise(contact, now), contact.version, { searchTokens: [], matchKeys: [] }, [contactErased(contact, requestId, now)]);
       await this.keys.release(tenantId, keys, contact.id);
       anonymised++;
     }

@@ -3,6 +3,7 @@ import { NotFoundError, PreconditionFailedError, paginate, toMongoFilter, type F
 import type { Contact, ContactFields } from "../domain/contact";
 import { DEFAULT_CONTACT_ORDER } from "../domain/list-fields";
 import type { ContactDocument, ContactModel } from "./contact.model";
+import { withoutUndefined } from "./documents";
 
 export interface ListContactsQuery {
   filter: commonV1.Filter | undefined;
@@ -154,8 +155,4 @@ export function toContact(document: ContactDocument): Contact {
 export function fieldsOf(contact: Contact): ContactFields {
   const { id: _id, tenantId: _t, state: _s, mergedInto: _m, lastInteractionAt: _l, createdAt: _c, updatedAt: _u, createdBy: _cb, updatedBy: _ub, version: _v, ...fields } = contact;
   return fields;
-}
-
-function withoutUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }

@@ -9,6 +9,7 @@ import type { Actor, CreateOptions } from "./contact-writer";
 import { duplicatesConflict } from "./contact-writer";
 import type { MatchKeyIndex } from "./match-keys";
 import type { OrganizationDocument, OrganizationModel } from "./organization.model";
+import { withoutUndefined } from "./documents";
 
 /** Organisations: the same clean-record and duplicate rules as contacts, keyed by domain and name. */
 export class OrganizationRepository {
@@ -160,8 +161,4 @@ function orgKey(key: string): string {
 function toOrganization(document: OrganizationDocument): Organization {
   const { _id, outbox: _o, outboxSince: _s, searchTokens: _t, matchKeys: _k, createdBy: _cb, updatedBy: _ub, ...rest } = document;
   return { ...rest, id: _id } as Organization;
-}
-
-function withoutUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }

@@ -32,7 +32,7 @@ export async function startContacts(config: ContactsConfig) {
     organization: await createOrganizationModel(mongo),
     matchKey: await createMatchKeyModel(mongo),
     erasure: await createErasureModel(mongo),
-    merge: createMergeModel(mongo),
+    merge: await createMergeModel(mongo),
     customFields: createCustomFieldsModel(mongo),
     importJob: createImportJobModel(mongo),
   };

@@ -36,7 +36,9 @@ export class GrpcServer {
   }
 
   static create(services: ServiceRegistration[], log: Logger): GrpcServer {
-    const server = new Server({ "grpc.keepalive_permit_without_calls": 1, "grpc.max_connection_age_ms": 300_000 });
+    // No maximum connection age: grpc-js drops the streams in flight when it retires a
+    // connection, and imports and segment streams run for many minutes.
+    const server = new Server({ "grpc.keepalive_permit_without_calls": 1 });
     for (const service of services) server.addService(service.definition, service.implementation);
     const packageDefinition = loadFileDescriptorSetFromBuffer(readFileSync(descriptorSetPath));
     new ReflectionService(packageDefinition, { services: services.map((s) => s.name) }).addToServer(server);

@@ -40,6 +40,8 @@ schema.index({ tenantId: 1, survivorId: 1 });
 
 export type MergeModel = Model<MergeDocument>;
 
-export function createMergeModel(connection: Connection): MergeModel {
-  return connection.model<MergeDocument>("Merge", schema);
+export async function createMergeModel(connection: Connection): Promise<MergeModel> {
+  const model = connection.model<MergeDocument>("Merge", schema);
+  await model.createIndexes();
+  return model;
 }

@@ -61,17 +61,21 @@ install_ferretdb() {
   [ -d "$cached" ] || die "could not download FerretDB $FERRETDB_VERSION"
   rm -rf "$src" && mkdir -p "$TOOLS/build" "$TOOLS/bin" && cp -r "$cached" "$src" && chmod -R u+w "$src"
   echo "$FERRETDB_VERSION" >"$src/build/version/version.txt"
+  command -v patch >/dev/null || apt_install patch
   patch -s -d "$src" -p1 <"$FERRETDB_PATCH" || die "could not apply $FERRETDB_PATCH"
   (cd "$src" && GOFLAGS=-buildvcs=false go build -o "$FERRETDB_BIN" ./cmd/ferretdb) \
     || die "could not build FerretDB $FERRETDB_VERSION"
   rm -rf "$src"
 }
 
+apt_install() { # package
+  [ "$(id -u)" = 0 ] || die "$1 is missing; install Debian's $1 package"
+  log "installing $1 from Debian packages"
+  apt-get update -qq >/dev/null && apt-get install -y -qq "$1" >/dev/null || die "apt-get install $1 failed"
+}
+
 install_redis() {
-  command -v redis-server >/dev/null && return
-  [ "$(id -u)" = 0 ] || die "redis-server is missing; install Debian's redis-server package"
-  log "installing redis-server from Debian packages"
-  apt-get update -qq >/dev/null && apt-get install -y -qq redis-server >/dev/null || die "apt-get install redis-server failed"
+  command -v redis-server >/dev/null || apt_install redis-server
 }
 
 start_storage() {

@@ -2,8 +2,7 @@ import { status as Status } from "@grpc/grpc-js";
 import { callUnary, type Identity } from "@crm/kit";
 import { commonV1, contactsV1 } from "@crm/proto";
 import { parse } from "csv-parse/sync";
-import { metadataFor } from "./metadata";
-import { as, contactInput, emails, grpcError, startTestService, tenant } from "./support";
+import { as, metadataFor, contactInput, emails, grpcError, startTestService, tenant } from "./support";
 
 const { ImportEntity, DuplicatePolicy, ImportStatus } = contactsV1;
 let harness: Awaited<ReturnType<typeof startTestService>>;
@@ -104,17 +103,13 @@ describe("CSV import", () => {
   it("shows progress while a long file is still being read", async () => {
     const t = tenant("import_progress");
     const { job } = await callUnary(client.createImportJob.bind(client), { options: options() }, await as(t));
-    const call = await new Promise<{ call: ReturnType<typeof client.uploadImportFile>; finished: Promise<contactsV1.ImportJob> }>((ready) => {
-      as(t).then((settings) => {
-        let call!: ReturnType<typeof client.uploadImportFile>;
-        const finished = new Promise<contactsV1.ImportJob>((resolve, reject) => {
-          call = client.uploadImportFile(metadataFor(settings), (error, response) => (error ? reject(error) : resolve(response.job!)));
-        });
-        ready({ call, finished });
-      });
+    const metadata = metadataFor(await as(t));
+    let call!: ReturnType<typeof client.uploadImportFile>;
+    const finished = new Promise<contactsV1.ImportJob>((resolve, reject) => {
+      call = client.uploadImportFile(metadata, (error, response) => (error ? reject(error) : resolve(response.job!)));
     });
-    call.call.write({ part: { $case: "jobId", jobId: job!.id } });
-    call.call.write({ part: { $case: "chunk", chunk: Buffer.from(["email,familyName", ...Array.from({ length: 600 }, (_, i) => `p${i}@example.com,Person${i}`)].join("\n") + "\n") } });
+    call.write({ part: { $case: "jobId", jobId: job!.id } });
+    call.write({ part: { $case: "chunk", chunk: Buffer.from(["email,familyName", ...Array.from({ length: 600 }, (_, i) => `p${i}@example.com,Person${i}`)].join("\n") + "\n") } });
     // The rest of the file has not arrived; a client polling the job sees its progress.
     let polled: contactsV1.ImportJob | undefined;
     const deadline = Date.now() + 30_000;
@@ -125,9 +120,9 @@ describe("CSV import", () => {
     }
     expect(polled?.status).toBe(ImportStatus.IMPORT_STATUS_RUNNING);
     expect(Number(polled?.rowsProcessed)).toBeGreaterThanOrEqual(500);
-    call.call.write({ part: { $case: "chunk", chunk: Buffer.from("late@example.com,Late\n") } });
-    call.call.end();
-    expect(await call.finished).toMatchObject({ status: ImportStatus.IMPORT_STATUS_COMPLETED, created: "601" });
+    call.write({ part: { $case: "chunk", chunk: Buffer.from("late@example.com,Late\n") } });
+    call.end();
+    expect(await finished).toMatchObject({ status: ImportStatus.IMPORT_STATUS_COMPLETED, created: "601" });
   }, 60_000);
 });
 

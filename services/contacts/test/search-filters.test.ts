@@ -1,8 +1,7 @@
 import { status as Status } from "@grpc/grpc-js";
 import { callUnary, fieldViolationsOf, type Identity } from "@crm/kit";
 import { commonV1, contactsV1, eventsV1 } from "@crm/proto";
-import { metadataFor } from "./metadata";
-import { as, condition, contactInput, emails, grpcError, phones, startTestService, tenant } from "./support";
+import { as, metadataFor, condition, contactInput, emails, grpcError, phones, startTestService, tenant } from "./support";
 
 const { Comparator: C } = commonV1;
 let harness: Awaited<ReturnType<typeof startTestService>>;

@@ -1,5 +1,5 @@
-import type { ServiceError } from "@grpc/grpc-js";
-import { createGrpcClient, identityKey, signIdentity, statusDetailsOf, type Identity } from "@crm/kit";
+import { Metadata, type ServiceError } from "@grpc/grpc-js";
+import { IDENTITY_METADATA_KEY, createGrpcClient, identityKey, signIdentity, statusDetailsOf, type Identity } from "@crm/kit";
 import { contactsV1 } from "@crm/proto";
 import { TEST_IDENTITY_KEY, testInfra, uniqueName } from "@crm/testing";
 import { startContacts } from "../src/app";
@@ -45,6 +45,13 @@ export function tenant(name: string, roles = ["admin"]): Identity {
 
 export async function as(identity: Identity) {
   return { identityToken: await signIdentity(identity, key), timeoutMs: 20_000, retry: false };
+}
+
+/** Metadata carrying a signed identity, for streaming calls made directly on the client. */
+export function metadataFor(settings: { identityToken: string }): Metadata {
+  const metadata = new Metadata();
+  metadata.set(IDENTITY_METADATA_KEY, settings.identityToken);
+  return metadata;
 }
 
 export function contactInput(fields: Partial<contactsV1.ContactInput> = {}): contactsV1.ContactInput {

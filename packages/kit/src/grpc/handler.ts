@@ -1,3 +1,4 @@
+import { once } from "node:events";
 import {
   type Metadata,
   type ServerReadableStream,
@@ -75,10 +76,17 @@ export function createRpcWrapper({ identityKey, log }: HandlerOptions) {
   function serverStream<Req, Res>(method: string, handler: (request: Req, context: CallContext, send: (message: Res) => Promise<void>) => Promise<void>) {
     return (call: ServerWritableStream<Req, Res>): void => {
       let cancelled = false;
-      call.on("cancelled", () => (cancelled = true));
+      const gone = new Promise<void>((resolve) =>
+        call.once("cancelled", () => {
+          cancelled = true;
+          resolve();
+        }),
+      );
       const send = async (message: Res) => {
         if (cancelled) throw new ClientGoneError();
-        if (!call.write(message)) await new Promise<void>((resolve) => call.once("drain", resolve));
+        // A slow client: wait until it reads, or until it goes away while we wait.
+        if (!call.write(message)) await Promise.race([once(call, "drain"), gone]);
+        if (cancelled) throw new ClientGoneError();
       };
       void run(method, call, (context) => handler(call.request, context, send)).then((outcome) => {
         if (cancelled) return;

@@ -21,8 +21,8 @@ type Matchable = Pick<ContactFields, "givenName" | "familyName" | "emails" | "ph
 /**
  * Keys that group records which might be the same person. A look-up by these keys finds the
  * candidates; scoring then decides. Exact identifiers are keys of their own; names are keyed
- * loosely (family name, its letters in order, and given name at each organisation), so that
- * typos, transpositions and nicknames still meet.
+ * loosely (family name, its letters in order, and family name or initial at each organisation),
+ * so that typos, transpositions and nicknames still meet.
  */
 export function contactMatchKeys(contact: Matchable): { identity: string[]; similarity: string[] } {
   const identity = [
@@ -33,7 +33,13 @@ export function contactMatchKeys(contact: Matchable): { identity: string[]; simi
   const family = compact(contact.familyName);
   const given = compact(contact.givenName);
   const similarity = family
-    ? [`family:${family}`, `letters:${[...family].sort().join("")}`, ...contact.organizations.map((o) => `given-at:${o.organizationId}:${given.slice(0, 1)}`)]
+    ? [
+        `family:${family}`,
+        `letters:${[...family].sort().join("")}`,
+        // Narrower keys that stay small where a family name is common: the same family name, or
+        // the same initial, at one organisation.
+        ...contact.organizations.flatMap((o) => [`family-at:${o.organizationId}:${family}`, `given-at:${o.organizationId}:${given.slice(0, 1)}`]),
+      ]
     : [];
   return { identity, similarity: [...new Set(similarity)] };
 }

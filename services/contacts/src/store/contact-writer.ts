@@ -24,8 +24,12 @@ export interface CreateOptions {
 const IN_FLIGHT_MS = 60_000;
 const isRecent = (id: string) => Date.now() - (uuidv7Time(id) ?? 0) < IN_FLIGHT_MS;
 
-/** Ids looked at per similarity key; a key held by more records than this says little. */
-const MAX_IDS_PER_KEY = 200;
+/**
+ * Ids looked at per similarity key. A key held by more records than this (a common family name)
+ * says little, and reading them all would make every create slow; the narrower keys (at the
+ * same organisation) still find those candidates.
+ */
+const MAX_IDS_PER_KEY = 50;
 
 /**
  * Writes contacts with their derived data: search tokens, the match-key index that finds

@@ -11,8 +11,12 @@ export const contactsConfigSchema = serviceConfigSchema.extend({
    * so share the work; a second deployment on the same NATS (or a test) needs its own.
    */
   CONSUMER_GROUP: z.string().regex(/^[A-Za-z0-9_-]+$/).default("contacts"),
-  /** How often the outbox relay sweeps for events a crash left behind (a full scan on FerretDB). */
-  OUTBOX_SWEEP_INTERVAL_MS: z.coerce.number().int().positive().default(30_000),
+  /**
+   * How often the outbox relay sweeps for events left behind by a crash or another replica. Its
+   * own failures it retries by itself; the sweep is a full scan on FerretDB (100 s at 100 000
+   * contacts), so it is rare.
+   */
+  OUTBOX_SWEEP_INTERVAL_MS: z.coerce.number().int().positive().default(300_000),
 });
 
 export type ContactsConfig = z.output<typeof contactsConfigSchema>;

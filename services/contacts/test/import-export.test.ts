@@ -81,6 +81,10 @@ describe("CSV import", () => {
     expect(refused).toMatchObject({ created: "1", failed: "1" });
     expect(refused.errors[0]).toMatchObject({ row: "1", message: expect.stringContaining("look like the same person") });
 
+    // A row linking an organisation that does not exist is refused, as a create would refuse it.
+    const unlinked = await runImport(t, "email,givenName,organizationId\nlinked@example.com,Lin,0190a0a0-0000-7000-8000-000000000009\n");
+    expect(unlinked).toMatchObject({ created: "0", failed: "1", errors: [{ row: "1", field: "organizations", message: "names an organisation that does not exist" }] });
+
     const before = await list(t);
     const dry = await runImport(t, "email,givenName\nnew@example.com,New\nada@example.com,Ada\n", { dryRun: true, onDuplicate: DuplicatePolicy.DUPLICATE_POLICY_UPDATE });
     expect(dry).toMatchObject({ status: ImportStatus.IMPORT_STATUS_COMPLETED, created: "1", updated: "1" });

@@ -83,3 +83,9 @@ export function prepareOrganization(draft: OrganizationDraft): OrganizationField
 export function emptyOrganizationDraft(): OrganizationDraft {
   return { name: "", domain: "", industry: "", size: "", annualRevenue: undefined, addresses: [], parentId: "", relationshipType: undefined, tags: [], ownerId: "", externalId: "" };
 }
+
+/** The editable fields of a stored organisation, to apply a partial update on top of them. */
+export function organizationDraftOf(organization: Organization): OrganizationFields {
+  const { id: _id, tenantId: _t, createdAt: _c, updatedAt: _u, version: _v, ...fields } = organization;
+  return fields;
+}

@@ -1,6 +1,6 @@
 import { contactsV1 } from "@crm/proto";
 import { UUID_PATTERN, ValidationError, type Identity, type ServiceRuntime } from "@crm/kit";
-import { CONTACT_FIELD_NAMES, prepareContact, toDraft, type ContactFields } from "../domain/contact";
+import { CONTACT_FIELD_NAMES, toDraft, type ContactFields } from "../domain/contact";
 import { applyMask, maskedFields } from "../domain/field-mask";
 import { contactListFields } from "../domain/list-fields";
 import { searchQueryTokens } from "../domain/search";
@@ -22,14 +22,8 @@ export function contactHandlers(rpc: ServiceRuntime["rpc"], deps: ContactsDepend
   const { contacts, writer, merges, cache, customFields } = deps;
   const actor = (identity: Identity) => ({ tenantId: identity.tenantId, subject: identity.subject });
 
-  /** Validates input against the tenant's custom fields and checks linked organisations exist. */
-  const prepare = async (tenantId: string, draft: ReturnType<typeof toContactDraft>, prefix = "contact"): Promise<ContactFields> => {
-    const fields = prepareContact(draft, await customFields.list(tenantId), prefix);
-    const ids = fields.organizations.map((o) => o.organizationId);
-    const names = await deps.organizations.namesOf(tenantId, ids);
-    if (names.length !== ids.length) throw ValidationError.field(`${prefix}.organizations`, "names an organisation that does not exist");
-    return fields;
-  };
+  const prepare = async (tenantId: string, draft: ReturnType<typeof toContactDraft>): Promise<ContactFields> =>
+    writer.prepare(tenantId, draft, await customFields.list(tenantId));
 
   return {
     createContact: rpc("CreateContact", async (request: contactsV1.CreateContactRequest, { identity }) => {

@@ -1,10 +1,10 @@
 import { ValidationError } from "@crm/kit";
-import { prepareContact, toDraft, type ContactDraft } from "../domain/contact";
+import { toDraft, type ContactDraft } from "../domain/contact";
 import { contactDraftFromRow, organizationDraftFromRow, type Row } from "../domain/csv-columns";
 import type { CustomFieldDefinition } from "../domain/custom-fields";
 import { STRONG_MATCH } from "../domain/duplicates";
 import { normaliseDomain, normaliseEmail, normalisePhone } from "../domain/normalise";
-import { prepareOrganization, type OrganizationDraft } from "../domain/organization";
+import { organizationDraftOf, prepareOrganization, type OrganizationDraft } from "../domain/organization";
 import { fieldsOf } from "../store/contact-repository";
 import type { Actor } from "../store/contact-writer";
 import { duplicatesConflict } from "../store/contact-writer";
@@ -29,7 +29,7 @@ export function contactImportTarget(deps: ContactsDependencies, actor: Actor, op
     }
     return `ext:${value}`;
   };
-  const prepare = (draft: ContactDraft) => prepareContact(draft, definitions);
+  const prepare = (draft: ContactDraft) => deps.writer.prepare(tenantId, draft, definitions);
 
   return {
     keyOf,
@@ -43,12 +43,12 @@ export function contactImportTarget(deps: ContactsDependencies, actor: Actor, op
       if (existing && options.onDuplicate === "update") {
         const merged = { ...toDraft(fieldsOf(existing)), defaultPhoneRegion: options.defaultPhoneRegion };
         for (const field of present) (merged as Record<string, unknown>)[field] = draft[field];
-        const fields = prepare(merged);
+        const fields = await prepare(merged);
         if (options.dryRun) return "updated";
         const updated = await deps.writer.update(actor, existing, fields);
         return updated === existing ? "skipped" : "updated";
       }
-      const fields = prepare(draft);
+      const fields = await prepare(draft);
       const allowDuplicates = options.onDuplicate === "create";
       if (options.dryRun) {
         const strong = (await deps.writer.findDuplicates(tenantId, fields)).filter((c) => c.score >= STRONG_MATCH);
@@ -81,8 +81,7 @@ export function organizationImportTarget(deps: ContactsDependencies, actor: Acto
       const existing = await deps.organizations.findByKey(tenantId, key);
       if (existing && options.onDuplicate === "skip") return "skipped";
       if (existing && options.onDuplicate === "update") {
-        const { id: _id, tenantId: _t, createdAt: _c, updatedAt: _u, version: _v, ...stored } = existing;
-        const merged: OrganizationDraft = { ...stored };
+        const merged: OrganizationDraft = organizationDraftOf(existing);
         for (const field of present) (merged as Record<string, unknown>)[field] = draft[field];
         const fields = prepareOrganization(merged);
         if (options.dryRun) return "updated";

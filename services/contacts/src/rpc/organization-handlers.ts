@@ -1,7 +1,7 @@
 import { contactsV1 } from "@crm/proto";
 import { PermissionDeniedError, type ServiceRuntime } from "@crm/kit";
 import { applyMask, maskedFields } from "../domain/field-mask";
-import { ORGANIZATION_FIELD_NAMES, prepareOrganization, type Organization, type OrganizationDraft } from "../domain/organization";
+import { ORGANIZATION_FIELD_NAMES, organizationDraftOf, prepareOrganization, type OrganizationDraft } from "../domain/organization";
 import { searchQueryTokens } from "../domain/search";
 import { requireId } from "./contact-handlers";
 import type { ContactsDependencies } from "./dependencies";
@@ -31,7 +31,7 @@ export function organizationHandlers(rpc: ServiceRuntime["rpc"], { organizations
       const fields = maskedFields(request.updateMask, ORGANIZATION_FIELD_NAMES, "an organisation");
       const current = await organizations.get(identity.tenantId, request.id);
       requireCurrent(request.etag, current, "organisation");
-      const draft = applyMask(storedDraft(current), toOrganizationDraft(request.organization), fields);
+      const draft = applyMask<OrganizationDraft, (typeof fields)[number]>(organizationDraftOf(current), toOrganizationDraft(request.organization), fields);
       const actor = { tenantId: identity.tenantId, subject: identity.subject };
       return { organization: toProtoOrganization(await organizations.update(actor, current, prepareOrganization(draft))) };
     }),
@@ -62,9 +62,4 @@ export function organizationHandlers(rpc: ServiceRuntime["rpc"], { organizations
       return { definitions: (await customFields.list(identity.tenantId)).map(toProtoDefinition) };
     }),
   };
-}
-
-function storedDraft(organization: Organization): OrganizationDraft {
-  const { id: _id, tenantId: _t, createdAt: _c, updatedAt: _u, version: _v, ...fields } = organization;
-  return fields;
 }

@@ -1,11 +1,13 @@
 import { contactsV1 } from "@crm/proto";
-import { ConflictError, uuidv7, uuidv7Time, type Logger } from "@crm/kit";
-import type { Contact, ContactFields } from "../domain/contact";
+import { ConflictError, uuidv7, uuidv7Time, ValidationError, type Logger } from "@crm/kit";
+import { prepareContact, type Contact, type ContactDraft, type ContactFields } from "../domain/contact";
+import type { CustomFieldDefinition } from "../domain/custom-fields";
 import { contactMatchKeys, rankCandidates, scoreContact, STRONG_MATCH, type Candidate } from "../domain/duplicates";
 import { contactSearchWords, searchTokens } from "../domain/search";
 import { contactCreated, contactDeleted, contactUpdated } from "../events/contact-events";
 import type { ContactCache } from "./contact-cache";
 import { fieldsOf, type ContactRepository, type Derived } from "./contact-repository";
+import { changedFields } from "./documents";
 import type { MatchKeyIndex } from "./match-keys";
 import type { OrganizationRepository } from "./organization-repository";
 
@@ -78,6 +80,18 @@ export class ContactWriter {
       await this.keys.release(tenantId, claimed, id).catch((releaseError: unknown) => this.log.warn({ err: releaseError }, "could not release match keys"));
       throw error;
     }
+  }
+
+  /**
+   * Validates and standardises a draft against the tenant's custom fields, and checks that the
+   * organisations it links exist: the rules every create and update follows, API or import.
+   */
+  async prepare(tenantId: string, draft: ContactDraft, definitions: CustomFieldDefinition[]): Promise<ContactFields> {
+    const fields = prepareContact(draft, definitions);
+    const ids = fields.organizations.map((o) => o.organizationId);
+    const names = await this.organizations.namesOf(tenantId, ids);
+    if (names.length !== ids.length) throw ValidationError.field("contact.organizations", "names an organisation that does not exist");
+    return fields;
   }
 
   /** The active contact holding an identity key (e.g. `email:ada@example.com`), if any. */
@@ -178,17 +192,4 @@ export function duplicatesConflict(message: string, candidates: Candidate[]): Co
     typeUrl: DUPLICATE_CANDIDATES_TYPE,
     value: contactsV1.DuplicateCandidates.encode({ candidates }).finish(),
   });
-}
-
-function changedFields(before: ContactFields, after: ContactFields): string[] {
-  return (Object.keys(after) as Array<keyof ContactFields>).filter((field) => stableJson(before[field]) !== stableJson(after[field]));
-}
-
-/** JSON with object keys sorted, so that stored and prepared values compare by content. */
-function stableJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === "object" && !Array.isArray(v) && !(v instanceof Date)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
-      : v,
-  );
 }

@@ -2,14 +2,14 @@ import { commonV1 } from "@crm/proto";
 import { NotFoundError, PreconditionFailedError, appendToOutbox, paginate, toMongoFilter, uuidv7, type Logger, type Page } from "@crm/kit";
 import { organizationMatchKeys, rankCandidates, scoreOrganization, STRONG_MATCH, type Candidate } from "../domain/duplicates";
 import { ORGANIZATION_LIST_FIELDS } from "../domain/list-fields";
-import type { Organization, OrganizationFields } from "../domain/organization";
+import { organizationDraftOf, type Organization, type OrganizationFields } from "../domain/organization";
 import { organizationSearchWords, searchTokens } from "../domain/search";
 import { organizationChanged } from "../events/contact-events";
 import type { Actor, CreateOptions } from "./contact-writer";
 import { duplicatesConflict } from "./contact-writer";
 import type { MatchKeyIndex } from "./match-keys";
 import type { OrganizationDocument, OrganizationModel } from "./organization.model";
-import { withoutUndefined } from "./documents";
+import { changedFields, withoutUndefined } from "./documents";
 
 /** Organisations: the same clean-record and duplicate rules as contacts, keyed by domain and name. */
 export class OrganizationRepository {
@@ -72,7 +72,7 @@ export class OrganizationRepository {
     }
     await this.keys.add(tenantId, allKeys, current.id);
     const updated: Organization = { ...current, ...fields, updatedAt: new Date(), version: current.version + 1 };
-    const changed = (Object.keys(fields) as Array<keyof OrganizationFields>).filter((f) => JSON.stringify(current[f]) !== JSON.stringify(fields[f]));
+    const changed = changedFields(organizationDraftOf(current), fields);
     const outbox = appendToOutbox([organizationChanged("updated", updated, changed, actor.subject)], updated.updatedAt);
     const result = await this.model.updateOne(
       { _id: current.id, tenantId, version: current.version },

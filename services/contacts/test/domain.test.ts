@@ -51,6 +51,12 @@ describe("standardised records", () => {
     });
   });
 
+  it("names a contact known only by its phone or display name, and refuses one with neither", () => {
+    expect(prepare({ phones: [{ number: "+48 22 123 45 99", type: "", primary: false }] })).toMatchObject({ displayName: "+48221234599" });
+    expect(prepare({ displayName: "  Dr  Who " })).toMatchObject({ displayName: "Dr Who", givenName: "", familyName: "" });
+    expect(violations({ title: "CTO", displayName: "   " })).toEqual(["contact.givenName"]);
+  });
+
   it("reports every invalid field at once", () => {
     expect(violations({
       givenName: "Ada", emails: [{ address: "not-an-email", type: "", primary: false }], phones: [{ number: "12", type: "", primary: false }],

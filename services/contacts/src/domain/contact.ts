@@ -140,10 +140,10 @@ export function prepareContact(draft: ContactDraft, definitions: CustomFieldDefi
     }),
     (phone) => phone.number,
   );
-  const displayName = text("displayName", draft.displayName) || [givenName, familyName].filter(Boolean).join(" ") || emails[0]?.address || "";
-  if (!givenName && !familyName && emails.length === 0 && phones.length === 0) {
-    violation("givenName", "a contact needs a name, an e-mail address or a phone number");
-  }
+  // Every stored contact has a display name: the one given, else the names, else the primary
+  // e-mail or phone. A contact with none of these cannot be shown, so it is refused.
+  const displayName = text("displayName", draft.displayName) || [givenName, familyName].filter(Boolean).join(" ") || emails[0]?.address || phones[0]?.number || "";
+  if (!displayName) violation("givenName", "a contact needs a name, an e-mail address or a phone number");
 
   const language = draft.language.trim();
   if (language && !LANGUAGE.test(language)) violation("language", "must be a BCP 47 tag, e.g. en-GB");

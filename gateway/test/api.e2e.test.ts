@@ -54,6 +54,12 @@ describe("gateway /v1/contacts", () => {
     expect(again.id).toBe(first.id);
   });
 
+  it("creates a contact known only by its phone, named by it", async () => {
+    const created = await post({ phone: "+48221234599" });
+    expect(created.status).toBe(201);
+    expect(await created.json()).toMatchObject({ displayName: "+48221234599", phone: "+48221234599", givenName: "", familyName: "" });
+  });
+
   it.each([
     ["malformed JSON", '{"givenName": ', 400, "body"],
     ["an unknown field", { givenName: "A", favouriteColour: "blue" }, 400, "favouriteColour"],
@@ -116,6 +122,13 @@ describe("gateway /v1/contacts", () => {
     expect(await problem("orderBy=email")).toBe("orderBy");
     expect(await problem("after=xyz&before=abc")).toBe("before");
     expect(await problem("page=2")).toBe("page");
+  });
+
+  it.each(["/v1/contacts", "/v1/contacts/export.csv", "/v1/organizations"])("refuses a filter nested too deep on %s with 400, not a failed encoding", async (path) => {
+    const deep = "and(".repeat(48) + "type[eq]:customer" + ")".repeat(48);
+    const response = await request(`${path}?filter=${encodeURIComponent(deep)}`);
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ errors: [{ field: "filter", message: expect.stringMatching(/nested deeper than 6/) }] });
   });
 
   it("serves the OpenAPI 3.1 document and a reference page", async () => {

@@ -57,6 +57,15 @@ describe("parseFilter", () => {
     expect(errorOf(text)).toMatch(message);
   });
 
+  it("bounds nesting, conditions and values while parsing, before anything is encoded", () => {
+    const nested = (depth: number) => "and(".repeat(depth - 1) + "a[eq]:1" + ")".repeat(depth - 1);
+    expect(() => parseFilter(nested(6))).not.toThrow();
+    expect(errorOf(nested(7))).toMatch(/nested deeper than 6 levels/);
+    expect(errorOf(nested(49))).toMatch(/nested deeper than 6 levels/);
+    expect(errorOf(`or(${Array(51).fill("a[eq]:1").join(",")})`)).toMatch(/more than 50 conditions/);
+    expect(errorOf(`a[in]:[${Array(101).fill("x").join(",")}]`)).toMatch(/at most 100 values/);
+  });
+
   it("bounds the length of a filter", () => {
     expect(errorOf(`or(${Array(600).fill("a[eq]:1").join(",")})`)).toMatch(/longer than/);
   });

@@ -11,6 +11,8 @@ interface Problem {
   detail?: string;
   errors?: Array<{ field: string; message: string }>;
   candidates?: contactsV1.DuplicateCandidate[];
+  /** On a 504 of a create: the key to retry with. */
+  idempotencyKey?: string;
 }
 
 const BY_KIND: Record<string, Omit<Problem, "detail">> = {
@@ -33,6 +35,11 @@ const KIND_BY_GRPC: Partial<Record<GrpcStatus, string>> = {
   [GrpcStatus.UNAVAILABLE]: "unavailable",
 };
 const INTERNAL: Problem = { type: "/problems/internal", title: "Internal error", status: 500 };
+/**
+ * grpc-js reports a request it could not encode (here) or decode (at the service) as INTERNAL.
+ * The gateway validates input first, so what still fails to encode was the client's input.
+ */
+const REQUEST_ENCODING_FAILURE = /^(Request message serialization failure|Error deserializing request)/;
 const TIMEOUT: Problem = { type: "/problems/timeout", title: "An upstream service did not answer in time", status: 504 };
 
 /** The one translation of errors into application/problem+json (RFC 9457). */
@@ -43,6 +50,9 @@ export function toProblem(error: unknown): Problem {
   }
   if (isGrpcError(error)) {
     if (error.code === GrpcStatus.DEADLINE_EXCEEDED) return TIMEOUT;
+    if (error.code === GrpcStatus.INTERNAL && REQUEST_ENCODING_FAILURE.test(error.details)) {
+      return { ...BY_KIND.validation!, detail: "the request cannot be encoded for the service; simplify it" };
+    }
     const kind = KIND_BY_GRPC[error.code];
     if (!kind) return INTERNAL;
     const candidates = statusDetailsOf(error)
@@ -64,6 +74,16 @@ function withViolations(problem: Problem, violations: FieldViolation[]): Problem
   return { ...problem, errors: violations.map((v) => ({ field: v.field, message: v.description })) };
 }
 
+/** A create that timed out may still be stored: the client retries with the key it ran under. */
+function retryAdvice(problem: Problem, idempotencyKey: string | undefined): Problem {
+  if (!idempotencyKey) return problem;
+  return {
+    ...problem,
+    detail: `the request may still have been applied; retry it with the header Idempotency-Key: ${idempotencyKey} to get its result without applying it twice`,
+    idempotencyKey,
+  };
+}
+
 export function sendProblem(req: Request, res: Response, problem: Problem): void {
   const traceId = trace.getActiveSpan()?.spanContext().traceId;
   res
@@ -82,6 +102,6 @@ export function problemHandler(log: Logger): ErrorRequestHandler {
       return;
     }
     if (problem.status >= 500) log.error({ err: error, path: req.path }, "request failed");
-    sendProblem(req, res, problem);
+    sendProblem(req, res, problem === TIMEOUT ? retryAdvice(problem, res.locals.idempotencyKey as string | undefined) : problem);
   };
 }

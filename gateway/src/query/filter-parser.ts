@@ -1,5 +1,5 @@
 import { commonV1 } from "@crm/proto";
-import { ValidationError } from "@crm/kit";
+import { FILTER_LIMITS, ValidationError } from "@crm/kit";
 
 const { Comparator } = commonV1;
 type Filter = commonV1.Filter;
@@ -48,16 +48,19 @@ class Parser {
   private position = 0;
   constructor(private readonly text: string) {}
 
-  filter(): Filter {
+  private conditions = 0;
+
+  filter(depth = 1): Filter {
     this.skipSpaces();
+    if (depth > FILTER_LIMITS.maxDepth) fail(`is nested deeper than ${FILTER_LIMITS.maxDepth} levels (at position ${this.position + 1})`);
     const word = this.peekWord();
     if ((word === "and" || word === "or") && this.text[this.position + word.length] === "(") {
       this.position += word.length + 1;
-      const filters: Filter[] = [this.filter()];
+      const filters: Filter[] = [this.filter(depth + 1)];
       this.skipSpaces();
       while (this.text[this.position] === ",") {
         this.position++;
-        filters.push(this.filter());
+        filters.push(this.filter(depth + 1));
         this.skipSpaces();
       }
       this.expect(")");
@@ -79,8 +82,10 @@ class Parser {
     }
     this.expect("]");
     this.expect(":");
+    if (++this.conditions > FILTER_LIMITS.maxConditions) fail(`has more than ${FILTER_LIMITS.maxConditions} conditions`);
     const isList = this.text[this.position] === "[";
     const values = isList ? this.list() : [this.scalar()];
+    if (values.length > FILTER_LIMITS.maxValues) fail(`${field}[${name}] takes at most ${FILTER_LIMITS.maxValues} values`);
     if (LIST_COMPARATORS.has(name) !== isList) {
       fail(LIST_COMPARATORS.has(name) ? `${field}[${name}] takes a list like [a,b]` : `${field}[${name}] takes a single value`);
     }

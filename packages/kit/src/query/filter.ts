@@ -6,9 +6,13 @@ const { Comparator } = commonV1;
 type Filter = commonV1.Filter;
 type Condition = commonV1.Condition;
 
-const MAX_DEPTH = 6;
-const MAX_CONDITIONS = 50;
-const MAX_VALUES = 100;
+/**
+ * Bounds of every filter tree. The gateway enforces them while parsing, before anything is
+ * encoded (protobuf decoders refuse deep recursion); services enforce them again.
+ * Depth counts nodes: a lone condition is depth 1, `and(condition)` is depth 2.
+ */
+export const FILTER_LIMITS = { maxDepth: 6, maxConditions: 50, maxValues: 100 } as const;
+const { maxDepth: MAX_DEPTH, maxConditions: MAX_CONDITIONS, maxValues: MAX_VALUES } = FILTER_LIMITS;
 
 /**
  * Translates the typed filter tree into a MongoDB query over allow-listed fields only. Values

@@ -6,7 +6,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT/packages/proto"
 BUF=node_modules/.bin/buf
 $BUF lint ../../proto
-$BUF generate ../../proto --template buf.gen.yaml
+# grpc/ holds the standard health service: served by grpc-health-check, described by reflection, no TypeScript needed.
+$BUF generate ../../proto --template buf.gen.yaml --exclude-path ../../proto/grpc
 $BUF build ../../proto --as-file-descriptor-set -o src/descriptors.binpb
 if [ "${1:-}" = "--check" ]; then
   if ! git -C "$ROOT" diff --exit-code --stat -- packages/proto/src \

@@ -1,11 +1,10 @@
-import { readFileSync } from "node:fs";
 import { Server, ServerCredentials, type ServiceDefinition, type UntypedServiceImplementation } from "@grpc/grpc-js";
-import { loadFileDescriptorSetFromBuffer } from "@grpc/proto-loader";
-import { ReflectionService } from "@grpc/reflection";
-import { descriptorSetPath } from "@crm/proto";
 import { HealthImplementation } from "grpc-health-check";
 import type { Logger } from "../logger";
 import type { Readiness } from "../readiness";
+import { addReflection } from "./reflection";
+
+const HEALTH_SERVICE = "grpc.health.v1.Health";
 
 export interface ServiceRegistration {
   /** Fully-qualified name, e.g. `crm.contacts.v1.ContactsService`. */
@@ -40,8 +39,7 @@ export class GrpcServer {
     // connection, and imports and segment streams run for many minutes.
     const server = new Server({ "grpc.keepalive_permit_without_calls": 1 });
     for (const service of services) server.addService(service.definition, service.implementation);
-    const packageDefinition = loadFileDescriptorSetFromBuffer(readFileSync(descriptorSetPath));
-    new ReflectionService(packageDefinition, { services: services.map((s) => s.name) }).addToServer(server);
+    addReflection(server, [...services.map((s) => s.name), HEALTH_SERVICE]);
     return new GrpcServer(server, services, log);
   }
 

@@ -2,6 +2,7 @@ import { contactsV1 } from "@crm/proto";
 import { z } from "zod";
 import type { ContactsClient } from "../clients/contacts";
 import type { ApiRegistry } from "../http/api-registry";
+import { idempotencyKeyOf } from "../http/idempotency";
 import { listQuerySchema, toListRequest, toPageInfo } from "../query/list-params";
 import {
   addressOut, addressSchema, candidateSchema, createQuerySchema, fromProtoType, idParams, ifMatch, maskOf, pageInfoSchema,
@@ -137,7 +138,7 @@ export function registerContactRoutes(api: ApiRegistry, contacts: ContactsClient
     handler: async ({ body, query, identity, req, res }) => {
       const { contact } = await contacts.call(identity, "createContact", {
         contact: toContactInput(body),
-        requestId: req.get("idempotency-key") ?? "",
+        requestId: idempotencyKeyOf(req, res),
         allowDuplicates: query.allowDuplicates === "true",
       });
       res.location(`/v1/contacts/${contact?.id}`).setHeader("ETag", contact?.etag ?? "");

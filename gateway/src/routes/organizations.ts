@@ -2,6 +2,7 @@ import { contactsV1 } from "@crm/proto";
 import { z } from "zod";
 import type { ContactsClient } from "../clients/contacts";
 import type { ApiRegistry } from "../http/api-registry";
+import { idempotencyKeyOf } from "../http/idempotency";
 import { listQuerySchema, toListRequest, toPageInfo } from "../query/list-params";
 import { contactSchema, toRestContact } from "./contacts";
 import {
@@ -71,7 +72,7 @@ export function registerOrganizationRoutes(api: ApiRegistry, contacts: ContactsC
     response: { status: 201, schema: organizationSchema, description: "The organisation as stored" },
     handler: async ({ body, query, identity, req, res }) => {
       const { organization } = await contacts.call(identity, "createOrganization", {
-        organization: toOrganizationInput(body), requestId: req.get("idempotency-key") ?? "", allowDuplicates: query.allowDuplicates === "true",
+        organization: toOrganizationInput(body), requestId: idempotencyKeyOf(req, res), allowDuplicates: query.allowDuplicates === "true",
       });
       res.location(`/v1/organizations/${organization?.id}`).setHeader("ETag", organization?.etag ?? "");
       return toRestOrganization(organization);

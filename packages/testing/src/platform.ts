@@ -13,7 +13,7 @@ export interface RunningPlatform {
  * Starts contacts and the gateway as real processes on free ports, with a database of their own,
  * against the real infrastructure. Pass otlpEndpoint to collect their spans.
  */
-export async function startPlatform(options: { otlpEndpoint?: string } = {}): Promise<RunningPlatform> {
+export async function startPlatform(options: { otlpEndpoint?: string; gatewayEnv?: Record<string, string> } = {}): Promise<RunningPlatform> {
   const infra = testInfra();
   const database = uniqueName("e2e_contacts");
   const [contactsGrpc, contactsOps, gatewayPort, gatewayOps] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
@@ -49,6 +49,7 @@ export async function startPlatform(options: { otlpEndpoint?: string } = {}): Pr
       CONTACTS_ADDRESS: `127.0.0.1:${contactsGrpc}`,
       AUTH_JWT_SECRET: TEST_JWT_SECRET,
       IDENTITY_SIGNING_KEY: TEST_IDENTITY_KEY,
+      ...options.gatewayEnv,
     },
   });
   return {

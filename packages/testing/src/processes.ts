@@ -16,6 +16,9 @@ export async function freePort(): Promise<number> {
 
 export interface PlatformProcess {
   name: string;
+  /** Freezes the process (SIGSTOP) or lets it run again (SIGCONT), to play a stalled service. */
+  pause(): void;
+  resume(): void;
   output(): string;
   stop(): Promise<number | null>;
 }
@@ -55,6 +58,8 @@ export async function startProcess(options: {
   }
   return {
     name: options.name,
+    pause: () => void child.kill("SIGSTOP"),
+    resume: () => void child.kill("SIGCONT"),
     output: () => output,
     stop: async () => {
       if (child.exitCode === null) child.kill("SIGTERM");

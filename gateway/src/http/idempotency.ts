@@ -1,0 +1,21 @@
+import { randomUUID } from "node:crypto";
+import { ValidationError } from "@crm/kit";
+import type { Request, Response } from "express";
+
+/** Printable ASCII, as the IETF Idempotency-Key draft asks; long enough for a UUID with a prefix. */
+const ACCEPTABLE = /^[\x21-\x7e]{1,255}$/;
+
+/**
+ * The key that makes a create safe to retry: the client's Idempotency-Key, or one made here.
+ * Either way it is kept on the response, so that a 504 can tell the client which key to retry
+ * with: the service stores the create under it, and a retry with it returns the first result.
+ */
+export function idempotencyKeyOf(req: Request, res: Response): string {
+  const given = req.get("idempotency-key");
+  if (given !== undefined && !ACCEPTABLE.test(given)) {
+    throw ValidationError.field("Idempotency-Key", "must be 1 to 255 printable ASCII characters");
+  }
+  const key = given ?? `gw-${randomUUID()}`;
+  res.locals.idempotencyKey = key;
+  return key;
+}

@@ -27,6 +27,7 @@ export function createGatewayApp({ auth, contacts, log = createLogger("gateway")
   registerContactRoutes(api, contacts);
   registerOrganizationRoutes(api, contacts);
   registerImportRoutes(api, contacts);
+  api.refuseOtherMethods();
   const document = api.openapi({
     title: "CRM API",
     version: "v1",

@@ -131,6 +131,16 @@ describe("gateway /v1/contacts", () => {
     expect(await response.json()).toMatchObject({ errors: [{ field: "filter", message: expect.stringMatching(/nested deeper than 6/) }] });
   });
 
+  it("answers a method a path does not take with 405 and Allow", async () => {
+    const response = await request("/v1/contacts", { method: "PUT", body: "{}" });
+    expect(response.status).toBe(405);
+    expect(response.headers.get("allow")).toBe("POST, GET, HEAD, OPTIONS");
+    expect(response.headers.get("content-type")).toMatch(/^application\/problem\+json/);
+    const options = await request("/v1/contacts/0190a0a0-0000-7000-8000-000000000001", { method: "OPTIONS" });
+    expect(options.status).toBe(204);
+    expect(options.headers.get("allow")).toBe("GET, PATCH, DELETE, HEAD, OPTIONS");
+  });
+
   it("serves the OpenAPI 3.1 document and a reference page", async () => {
     const document = (await (await request("/openapi.json", { token: null })).json()) as { openapi: string; paths: Record<string, object> };
     expect(document.openapi).toBe("3.1.0");

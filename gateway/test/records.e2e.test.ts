@@ -26,6 +26,15 @@ const call = async (method: string, path: string, body?: unknown, headers: Recor
   return { status: response.status, headers: response.headers, text, json: (text && response.headers.get("content-type")?.includes("json") ? JSON.parse(text) : undefined) as Body };
 };
 
+const finishedJob = async (id: string): Promise<Body> => {
+  for (const deadline = Date.now() + 20_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 50))) {
+    const job = (await call("GET", `/v1/imports/${id}`)).json;
+    if (job.status === "completed" || job.status === "failed") return job;
+  }
+  throw new Error(`import job ${id} did not finish`);
+};
+const newImport = async () => (await call("POST", "/v1/imports", { entity: "contacts" })).json.id as string;
+
 describe("records through the gateway", () => {
   it("updates with PATCH and If-Match, answering 412 to a stale ETag", async () => {
     const created = await call("POST", "/v1/contacts", { givenName: "Pat", familyName: "Patch", email: "pat@example.com" });
@@ -91,9 +100,10 @@ describe("records through the gateway", () => {
     expect(job.json.status).toBe("awaiting_file");
     const csv = "Name,Surname,Mail,Land\nIrene,Import,irene@import.example,NL\nBroken,Row,broken,NL\nIvo,Import,ivo@import.example,NL\n";
     const uploaded = await call("PUT", `/v1/imports/${job.json.id}/file`, csv, { "content-type": "text/csv" });
-    expect(uploaded.status).toBe(200);
-    expect(uploaded.json).toMatchObject({ status: "completed", created: 2, failed: 1, errors: [{ row: 2, field: "emails[0].address" }] });
-    expect((await call("GET", `/v1/imports/${job.json.id}`)).json.status).toBe("completed");
+    expect(uploaded.status).toBe(202);
+    expect(uploaded.json).toMatchObject({ status: "queued", bytesReceived: csv.length });
+    expect(uploaded.headers.get("location")).toBe(`/v1/imports/${job.json.id}`);
+    expect(await finishedJob(job.json.id)).toMatchObject({ status: "completed", created: 2, failed: 1, errors: [{ row: 2, field: "emails[0].address" }] });
     expect((await call("PUT", `/v1/imports/${job.json.id}/file`, csv, { "content-type": "text/csv" })).status).toBe(412);
 
     const exported = await call("GET", `/v1/contacts/export.csv?filter=${encodeURIComponent("country[eq]:NL")}`);
@@ -104,5 +114,49 @@ describe("records through the gateway", () => {
     expect(lines.slice(1).map((line) => line.split(",")[2]).sort()).toEqual(["Import", "Import"]);
     const badFilter = await call("GET", `/v1/contacts/export.csv?filter=${encodeURIComponent("shoe[eq]:1")}`);
     expect(badFilter.status).toBe(400);
+  });
+
+  it("refuses a body that is not CSV with 415, and leaves the job waiting for its file", async () => {
+    const id = await newImport();
+    const refused = await call("PUT", `/v1/imports/${id}/file`, []);
+    expect(refused.status).toBe(415);
+    expect(refused.json).toMatchObject({ type: "/problems/unsupported-media-type", detail: expect.stringContaining("text/csv") });
+    expect((await call("GET", `/v1/imports/${id}`)).json.status).toBe("awaiting_file");
+  });
+
+  it("answers a file with an oversized record at once with 400 and closes the connection, whatever remains to send", async () => {
+    const id = await newImport();
+    const started = Date.now();
+    // 5 MB, the second record far over 64 KiB; the client is still sending when the service refuses it.
+    const body = `email,familyName\nbig@example.com,${"x".repeat(5_000_000)}\n`;
+    const refused = await call("PUT", `/v1/imports/${id}/file`, body, { "content-type": "text/csv" }).catch((error: Error) => ({ status: 0, error, json: {} as Body, headers: new Headers() }));
+    expect(Date.now() - started).toBeLessThan(10_000);
+    if (refused.status !== 0) {
+      expect(refused.status).toBe(400);
+      expect(refused.json).toMatchObject({ errors: [{ field: "file", message: expect.stringMatching(/not valid CSV: .*Max Record Size/) }] });
+      expect(refused.headers.get("connection")).toBe("close");
+    }
+    expect(await finishedJob(id)).toMatchObject({ status: "failed", failureReason: expect.stringMatching(/Max Record Size/) });
+  });
+
+  it("fails the job of an upload that broke off, with the reason", async () => {
+    const id = await newImport();
+    const aborter = new AbortController();
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull: async (controller) => {
+        if (sent++ === 3) {
+          aborter.abort();
+          return;
+        }
+        controller.enqueue(new TextEncoder().encode(sent === 1 ? "email,familyName\n" : `p${sent}@example.com,Cut\n`));
+        await new Promise((r) => setTimeout(r, 200));
+      },
+    });
+    const upload = fetch(`${platform.gatewayUrl}/v1/imports/${id}/file`, {
+      method: "PUT", body, duplex: "half", signal: aborter.signal, headers: { authorization: `Bearer ${token}`, "content-type": "text/csv" },
+    } as RequestInit);
+    await expect(upload).rejects.toThrow();
+    expect(await finishedJob(id)).toMatchObject({ status: "failed", failureReason: expect.stringMatching(/upload broke off/) });
   });
 });

@@ -45,19 +45,32 @@ export class ContactsClient {
     yield* readAll(stream, (message) => message.chunk);
   }
 
-  /** Sends a file to an import job as it arrives; resolves with the finished job. */
+  /**
+   * Sends a file to an import job as it arrives; resolves with the job once the service has
+   * stored the whole file. The service may refuse the file before its end (it is not CSV): then
+   * sending stops at once and the call rejects with the service's error.
+   */
   async uploadImportFile(identity: Identity, jobId: string, chunks: AsyncIterable<Buffer>): Promise<contactsV1.ImportJob | undefined> {
     const metadata = await this.metadata(identity);
     let call: ClientWritableStream<contactsV1.UploadImportFileRequest> | undefined;
+    let answered = false;
     const done = new Promise<contactsV1.UploadImportFileResponse>((resolve, reject) => {
-      call = this.client.uploadImportFile(metadata, { deadline: Date.now() + STREAM_TIMEOUT_MS }, (error, response) => (error ? reject(error) : resolve(response)));
+      call = this.client.uploadImportFile(metadata, { deadline: Date.now() + STREAM_TIMEOUT_MS }, (error, response) => {
+        answered = true;
+        return error ? reject(error) : resolve(response);
+      });
     });
     const writer = call!;
+    // A write waits for the service to take more (backpressure), or for its answer, whichever is first.
     const write = (message: contactsV1.UploadImportFileRequest) =>
-      new Promise<void>((resolve) => (writer.write(message) ? resolve() : writer.once("drain", () => resolve())));
+      Promise.race([new Promise<void>((resolve) => (writer.write(message) ? resolve() : writer.once("drain", () => resolve()))), done]);
     try {
       await write({ part: { $case: "jobId", jobId } });
-      for await (const chunk of chunks) await write({ part: { $case: "chunk", chunk } });
+      for await (const chunk of chunks) {
+        await write({ part: { $case: "chunk", chunk } });
+        if (answered) break;
+      }
+      if (!answered) await write({ part: { $case: "endOfFile", endOfFile: true } });
       writer.end();
     } catch (error) {
       writer.cancel();

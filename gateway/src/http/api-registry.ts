@@ -1,7 +1,8 @@
-import { UnauthenticatedError, ValidationError, type Identity } from "@crm/kit";
+import { UnauthenticatedError, type Identity } from "@crm/kit";
 import { Router, type Request, type Response } from "express";
 import { z } from "zod";
 import { requirePermission, type Permission } from "../auth/permissions";
+import { HttpError } from "./problem";
 import { parseInput } from "./validate";
 
 interface RouteInput<P, Q, B> {
@@ -32,8 +33,15 @@ export interface RouteDefinition<P extends z.ZodType, Q extends z.ZodType, B ext
   /** A body that is not JSON (a CSV upload): left unread for the handler to stream. */
   rawBody?: { mediaType: string; description: string };
   /** Extra request headers documented for the route. */
-  headers?: Array<{ name: string; description: string }>;
+  headers?: HeaderDefinition[];
   handler: (input: RouteInput<z.output<P>, z.output<Q>, z.output<B>>) => Promise<unknown>;
+}
+
+export interface HeaderDefinition {
+  name: string;
+  description: string;
+  /** JSON Schema of the value; any string when absent. */
+  schema?: object;
 }
 
 interface Operation {
@@ -51,6 +59,11 @@ const ERROR_STATUSES: Record<string, string> = {
   "412": "The record changed since it was read (If-Match)",
   "500": "Unexpected error",
   "503": "A service is unavailable",
+  "504": "A service did not answer in time; a create may still have been applied: retry it with the `idempotencyKey` given",
+};
+const BODY_ERROR_STATUSES: Record<string, string> = {
+  "413": "The body is too large",
+  "415": "The body is not of the media type the route takes",
 };
 
 /**
@@ -66,12 +79,9 @@ export class ApiRegistry {
     this.router[definition.method](definition.path, requirePermission(definition.permission), async (req, res, next) => {
       try {
         if (!req.identity) throw new UnauthenticatedError("authentication required");
-        if (definition.body && !req.is("application/json")) {
-          throw ValidationError.field("body", "must be sent as application/json");
-        }
-        if (definition.rawBody && !req.is(definition.rawBody.mediaType)) {
-          throw ValidationError.field("body", `must be sent as ${definition.rawBody.mediaType}`);
-        }
+        const mediaType = definition.body ? "application/json" : definition.rawBody?.mediaType;
+        // req.is answers null for a request without a body: that is for validation to refuse.
+        if (mediaType && req.is(mediaType) === false) throw new HttpError(415, `the body must be sent as ${mediaType}`);
         const input = {
           params: definition.params ? parseInput(definition.params, req.params) : {},
           query: definition.query ? parseInput(definition.query, req.query) : {},
@@ -90,6 +100,24 @@ export class ApiRegistry {
     });
   }
 
+  /**
+   * Answers a method no route of a known path takes: 405 with `Allow` (OPTIONS: 204 with
+   * `Allow`). Call once, after every route is declared.
+   */
+  refuseOtherMethods(): void {
+    const methods = new Map<string, Set<string>>();
+    for (const { method, path } of this.operations) methods.set(path, (methods.get(path) ?? new Set()).add(method.toUpperCase()));
+    for (const [path, allowed] of methods) {
+      if (allowed.has("GET")) allowed.add("HEAD");
+      const allow = [...allowed, "OPTIONS"].join(", ");
+      this.router.all(path, (req, res, next) => {
+        res.setHeader("Allow", allow);
+        if (req.method === "OPTIONS") return void res.status(204).end();
+        next(new HttpError(405, `${req.method} is not allowed here; allowed: ${allow}`));
+      });
+    }
+  }
+
   openapi(info: { title: string; version: string; description: string }): object {
     const paths: Record<string, Record<string, unknown>> = {};
     for (const { method, path, definition } of this.operations) {
@@ -97,7 +125,7 @@ export class ApiRegistry {
       const parameters = [
         ...objectProperties(definition.params).map(([name, schema]) => ({ name, in: "path", required: true, schema })),
         ...objectProperties(definition.query).map(([name, schema, required]) => ({ name, in: "query", required, schema })),
-        ...(definition.headers ?? []).map((h) => ({ name: h.name, in: "header", required: false, description: h.description, schema: { type: "string" } })),
+        ...(definition.headers ?? []).map((h) => ({ name: h.name, in: "header", required: false, description: h.description, schema: h.schema ?? { type: "string" } })),
       ];
       (paths[openapiPath] ??= {})[method] = {
         operationId: definition.operationId,
@@ -122,11 +150,12 @@ export class ApiRegistry {
                 : {}),
           },
           ...Object.fromEntries(
-            Object.entries(ERROR_STATUSES).map(([status, description]) => [
+            Object.entries({ ...ERROR_STATUSES, ...(definition.body || definition.rawBody ? BODY_ERROR_STATUSES : {}) }).map(([status, description]) => [
               status,
               { description, content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } } },
             ]),
           ),
+          "431": { description: "The request's headers are too large (answered by the HTTP server, without a body)" },
         },
       };
     }
@@ -156,6 +185,7 @@ const problemSchema = z.object({
     .array(z.object({ id: z.string(), displayName: z.string(), score: z.number(), reasons: z.array(z.string()) }))
     .optional()
     .describe("Likely duplicates behind a 409"),
+  idempotencyKey: z.string().optional().describe("On a 504 of a create: retry with this Idempotency-Key to get the first attempt's result"),
 });
 
 function jsonSchema(schema: z.ZodType, io: "input" | "output"): object {

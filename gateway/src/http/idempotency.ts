@@ -1,9 +1,16 @@
 import { randomUUID } from "node:crypto";
 import { ValidationError } from "@crm/kit";
 import type { Request, Response } from "express";
+import type { HeaderDefinition } from "./api-registry";
 
 /** Printable ASCII, as the IETF Idempotency-Key draft asks; long enough for a UUID with a prefix. */
 const ACCEPTABLE = /^[\x21-\x7e]{1,255}$/;
+
+export const IDEMPOTENCY_KEY_HEADER: HeaderDefinition = {
+  name: "Idempotency-Key",
+  description: "A retry with the same key returns the first result instead of creating again",
+  schema: { type: "string", pattern: ACCEPTABLE.source, maxLength: 255 },
+};
 
 /**
  * The key that makes a create safe to retry: the client's Idempotency-Key, or one made here.

@@ -42,8 +42,24 @@ const INTERNAL: Problem = { type: "/problems/internal", title: "Internal error",
 const REQUEST_ENCODING_FAILURE = /^(Request message serialization failure|Error deserializing request)/;
 const TIMEOUT: Problem = { type: "/problems/timeout", title: "An upstream service did not answer in time", status: 504 };
 
+/** A refusal of the HTTP layer itself, with no domain meaning: a media type, a method. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: 405 | 415,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const BY_HTTP_STATUS: Record<HttpError["status"], Omit<Problem, "detail">> = {
+  405: { type: "/problems/method-not-allowed", title: "Method not allowed", status: 405 },
+  415: { type: "/problems/unsupported-media-type", title: "Unsupported media type", status: 415 },
+};
+
 /** The one translation of errors into application/problem+json (RFC 9457). */
 export function toProblem(error: unknown): Problem {
+  if (error instanceof HttpError) return { ...BY_HTTP_STATUS[error.status], detail: error.message };
   if (error instanceof DomainError) {
     const violations: FieldViolation[] = "violations" in error ? (error.violations as FieldViolation[]) : [];
     return withViolations({ ...BY_KIND[error.kind]!, detail: error.message }, violations);
@@ -86,6 +102,8 @@ function retryAdvice(problem: Problem, idempotencyKey: string | undefined): Prob
 
 export function sendProblem(req: Request, res: Response, problem: Problem): void {
   const traceId = trace.getActiveSpan()?.spanContext().traceId;
+  // Refused before its body was read (an upload): close the connection rather than read the rest.
+  if (!req.complete) res.setHeader("Connection", "close");
   res
     .status(problem.status)
     .type("application/problem+json")

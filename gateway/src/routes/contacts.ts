@@ -2,10 +2,10 @@ import { contactsV1 } from "@crm/proto";
 import { z } from "zod";
 import type { ContactsClient } from "../clients/contacts";
 import type { ApiRegistry } from "../http/api-registry";
-import { idempotencyKeyOf } from "../http/idempotency";
+import { IDEMPOTENCY_KEY_HEADER, idempotencyKeyOf } from "../http/idempotency";
 import { listQuerySchema, toListRequest, toPageInfo } from "../query/list-params";
 import {
-  addressOut, addressSchema, candidateSchema, createQuerySchema, fromProtoType, idParams, ifMatch, maskOf, pageInfoSchema,
+  addressOut, addressSchema, candidateSchema, createQuerySchema, fromProtoType, idParams, idSchema, ifMatch, maskOf, pageInfoSchema,
   relationshipTypeSchema, toProtoAddress, toProtoType,
 } from "./schemas";
 
@@ -21,7 +21,7 @@ const communicationSchema = z
   })
   .strict();
 const linkSchema = z
-  .object({ organizationId: text(64), role: text().optional(), decisionMaker: z.boolean().optional(), influencer: z.boolean().optional() })
+  .object({ organizationId: idSchema, role: text().optional(), decisionMaker: z.boolean().optional(), influencer: z.boolean().optional() })
   .strict();
 
 /** A contact as clients write it; `email` and `phone` are shorthands for a primary entry. */
@@ -120,8 +120,8 @@ const MASK_RENAMES = { email: "emails", phone: "phones", type: "relationshipType
 const searchSchema = z.object({ q: z.string().max(200).optional().describe("Words matched as prefixes of names, e-mails, phones and organisations") });
 const mergeSchema = z
   .object({
-    survivorId: z.string().max(64),
-    mergedId: z.string().max(64),
+    survivorId: idSchema,
+    mergedId: idSchema,
     fieldsFromMerged: z.array(z.string().max(40)).max(30).optional().describe("Fields whose value is taken from the merged record"),
     survivorEtag: z.string().max(40).optional(),
   })
@@ -133,7 +133,7 @@ export function registerContactRoutes(api: ApiRegistry, contacts: ContactsClient
   api.route({
     method: "post", path: "/v1/contacts", operationId: "createContact", summary: "Create a contact", tag: "Contacts", permission: "contacts:write",
     body: contactInputSchema, query: createQuerySchema,
-    headers: [{ name: "Idempotency-Key", description: "A retry with the same key returns the first result" }],
+    headers: [IDEMPOTENCY_KEY_HEADER],
     response: { status: 201, schema: contactSchema, description: "The contact as stored (standardised)" },
     handler: async ({ body, query, identity, req, res }) => {
       const { contact } = await contacts.call(identity, "createContact", {

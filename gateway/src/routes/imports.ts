@@ -20,7 +20,7 @@ const importOptionsSchema = z
 
 const jobSchema = z.object({
   id: z.string(),
-  status: z.enum(["awaiting_file", "running", "completed", "failed"]),
+  status: z.enum(["awaiting_file", "receiving", "queued", "running", "completed", "failed"]),
   options: z.object({ entity: z.string(), columnMapping: z.record(z.string(), z.string()), dryRun: z.boolean(), naturalKey: z.string(), onDuplicate: z.string(), defaultPhoneRegion: z.string() }),
   rowsProcessed: z.number(),
   created: z.number(),
@@ -32,6 +32,7 @@ const jobSchema = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   finishedAt: z.string().nullable(),
+  bytesReceived: z.number().describe("Size of the uploaded file"),
 });
 
 function toRestJob(job: contactsV1.ImportJob | undefined): z.output<typeof jobSchema> {
@@ -58,6 +59,7 @@ function toRestJob(job: contactsV1.ImportJob | undefined): z.output<typeof jobSc
     createdAt: job.createTime?.toISOString() ?? "",
     updatedAt: job.updateTime?.toISOString() ?? "",
     finishedAt: job.finishTime?.toISOString() ?? null,
+    bytesReceived: Number(job.bytesReceived),
   };
 }
 
@@ -90,11 +92,18 @@ export function registerImportRoutes(api: ApiRegistry, contacts: ContactsClient)
   });
 
   api.route({
-    method: "put", path: "/v1/imports/:id/file", operationId: "uploadImportFile", summary: "Upload the CSV file of an import job; answers when it is processed",
+    method: "put", path: "/v1/imports/:id/file", operationId: "uploadImportFile",
+    summary: "Upload the CSV file of an import job; answers 202 once the file is stored, and the job runs on its own",
     tag: "Import and export", permission: "contacts:write", params: idParams,
-    rawBody: { mediaType: "text/csv", description: "UTF-8 CSV with a header row; streamed, any size" },
-    response: { status: 200, schema: jobSchema, description: "The finished job, with counts and row errors" },
-    handler: async ({ params, identity, req }) => toRestJob(await contacts.uploadImportFile(identity, params.id, req)),
+    rawBody: { mediaType: "text/csv", description: "UTF-8 CSV with a header row; streamed, any size up to 1 GiB. A file that is not valid CSV is refused while it is sent." },
+    response: { status: 202, schema: jobSchema, description: "The job, queued with its file; poll its Location for progress and the per-row report" },
+    handler: async ({ params, identity, req, res }) => {
+      // Read without destroying the request when the service stops the upload early, so that
+      // its refusal can still be sent.
+      const job = toRestJob(await contacts.uploadImportFile(identity, params.id, req.iterator({ destroyOnReturn: false })));
+      res.location(`/v1/imports/${job.id}`);
+      return job;
+    },
   });
 
   api.route({
@@ -113,7 +122,7 @@ export function registerImportRoutes(api: ApiRegistry, contacts: ContactsClient)
 
   api.route({
     method: "put", path: "/v1/custom-fields/:key", operationId: "defineCustomField", summary: "Define or change a custom contact field", tag: "Custom fields",
-    permission: "contacts:admin", params: z.object({ key: z.string().max(40) }),
+    permission: "contacts:admin", params: z.object({ key: z.string().regex(/^[a-z][A-Za-z0-9]{0,39}$/, "must be lower camel case, letters and digits, at most 40 (e.g. shoeSize)") }),
     body: definitionSchema.omit({ key: true }).partial({ label: true, options: true }).strict(),
     response: { status: 200, schema: definitionSchema, description: "The definition" },
     handler: async ({ params, body, identity }) => {

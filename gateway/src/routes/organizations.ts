@@ -2,11 +2,11 @@ import { contactsV1 } from "@crm/proto";
 import { z } from "zod";
 import type { ContactsClient } from "../clients/contacts";
 import type { ApiRegistry } from "../http/api-registry";
-import { idempotencyKeyOf } from "../http/idempotency";
+import { IDEMPOTENCY_KEY_HEADER, idempotencyKeyOf } from "../http/idempotency";
 import { listQuerySchema, toListRequest, toPageInfo } from "../query/list-params";
 import { contactSchema, toRestContact } from "./contacts";
 import {
-  addressOut, addressSchema, candidateSchema, createQuerySchema, fromProtoType, idParams, ifMatch, maskOf, pageInfoSchema,
+  addressOut, addressSchema, candidateSchema, createQuerySchema, fromProtoType, idParams, idSchema, ifMatch, maskOf, pageInfoSchema,
   relationshipTypeSchema, toProtoAddress, toProtoType,
 } from "./schemas";
 
@@ -21,7 +21,7 @@ export const organizationInputSchema = z
     size: z.enum(["1-10", "11-50", "51-200", "201-1000", "1001-5000", "5001+", ""]).optional().describe("Employees"),
     annualRevenue: moneySchema.nullable().optional(),
     addresses: z.array(addressSchema).max(20).optional(),
-    parentId: text(64).optional().describe("Parent organisation"),
+    parentId: idSchema.optional().describe("Parent organisation"),
     type: relationshipTypeSchema.optional(),
     tags: z.array(text(50)).max(50).optional(),
     ownerId: text(100).optional(),
@@ -68,7 +68,7 @@ export function registerOrganizationRoutes(api: ApiRegistry, contacts: ContactsC
   api.route({
     method: "post", path: "/v1/organizations", operationId: "createOrganization", summary: "Create an organisation", tag: "Organisations",
     permission: "contacts:write", body: organizationInputSchema, query: createQuerySchema,
-    headers: [{ name: "Idempotency-Key", description: "A retry with the same key returns the first result" }],
+    headers: [IDEMPOTENCY_KEY_HEADER],
     response: { status: 201, schema: organizationSchema, description: "The organisation as stored" },
     handler: async ({ body, query, identity, req, res }) => {
       const { organization } = await contacts.call(identity, "createOrganization", {

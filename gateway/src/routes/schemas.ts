@@ -39,7 +39,9 @@ export const pageInfoSchema = z.object({
 
 export const candidateSchema = z.object({ id: z.string(), displayName: z.string(), score: z.number(), reasons: z.array(z.string()) });
 
-export const idParams = z.object({ id: z.string().max(64) });
+/** Record ids are UUIDs (version 7: time-ordered), in lower case. */
+export const idSchema = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, "must be a record id (a lower-case UUID)");
+export const idParams = z.object({ id: idSchema });
 
 /** Query flag `allowDuplicates=true`: create even when likely duplicates exist. */
 export const createQuerySchema = z

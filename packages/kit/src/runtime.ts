@@ -20,6 +20,13 @@ import type { z } from "zod";
 
 export type ServiceConfig = z.output<typeof serviceConfigSchema>;
 
+/** Work a service runs beside its RPCs (job workers, schedulers): stopped before connections close. */
+export interface BackgroundWorker {
+  start(): void;
+  /** Finishes or hands back the work in hand; resolves when nothing runs any more. */
+  stop(): Promise<void>;
+}
+
 /**
  * The connections and helpers of one service process: its database, its Redis keys, the bus and
  * its stream, readiness over all three, and the handler wrapper. main.ts builds one, hands its
@@ -32,6 +39,7 @@ export class ServiceRuntime {
   readonly idempotency: RedisIdempotencyStore;
   readonly stream: { name: string; subjects: string[] };
   private relay: OutboxRelay | undefined;
+  private readonly workers: BackgroundWorker[] = [];
   private grpc: GrpcServer | undefined;
   private ops: Server | undefined;
 
@@ -70,6 +78,12 @@ export class ServiceRuntime {
     return this.relay;
   }
 
+  /** Starts a background worker, to be stopped on shutdown after gRPC has drained. */
+  runInBackground(worker: BackgroundWorker): void {
+    this.workers.push(worker);
+    worker.start();
+  }
+
   /** Serves gRPC and the ops endpoint; returns the bound ports. */
   async serve(services: ServiceRegistration[]): Promise<{ grpcPort: number; opsPort: number }> {
     this.grpc = GrpcServer.create(services, this.log);
@@ -96,6 +110,7 @@ export class ServiceRuntime {
   /** Stops serving, the relay and consumers, then closes connections (also used by tests). */
   async close(): Promise<void> {
     await this.grpc?.drain(1_000);
+    await Promise.all(this.workers.map((worker) => worker.stop()));
     await this.relay?.stop();
     await this.bus.close();
     this.redis.disconnect();

@@ -3,6 +3,8 @@ import type { ContactsConfig } from "./config";
 import { startConsumers } from "./events/consumers";
 import { contactsService } from "./rpc/contacts-service";
 import type { ContactsDependencies } from "./rpc/dependencies";
+import { importTargetFor } from "./rpc/import-targets";
+import { ImportWorker } from "./rpc/import-worker";
 import { ContactCache } from "./store/contact-cache";
 import { ContactErasure } from "./store/contact-erasure";
 import { ContactMerges } from "./store/contact-merges";
@@ -12,6 +14,8 @@ import { createContactModel } from "./store/contact.model";
 import { CustomFieldRepository } from "./store/custom-field-repository";
 import { createCustomFieldsModel } from "./store/custom-field.model";
 import { createErasureModel } from "./store/erasure.model";
+import { createImportFileChunkModel } from "./store/import-file.model";
+import { ImportFileStore } from "./store/import-files";
 import { ImportJobRepository } from "./store/import-job-repository";
 import { createImportJobModel } from "./store/import-job.model";
 import { createMatchKeyModel } from "./store/match-key.model";
@@ -34,7 +38,8 @@ export async function startContacts(config: ContactsConfig) {
     erasure: await createErasureModel(mongo),
     merge: await createMergeModel(mongo),
     customFields: createCustomFieldsModel(mongo),
-    importJob: createImportJobModel(mongo),
+    importJob: await createImportJobModel(mongo),
+    importFileChunk: await createImportFileChunkModel(mongo),
   };
   const relay = runtime.startOutboxRelay([models.contact, models.organization, models.erasure], config.OUTBOX_SWEEP_INTERVAL_MS);
   const keys = new MatchKeyIndex(models.matchKey);
@@ -51,8 +56,13 @@ export async function startContacts(config: ContactsConfig) {
     erasure: new ContactErasure(contacts, writer, keys, models.merge, models.erasure, (id) => relay.notify(models.erasure, id)),
     customFields: new CustomFieldRepository(models.customFields),
     imports: new ImportJobRepository(models.importJob),
+    importFiles: new ImportFileStore(models.importFileChunk),
   };
   await startConsumers(runtime, deps, config.CONSUMER_GROUP);
-  const ports = await runtime.serve([contactsService(runtime.rpc, deps, log)]);
-  return { runtime, relay, ports, models, deps };
+  const importWorker = new ImportWorker({
+    imports: deps.imports, files: deps.importFiles, targetFor: (job) => importTargetFor(deps, job), log, leaseMs: config.IMPORT_LEASE_MS, pollMs: config.IMPORT_POLL_MS,
+  });
+  runtime.runInBackground(importWorker);
+  const ports = await runtime.serve([contactsService(runtime.rpc, deps, log, importWorker)]);
+  return { runtime, relay, ports, models, deps, importWorker };
 }

@@ -16,6 +16,10 @@ export const contactsConfigSchema = serviceConfigSchema.extend({
    * own failures it retries by itself; the sweep is a full scan on FerretDB (100 s at 100 000
    * contacts), so it is rare.
    */
+  /** An import job whose worker saved no progress for this long is resumed by another worker. */
+  IMPORT_LEASE_MS: z.coerce.number().int().positive().default(60_000),
+  /** How often a replica looks for import jobs left by a worker that stopped. */
+  IMPORT_POLL_MS: z.coerce.number().int().positive().default(5_000),
   OUTBOX_SWEEP_INTERVAL_MS: z.coerce.number().int().positive().default(300_000),
 });
 

@@ -1,7 +1,8 @@
-import { status as Status } from "@grpc/grpc-js";
-import { callUnary, type Identity } from "@crm/kit";
+import { status as Status, type ServiceError } from "@grpc/grpc-js";
+import { callUnary, fieldViolationsOf, type Identity } from "@crm/kit";
 import { commonV1, contactsV1 } from "@crm/proto";
 import { parse } from "csv-parse/sync";
+import { csvOf, finished, getJob, upload } from "./import-support";
 import { as, metadataFor, contactInput, emails, grpcError, startTestService, tenant } from "./support";
 
 const { ImportEntity, DuplicatePolicy, ImportStatus } = contactsV1;
@@ -16,22 +17,12 @@ afterAll(() => harness.stop());
 const options = (overrides: Partial<contactsV1.ImportOptions> = {}) =>
   contactsV1.ImportOptions.fromPartial({ entity: ImportEntity.IMPORT_ENTITY_CONTACTS, onDuplicate: DuplicatePolicy.DUPLICATE_POLICY_SKIP, ...overrides });
 
-/** Creates a job and uploads the file in small chunks, as a client streaming a large file would. */
+/** Creates a job, uploads the file and waits until the job has run. */
 async function runImport(identity: Identity, csv: string, overrides: Partial<contactsV1.ImportOptions> = {}): Promise<contactsV1.ImportJob> {
   const { job } = await callUnary(client.createImportJob.bind(client), { options: options(overrides) }, await as(identity));
   expect(job?.status).toBe(ImportStatus.IMPORT_STATUS_AWAITING_FILE);
-  return upload(identity, job!.id, csv);
-}
-
-async function upload(identity: Identity, jobId: string, csv: string): Promise<contactsV1.ImportJob> {
-  const metadata = metadataFor(await as(identity));
-  return new Promise((resolve, reject) => {
-    const call = client.uploadImportFile(metadata, (error, response) => (error ? reject(error) : resolve(response.job!)));
-    call.write({ part: { $case: "jobId", jobId } });
-    const bytes = Buffer.from(csv);
-    for (let offset = 0; offset < bytes.length; offset += 37) call.write({ part: { $case: "chunk", chunk: bytes.subarray(offset, offset + 37) } });
-    call.end();
-  });
+  expect((await upload(client, identity, job!.id, csv)).status).toBe(ImportStatus.IMPORT_STATUS_QUEUED);
+  return finished(client, identity, job!.id);
 }
 
 const list = async (identity: Identity) =>
@@ -91,12 +82,16 @@ describe("CSV import", () => {
     expect(await list(t)).toEqual(before);
   });
 
-  it("fails a file that is not CSV, keeps a job to one upload, and refuses unknown columns", async () => {
+  it("refuses a file that is not CSV while it is sent, keeps a job to one upload, and refuses unknown columns", async () => {
     const t = tenant("import_bad");
-    const broken = await runImport(t, 'email,givenName\n"unterminated@example.com,Ann\n');
-    expect(broken.status).toBe(ImportStatus.IMPORT_STATUS_FAILED);
-    expect(broken.failureReason).toMatch(/not valid CSV/);
-    const second = await grpcError(upload(t, broken.id, "email\na@b.io\n"));
+    const { job } = await callUnary(client.createImportJob.bind(client), { options: options() }, await as(t));
+    const refused = await grpcError(upload(client, t, job!.id, `email,givenName\n"unterminated@example.com,Ann\n`));
+    expect(refused.code).toBe(Status.INVALID_ARGUMENT);
+    expect(fieldViolationsOf(refused)).toEqual([{ field: "file", description: expect.stringMatching(/^is not valid CSV/) }]);
+    const broken = await getJob(client, t, job!.id);
+    expect(broken).toMatchObject({ status: ImportStatus.IMPORT_STATUS_FAILED, failureReason: expect.stringMatching(/not valid CSV/) });
+    expect(await harness.service.models.importFileChunk.countDocuments({ tenantId: t.tenantId })).toBe(0);
+    const second = await grpcError(upload(client, t, broken.id, "email\na@b.io\n"));
     expect(second.code).toBe(Status.FAILED_PRECONDITION);
     const mapping = await grpcError(callUnary(client.createImportJob.bind(client), { options: options({ columnMapping: { Name: "shoeSize", Id: "id" } }) }, await as(t)));
     expect(mapping.code).toBe(Status.INVALID_ARGUMENT);
@@ -104,29 +99,50 @@ describe("CSV import", () => {
     expect((await grpcError(callUnary(client.getImportJob.bind(client), { id: broken.id }, await as(tenant("stranger"))))).code).toBe(Status.NOT_FOUND);
   });
 
-  it("shows progress while a long file is still being read", async () => {
-    const t = tenant("import_progress");
+  it("refuses a record larger than 64 KiB at once, without waiting for the rest of the file", async () => {
+    const t = tenant("import_huge");
     const { job } = await callUnary(client.createImportJob.bind(client), { options: options() }, await as(t));
-    const metadata = metadataFor(await as(t));
     let call!: ReturnType<typeof client.uploadImportFile>;
-    const finished = new Promise<contactsV1.ImportJob>((resolve, reject) => {
-      call = client.uploadImportFile(metadata, (error, response) => (error ? reject(error) : resolve(response.job!)));
+    const metadata = metadataFor(await as(t));
+    const answer = new Promise<ServiceError | null>((resolve) => {
+      call = client.uploadImportFile(metadata, (error) => resolve(error));
     });
     call.write({ part: { $case: "jobId", jobId: job!.id } });
-    call.write({ part: { $case: "chunk", chunk: Buffer.from(["email,familyName", ...Array.from({ length: 600 }, (_, i) => `p${i}@example.com,Person${i}`)].join("\n") + "\n") } });
-    // The rest of the file has not arrived; a client polling the job sees its progress.
-    let polled: contactsV1.ImportJob | undefined;
-    const deadline = Date.now() + 30_000;
-    while (Date.now() < deadline) {
-      polled = (await callUnary(client.getImportJob.bind(client), { id: job!.id }, await as(t))).job;
-      if (Number(polled?.rowsProcessed) >= 500) break;
-      await new Promise((r) => setTimeout(r, 100));
+    call.write({ part: { $case: "chunk", chunk: Buffer.from(`email,familyName\nbig@example.com,${"x".repeat(70_000)}\n`) } });
+    // The file is not over; the service answers anyway.
+    const error = await answer;
+    expect(error?.code).toBe(Status.INVALID_ARGUMENT);
+    expect((await getJob(client, t, job!.id)).failureReason).toMatch(/Max Record Size/);
+  }, 30_000);
+
+  it("fails a job whose upload broke off, with the reason", async () => {
+    const t = tenant("import_cut");
+    const { job } = await callUnary(client.createImportJob.bind(client), { options: options() }, await as(t));
+    const call = client.uploadImportFile(metadataFor(await as(t)), () => undefined);
+    call.on("error", () => undefined);
+    call.write({ part: { $case: "jobId", jobId: job!.id } });
+    call.write({ part: { $case: "chunk", chunk: Buffer.from(csvOf(100)) } });
+    for (let tries = 0; tries < 100 && (await getJob(client, t, job!.id)).status === ImportStatus.IMPORT_STATUS_AWAITING_FILE; tries++) await new Promise((r) => setTimeout(r, 20));
+    call.cancel();
+    const failed = await finished(client, t, job!.id);
+    expect(failed).toMatchObject({ status: ImportStatus.IMPORT_STATUS_FAILED, failureReason: expect.stringMatching(/upload broke off after \d+ bytes/) });
+    expect(await list(t)).toEqual([]);
+  }, 30_000);
+
+  it("answers once the file is stored, then runs the job on its own, with progress to poll", async () => {
+    const t = tenant("import_progress");
+    const { job } = await callUnary(client.createImportJob.bind(client), { options: options() }, await as(t));
+    const queued = await upload(client, t, job!.id, csvOf(600));
+    expect(queued).toMatchObject({ status: ImportStatus.IMPORT_STATUS_QUEUED, rowsProcessed: "0", bytesReceived: String(csvOf(600).length) });
+    let progress = "0";
+    for (let job_ = await getJob(client, t, job!.id); job_.status !== ImportStatus.IMPORT_STATUS_COMPLETED; job_ = await getJob(client, t, job!.id)) {
+      if (job_.status === ImportStatus.IMPORT_STATUS_RUNNING && Number(job_.rowsProcessed) > 0) progress = job_.rowsProcessed;
+      await new Promise((r) => setTimeout(r, 20));
     }
-    expect(polled?.status).toBe(ImportStatus.IMPORT_STATUS_RUNNING);
-    expect(Number(polled?.rowsProcessed)).toBeGreaterThanOrEqual(500);
-    call.write({ part: { $case: "chunk", chunk: Buffer.from("late@example.com,Late\n") } });
-    call.end();
-    expect(await finished).toMatchObject({ status: ImportStatus.IMPORT_STATUS_COMPLETED, created: "601" });
+    expect(Number(progress)).toBeGreaterThan(0);
+    expect(await finished(client, t, job!.id)).toMatchObject({ status: ImportStatus.IMPORT_STATUS_COMPLETED, created: "600", rowsProcessed: "600" });
+    // The stored file is removed with the job done.
+    expect(await harness.service.models.importFileChunk.countDocuments({ tenantId: t.tenantId })).toBe(0);
   }, 60_000);
 });
 

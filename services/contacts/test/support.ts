@@ -8,10 +8,13 @@ import { contactsConfigSchema } from "../src/config";
 export type ContactsService = Awaited<ReturnType<typeof startContacts>>;
 const key = identityKey(TEST_IDENTITY_KEY);
 
-/** The whole service in-process on port 0, against the real FerretDB, NATS and Redis, with its own database. */
-export async function startTestService(name: string) {
+/**
+ * The whole service in-process on port 0, against the real FerretDB, NATS and Redis, with its own
+ * database, or with another instance's (`replicaOf`), as a second replica would run.
+ */
+export async function startTestService(name: string, options: { replicaOf?: string; env?: Record<string, string> } = {}) {
   const infra = testInfra();
-  const database = uniqueName(name);
+  const database = options.replicaOf ?? uniqueName(name);
   const service = await startContacts(
     contactsConfigSchema.parse({
       GRPC_PORT: "0",
@@ -25,15 +28,17 @@ export async function startTestService(name: string) {
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
       OUTBOX_SWEEP_INTERVAL_MS: "5000",
       CONSUMER_GROUP: database,
+      ...options.env,
     }),
   );
   const client = createGrpcClient(contactsV1.ContactsServiceClient, `127.0.0.1:${service.ports.grpcPort}`);
   return {
     service,
     client,
+    database,
     async stop() {
       client.close();
-      await service.runtime.mongo.dropDatabase();
+      if (!options.replicaOf) await service.runtime.mongo.dropDatabase();
       await service.runtime.close();
     },
   };

@@ -54,7 +54,7 @@ export function createRpcWrapper({ identityKey, log }: HandlerOptions) {
       duration.record(performance.now() - started, { "rpc.method": method, "rpc.grpc.status_code": Status.OK });
       return { ok: true as const, result };
     } catch (error) {
-      const grpcError = toGrpcError(error);
+      const grpcError = error instanceof ClientGoneError ? { ...toGrpcError(error), code: Status.CANCELLED, details: error.message } : toGrpcError(error);
       if (grpcError.code === Status.INTERNAL) log.error({ err: error, rpc: method }, "unexpected error in handler");
       duration.record(performance.now() - started, { "rpc.method": method, "rpc.grpc.status_code": grpcError.code });
       return { ok: false as const, error: grpcError };
@@ -96,16 +96,25 @@ export function createRpcWrapper({ identityKey, log }: HandlerOptions) {
     };
   }
 
-  /** A client-streaming method: the handler reads the messages as they arrive. */
+  /**
+   * A client-streaming method: the handler reads the messages as they arrive; reading throws
+   * ClientGoneError once the client has cancelled (it would otherwise wait for ever).
+   */
   function clientStream<Req, Res>(method: string, handler: (messages: AsyncIterable<Req>, context: CallContext) => Promise<Res>) {
     return (call: ServerReadableStream<Req, Res>, callback: sendUnaryData<Res>): void => {
-      void run(method, call, (context) => handler(call as AsyncIterable<Req>, context)).then((outcome) =>
+      void run(method, call, (context) => handler(messagesOf(call), context)).then((outcome) =>
         outcome.ok ? callback(null, outcome.result) : callback(outcome.error),
       );
     };
   }
 
   return Object.assign(unary, { serverStream, clientStream });
+}
+
+/** The messages of a client stream; grpc-js ends the stream of a cancelled call as if it were complete. */
+async function* messagesOf<Req>(call: ServerReadableStream<Req, unknown>): AsyncGenerator<Req> {
+  for await (const message of call as AsyncIterable<Req>) yield message;
+  if (call.cancelled) throw new ClientGoneError();
 }
 
 /** Thrown into a streaming handler when its client cancelled the call. */

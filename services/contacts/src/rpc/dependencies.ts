@@ -4,6 +4,7 @@ import type { ContactMerges } from "../store/contact-merges";
 import type { ContactRepository } from "../store/contact-repository";
 import type { ContactWriter } from "../store/contact-writer";
 import type { CustomFieldRepository } from "../store/custom-field-repository";
+import type { ImportFileStore } from "../store/import-files";
 import type { ImportJobRepository } from "../store/import-job-repository";
 import type { OrganizationRepository } from "../store/organization-repository";
 
@@ -17,4 +18,5 @@ export interface ContactsDependencies {
   organizations: OrganizationRepository;
   customFields: CustomFieldRepository;
   imports: ImportJobRepository;
+  importFiles: ImportFileStore;
 }

@@ -1,6 +1,6 @@
 import { contactsV1 } from "@crm/proto";
 import { stringify } from "csv-stringify/sync";
-import { ValidationError, type Logger, type ServiceRuntime } from "@crm/kit";
+import { ClientGoneError, ValidationError, type Logger, type ServiceRuntime } from "@crm/kit";
 import { CONTACT_COLUMNS, contactToRow, mappingViolations } from "../domain/csv-columns";
 import { contactListFields } from "../domain/list-fields";
 import { isCountryCode } from "../domain/normalise";
@@ -8,8 +8,8 @@ import { searchQueryTokens } from "../domain/search";
 import type { DuplicatePolicy, ImportJobDocument, ImportOptions } from "../store/import-job.model";
 import { requireId } from "./contact-handlers";
 import type { ContactsDependencies } from "./dependencies";
-import { runImport } from "./import-runner";
-import { contactImportTarget, organizationImportTarget } from "./import-targets";
+import { receiveImportFile } from "./import-upload";
+import type { ImportWorker } from "./import-worker";
 
 type Handlers = Pick<contactsV1.ContactsServiceServer, "createImportJob" | "uploadImportFile" | "getImportJob" | "exportContacts">;
 
@@ -21,6 +21,8 @@ const POLICIES: Record<number, DuplicatePolicy> = {
 };
 const STATUSES = {
   awaiting_file: ImportStatus.IMPORT_STATUS_AWAITING_FILE,
+  receiving: ImportStatus.IMPORT_STATUS_RECEIVING,
+  queued: ImportStatus.IMPORT_STATUS_QUEUED,
   running: ImportStatus.IMPORT_STATUS_RUNNING,
   completed: ImportStatus.IMPORT_STATUS_COMPLETED,
   failed: ImportStatus.IMPORT_STATUS_FAILED,
@@ -29,7 +31,7 @@ const NATURAL_KEYS = { contacts: ["email", "phone", "external_id"], organization
 const EXPORT_BATCH = 500;
 
 /** CSV import as a job (create, upload, poll) and CSV export of a filter. */
-export function importHandlers(rpc: ServiceRuntime["rpc"], deps: ContactsDependencies, log: Logger): Handlers {
+export function importHandlers(rpc: ServiceRuntime["rpc"], deps: ContactsDependencies, log: Logger, importWorker: Pick<ImportWorker, "kick">): Handlers {
   const { imports } = deps;
   return {
     createImportJob: rpc("CreateImportJob", async (request: contactsV1.CreateImportJobRequest, { identity }) => {
@@ -42,18 +44,19 @@ export function importHandlers(rpc: ServiceRuntime["rpc"], deps: ContactsDepende
       const first = await iterator.next();
       if (first.done || first.value.part?.$case !== "jobId") throw ValidationError.field("jobId", "the first message names the job");
       requireId(first.value.part.jobId, "jobId");
-      const job = await imports.start(identity.tenantId, first.value.part.jobId);
-      const actor = { tenantId: identity.tenantId, subject: identity.subject };
-      const target = job.options.entity === "contacts"
-        ? contactImportTarget(deps, actor, job.options, await deps.customFields.list(identity.tenantId))
-        : organizationImportTarget(deps, actor, job.options);
+      const job = await imports.receive(identity.tenantId, first.value.part.jobId);
       async function* chunks(): AsyncGenerator<Buffer> {
         for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-          if (next.value.part?.$case !== "chunk") throw ValidationError.field("chunk", "only the first message names the job");
-          yield Buffer.from(next.value.part.chunk);
+          const part = next.value.part;
+          if (part?.$case === "endOfFile" && part.endOfFile) return;
+          if (part?.$case !== "chunk") throw ValidationError.field("chunk", "only the first message names the job");
+          yield Buffer.from(part.chunk);
         }
+        throw new ClientGoneError();
       }
-      return { job: toProtoJob(await runImport(imports, job, chunks(), target, log)) };
+      const queued = await receiveImportFile(imports, deps.importFiles, job, chunks(), log);
+      importWorker.kick();
+      return { job: toProtoJob(queued) };
     }),
 
     getImportJob: rpc("GetImportJob", async (request: contactsV1.GetImportJobRequest, { identity }) => {
@@ -122,5 +125,6 @@ function toProtoJob(job: ImportJobDocument): contactsV1.ImportJob {
     createTime: job.createdAt,
     updateTime: job.updatedAt,
     finishTime: job.finishedAt,
+    bytesReceived: String(job.bytesReceived ?? 0),
   };
 }

@@ -3,7 +3,7 @@ import { parse } from "csv-parse";
 import { ConflictError, ValidationError, type Logger } from "@crm/kit";
 import { toRow, type Row } from "../domain/csv-columns";
 import type { ImportCounts, ImportJobDocument, ImportRowError } from "../store/import-job.model";
-import type { ImportJobRepository } from "../store/import-job-repository";
+import { LeaseLostError, type ImportJobRepository } from "../store/import-job-repository";
 
 /** What one row came to. */
 export type RowOutcome = "created" | "updated" | "skipped";
@@ -21,20 +21,46 @@ const SAVE_EVERY_ROWS = 500;
 const SAVE_EVERY_MS = 1_000;
 const MAX_RECORD_BYTES = 64 * 1024;
 
+/** The one way every import file is read as CSV: at upload (to validate it) and when processed. */
+export function csvRecords(source: Readable): AsyncIterable<Record<string, string>> {
+  const records = source.pipe(
+    parse({ columns: (header: string[]) => header.map((h) => h.trim()), bom: true, skip_empty_lines: true, relax_column_count: true, max_record_size: MAX_RECORD_BYTES }),
+  );
+  source.on("error", (error) => records.destroy(error));
+  return records;
+}
+
+/** A csv-parse error: the file, not the service, is at fault. */
+export function isCsvError(error: unknown): error is Error {
+  return error instanceof Error && "code" in error && String(error.code).startsWith("CSV_");
+}
+
+export interface RunSettings {
+  /** How long the lease on the job lasts past each progress save. */
+  leaseMs: number;
+  /** Asked between batches: true when the worker stops and gives the job back. */
+  shouldStop: () => boolean;
+}
+
+/** What became of a run: the job finished, or went back to the queue or to another worker unfinished. */
+export type RunOutcome = { finished: true; job: ImportJobDocument } | { finished: false };
+
 /**
- * Streams a CSV file through a target: parsed as it arrives (never held whole), applied in
- * small concurrent batches where rows sharing a natural key stay in file order, with progress
- * saved on the job every few hundred rows so that clients can poll it.
+ * Streams a stored CSV file through a target, from where the job stands (a resumed job skips the
+ * records it already applied): parsed as it is read (never held whole), applied in small
+ * concurrent batches where rows sharing a natural key stay in file order, with progress saved on
+ * the job every few hundred rows so that clients can poll it and another worker can resume it.
  */
-export async function runImport(jobs: ImportJobRepository, job: ImportJobDocument, chunks: AsyncIterable<Buffer>, target: ImportTarget, log: Logger): Promise<ImportJobDocument> {
-  const counts: ImportCounts = { rowsProcessed: 0, created: 0, updated: 0, skipped: 0, failed: 0 };
+export async function runImport(jobs: ImportJobRepository, job: ImportJobDocument, chunks: AsyncIterable<Buffer>, target: ImportTarget, log: Logger, settings: RunSettings): Promise<RunOutcome> {
+  const counts: ImportCounts = { rowsProcessed: job.rowsProcessed, created: job.created, updated: job.updated, skipped: job.skipped, failed: job.failed };
   let pending: ImportRowError[] = [];
-  let stored = 0;
-  let lastSave = { rows: 0, at: Date.now() };
+  let stored = job.rowErrors.length;
+  let recordsApplied = job.recordsRead;
+  let lastSave = { rows: counts.rowsProcessed, at: Date.now() };
   const save = async () => {
     // Rows of a batch finish in any order; the report lists them in file order.
     pending.sort((a, b) => a.row - b.row);
-    stored = await jobs.progress(job.tenantId, job._id, counts, pending, stored);
+    stored = await jobs.progress(job, { counts, recordsRead: recordsApplied }, pending, stored, settings.leaseMs);
     pending = [];
     lastSave = { rows: counts.rowsProcessed, at: Date.now() };
   };
@@ -57,7 +83,7 @@ export async function runImport(jobs: ImportJobRepository, job: ImportJobDocumen
     }
   };
 
-  const applyBatch = async (batch: Array<[number, Row]>) => {
+  const applyBatch = async (batch: Array<[number, Row]>, recordsRead: number) => {
     const lanes = new Map<string, Array<[number, Row]>>();
     batch.forEach((entry, index) => {
       const key = target.keyOf(entry[1]) || `row:${index}`;
@@ -66,35 +92,42 @@ export async function runImport(jobs: ImportJobRepository, job: ImportJobDocumen
     await Promise.all([...lanes.values()].map(async (lane) => {
       for (const [rowNumber, row] of lane) await applyRow(rowNumber, row);
     }));
+    recordsApplied = recordsRead;
     if (counts.rowsProcessed - lastSave.rows >= SAVE_EVERY_ROWS || Date.now() - lastSave.at >= SAVE_EVERY_MS) await save();
   };
 
-  const source = Readable.from(chunks);
-  const records = source.pipe(
-    parse({ columns: (header: string[]) => header.map((h) => h.trim()), bom: true, skip_empty_lines: true, relax_column_count: true, max_record_size: MAX_RECORD_BYTES }),
-  );
-  source.on("error", (error) => records.destroy(error));
   const mapping = job.options.columnMapping;
   try {
     let batch: Array<[number, Row]> = [];
     let rowNumber = 0;
-    for await (const record of records as AsyncIterable<Record<string, string>>) {
+    for await (const record of csvRecords(Readable.from(chunks))) {
       rowNumber++;
+      // Applied by an earlier run of this job, before its worker stopped.
+      if (rowNumber <= job.recordsRead) continue;
       // Spreadsheets export trailing rows of empty cells; they are not records.
       if (Object.values(record).every((value) => !value?.trim())) continue;
       batch.push([rowNumber, toRow(record, mapping)]);
       if (batch.length >= BATCH) {
-        await applyBatch(batch);
+        await applyBatch(batch, rowNumber);
         batch = [];
+        if (settings.shouldStop()) {
+          await save();
+          await jobs.release(job);
+          return { finished: false };
+        }
       }
     }
-    await applyBatch(batch);
+    await applyBatch(batch, rowNumber);
     await save();
-    return await jobs.finish(job.tenantId, job._id, { status: "completed" });
+    return { finished: true, job: await jobs.finish(job.tenantId, job._id, { status: "completed" }) };
   } catch (error) {
+    if (error instanceof LeaseLostError) {
+      log.warn({ job: job._id }, "import job passed to another worker");
+      return { finished: false };
+    }
     log.warn({ err: error, job: job._id }, "import failed");
     await save().catch(() => undefined);
-    const reason = error instanceof Error && "code" in error && String(error.code).startsWith("CSV_") ? `the file is not valid CSV: ${error.message}` : "the import stopped unexpectedly; rows before it are kept";
-    return jobs.finish(job.tenantId, job._id, { status: "failed", failureReason: reason });
+    const reason = isCsvError(error) ? `the file is not valid CSV: ${error.message}` : "the import stopped unexpectedly; rows before it are kept";
+    return { finished: true, job: await jobs.finish(job.tenantId, job._id, { status: "failed", failureReason: reason }) };
   }
 }

@@ -8,7 +8,7 @@ import { organizationDraftOf, prepareOrganization, type OrganizationDraft } from
 import { fieldsOf } from "../store/contact-repository";
 import type { Actor } from "../store/contact-writer";
 import { duplicatesConflict } from "../store/contact-writer";
-import type { ImportOptions } from "../store/import-job.model";
+import type { ImportJobDocument, ImportOptions } from "../store/import-job.model";
 import type { ContactsDependencies } from "./dependencies";
 import type { ImportTarget, RowOutcome } from "./import-runner";
 
@@ -100,3 +100,11 @@ export function organizationImportTarget(deps: ContactsDependencies, actor: Acto
   };
 }
 
+
+/** The target of a job's rows, acting as the user who created the job. */
+export async function importTargetFor(deps: ContactsDependencies, job: ImportJobDocument): Promise<ImportTarget> {
+  const actor = { tenantId: job.tenantId, subject: job.createdBy };
+  return job.options.entity === "contacts"
+    ? contactImportTarget(deps, actor, job.options, await deps.customFields.list(job.tenantId))
+    : organizationImportTarget(deps, actor, job.options);
+}

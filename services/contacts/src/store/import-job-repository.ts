@@ -4,7 +4,20 @@ import type { ImportCounts, ImportJobDocument, ImportJobModel, ImportOptions, Im
 /** Errors kept on the job; `failed` counts them all. */
 export const MAX_STORED_ERRORS = 1_000;
 
-/** Import jobs: created with their options, run once, progress saved as they go. */
+/** Where a running job stands: its counters and the CSV records read and applied. */
+export interface ImportCheckpoint {
+  counts: ImportCounts;
+  recordsRead: number;
+}
+
+/** Thrown when a worker finds that its lease on a job passed to another worker. */
+export class LeaseLostError extends Error {}
+
+/**
+ * Import jobs: created with their options, then awaiting_file -> receiving -> queued ->
+ * running -> completed | failed. Running jobs are leased to one worker, which renews the lease
+ * with every progress save; a job whose lease ran out is taken over by another worker.
+ */
 export class ImportJobRepository {
   constructor(private readonly model: ImportJobModel) {}
 
@@ -12,7 +25,7 @@ export class ImportJobRepository {
     const now = new Date();
     const job: ImportJobDocument = {
       _id: uuidv7(now.getTime()), tenantId, options, status: "awaiting_file", rowsProcessed: 0, created: 0, updated: 0, skipped: 0, failed: 0,
-      rowErrors: [], failureReason: "", createdBy, createdAt: now, updatedAt: now,
+      rowErrors: [], failureReason: "", bytesReceived: 0, recordsRead: 0, createdBy, createdAt: now, updatedAt: now,
     };
     await this.model.create(job);
     return job;
@@ -24,30 +37,70 @@ export class ImportJobRepository {
     return job;
   }
 
-  /** Moves the job to running; only one upload per job ever gets past this. */
-  async start(tenantId: string, id: string): Promise<ImportJobDocument> {
+  /** Starts receiving the file; only one upload per job ever gets past this. */
+  async receive(tenantId: string, id: string): Promise<ImportJobDocument> {
     const job = await this.model
-      .findOneAndUpdate({ _id: id, tenantId, status: "awaiting_file" }, { $set: { status: "running", updatedAt: new Date() } }, { returnDocument: "after" })
+      .findOneAndUpdate({ _id: id, tenantId, status: "awaiting_file" }, { $set: { status: "receiving", updatedAt: new Date() } }, { returnDocument: "after" })
       .lean<ImportJobDocument>();
     if (job) return job;
     const existing = await this.get(tenantId, id);
     throw new PreconditionFailedError(`import job ${id} is ${existing.status}; a job takes one file`);
   }
 
-  /** Saves counters and the errors found since the last save (kept up to MAX_STORED_ERRORS). */
-  async progress(tenantId: string, id: string, counts: ImportCounts, newErrors: ImportRowError[], storedErrors: number): Promise<number> {
+  /** The whole file is stored: the job waits for a worker. */
+  async queue(tenantId: string, id: string, bytesReceived: number): Promise<ImportJobDocument> {
+    await this.model.updateOne({ _id: id, tenantId, status: "receiving" }, { $set: { status: "queued", bytesReceived, updatedAt: new Date() } });
+    return this.get(tenantId, id);
+  }
+
+  /**
+   * Leases the oldest job that waits for a worker, or whose worker stopped renewing its lease,
+   * in any tenant. Atomic: of two workers, one gets the job.
+   */
+  async claim(owner: string, leaseMs: number): Promise<ImportJobDocument | undefined> {
+    const now = new Date();
+    // Across tenants on purpose (the worker serves them all): the raw collection, as the outbox relay does.
+    const job = await this.model.collection.findOneAndUpdate(
+      { $or: [{ status: "queued" }, { status: "running", leaseUntil: { $lt: now } }] },
+      { $set: { status: "running", leaseOwner: owner, leaseUntil: new Date(now.getTime() + leaseMs), updatedAt: now } },
+      { sort: { createdAt: 1 }, returnDocument: "after" },
+    );
+    return (job ?? undefined) as ImportJobDocument | undefined;
+  }
+
+  /**
+   * Saves where the job stands and the errors found since the last save (kept up to
+   * MAX_STORED_ERRORS), renewing the lease. Throws LeaseLostError if another worker took over.
+   */
+  async progress(job: ImportJobDocument, checkpoint: ImportCheckpoint, newErrors: ImportRowError[], storedErrors: number, leaseMs: number): Promise<number> {
     const room = Math.max(0, MAX_STORED_ERRORS - storedErrors);
     const errors = newErrors.slice(0, room);
-    await this.model.updateOne(
-      { _id: id, tenantId },
-      { $set: { ...counts, updatedAt: new Date() }, ...(errors.length ? { $push: { rowErrors: { $each: errors } } } : {}) },
+    const now = new Date();
+    const result = await this.model.updateOne(
+      { _id: job._id, tenantId: job.tenantId, status: "running", leaseOwner: job.leaseOwner },
+      {
+        $set: { ...checkpoint.counts, recordsRead: checkpoint.recordsRead, leaseUntil: new Date(now.getTime() + leaseMs), updatedAt: now },
+        ...(errors.length ? { $push: { rowErrors: { $each: errors } } } : {}),
+      },
     );
+    if (result.matchedCount === 0) throw new LeaseLostError(`import job ${job._id} is no longer leased to ${job.leaseOwner}`);
     return storedErrors + errors.length;
+  }
+
+  /** Gives a running job back to the queue (its worker stops), to be resumed at once by another. */
+  async release(job: ImportJobDocument): Promise<void> {
+    await this.model.updateOne(
+      { _id: job._id, tenantId: job.tenantId, status: "running", leaseOwner: job.leaseOwner },
+      { $set: { status: "queued", updatedAt: new Date() }, $unset: { leaseOwner: "", leaseUntil: "" } },
+    );
   }
 
   async finish(tenantId: string, id: string, outcome: { status: "completed" | "failed"; failureReason?: string }): Promise<ImportJobDocument> {
     const now = new Date();
-    await this.model.updateOne({ _id: id, tenantId }, { $set: { status: outcome.status, failureReason: outcome.failureReason ?? "", updatedAt: now, finishedAt: now } });
+    await this.model.updateOne(
+      { _id: id, tenantId },
+      { $set: { status: outcome.status, failureReason: outcome.failureReason ?? "", updatedAt: now, finishedAt: now }, $unset: { leaseOwner: "", leaseUntil: "" } },
+    );
     return this.get(tenantId, id);
   }
 }

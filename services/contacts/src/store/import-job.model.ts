@@ -1,7 +1,7 @@
 import { tenantScopePlugin } from "@crm/kit";
 import { Schema, type Connection, type Model } from "mongoose";
 
-export type ImportStatus = "awaiting_file" | "running" | "completed" | "failed";
+export type ImportStatus = "awaiting_file" | "receiving" | "queued" | "running" | "completed" | "failed";
 export type DuplicatePolicy = "skip" | "update" | "create";
 
 export interface ImportOptions {
@@ -34,6 +34,13 @@ export interface ImportJobDocument extends ImportCounts {
   status: ImportStatus;
   rowErrors: ImportRowError[];
   failureReason: string;
+  /** Size of the uploaded file. */
+  bytesReceived: number;
+  /** CSV records read and applied so far: where a resumed job carries on. */
+  recordsRead: number;
+  /** The worker running the job, and until when it holds it unless it renews the lease. */
+  leaseOwner?: string;
+  leaseUntil?: Date;
   createdBy: string;
   createdAt: Date;
   updatedAt: Date;
@@ -52,6 +59,10 @@ const schema = new Schema<ImportJobDocument>(
     failed: { type: Number, default: 0 },
     rowErrors: { type: [new Schema({ row: Number, field: String, message: String }, { _id: false })], default: [] },
     failureReason: { type: String, default: "" },
+    bytesReceived: { type: Number, default: 0 },
+    recordsRead: { type: Number, default: 0 },
+    leaseOwner: String,
+    leaseUntil: Date,
     createdBy: { type: String, required: true },
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
@@ -60,9 +71,13 @@ const schema = new Schema<ImportJobDocument>(
   { collection: "import_jobs", versionKey: false, strict: "throw", minimize: false },
 );
 schema.plugin(tenantScopePlugin);
+// Workers look for queued jobs and jobs whose worker stopped renewing its lease.
+schema.index({ status: 1, leaseUntil: 1 });
 
 export type ImportJobModel = Model<ImportJobDocument>;
 
-export function createImportJobModel(connection: Connection): ImportJobModel {
-  return connection.model<ImportJobDocument>("ImportJob", schema);
+export async function createImportJobModel(connection: Connection): Promise<ImportJobModel> {
+  const model = connection.model<ImportJobDocument>("ImportJob", schema);
+  await model.createIndexes();
+  return model;
 }

@@ -220,12 +220,20 @@ export function duplicatePolicyToJSON(object: DuplicatePolicy): string {
   }
 }
 
+/**
+ * awaiting_file -> receiving -> queued -> running -> completed | failed. A job is processed on
+ * its own once its file is stored; a job whose process stopped is resumed by another.
+ */
 export enum ImportStatus {
   IMPORT_STATUS_UNSPECIFIED = 0,
   IMPORT_STATUS_AWAITING_FILE = 1,
   IMPORT_STATUS_RUNNING = 2,
   IMPORT_STATUS_COMPLETED = 3,
   IMPORT_STATUS_FAILED = 4,
+  /** IMPORT_STATUS_RECEIVING - The file is being uploaded. */
+  IMPORT_STATUS_RECEIVING = 5,
+  /** IMPORT_STATUS_QUEUED - The file is stored; its rows wait for a worker. */
+  IMPORT_STATUS_QUEUED = 6,
 }
 
 export function importStatusFromJSON(object: any): ImportStatus {
@@ -245,6 +253,12 @@ export function importStatusFromJSON(object: any): ImportStatus {
     case 4:
     case "IMPORT_STATUS_FAILED":
       return ImportStatus.IMPORT_STATUS_FAILED;
+    case 5:
+    case "IMPORT_STATUS_RECEIVING":
+      return ImportStatus.IMPORT_STATUS_RECEIVING;
+    case 6:
+    case "IMPORT_STATUS_QUEUED":
+      return ImportStatus.IMPORT_STATUS_QUEUED;
     default:
       throw new globalThis.Error("Unrecognized enum value " + object + " for enum ImportStatus");
   }
@@ -262,6 +276,10 @@ export function importStatusToJSON(object: ImportStatus): string {
       return "IMPORT_STATUS_COMPLETED";
     case ImportStatus.IMPORT_STATUS_FAILED:
       return "IMPORT_STATUS_FAILED";
+    case ImportStatus.IMPORT_STATUS_RECEIVING:
+      return "IMPORT_STATUS_RECEIVING";
+    case ImportStatus.IMPORT_STATUS_QUEUED:
+      return "IMPORT_STATUS_QUEUED";
     default:
       throw new globalThis.Error("Unrecognized enum value " + object + " for enum ImportStatus");
   }
@@ -697,7 +715,11 @@ export interface ImportJob {
   failureReason: string;
   createTime?: Date | undefined;
   updateTime?: Date | undefined;
-  finishTime?: Date | undefined;
+  finishTime?:
+    | Date
+    | undefined;
+  /** Size of the uploaded file so far. */
+  bytesReceived: string;
 }
 
 export interface CreateImportJobRequest {
@@ -716,6 +738,12 @@ export interface UploadImportFileRequest {
     | //
     /** Then the file, in chunks of any size. */
     { $case: "chunk"; chunk: Buffer }
+    | //
+    /**
+     * Last, true: the file is complete. A stream that ends without it is an upload that broke
+     * off (a cancelled call can look like a finished one to the server).
+     */
+    { $case: "endOfFile"; endOfFile: boolean }
     | undefined;
 }
 
@@ -7249,6 +7277,7 @@ function createBaseImportJob(): ImportJob {
     createTime: undefined,
     updateTime: undefined,
     finishTime: undefined,
+    bytesReceived: "0",
   };
 }
 
@@ -7292,6 +7321,9 @@ export const ImportJob: MessageFns<ImportJob> = {
     }
     if (message.finishTime !== undefined) {
       Timestamp.encode(toTimestamp(message.finishTime), writer.uint32(106).fork()).join();
+    }
+    if (message.bytesReceived !== "0") {
+      writer.uint32(112).int64(message.bytesReceived);
     }
     return writer;
   },
@@ -7413,6 +7445,14 @@ export const ImportJob: MessageFns<ImportJob> = {
             message.finishTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 14: {
+            if (tag !== 112) {
+              break;
+            }
+
+            message.bytesReceived = reader.int64().toString();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -7460,6 +7500,11 @@ export const ImportJob: MessageFns<ImportJob> = {
         : isSet(object.finish_time)
         ? fromJsonTimestamp(object.finish_time)
         : undefined,
+      bytesReceived: isSet(object.bytesReceived)
+        ? globalThis.String(object.bytesReceived)
+        : isSet(object.bytes_received)
+        ? globalThis.String(object.bytes_received)
+        : "0",
     };
   },
 
@@ -7504,6 +7549,9 @@ export const ImportJob: MessageFns<ImportJob> = {
     if (message.finishTime !== undefined) {
       obj.finishTime = message.finishTime.toISOString();
     }
+    if (message.bytesReceived !== "0") {
+      obj.bytesReceived = message.bytesReceived;
+    }
     return obj;
   },
 
@@ -7527,6 +7575,7 @@ export const ImportJob: MessageFns<ImportJob> = {
     message.createTime = object.createTime ?? undefined;
     message.updateTime = object.updateTime ?? undefined;
     message.finishTime = object.finishTime ?? undefined;
+    message.bytesReceived = object.bytesReceived ?? "0";
     return message;
   },
 };
@@ -7680,6 +7729,9 @@ export const UploadImportFileRequest: MessageFns<UploadImportFileRequest> = {
       case "chunk":
         writer.uint32(18).bytes(message.part.chunk);
         break;
+      case "endOfFile":
+        writer.uint32(24).bool(message.part.endOfFile);
+        break;
     }
     return writer;
   },
@@ -7713,6 +7765,14 @@ export const UploadImportFileRequest: MessageFns<UploadImportFileRequest> = {
             message.part = { $case: "chunk", chunk: Buffer.from(reader.bytes()) };
             continue;
           }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.part = { $case: "endOfFile", endOfFile: reader.bool() };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -7733,6 +7793,10 @@ export const UploadImportFileRequest: MessageFns<UploadImportFileRequest> = {
         ? { $case: "jobId", jobId: globalThis.String(object.job_id) }
         : isSet(object.chunk)
         ? { $case: "chunk", chunk: Buffer.from(bytesFromBase64(object.chunk)) }
+        : isSet(object.endOfFile)
+        ? { $case: "endOfFile", endOfFile: globalThis.Boolean(object.endOfFile) }
+        : isSet(object.end_of_file)
+        ? { $case: "endOfFile", endOfFile: globalThis.Boolean(object.end_of_file) }
         : undefined,
     };
   },
@@ -7743,6 +7807,8 @@ export const UploadImportFileRequest: MessageFns<UploadImportFileRequest> = {
       obj.jobId = message.part.jobId;
     } else if (message.part?.$case === "chunk") {
       obj.chunk = base64FromBytes(message.part.chunk);
+    } else if (message.part?.$case === "endOfFile") {
+      obj.endOfFile = message.part.endOfFile;
     }
     return obj;
   },
@@ -7762,6 +7828,12 @@ export const UploadImportFileRequest: MessageFns<UploadImportFileRequest> = {
       case "chunk": {
         if (object.part?.chunk !== undefined && object.part?.chunk !== null) {
           message.part = { $case: "chunk", chunk: object.part.chunk };
+        }
+        break;
+      }
+      case "endOfFile": {
+        if (object.part?.endOfFile !== undefined && object.part?.endOfFile !== null) {
+          message.part = { $case: "endOfFile", endOfFile: object.part.endOfFile };
         }
         break;
       }

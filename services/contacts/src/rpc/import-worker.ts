@@ -1,0 +1,80 @@
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
+import type { Logger } from "@crm/kit";
+import type { ImportFileStore } from "../store/import-files";
+import type { ImportJobDocument } from "../store/import-job.model";
+import type { ImportJobRepository } from "../store/import-job-repository";
+import { runImport, type ImportTarget } from "./import-runner";
+
+export interface ImportWorkerSettings {
+  imports: ImportJobRepository;
+  files: ImportFileStore;
+  targetFor: (job: ImportJobDocument) => Promise<ImportTarget>;
+  log: Logger;
+  /** A job whose worker has not saved progress for this long is taken over by another. */
+  leaseMs: number;
+  /** How often to look for work that no upload announced (jobs of a worker that stopped). */
+  pollMs: number;
+}
+
+/**
+ * Processes queued import jobs, one at a time per process, and resumes jobs whose worker
+ * stopped (a crash, a deploy). On stop it finishes the batch in hand, saves where it stands and
+ * gives the job back to the queue, so another replica carries on at once.
+ */
+export class ImportWorker {
+  private readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private stopping = false;
+
+  constructor(private readonly settings: ImportWorkerSettings) {}
+
+  start(): void {
+    this.timer = setInterval(() => this.kick(), this.settings.pollMs);
+    this.timer.unref();
+    this.kick();
+  }
+
+  /** Looks for work now (an upload just queued a job). */
+  kick(): void {
+    if (this.stopping) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.drain().finally(() => {
+      this.running = undefined;
+      if (this.again) {
+        this.again = false;
+        this.kick();
+      }
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  private async drain(): Promise<void> {
+    const { imports, log, leaseMs } = this.settings;
+    try {
+      for (let job = await imports.claim(this.owner, leaseMs); job; job = this.stopping ? undefined : await imports.claim(this.owner, leaseMs)) {
+        await this.process(job);
+      }
+    } catch (error) {
+      log.error({ err: error }, "import worker could not claim or run a job; retrying on the next poll");
+    }
+  }
+
+  private async process(job: ImportJobDocument): Promise<void> {
+    const { imports, files, log, leaseMs } = this.settings;
+    if (job.recordsRead > 0) log.info({ job: job._id, recordsRead: job.recordsRead }, "resuming import job");
+    const target = await this.settings.targetFor(job);
+    const outcome = await runImport(imports, job, files.read(job.tenantId, job._id), target, log, { leaseMs, shouldStop: () => this.stopping });
+    if (outcome.finished) await files.remove(job.tenantId, job._id);
+  }
+}

@@ -26,7 +26,9 @@ stop_all() {
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
   bash "$ROOT/scripts/infra.sh" stop
 }
-trap stop_all INT TERM EXIT
+# Ctrl-C or SIGTERM: a requested stop, which ends the script here.
+trap 'stop_all; exit 0' INT TERM
+trap stop_all EXIT
 
 run() { # name ops-port dir env...
   local name="$1" ops="$2" dir="$3"; shift 3
@@ -57,10 +59,15 @@ cat <<MSG
     Reference:  $API/docs   (OpenAPI: $API/openapi.json)
     Metrics:    http://127.0.0.1:9460/metrics (gateway), http://127.0.0.1:9461/metrics (contacts)
 
+  For the README's tour, paste:
+    export API=$API TOKEN=$TOKEN
+
   Try it:
     curl -s -H "Authorization: Bearer $TOKEN" "$API/v1/contacts?limit=5&orderBy=familyName"
 
   Press Ctrl-C to stop everything.
 MSG
 wait -n "${PIDS[@]}" || true
+# Only reached when a process ended on its own: a stop requested with Ctrl-C exits in its trap.
 log "a process exited; see $LOGS"
+exit 1

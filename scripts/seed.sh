@@ -22,5 +22,11 @@ ROWS
 
 job="$(curl -fsS -X POST "$api/v1/imports" "${auth[@]}" -H "Content-Type: application/json" \
   -d '{"entity":"contacts","columnMapping":{"givenName":"givenName","familyName":"familyName","email":"email","phone":"phone","city":"city","country":"country","type":"type","tags":"tags","title":"title","organizationDomain":"organizationId","organizationRole":"organizationRole","decisionMaker":"decisionMaker"},"onDuplicate":"update"}' | json_field id)"
-result="$(printf '%s\n' "$csv" | curl -fsS -X PUT "$api/v1/imports/$job/file" "${auth[@]}" -H "Content-Type: text/csv" --data-binary @-)"
-echo "seeded 3 organisations and $(printf '%s' "$result" | json_field created) people (import $job)" >&2
+printf '%s\n' "$csv" | curl -fsS -X PUT "$api/v1/imports/$job/file" "${auth[@]}" -H "Content-Type: text/csv" --data-binary @- >/dev/null
+# The upload answers once the file is stored; the job runs on its own.
+for _ in $(seq 1 150); do
+  result="$(curl -fsS "$api/v1/imports/$job" "${auth[@]}")"
+  case "$(printf '%s' "$result" | json_field status)" in completed|failed) break ;; esac
+  sleep 0.2
+done
+echo "seeded 3 organisations and $(printf '%s' "$result" | json_field created) people (import $job: $(printf '%s' "$result" | json_field status))" >&2

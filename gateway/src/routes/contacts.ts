@@ -227,8 +227,9 @@ export function registerContactRoutes(api: ApiRegistry, contacts: ContactsClient
       schema: z.object({ mergeId: z.string(), contact: contactSchema, fieldSources: z.record(z.string(), z.string()).describe("Field -> id of the record its value came from") }),
       description: "The surviving contact; the merge can be undone by its id",
     },
-    handler: async ({ body, identity }) => {
+    handler: async ({ body, identity, res }) => {
       const result = await contacts.call(identity, "mergeContacts", { fieldsFromMerged: [], survivorEtag: "", ...body });
+      res.location(`/v1/contacts/merges/${result.mergeId}`);
       return { mergeId: result.mergeId, contact: toRestContact(result.contact), fieldSources: result.fieldSources };
     },
   });

@@ -27,7 +27,6 @@ export function createGatewayApp({ auth, contacts, log = createLogger("gateway")
   registerContactRoutes(api, contacts);
   registerOrganizationRoutes(api, contacts);
   registerImportRoutes(api, contacts);
-  api.refuseOtherMethods();
   const document = api.openapi({
     title: "CRM API",
     version: "v1",
@@ -37,7 +36,7 @@ export function createGatewayApp({ auth, contacts, log = createLogger("gateway")
   app.get("/docs", (_req, res) => void res.type("html").send(renderReferencePage(document as never)));
 
   app.use("/v1", express.json({ limit: "1mb", strict: true }), authenticate(auth));
-  app.use(api.router);
+  app.use(api.router());
   app.use((req, res) => sendProblem(req, res, { type: "/problems/not-found", title: "Not found", status: 404, detail: `no route ${req.method} ${req.path}` }));
   app.use(problemHandler(log));
   return app;

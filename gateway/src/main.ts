@@ -1,4 +1,5 @@
 import { createLogger, handleShutdown, identityKey, Readiness, startOpsServer, flushTelemetry } from "@crm/kit";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createGatewayApp } from "./app";
 import { ContactsClient } from "./clients/contacts";
@@ -13,7 +14,9 @@ async function main(): Promise<void> {
     contacts,
     log,
   });
-  const server = app.listen(config.PORT);
+  // Long filters and cursors travel in the URL: room for them, so that a too-long one gets a
+  // problem+json 400 from validation rather than a bare 431 from the HTTP parser.
+  const server = createServer({ maxHeaderSize: 64 * 1024 }, app).listen(config.PORT);
   await new Promise<void>((resolve, reject) => server.once("listening", resolve).once("error", reject));
   const readiness = new Readiness();
   const ops = await startOpsServer(config.OPS_PORT, readiness);

@@ -141,6 +141,25 @@ describe("gateway /v1/contacts", () => {
     expect(options.headers.get("allow")).toBe("GET, PATCH, DELETE, HEAD, OPTIONS");
   });
 
+  it("describes in its OpenAPI document exactly what it accepts", async () => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the document is read loosely
+    const document = (await (await request("/openapi.json", { token: null })).json()) as any;
+    const get = document.paths["/v1/contacts/{id}"].get;
+    expect(get.parameters[0].schema.pattern).toBe("^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$");
+    expect(Object.keys(get.responses)).toEqual(expect.arrayContaining(["200", "400", "401", "403", "404", "431", "500", "503", "504"]));
+    const [query] = document.paths["/v1/contacts"].get.parameters;
+    expect(query).toMatchObject({ in: "query", style: "form", explode: true, schema: { not: { required: ["after", "before"] } } });
+    expect(Object.keys(document.paths["/v1/contacts"].post.responses)).toEqual(expect.arrayContaining(["201", "409", "413", "415"]));
+    const newOrganization = document.paths["/v1/organizations"].post.requestBody.content["application/json"].schema;
+    expect(newOrganization.required).toEqual(["name"]);
+    expect(document.paths["/v1/custom-fields/{key}"].put.parameters[0].schema.pattern).toBe("^[a-z][A-Za-z0-9]{0,39}$");
+    expect(document.paths["/v1/imports/{id}/file"].put.responses["202"]).toBeDefined();
+    // A literal path is matched before a parameter: PATCH on /v1/contacts/duplicates is a 405, not a bad id.
+    const patched = await request("/v1/contacts/duplicates", { method: "PATCH", body: "{}" });
+    expect(patched.status).toBe(405);
+    expect(patched.headers.get("allow")).toBe("POST, OPTIONS");
+  });
+
   it("serves the OpenAPI 3.1 document and a reference page", async () => {
     const document = (await (await request("/openapi.json", { token: null })).json()) as { openapi: string; paths: Record<string, object> };
     expect(document.openapi).toBe("3.1.0");

@@ -90,6 +90,9 @@ describe("records through the gateway", () => {
     const big = await call("GET", `/v1/contacts?filter=${encodeURIComponent("custom.contractValue[gt]:1000")}`);
     expect(big.json.data.map((c: { familyName: string }) => c.familyName)).toEqual(["Big"]);
     const viewer = await signTestToken({ tenant: uniqueName("viewer"), roles: ["agent"] });
+    const retyped = await call("PUT", "/v1/custom-fields/contractValue", { type: "text" });
+    expect(retyped.status).toBe(409);
+    expect(retyped.json.detail).toMatch(/stays number/);
     const denied = await fetch(`${platform.gatewayUrl}/v1/custom-fields/x`, { method: "PUT", headers: { authorization: `Bearer ${viewer}`, "content-type": "application/json" }, body: JSON.stringify({ type: "text" }) });
     expect(denied.status).toBe(403);
   });

@@ -1,5 +1,5 @@
 import { UnauthenticatedError, type Identity } from "@crm/kit";
-import { Router, type Request, type Response } from "express";
+import { Router, type Request, type RequestHandler, type Response } from "express";
 import { z } from "zod";
 import { requirePermission, type Permission } from "../auth/permissions";
 import { HttpError } from "./problem";
@@ -71,51 +71,32 @@ const BODY_ERROR_STATUSES: Record<string, string> = {
  * produce the OpenAPI 3.1 document, so the two cannot drift apart.
  */
 export class ApiRegistry {
-  readonly router: Router = Router();
   private readonly operations: Operation[] = [];
 
   route<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType>(definition: RouteDefinition<P, Q, B>): void {
     this.operations.push({ method: definition.method, path: definition.path, definition: definition as never });
-    this.router[definition.method](definition.path, requirePermission(definition.permission), async (req, res, next) => {
-      try {
-        if (!req.identity) throw new UnauthenticatedError("authentication required");
-        const mediaType = definition.body ? "application/json" : definition.rawBody?.mediaType;
-        // req.is answers null for a request without a body: that is for validation to refuse.
-        if (mediaType && req.is(mediaType) === false) throw new HttpError(415, `the body must be sent as ${mediaType}`);
-        const input = {
-          params: definition.params ? parseInput(definition.params, req.params) : {},
-          query: definition.query ? parseInput(definition.query, req.query) : {},
-          body: definition.body ? parseInput(definition.body, req.body ?? {}) : undefined,
-          identity: req.identity,
-          req,
-          res,
-        } as RouteInput<z.output<P>, z.output<Q>, z.output<B>>;
-        const result = await definition.handler(input);
-        if (definition.response.mediaType) return;
-        if (definition.response.status === 204) res.status(204).end();
-        else res.status(definition.response.status).json(result);
-      } catch (error) {
-        next(error);
-      }
-    });
   }
 
   /**
-   * Answers a method no route of a known path takes: 405 with `Allow` (OPTIONS: 204 with
-   * `Allow`). Call once, after every route is declared.
+   * The router of every declared route. Paths are matched most specific first (a literal
+   * segment before a parameter: /v1/contacts/duplicates before /v1/contacts/:id), and a method
+   * that no route of a path takes is answered 405 with `Allow` (OPTIONS: 204 with `Allow`).
    */
-  refuseOtherMethods(): void {
-    const methods = new Map<string, Set<string>>();
-    for (const { method, path } of this.operations) methods.set(path, (methods.get(path) ?? new Set()).add(method.toUpperCase()));
-    for (const [path, allowed] of methods) {
-      if (allowed.has("GET")) allowed.add("HEAD");
-      const allow = [...allowed, "OPTIONS"].join(", ");
-      this.router.all(path, (req, res, next) => {
+  router(): Router {
+    const router = Router();
+    const byPath = new Map<string, Operation[]>();
+    for (const operation of this.operations) byPath.set(operation.path, [...(byPath.get(operation.path) ?? []), operation]);
+    for (const [path, operations] of [...byPath].sort(([a], [b]) => bySpecificity(a, b))) {
+      for (const { method, definition } of operations) router[method as RouteDefinition<z.ZodType, z.ZodType, z.ZodType>["method"]](path, requirePermission(definition.permission), handle(definition));
+      const allowed = operations.map((o) => o.method.toUpperCase());
+      const allow = [...allowed, ...(allowed.includes("GET") ? ["HEAD"] : []), "OPTIONS"].join(", ");
+      router.all(path, (req, res, next) => {
         res.setHeader("Allow", allow);
         if (req.method === "OPTIONS") return void res.status(204).end();
         next(new HttpError(405, `${req.method} is not allowed here; allowed: ${allow}`));
       });
     }
+    return router;
   }
 
   openapi(info: { title: string; version: string; description: string }): object {
@@ -124,7 +105,7 @@ export class ApiRegistry {
       const openapiPath = path.replace(/:([A-Za-z]+)/g, "{$1}");
       const parameters = [
         ...objectProperties(definition.params).map(([name, schema]) => ({ name, in: "path", required: true, schema })),
-        ...objectProperties(definition.query).map(([name, schema, required]) => ({ name, in: "query", required, schema })),
+        ...queryParameters(definition.query),
         ...(definition.headers ?? []).map((h) => ({ name: h.name, in: "header", required: false, description: h.description, schema: h.schema ?? { type: "string" } })),
       ];
       (paths[openapiPath] ??= {})[method] = {
@@ -193,8 +174,66 @@ function jsonSchema(schema: z.ZodType, io: "input" | "output"): object {
   return rest;
 }
 
+/** Query parameters that only one of may be given: the cursors of opposite directions. */
+const EXCLUSIVE_QUERY_PARAMETERS = ["after", "before"];
+
+/**
+ * One parameter per query field; where fields exclude each other (after, before), the query as
+ * one exploded object instead, the only way OpenAPI can say that both together are refused.
+ */
+function queryParameters(schema: z.ZodType | undefined): object[] {
+  if (!schema) return [];
+  const fields = objectProperties(schema);
+  if (!EXCLUSIVE_QUERY_PARAMETERS.every((name) => fields.some(([field]) => field === name))) {
+    return fields.map(([name, property, required]) => ({ name, in: "query", required, schema: property }));
+  }
+  const object = jsonSchema(schema, "input");
+  return [{
+    name: "query", in: "query", style: "form", explode: true,
+    description: `${EXCLUSIVE_QUERY_PARAMETERS.join(" and ")} exclude each other`,
+    schema: { ...object, not: { required: EXCLUSIVE_QUERY_PARAMETERS } },
+  }];
+}
+
 function objectProperties(schema: z.ZodType | undefined): Array<[string, object, boolean]> {
   if (!schema) return [];
   const json = jsonSchema(schema, "input") as { properties?: Record<string, object>; required?: string[] };
   return Object.entries(json.properties ?? {}).map(([name, property]) => [name, property, json.required?.includes(name) ?? false]);
+}
+
+/** Validates a request against a route's schemas, runs its handler and sends its answer. */
+function handle(definition: RouteDefinition<z.ZodType, z.ZodType, z.ZodType>): RequestHandler {
+  return async (req, res, next) => {
+    try {
+      if (!req.identity) throw new UnauthenticatedError("authentication required");
+      const mediaType = definition.body ? "application/json" : definition.rawBody?.mediaType;
+      // req.is answers null for a request without a body: that is for validation to refuse.
+      if (mediaType && req.is(mediaType) === false) throw new HttpError(415, `the body must be sent as ${mediaType}`);
+      const result = await definition.handler({
+        params: definition.params ? parseInput(definition.params, req.params) : {},
+        query: definition.query ? parseInput(definition.query, req.query) : {},
+        body: definition.body ? parseInput(definition.body, req.body ?? {}) : undefined,
+        identity: req.identity,
+        req,
+        res,
+      });
+      if (definition.response.mediaType) return;
+      if (definition.response.status === 204) res.status(204).end();
+      else res.status(definition.response.status).json(result);
+    } catch (error) {
+      next(error);
+    }
+  };
+}
+
+/** Orders paths so that, segment by segment, a literal comes before a parameter. */
+function bySpecificity(a: string, b: string): number {
+  const left = a.split("/");
+  const right = b.split("/");
+  for (let i = 0; i < Math.min(left.length, right.length); i++) {
+    const leftParam = left[i]!.startsWith(":");
+    const rightParam = right[i]!.startsWith(":");
+    if (leftParam !== rightParam) return leftParam ? 1 : -1;
+  }
+  return 0;
 }

@@ -70,6 +70,12 @@ const definitionSchema = z.object({
   options: z.array(z.string()),
 });
 
+/** A select field lists its options; other types take none. */
+const definitionInputSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("select"), label: z.string().max(200).optional(), options: z.array(z.string().max(200).regex(/\S/, "is empty")).min(1).max(100) }).strict(),
+  z.object({ type: z.enum(["text", "number", "boolean", "date"]), label: z.string().max(200).optional() }).strict(),
+]);
+
 export function registerImportRoutes(api: ApiRegistry, contacts: ContactsClient): void {
   api.route({
     method: "post", path: "/v1/imports", operationId: "createImport", summary: "Create an import job (then upload its CSV file)", tag: "Import and export",
@@ -123,11 +129,11 @@ export function registerImportRoutes(api: ApiRegistry, contacts: ContactsClient)
   api.route({
     method: "put", path: "/v1/custom-fields/:key", operationId: "defineCustomField", summary: "Define or change a custom contact field", tag: "Custom fields",
     permission: "contacts:admin", params: z.object({ key: z.string().regex(/^[a-z][A-Za-z0-9]{0,39}$/, "must be lower camel case, letters and digits, at most 40 (e.g. shoeSize)") }),
-    body: definitionSchema.omit({ key: true }).partial({ label: true, options: true }).strict(),
+    body: definitionInputSchema,
     response: { status: 200, schema: definitionSchema, description: "The definition" },
     handler: async ({ params, body, identity }) => {
       const { definition } = await contacts.call(identity, "defineCustomField", {
-        definition: { key: params.key, label: body.label ?? "", options: body.options ?? [], type: CustomFieldType[`CUSTOM_FIELD_TYPE_${body.type.toUpperCase()}` as keyof typeof CustomFieldType] },
+        definition: { key: params.key, label: body.label ?? "", options: body.type === "select" ? body.options : [], type: CustomFieldType[`CUSTOM_FIELD_TYPE_${body.type.toUpperCase()}` as keyof typeof CustomFieldType] },
       });
       return { ...definition!, type: lower(CustomFieldType, "CUSTOM_FIELD_TYPE_")(definition!.type) as z.output<typeof definitionSchema>["type"] };
     },

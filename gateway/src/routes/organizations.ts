@@ -52,6 +52,9 @@ function toRestOrganization(organization: contactsV1.Organization | undefined): 
   return { ...rest, annualRevenue: annualRevenue ?? null, type: fromProtoType(relationshipType), createdAt: createTime?.toISOString() ?? "", updatedAt: updateTime?.toISOString() ?? "" };
 }
 
+/** A new organisation (and a duplicate check) needs its name; a PATCH may leave it out. */
+const newOrganizationSchema = organizationInputSchema.extend({ name: text().regex(/\S/, "is required") });
+
 function toOrganizationInput(body: z.output<typeof organizationInputSchema>): contactsV1.OrganizationInput {
   const { type, addresses, annualRevenue, ...fields } = body;
   return contactsV1.OrganizationInput.fromPartial({
@@ -67,7 +70,7 @@ export function registerOrganizationRoutes(api: ApiRegistry, contacts: ContactsC
 
   api.route({
     method: "post", path: "/v1/organizations", operationId: "createOrganization", summary: "Create an organisation", tag: "Organisations",
-    permission: "contacts:write", body: organizationInputSchema, query: createQuerySchema,
+    permission: "contacts:write", body: newOrganizationSchema, query: createQuerySchema,
     headers: [IDEMPOTENCY_KEY_HEADER],
     response: { status: 201, schema: organizationSchema, description: "The organisation as stored" },
     handler: async ({ body, query, identity, req, res }) => {
@@ -128,7 +131,7 @@ export function registerOrganizationRoutes(api: ApiRegistry, contacts: ContactsC
 
   api.route({
     method: "post", path: "/v1/organizations/duplicates", operationId: "checkOrganizationDuplicates", summary: "Likely duplicates of an organisation",
-    tag: "Duplicates", permission: "contacts:read", body: organizationInputSchema,
+    tag: "Duplicates", permission: "contacts:read", body: newOrganizationSchema,
     response: { status: 200, schema: z.object({ data: z.array(candidateSchema) }), description: "Likely duplicates, best first" },
     handler: async ({ body, identity }) => ({ data: (await contacts.call(identity, "findOrganizationDuplicates", { organization: toOrganizationInput(body) })).candidates }),
   });

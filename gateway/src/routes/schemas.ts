@@ -1,4 +1,5 @@
 import { contactsV1 } from "@crm/proto";
+import { UUID_PATTERN } from "@crm/kit";
 import { z } from "zod";
 
 const { RelationshipType } = contactsV1;
@@ -39,8 +40,8 @@ export const pageInfoSchema = z.object({
 
 export const candidateSchema = z.object({ id: z.string(), displayName: z.string(), score: z.number(), reasons: z.array(z.string()) });
 
-/** Record ids are UUIDs (version 7: time-ordered), in lower case. */
-export const idSchema = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, "must be a record id (a lower-case UUID)");
+/** Record ids are the UUIDs the services issue (version 7: time-ordered), in lower case. */
+export const idSchema = z.string().regex(UUID_PATTERN, "is not an id this API issued (a lower-case UUID)");
 export const idParams = z.object({ id: idSchema });
 
 /** Query flag `allowDuplicates=true`: create even when likely duplicates exist. */

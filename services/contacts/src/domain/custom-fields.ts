@@ -1,4 +1,4 @@
-import { ValidationError } from "@crm/kit";
+import { ConflictError, ValidationError } from "@crm/kit";
 import { tidyText } from "./normalise";
 
 export const CUSTOM_FIELD_TYPES = ["text", "number", "boolean", "date", "select"] as const;
@@ -27,12 +27,15 @@ export function prepareDefinition(definition: CustomFieldDefinition, existing: C
   const options = [...new Set(definition.options.map(tidyText).filter(Boolean))];
   if (definition.type === "select" && options.length === 0) problems.push(["options", "a select field needs at least one option"]);
   if (definition.type !== "select" && options.length > 0) problems.push(["options", "only select fields take options"]);
-  const previous = existing.find((d) => d.key === definition.key);
-  if (previous && previous.type !== definition.type) problems.push(["type", `stays ${previous.type}: stored values were validated as such`]);
-  if (!previous && existing.length >= MAX_DEFINITIONS) problems.push(["key", `a tenant has at most ${MAX_DEFINITIONS} custom fields`]);
   if (problems.length) {
     throw new ValidationError(problems.map(([field, description]) => ({ field: `definition.${field}`, description })));
   }
+  // A valid definition can still clash with what is stored: that is a conflict, not bad input.
+  const previous = existing.find((d) => d.key === definition.key);
+  if (previous && previous.type !== definition.type) {
+    throw new ConflictError(`custom field ${definition.key} stays ${previous.type}: stored values were validated as such`);
+  }
+  if (!previous && existing.length >= MAX_DEFINITIONS) throw new ConflictError(`a tenant has at most ${MAX_DEFINITIONS} custom fields`);
   return { key: definition.key, label, type: definition.type, options };
 }
 

@@ -63,7 +63,7 @@ export class ServiceRuntime {
 
   static async start(service: string, config: ServiceConfig, log = createLogger(config.SERVICE_NAME, config.LOG_LEVEL)) {
     const mongo = await connectMongo(config.MONGODB_URL, config.MONGODB_DATABASE);
-    const redis = connectRedis(config.REDIS_URL, config.REDIS_KEY_PREFIX ?? service);
+    const redis = connectRedis(config.REDIS_URL, config.REDIS_KEY_PREFIX ?? service, log);
     const bus = await EventBus.connect(config.NATS_URL, config.SERVICE_NAME, log);
     const runtime = new ServiceRuntime(config, log, mongo, redis, bus, service);
     await bus.ensureStream(runtime.stream.name, runtime.stream.subjects);

@@ -2,6 +2,7 @@ import { UnauthenticatedError, ValidationError, type Identity } from "@crm/kit";
 import { Router, type Request, type Response } from "express";
 import { z } from "zod";
 import { requirePermission, type Permission } from "../auth/permissions";
+import { candidateSchema } from "../routes/schemas";
 import { parseInput } from "./validate";
 
 interface RouteInput<P, Q, B> {
@@ -153,7 +154,7 @@ const problemSchema = z.object({
   requestId: z.string(),
   errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
   candidates: z
-    .array(z.object({ id: z.string(), displayName: z.string(), score: z.number(), reasons: z.array(z.string()) }))
+    .array(candidateSchema)
     .optional()
     .describe("Likely duplicates behind a 409"),
 });

@@ -50,12 +50,30 @@ export function contactMatchKeys(contact: Matchable): { identity: string[]; simi
  * not read whole: its combinations with a birth year, a postcode, the other name part or an
  * organisation are, and they find the same person among the name's holders.
  */
-export const MAX_IDS_PER_BROAD_KEY = 50;
+export const MAX_IDS_PER_BROAD_KEY = 25;
 /**
  * Holders read from any narrower key. Beyond it (a thousand "John Smith" born in one year) the
  * key is reported, never dropped silently.
  */
 export const MAX_IDS_PER_KEY = 1_000;
+
+/**
+ * Holders filed under a name-value key at most. Beyond, a record is no longer added to it: as a
+ * frequency it says "very common" all the same, while every further holder would rewrite a
+ * growing document on each create. A sound key is filed only until it passes the read limit:
+ * past it, it is never read for candidates and serves no frequency.
+ */
+export const MAX_HOLDERS_FILED = 500;
+
+/** The similarity keys to file a new record under, given the holder counts just read. */
+export function keysToFile(keys: string[], counts: ReadonlyMap<string, number>): string[] {
+  return keys.filter((key) => {
+    const count = counts.get(key) ?? 1;
+    if (key.startsWith("v:") && !key.includes("|")) return count <= MAX_HOLDERS_FILED;
+    if (isBroad(key)) return count <= MAX_IDS_PER_BROAD_KEY + 1;
+    return true;
+  });
+}
 
 const isBroad = (key: string) => /^[nv]:[^|]+$/.test(key);
 /** Keys of identifiers (e-mail, phone, external id): exact, and read whole however many hold them. */

@@ -31,9 +31,9 @@ function similarNames(a: string, b: string): boolean {
   return similarity >= 0.8 && nameSound(a) === nameSound(b);
 }
 
-/** Letter groups a scanner reads as one another ("rn" for "m", "cl" for "d"), in one form. */
+/** Letter groups a scanner reads as one another ("rn" for "m", "cl" for "d", "0" for "o"), in one form. */
 const ocrForm = memoise((name: string): string =>
-  name.replace(/rn/g, "m").replace(/li/g, "h").replace(/cl/g, "d").replace(/vv/g, "w").replace(/ii/g, "u").replace(/[il]/g, "l"),
+  name.replace(/0/g, "o").replace(/1/g, "l").replace(/5/g, "s").replace(/rn/g, "m").replace(/li/g, "h").replace(/cl/g, "d").replace(/vv/g, "w").replace(/ii/g, "u").replace(/[il]/g, "l"),
 );
 
 export type DateAgreement = "exact" | "day-and-month" | "transposed" | "partial" | "different" | "missing";

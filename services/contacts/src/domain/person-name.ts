@@ -40,7 +40,7 @@ export function nameSounds(name: PersonName): { given: string; family: string } 
 
 const soundOf = memoise(nameSound);
 
-/** Letters only; digits typed by OCR in place of look-alike letters are read as those letters. */
+/** Letters and digits only ("O'Brien-Smith" -> "obriensmith"); digits an OCR read for letters are compared as those letters (comparisons.ts). */
 function letters(value: string): string {
-  return value.replace(/0/g, "o").replace(/1/g, "l").replace(/5/g, "s").replace(/[^\p{L}]/gu, "");
+  return value.replace(/[^\p{L}\p{N}]/gu, "");
 }

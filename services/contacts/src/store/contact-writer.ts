@@ -2,7 +2,7 @@ import { contactsV1 } from "@crm/proto";
 import { ConflictError, uuidv7, uuidv7Time, ValidationError, type Logger } from "@crm/kit";
 import { prepareContact, type Contact, type ContactDraft, type ContactFields } from "../domain/contact";
 import type { CustomFieldDefinition } from "../domain/custom-fields";
-import { chooseCandidates, contactMatchKeys, isIdentityKey } from "../domain/blocking";
+import { chooseCandidates, contactMatchKeys, isIdentityKey, keysToFile } from "../domain/blocking";
 import { rankCandidates, STRONG_MATCH, type Candidate } from "../domain/duplicates";
 import { scoreContact } from "../domain/person-match";
 import { contactSearchWords, searchTokens } from "../domain/search";
@@ -62,9 +62,9 @@ export class ContactWriter {
     try {
       const held = await this.keys.claim(tenantId, keys.identity, id);
       claimed = [...claimed, ...keys.identity];
-      const candidates = await this.candidates(tenantId, fields, [...held.values()].flat(), [...keys.identity, ...keys.similarity], id);
+      const { candidates, counts } = await this.candidates(tenantId, fields, [...held.values()].flat(), [...keys.identity, ...keys.similarity], id);
       this.refuseClashes(fields, candidates, options.allowDuplicates);
-      await this.keys.add(tenantId, [...held.keys(), ...keys.similarity], id);
+      await this.keys.add(tenantId, [...held.keys(), ...keysToFile(keys.similarity, counts)], id);
       claimed = [...claimed, ...keys.similarity];
       const contact: Contact = {
         ...fields, id, tenantId, state: "active", createdAt: now, updatedAt: now, createdBy: actor.subject, updatedBy: actor.subject, version: 1,
@@ -98,7 +98,7 @@ export class ContactWriter {
   /** Duplicate candidates for fields, stored or not, best first: the same candidates and scores as the create check. */
   async findDuplicates(tenantId: string, fields: ContactFields, excludeId = ""): Promise<Candidate[]> {
     const keys = contactMatchKeys(fields);
-    return this.candidates(tenantId, fields, [], [...keys.identity, ...keys.similarity], excludeId);
+    return (await this.candidates(tenantId, fields, [], [...keys.identity, ...keys.similarity], excludeId)).candidates;
   }
 
   /**
@@ -114,7 +114,7 @@ export class ContactWriter {
     const newIdentity = keys.identity.filter((key) => !previousKeys.includes(key));
     const held = await this.keys.claim(tenantId, newIdentity, current.id);
     try {
-      const candidates = await this.candidates(tenantId, fields, [...held.values()].flat(), newIdentity, current.id);
+      const { candidates } = await this.candidates(tenantId, fields, [...held.values()].flat(), newIdentity, current.id);
       this.refuseClashes(fields, candidates, false);
       await this.keys.add(tenantId, [...held.keys(), ...keys.similarity], current.id);
       const updated: Contact = { ...current, ...fields, updatedAt: new Date(), updatedBy: actor.subject, version: current.version + 1 };
@@ -153,7 +153,9 @@ export class ContactWriter {
    * Scores the records that blocking chooses from the holders of `keys` (domain/blocking.ts),
    * with the key counts as frequencies, plus the holders of identifiers just claimed.
    */
-  private async candidates(tenantId: string, fields: ContactFields, claimedIds: string[], keys: string[], excludeId: string): Promise<Candidate[]> {
+  private async candidates(
+    tenantId: string, fields: ContactFields, claimedIds: string[], keys: string[], excludeId: string,
+  ): Promise<{ candidates: Candidate[]; counts: Map<string, number> }> {
     const holders = await this.keys.lookup(tenantId, keys);
     const selection = chooseCandidates(keys, holders, excludeId);
     const identityHolders = [...claimedIds, ...keys.filter(isIdentityKey).flatMap((key) => holders.get(key) ?? [])];
@@ -170,10 +172,11 @@ export class ContactWriter {
     // as strong a match as a stored one. An old claim without a contact is a crash's leftover.
     const inFlight = idList.filter((id, index) => !found[index] && identityHolders.includes(id) && isRecent(id));
     const counts = (key: string) => selection.counts.get(key) ?? 1;
-    return rankCandidates([
+    const candidates = rankCandidates([
       ...stored.map((other) => scoreContact(fields, other, counts)),
       ...inFlight.map((id) => ({ id, externalId: "", displayName: "", score: 1, reasons: ["being created with the same identifier"], evidence: [] })),
     ]);
+    return { candidates, counts: selection.counts };
   }
 
   /** External ids are unique without exception; other strong matches unless the caller insists. */

@@ -69,8 +69,7 @@ export const ADDRESS_WEIGHTS: Record<AddressAgreement, number> = {
 };
 
 /**
- * At the address of a namesake, two records with given names that differ (or merely look alike,
- * "Mary" and "Marie") are likely relatives:
+ * At the address of a namesake, two records with given names that differ are likely relatives:
  * given the family name agrees, the chance that two different people share the address is about
  * HOUSEHOLD_NAMESAKES in the name's holders, not the chance for any two people.
  */

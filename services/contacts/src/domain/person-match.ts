@@ -83,7 +83,8 @@ function compareNames(subject: Matchable, other: Matchable, counts: KeyCounts) {
     const given = part(compareNamePart(a.given, otherGiven, "given"), GIVEN_NAME_WEIGHTS, givenCount);
     const family = part(compareNamePart(a.family, otherFamily, "family"), FAMILY_NAME_WEIGHTS, familyCount);
     const agrees = (p: PartComparison) => p.agreement === "exact" || p.agreement === "similar";
-    const differs = (p: PartComparison) => !["exact", "nickname"].includes(p.agreement);
+    // A look-alike ("Mary", "Marie") is more often a typo than a relative: only names that differ are.
+    const differs = (p: PartComparison) => !["exact", "nickname", "similar"].includes(p.agreement);
     const sharedPartCount = agrees(family) && differs(given) ? familyCount : swapped && agrees(given) && differs(family) ? givenCount : undefined;
     const weight = given.weight + family.weight + (swapped ? SWAPPED_NAMES_WEIGHT : 0);
     return { given, family, swapped, sharedPartCount, weight };

@@ -22,8 +22,8 @@ export interface Evaluation {
 /**
  * Runs the service's own blocking and scoring over the records, as find-duplicates does for each
  * stored record: the match-key index is built in memory from the same keys, candidates are chosen
- * and scored by the same functions. A pair counts as predicted when either record finds the other
- * at or above the threshold; precision, recall and F1 are over all pairs of records.
+ * and scored by the same functions. A pair counts as predicted when the first of its records to be
+ * checked finds the other at or above the threshold; precision, recall and F1 are over all pairs.
  */
 export function evaluate(records: GeneratedPerson[], threshold = STRONG_MATCH): Evaluation {
   const byId = new Map(records.map((r) => [r.id, r]));
@@ -49,12 +49,12 @@ export function evaluate(records: GeneratedPerson[], threshold = STRONG_MATCH): 
   for (const subject of records) {
     const selection = chooseCandidates(keysOf.get(subject.id)!, index, subject.id);
     for (const id of selection.ids) {
-      const other = byId.get(id)!;
       const key = pairKey(subject.id, id);
+      // Blocking is symmetric and so is scoring but for the subject's name frequencies: each pair is scored once.
+      if (blocked.has(key)) continue;
       blocked.add(key);
       comparisons++;
-      const candidate = scoreContact(subject, other, (k) => selection.counts.get(k) ?? 1);
-      if (candidate.score >= (scores.get(key)?.score ?? 0)) scores.set(key, candidate);
+      scores.set(key, scoreContact(subject, byId.get(id)!, (k) => selection.counts.get(k) ?? 1));
     }
   }
 

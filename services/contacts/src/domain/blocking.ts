@@ -50,7 +50,7 @@ export function contactMatchKeys(contact: Matchable): { identity: string[]; simi
  * not read whole: its combinations with a birth year, a postcode, the other name part or an
  * organisation are, and they find the same person among the name's holders.
  */
-export const MAX_IDS_PER_BROAD_KEY = 25;
+export const MAX_IDS_PER_BROAD_KEY = 10;
 /**
  * Holders read from any narrower key. Beyond it (a thousand "John Smith" born in one year) the
  * key is reported, never dropped silently.

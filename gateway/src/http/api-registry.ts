@@ -3,6 +3,7 @@ import { Router, type Request, type RequestHandler, type Response } from "expres
 import { z } from "zod";
 import { requirePermission, type Permission } from "../auth/permissions";
 import { HttpError } from "./problem";
+import { candidateSchema } from "../routes/schemas";
 import { parseInput } from "./validate";
 
 interface RouteInput<P, Q, B> {
@@ -163,7 +164,7 @@ const problemSchema = z.object({
   requestId: z.string(),
   errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
   candidates: z
-    .array(z.object({ id: z.string(), displayName: z.string(), score: z.number(), reasons: z.array(z.string()) }))
+    .array(candidateSchema)
     .optional()
     .describe("Likely duplicates behind a 409"),
   idempotencyKey: z.string().optional().describe("On a 504 of a create: retry with this Idempotency-Key to get the first attempt's result"),

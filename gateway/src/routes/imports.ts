@@ -15,13 +15,17 @@ const importOptionsSchema = z
     naturalKey: z.enum(["email", "phone", "external_id", "domain"]).optional().describe("Upsert key: email (default), phone or external_id; domain or external_id for organisations"),
     onDuplicate: z.enum(["skip", "update", "create"]).optional().describe("When the natural key matches: skip (default), update or create anyway"),
     defaultPhoneRegion: z.string().max(2).optional(),
+    dropInvalidOptionalFields: z.boolean().optional().describe("Import a row without its invalid optional fields (birthday, language, time zone, a second e-mail or phone...), each reported in errors, instead of failing the row"),
   })
   .strict();
 
 const jobSchema = z.object({
   id: z.string(),
   status: z.enum(["awaiting_file", "receiving", "queued", "running", "completed", "failed"]),
-  options: z.object({ entity: z.string(), columnMapping: z.record(z.string(), z.string()), dryRun: z.boolean(), naturalKey: z.string(), onDuplicate: z.string(), defaultPhoneRegion: z.string() }),
+  options: z.object({
+    entity: z.string(), columnMapping: z.record(z.string(), z.string()), dryRun: z.boolean(), naturalKey: z.string(), onDuplicate: z.string(), defaultPhoneRegion: z.string(),
+    dropInvalidOptionalFields: z.boolean(),
+  }),
   rowsProcessed: z.number(),
   created: z.number(),
   updated: z.number(),
@@ -48,6 +52,7 @@ function toRestJob(job: contactsV1.ImportJob | undefined): z.output<typeof jobSc
       naturalKey: options.naturalKey,
       onDuplicate: lower(DuplicatePolicy, "DUPLICATE_POLICY_")(options.onDuplicate),
       defaultPhoneRegion: options.defaultPhoneRegion,
+      dropInvalidOptionalFields: options.dropInvalidOptionalFields,
     },
     rowsProcessed: Number(job.rowsProcessed),
     created: Number(job.created),
@@ -90,6 +95,7 @@ export function registerImportRoutes(api: ApiRegistry, contacts: ContactsClient)
           naturalKey: body.naturalKey ?? "",
           onDuplicate: DuplicatePolicy[`DUPLICATE_POLICY_${(body.onDuplicate ?? "skip").toUpperCase()}` as keyof typeof DuplicatePolicy],
           defaultPhoneRegion: body.defaultPhoneRegion ?? "",
+          dropInvalidOptionalFields: body.dropInvalidOptionalFields ?? false,
         },
       });
       res.location(`/v1/imports/${job?.id}`);

@@ -38,7 +38,21 @@ export const pageInfoSchema = z.object({
   endCursor: z.string().nullable(),
 });
 
-export const candidateSchema = z.object({ id: z.string(), displayName: z.string(), score: z.number(), reasons: z.array(z.string()) });
+/** One field's part in a duplicate score (crm.contacts.v1.DuplicateEvidence). */
+export const evidenceSchema = z.object({
+  field: z.string().describe("givenName, familyName, nameOrder, birthday, address, email, phone, organization or externalId"),
+  comparison: z.string().describe("How the values compared: exact, similar, nickname, transposed, same address, different, missing..."),
+  weight: z.number().describe("Agreement weight in bits: positive for the same person, negative against, 0 when a value is missing"),
+});
+
+export const candidateSchema = z.object({
+  id: z.string(),
+  externalId: z.string().describe("The candidate's id in the system it came from; empty when it has none"),
+  displayName: z.string(),
+  score: z.number().describe("0..1, the probability of one person; from 0.9 a create is refused unless allowDuplicates"),
+  reasons: z.array(z.string()),
+  evidence: z.array(evidenceSchema).describe("Each field compared (contacts)"),
+});
 
 /** Record ids are the UUIDs the services issue (version 7: time-ordered), in lower case. */
 export const idSchema = z.string().regex(UUID_PATTERN, "is not an id this API issued (a lower-case UUID)");

@@ -1,7 +1,11 @@
 import { ValidationError } from "@crm/kit";
 import { emptyDraft, prepareContact, type ContactDraft, type ContactFields } from "../src/domain/contact";
 import { contactDraftFromRow } from "../src/domain/csv-columns";
-import { contactMatchKeys, nameSimilarity, organizationNameKey, scoreContact, STRONG_MATCH } from "../src/domain/duplicates";
+import { chooseCandidates, contactMatchKeys } from "../src/domain/blocking";
+import { compareBirthdays, compareNamePart } from "../src/domain/comparisons";
+import { organizationNameKey, STRONG_MATCH, WEAK_MATCH } from "../src/domain/duplicates";
+import { scoreContact } from "../src/domain/person-match";
+import { nameSound } from "../src/domain/phonetic";
 import { planMerge } from "../src/domain/merge";
 import { caseName, fold, normaliseDomain, normalisePhone } from "../src/domain/normalise";
 import { contactSearchWords, searchQueryTokens, searchTokens } from "../src/domain/search";
@@ -80,33 +84,114 @@ describe("standardised records", () => {
 describe("duplicate scoring", () => {
   const at = (organizationId: string) => [{ organizationId, role: "", decisionMaker: false, influencer: false }];
   const ORG = "0190a0a0-0000-7000-8000-000000000001";
+  const home = (line: string, postalCode: string) => [{ type: "", lines: [line], city: "Leeds", region: "", postalCode, country: "GB" }];
 
   it.each([
-    ["accents", { givenName: "José", familyName: "Muñoz" }, { givenName: "Jose", familyName: "Munoz" }],
     ["a transposition", { givenName: "John", familyName: "Smith" }, { givenName: "John", familyName: "Smtih" }],
     ["a nickname", { givenName: "Bob", familyName: "Smith" }, { givenName: "Robert", familyName: "Smith" }],
     ["an initial", { givenName: "J.", familyName: "Smith" }, { givenName: "John", familyName: "Smith" }],
-  ])("finds the same person despite %s, strong at the same organisation", (_case, a, b) => {
-    expect(nameSimilarity(prepare(a), prepare(b))).toBeGreaterThan(0);
-    const score = scoreContact(prepare({ ...a, organizations: at(ORG) }), person({ ...b, organizations: at(ORG) })).score;
-    expect(score).toBeGreaterThanOrEqual(STRONG_MATCH);
-    // Without a shared organisation or address, a similar name alone is only a weak candidate.
+  ])("finds the same person despite %s: not strong alone, strong at the same organisation or with the same birthday", (_case, a, b) => {
     expect(scoreContact(prepare(a), person(b)).score).toBeLessThan(STRONG_MATCH);
+    expect(scoreContact(prepare({ ...a, organizations: at(ORG) }), person({ ...b, organizations: at(ORG) })).score).toBeGreaterThanOrEqual(STRONG_MATCH);
+    expect(scoreContact(prepare({ ...a, birthday: "1961-03-14" }), person({ ...b, birthday: "1961-03-14" })).score).toBeGreaterThanOrEqual(STRONG_MATCH);
+  });
+
+  it("compares name parts through accents, typos, OCR errors, phonetic spellings and nicknames", () => {
+    expect(compareNamePart(fold("Muñoz"), fold("Munoz"), "family")).toBe("exact");
+    expect(compareNamePart("smith", "smtih", "family")).toBe("similar");
+    expect(compareNamePart("barnes", "bames", "family")).toBe("similar");
+    expect(compareNamePart("philips", "fillips", "family")).toBe("similar");
+    expect(compareNamePart("bob", "robert", "given")).toBe("nickname");
+    expect(compareNamePart("j", "john", "given")).toBe("initial");
+    expect(compareNamePart("james", "janice", "given")).toBe("different");
+    expect(compareBirthdays("1945-04-13", "1945-04-31")).toBe("transposed");
+    expect(compareBirthdays("1945-04-03", "1945-03-04")).toBe("transposed");
+    expect(compareBirthdays("1945-04-03", "1945-04-21")).toBe("partial");
+    expect(compareBirthdays("--04-03", "1945-04-03")).toBe("day-and-month");
+  });
+
+  it("weighs a shared name by how common it is: same common name with another birthday and address is weak, one typo with the same birthday and street is strong", () => {
+    // 256 records are called White, 40 Chloe.
+    const counts = (key: string) => (key === "v:white" ? 256 : key === "v:chloe" ? 40 : 1);
+    const chloe = { givenName: "Chloe", familyName: "White", birthday: "1980-02-11", addresses: home("12 High Street", "LS1 4AB") };
+    const namesake = person({ givenName: "Chloe", familyName: "White", birthday: "1975-09-30", addresses: home("3 Mill Lane", "LS6 2XY") });
+    expect(scoreContact(prepare(chloe), namesake, counts).score).toBeLessThan(WEAK_MATCH);
+    const typo = person({ givenName: "Cloe", familyName: "White", birthday: "1980-02-11", addresses: home("12 High St", "LS1 4AB") });
+    const strong = scoreContact(prepare(chloe), typo, counts);
+    expect(strong.score).toBeGreaterThanOrEqual(STRONG_MATCH);
+    expect(strong.reasons).toEqual(["similar name", "same birthday", "same address"]);
+    expect(strong.evidence).toEqual(expect.arrayContaining([
+      { field: "givenName", comparison: "similar", weight: expect.any(Number) },
+      { field: "birthday", comparison: "exact", weight: expect.any(Number) },
+      { field: "address", comparison: "same address", weight: expect.any(Number) },
+    ]));
+    // The rarer the shared name, the more it says.
+    const rare = scoreContact(prepare(chloe), namesake, () => 1);
+    expect(rare.score).toBeGreaterThan(scoreContact(prepare(chloe), namesake, counts).score);
+  });
+
+  it("finds swapped names, a missing family name and transposed digits", () => {
+    const original = { givenName: "Chloe", familyName: "White", birthday: "1980-02-11", addresses: home("12 High Street", "LS1 4AB") };
+    const swapped = scoreContact(prepare(original), person({ givenName: "White", familyName: "Chloe", birthday: "1980-02-11" }));
+    expect(swapped.score).toBeGreaterThanOrEqual(STRONG_MATCH);
+    expect(swapped.reasons).toContain("same name, given and family swapped");
+    const oneField = scoreContact(prepare(original), person({ givenName: "Chloe White", birthday: "1980-02-11" }));
+    expect(oneField.score).toBeGreaterThanOrEqual(STRONG_MATCH);
+    const noFamily = scoreContact(prepare(original), person({ givenName: "Chloe", birthday: "1980-02-11", addresses: home("12 High Street", "LS1 4AB") }));
+    expect(noFamily.score).toBeGreaterThanOrEqual(STRONG_MATCH);
+    const transposed = scoreContact(prepare(original), person({ givenName: "Chloe", familyName: "Whtie", birthday: "1980-02-11", addresses: home("12 High Street", "LS1 A4B") }));
+    expect(transposed.evidence.find((e) => e.field === "address")?.comparison).toBe("same street, transposed postcode");
+    expect(transposed.score).toBeGreaterThanOrEqual(STRONG_MATCH);
+  });
+
+  it("keeps relatives at one address apart", () => {
+    const mother = { givenName: "Anna", familyName: "Kowalczyk", birthday: "1961-05-02", addresses: home("7 Elm Road", "LS2 9JT") };
+    const son = person({ givenName: "Piotr", familyName: "Kowalczyk", birthday: "1990-11-23", addresses: home("7 Elm Road", "LS2 9JT") });
+    expect(scoreContact(prepare(mother), son).score).toBeLessThan(WEAK_MATCH);
+    // Without a birthday to tell them apart, the shared address still counts for little beside the shared family name.
+    const daughter = person({ givenName: "Zofia", familyName: "Kowalczyk", addresses: home("7 Elm Road", "LS2 9JT") });
+    expect(scoreContact(prepare(mother), daughter).score).toBeLessThan(WEAK_MATCH);
   });
 
   it("treats a shared e-mail or phone as strong, and different people as no match", () => {
     const ada = { givenName: "Ada", familyName: "Lovelace", emails: [{ address: "ada@example.com", type: "", primary: true }] };
-    expect(scoreContact(prepare(ada), person({ givenName: "A", familyName: "Byron", emails: [{ address: "ADA@example.com", type: "", primary: true }] })).reasons).toContain("same e-mail");
-    expect(scoreContact(prepare({ givenName: "Ada", familyName: "Lovelace" }), person({ givenName: "Grace", familyName: "Hopper" })).score).toBe(0);
-    expect(scoreContact(prepare({ givenName: "John", familyName: "Smith" }), person({ givenName: "Jane", familyName: "Smith" })).score).toBe(0);
+    const byEmail = scoreContact(prepare(ada), person({ givenName: "Augusta", familyName: "King", emails: [{ address: "ADA@example.com", type: "", primary: true }] }));
+    expect(byEmail).toMatchObject({ reasons: ["same e-mail"] });
+    expect(byEmail.score).toBeGreaterThanOrEqual(STRONG_MATCH);
+    expect(scoreContact(prepare({ givenName: "Ada", familyName: "Lovelace" }), person({ givenName: "Grace", familyName: "Hopper" })).score).toBeLessThan(0.01);
+    expect(scoreContact(prepare({ givenName: "John", familyName: "Smith" }), person({ givenName: "Jane", familyName: "Smith" })).score).toBeLessThan(WEAK_MATCH);
   });
 
-  it("gives typos and transpositions the same letters key, so they meet as candidates", () => {
-    const keys = (familyName: string) => contactMatchKeys(prepare({ givenName: "John", familyName })).similarity;
-    expect(keys("Smith")).toContain("letters:himst");
-    expect(keys("Smtih")).toContain("letters:himst");
+  it("files names by sound in no particular role, so that typos, spellings and swapped names meet as candidates", () => {
+    const keys = (givenName: string, familyName: string) => contactMatchKeys(prepare({ givenName, familyName })).similarity;
+    expect(keys("John", "Smtih")).toEqual(expect.arrayContaining(keys("John", "Smith").filter((k) => k.startsWith("n:"))));
+    expect(keys("Jon", "Smyth")).toContain(`nn:${[nameSound("john"), nameSound("smith")].sort().join("+")}`);
+    expect(keys("Smith", "John")).toContain(keys("John", "Smith").find((k) => k.startsWith("nn:")));
+    expect(keys("Bob", "Smith")).toContain(`n:${nameSound("robert")}`);
     expect(organizationNameKey("ACME, Inc.")).toBe(organizationNameKey("Acme Incorporated"));
     expect(organizationNameKey("Nowak Sp. z o.o.")).toBe("nowak");
+  });
+
+  it("reads a common name's key no further and finds the same person through narrower keys, the same whether the subject is stored or not", () => {
+    // 256 Whites at other postcodes, and one Chloe White at LS1 4AB.
+    const index = new Map<string, string[]>();
+    const file = (id: string, fields: ContactFields) => {
+      const keys = contactMatchKeys(fields);
+      for (const key of [...keys.identity, ...keys.similarity]) index.set(key, [...(index.get(key) ?? []), id]);
+    };
+    const given = ["Amy", "Ben", "Chloe", "Dan"];
+    for (let i = 0; i < 256; i++) file(`w${i}`, prepare({ givenName: given[i % 4], familyName: "White", addresses: home(`${i} Long Road`, `LS${i % 30} 1AA`) }));
+    file("chloe", prepare({ givenName: "Chloe", familyName: "White", addresses: home("12 High Street", "LS1 4AB") }));
+    const subject = prepare({ givenName: "Chloe", familyName: "White", addresses: home("12 High Street", "LS1 4AB") });
+    const keys = contactMatchKeys(subject);
+    const atCreate = chooseCandidates([...keys.identity, ...keys.similarity], index, "new");
+    expect(atCreate.ids).toContain("chloe");
+    expect(atCreate.ids.length).toBeLessThan(100);
+    expect(atCreate.counts.get("v:white")).toBe(258);
+    file("stored", subject);
+    const stored = chooseCandidates([...keys.identity, ...keys.similarity], index, "stored");
+    expect(stored.ids.sort()).toEqual(atCreate.ids.sort());
+    expect(stored.counts).toEqual(atCreate.counts);
   });
 });
 

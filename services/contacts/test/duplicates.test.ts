@@ -1,6 +1,7 @@
 import { status as Status } from "@grpc/grpc-js";
 import { callUnary, type Identity } from "@crm/kit";
 import { contactsV1 } from "@crm/proto";
+import { STRONG_MATCH } from "../src/domain/duplicates";
 import { as, candidatesOf, contactInput, emails, grpcError, phones, startTestService, tenant } from "./support";
 
 let harness: Awaited<ReturnType<typeof startTestService>>;
@@ -27,7 +28,13 @@ describe("duplicate detection", () => {
     const before = await count(t);
     const error = await grpcError(create(t, { givenName: "Augusta", familyName: "King", emails: emails("  ADA@Example.com ") }));
     expect(error.code).toBe(Status.ALREADY_EXISTS);
-    expect(candidatesOf(error)).toEqual([expect.objectContaining({ id: first.id, displayName: "Ada Lovelace", score: 1, reasons: ["same e-mail"] })]);
+    // Another name with the same e-mail: still strong (names change), if less certain than with the same name.
+    expect(candidatesOf(error)).toEqual([expect.objectContaining({ id: first.id, externalId: "", displayName: "Ada Lovelace", reasons: ["same e-mail"] })]);
+    expect(candidatesOf(error)[0]!.score).toBeGreaterThanOrEqual(STRONG_MATCH);
+    expect(candidatesOf(error)[0]!.evidence).toEqual(expect.arrayContaining([
+      { field: "email", comparison: "same", weight: expect.any(Number) },
+      { field: "givenName", comparison: "different", weight: expect.any(Number) },
+    ]));
     expect(await count(t)).toBe(before);
     const forced = await create(t, { givenName: "Augusta", familyName: "King", emails: emails("ada@example.com") }, true);
     expect(forced.id).not.toBe(first.id);
@@ -39,15 +46,31 @@ describe("duplicate detection", () => {
     const link = [{ organizationId: acme.id, role: "CTO", decisionMaker: true, influencer: false }];
     const robert = await create(t, { givenName: "Robert", familyName: "Smith", phones: phones("+44 20 7946 0958"), organizations: link });
     const byPhone = await grpcError(create(t, { givenName: "R", familyName: "Smyth", phones: phones("020 7946 0958"), defaultPhoneRegion: "GB" }));
-    expect(candidatesOf(byPhone).map((c) => [c.id, c.reasons])).toEqual([[robert.id, ["same phone"]]]);
+    expect(candidatesOf(byPhone).map((c) => [c.id, c.reasons])).toEqual([[robert.id, ["same phone", "similar name"]]]);
     const byName = await grpcError(create(t, { givenName: "Bob", familyName: "Smtih", organizations: link }));
     expect(byName.code).toBe(Status.ALREADY_EXISTS);
-    expect(candidatesOf(byName)[0]).toMatchObject({ id: robert.id, reasons: ["similar name at the same organisation"] });
+    expect(candidatesOf(byName)[0]).toMatchObject({ id: robert.id, reasons: ["similar name", "same organisation"] });
     // The same similar name elsewhere is only a weak candidate: created, but listed on demand.
     const elsewhere = await create(t, { givenName: "Bob", familyName: "Smtih" });
     const { candidates } = await callUnary(client.findContactDuplicates.bind(client), { subject: { $case: "contactId", contactId: elsewhere.id } }, await as(t));
     expect(candidates).toEqual([expect.objectContaining({ id: robert.id, reasons: ["similar name"] })]);
+    expect(candidates[0]!.score).toBeLessThan(STRONG_MATCH);
   });
+
+  it("finds an exact namesake at the same postcode among hundreds sharing the family name, the same on create and in find-duplicates", async () => {
+    const t = tenant("dup_common");
+    const at = (line: string, postalCode: string) => [{ type: "home", lines: [line], city: "Leeds", region: "", postalCode, country: "GB" }];
+    const given = ["Amy", "Ben", "Dan", "Eve", "Fay", "Gus", "Ian", "Jo"];
+    // 40 Whites elsewhere: more than a name key is read for (blocking.ts), so narrower keys must find her.
+    for (let i = 0; i < 40; i++) await create(t, { givenName: given[i % given.length]!, familyName: "White", addresses: at(`${i} Long Road`, `LS${10 + (i % 20)} 1AA`) }, true);
+    const chloe = await create(t, { givenName: "Chloe", familyName: "White", birthday: "1980-02-11", addresses: at("12 High Street", "LS1 4AB"), externalId: "legacy-17" });
+    const again = { givenName: "Chloe", familyName: "White", birthday: "1980-02-11", addresses: at("12 High St", "LS1 4AB") };
+    const refused = await grpcError(create(t, again));
+    expect(refused.code).toBe(Status.ALREADY_EXISTS);
+    expect(candidatesOf(refused)).toEqual([expect.objectContaining({ id: chloe.id, externalId: "legacy-17", reasons: ["same name", "same birthday", "same address"] })]);
+    const { candidates } = await callUnary(client.findContactDuplicates.bind(client), { subject: { $case: "contact", contact: contactInput(again) } }, await as(t));
+    expect(candidates.map((c) => [c.id, c.score])).toEqual(candidatesOf(refused).map((c) => [c.id, c.score]));
+  }, 120_000);
 
   it("keeps external ids unique even when duplicates are allowed", async () => {
     const t = tenant("dup_external");

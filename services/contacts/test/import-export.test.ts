@@ -82,6 +82,35 @@ describe("CSV import", () => {
     expect(await list(t)).toEqual(before);
   });
 
+  it("reports a row's invalid optional field by name, and keeps the row without it when told to", async () => {
+    const t = tenant("import_optional");
+    const file = [
+      "email,givenName,familyName,birthday,language,phones",
+      "ada@example.com,Ada,Lovelace,1945-04-93,en-GB,+44 20 7946 0958; 12",
+      "grace@example.com,Grace,Hopper,1906-12-09,English,",
+      "bad-email,Alan,Turing,1945-04-93,,",
+    ].join("\n");
+    const strict = await runImport(t, file);
+    expect(strict).toMatchObject({ created: "0", failed: "3" });
+    expect(strict.errors.filter((e) => e.row === "1").map((e) => e.field)).toEqual(["phones[1].number", "birthday"]);
+    expect(strict.errors).toContainEqual({ row: "2", field: "language", message: "must be a BCP 47 tag, e.g. en-GB" });
+
+    const lenient = await runImport(t, file, { dropInvalidOptionalFields: true });
+    expect(lenient).toMatchObject({ created: "2", failed: "1" });
+    expect(lenient.options?.dropInvalidOptionalFields).toBe(true);
+    expect(lenient.errors).toEqual([
+      { row: "1", field: "phones[1].number", message: expect.stringContaining("left out, the row was imported without it") },
+      { row: "1", field: "birthday", message: expect.stringMatching(/^must be YYYY-MM-DD.*left out/) },
+      { row: "2", field: "language", message: expect.stringContaining("left out") },
+      // The natural key is not optional: the row still fails, with every field named.
+      { row: "3", field: "emails[0].address", message: "is not a valid e-mail address" },
+      { row: "3", field: "birthday", message: expect.stringContaining("must be YYYY-MM-DD") },
+    ]);
+    const stored = await list(t);
+    expect(stored.find((c) => c.familyName === "Lovelace")).toMatchObject({ birthday: "", language: "en-GB", phones: [expect.objectContaining({ number: "+442079460958" })] });
+    expect(stored.find((c) => c.familyName === "Hopper")).toMatchObject({ birthday: "1906-12-09", language: "" });
+  });
+
   it("refuses a file that is not CSV while it is sent, keeps a job to one upload, and refuses unknown columns", async () => {
     const t = tenant("import_bad");
     const { job } = await callUnary(client.createImportJob.bind(client), { options: options() }, await as(t));

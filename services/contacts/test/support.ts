@@ -38,6 +38,8 @@ export async function startTestService(name: string, options: { replicaOf?: stri
     database,
     async stop() {
       client.close();
+      // Background work stops before its database is dropped beneath it.
+      await service.importWorker.stop();
       if (!options.replicaOf) await service.runtime.mongo.dropDatabase();
       await service.runtime.close();
     },

@@ -54,15 +54,23 @@ const GROUPS = [
 ] as const;
 
 const VARIANTS = new Map<string, Set<string>>();
+const CANONICAL = new Map<string, string>();
 for (const group of GROUPS) {
   for (const name of group) {
     const set = VARIANTS.get(name) ?? new Set<string>();
     for (const other of group) set.add(other);
     VARIANTS.set(name, set);
+    // A name in several groups ("alex", "pat") keeps the first group's canonical form.
+    if (!CANONICAL.has(name)) CANONICAL.set(name, group[0]);
   }
 }
 
 /** Whether two folded given names are forms of the same name ("bob" and "robert"). */
 export function areNicknames(a: string, b: string): boolean {
   return VARIANTS.get(a)?.has(b) ?? false;
+}
+
+/** The usual full form of a folded given name ("bob" -> "robert"), or the name itself. */
+export function canonicalGivenName(name: string): string {
+  return CANONICAL.get(name) ?? name;
 }

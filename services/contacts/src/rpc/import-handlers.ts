@@ -97,6 +97,7 @@ function toOptions(input: contactsV1.ImportOptions | undefined): ImportOptions {
     naturalKey: naturalKey as ImportOptions["naturalKey"],
     onDuplicate: POLICIES[input.onDuplicate] ?? "skip",
     defaultPhoneRegion: region,
+    dropInvalidOptionalFields: input.dropInvalidOptionalFields,
   };
 }
 
@@ -113,6 +114,7 @@ function toProtoJob(job: ImportJobDocument): contactsV1.ImportJob {
       naturalKey: job.options.naturalKey,
       onDuplicate: POLICY_TO_PROTO[job.options.onDuplicate],
       defaultPhoneRegion: job.options.defaultPhoneRegion,
+      dropInvalidOptionalFields: job.options.dropInvalidOptionalFields ?? false,
     },
     status: STATUSES[job.status],
     rowsProcessed: String(job.rowsProcessed),

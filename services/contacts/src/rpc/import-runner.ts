@@ -1,19 +1,24 @@
 import { Readable } from "node:stream";
 import { parse } from "csv-parse";
-import { ConflictError, ValidationError, type Logger } from "@crm/kit";
+import { ConflictError, ValidationError, type FieldViolation, type Logger } from "@crm/kit";
 import { toRow, type Row } from "../domain/csv-columns";
 import type { ImportCounts, ImportJobDocument, ImportRowError } from "../store/import-job.model";
 import { LeaseLostError, type ImportJobRepository } from "../store/import-job-repository";
 
 /** What one row came to. */
 export type RowOutcome = "created" | "updated" | "skipped";
+/** A row applied without some of its fields, each reported in the job's errors. */
+export interface PartialRow {
+  outcome: RowOutcome;
+  dropped: FieldViolation[];
+}
 
 /** How rows of one entity are applied: contacts and organisations each provide one. */
 export interface ImportTarget {
   /** The natural-key value of a row, used to keep rows with the same key in order. */
   keyOf(row: Row): string;
   /** Applies one row (or, in a dry run, decides what it would do). Throws ValidationError or ConflictError for a bad row. */
-  apply(row: Row): Promise<RowOutcome>;
+  apply(row: Row): Promise<RowOutcome | PartialRow>;
 }
 
 const BATCH = 16;
@@ -67,12 +72,15 @@ export async function runImport(jobs: ImportJobRepository, job: ImportJobDocumen
 
   const applyRow = async (rowNumber: number, row: Row) => {
     try {
-      counts[await target.apply(row)]++;
+      const result = await target.apply(row);
+      const { outcome, dropped } = typeof result === "string" ? { outcome: result, dropped: [] } : result;
+      counts[outcome]++;
+      for (const v of dropped) pending.push({ row: rowNumber, field: fieldOf(v), message: `${v.description}; left out, the row was imported without it` });
     } catch (error) {
       counts.failed++;
       if (error instanceof ValidationError) {
         const violations = error.violations.length ? error.violations : [{ field: "", description: error.message }];
-        for (const v of violations) pending.push({ row: rowNumber, field: v.field.replace(/^(contact|organization)\./, ""), message: v.description });
+        for (const v of violations) pending.push({ row: rowNumber, field: fieldOf(v), message: v.description });
       } else if (error instanceof ConflictError) {
         pending.push({ row: rowNumber, field: "", message: error.message });
       } else {
@@ -130,4 +138,9 @@ export async function runImport(jobs: ImportJobRepository, job: ImportJobDocumen
     const reason = isCsvError(error) ? `the file is not valid CSV: ${error.message}` : "the import stopped unexpectedly; rows before it are kept";
     return { finished: true, job: await jobs.finish(job.tenantId, job._id, { status: "failed", failureReason: reason }) };
   }
+}
+
+/** A violation's field as the file names it: without the entity prefix. */
+function fieldOf(violation: FieldViolation): string {
+  return violation.field.replace(/^(contact|organization)\./, "");
 }

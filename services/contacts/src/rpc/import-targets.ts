@@ -1,16 +1,17 @@
-import { ValidationError } from "@crm/kit";
-import { toDraft, type ContactDraft } from "../domain/contact";
+import { ValidationError, type FieldViolation } from "@crm/kit";
+import { toDraft, type ContactDraft, type ContactFields } from "../domain/contact";
 import { contactDraftFromRow, organizationDraftFromRow, type Row } from "../domain/csv-columns";
 import type { CustomFieldDefinition } from "../domain/custom-fields";
 import { STRONG_MATCH } from "../domain/duplicates";
 import { normaliseDomain, normaliseEmail, normalisePhone } from "../domain/normalise";
+import { withoutInvalidOptionalFields } from "../domain/optional-fields";
 import { organizationDraftOf, prepareOrganization, type OrganizationDraft } from "../domain/organization";
 import { fieldsOf } from "../store/contact-repository";
 import type { Actor } from "../store/contact-writer";
 import { duplicatesConflict } from "../store/contact-writer";
 import type { ImportJobDocument, ImportOptions } from "../store/import-job.model";
 import type { ContactsDependencies } from "./dependencies";
-import type { ImportTarget, RowOutcome } from "./import-runner";
+import type { ImportTarget, PartialRow, RowOutcome } from "./import-runner";
 
 /**
  * Contacts rows: upsert on the natural key, with the same validation and the same duplicate
@@ -30,10 +31,21 @@ export function contactImportTarget(deps: ContactsDependencies, actor: Actor, op
     return `ext:${value}`;
   };
   const prepare = (draft: ContactDraft) => deps.writer.prepare(tenantId, draft, definitions);
+  /** Prepares a row's draft; with dropInvalidOptionalFields, without the optional fields that fail. */
+  const prepareRow = async (draft: ContactDraft): Promise<{ fields: ContactFields; dropped: FieldViolation[] }> => {
+    try {
+      return { fields: await prepare(draft), dropped: [] };
+    } catch (error) {
+      if (!options.dropInvalidOptionalFields || !(error instanceof ValidationError)) throw error;
+      const repaired = withoutInvalidOptionalFields(draft, error.violations, options.naturalKey);
+      if (!repaired) throw error;
+      return { fields: await prepare(repaired.draft), dropped: repaired.dropped };
+    }
+  };
 
   return {
     keyOf,
-    async apply(row: Row): Promise<RowOutcome> {
+    async apply(row: Row): Promise<RowOutcome | PartialRow> {
       const { draft, present, violations } = contactDraftFromRow(row, options.defaultPhoneRegion);
       if (violations.length) throw new ValidationError(violations);
       const key = keyOf(row);
@@ -43,21 +55,21 @@ export function contactImportTarget(deps: ContactsDependencies, actor: Actor, op
       if (existing && options.onDuplicate === "update") {
         const merged = { ...toDraft(fieldsOf(existing)), defaultPhoneRegion: options.defaultPhoneRegion };
         for (const field of present) (merged as Record<string, unknown>)[field] = draft[field];
-        const fields = await prepare(merged);
-        if (options.dryRun) return "updated";
+        const { fields, dropped } = await prepareRow(merged);
+        if (options.dryRun) return { outcome: "updated", dropped };
         const updated = await deps.writer.update(actor, existing, fields);
-        return updated === existing ? "skipped" : "updated";
+        return { outcome: updated === existing ? "skipped" : "updated", dropped };
       }
-      const fields = await prepare(draft);
+      const { fields, dropped } = await prepareRow(draft);
       const allowDuplicates = options.onDuplicate === "create";
       if (options.dryRun) {
         const strong = (await deps.writer.findDuplicates(tenantId, fields)).filter((c) => c.score >= STRONG_MATCH);
         const refused = strong.filter((c) => !allowDuplicates || c.reasons.includes("same external id"));
         if (refused.length) throw duplicatesConflict(`would duplicate ${refused.map((c) => c.id).join(", ")}`, refused);
-        return "created";
+        return { outcome: "created", dropped };
       }
       await deps.writer.create(actor, fields, { allowDuplicates });
-      return "created";
+      return { outcome: "created", dropped };
     },
   };
 }

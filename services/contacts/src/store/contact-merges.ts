@@ -1,7 +1,7 @@
 import { NotFoundError, PreconditionFailedError, ValidationError, uuidv7, type Logger } from "@crm/kit";
 import { prepareContact, toDraft, type Contact, type ContactFieldName } from "../domain/contact";
 import type { CustomFieldDefinition } from "../domain/custom-fields";
-import { contactMatchKeys } from "../domain/duplicates";
+import { contactMatchKeys } from "../domain/blocking";
 import { planMerge } from "../domain/merge";
 import { contactMerged, contactMergeUndone } from "../events/contact-events";
 import { fieldsOf, type ContactRepository } from "./contact-repository";

@@ -2,7 +2,9 @@ import { contactsV1 } from "@crm/proto";
 import { ConflictError, uuidv7, uuidv7Time, ValidationError, type Logger } from "@crm/kit";
 import { prepareContact, type Contact, type ContactDraft, type ContactFields } from "../domain/contact";
 import type { CustomFieldDefinition } from "../domain/custom-fields";
-import { contactMatchKeys, rankCandidates, scoreContact, STRONG_MATCH, type Candidate } from "../domain/duplicates";
+import { chooseCandidates, contactMatchKeys, isIdentityKey, keysToFile } from "../domain/blocking";
+import { rankCandidates, STRONG_MATCH, type Candidate } from "../domain/duplicates";
+import { scoreContact } from "../domain/person-match";
 import { contactSearchWords, searchTokens } from "../domain/search";
 import { contactCreated, contactDeleted, contactUpdated } from "../events/contact-events";
 import type { ContactCache } from "./contact-cache";
@@ -25,13 +27,6 @@ export interface CreateOptions {
 /** How long a claimed identifier without its contact counts as a create in flight. */
 const IN_FLIGHT_MS = 60_000;
 const isRecent = (id: string) => Date.now() - (uuidv7Time(id) ?? 0) < IN_FLIGHT_MS;
-
-/**
- * Ids looked at per similarity key. A key held by more records than this (a common family name)
- * says little, and reading them all would make every create slow; the narrower keys (at the
- * same organisation) still find those candidates.
- */
-const MAX_IDS_PER_KEY = 50;
 
 /**
  * Writes contacts with their derived data: search tokens, the match-key index that finds
@@ -67,9 +62,9 @@ export class ContactWriter {
     try {
       const held = await this.keys.claim(tenantId, keys.identity, id);
       claimed = [...claimed, ...keys.identity];
-      const candidates = await this.candidates(tenantId, fields, [...held.values()].flat(), keys.similarity, id);
+      const { candidates, counts } = await this.candidates(tenantId, fields, [...held.values()].flat(), [...keys.identity, ...keys.similarity], id);
       this.refuseClashes(fields, candidates, options.allowDuplicates);
-      await this.keys.add(tenantId, [...held.keys(), ...keys.similarity], id);
+      await this.keys.add(tenantId, [...held.keys(), ...keysToFile(keys.similarity, counts)], id);
       claimed = [...claimed, ...keys.similarity];
       const contact: Contact = {
         ...fields, id, tenantId, state: "active", createdAt: now, updatedAt: now, createdBy: actor.subject, updatedBy: actor.subject, version: 1,
@@ -100,11 +95,10 @@ export class ContactWriter {
     return (await this.contacts.findActive(tenantId, ids))[0];
   }
 
-  /** Duplicate candidates for fields, stored or not, best first. */
+  /** Duplicate candidates for fields, stored or not, best first: the same candidates and scores as the create check. */
   async findDuplicates(tenantId: string, fields: ContactFields, excludeId = ""): Promise<Candidate[]> {
     const keys = contactMatchKeys(fields);
-    const held = await this.keys.lookup(tenantId, keys.identity);
-    return this.candidates(tenantId, fields, [...held.values()].flat(), keys.similarity, excludeId);
+    return (await this.candidates(tenantId, fields, [], [...keys.identity, ...keys.similarity], excludeId)).candidates;
   }
 
   /**
@@ -120,7 +114,7 @@ export class ContactWriter {
     const newIdentity = keys.identity.filter((key) => !previousKeys.includes(key));
     const held = await this.keys.claim(tenantId, newIdentity, current.id);
     try {
-      const candidates = await this.candidates(tenantId, fields, [...held.values()].flat(), [], current.id);
+      const { candidates } = await this.candidates(tenantId, fields, [...held.values()].flat(), newIdentity, current.id);
       this.refuseClashes(fields, candidates, false);
       await this.keys.add(tenantId, [...held.keys(), ...keys.similarity], current.id);
       const updated: Contact = { ...current, ...fields, updatedAt: new Date(), updatedBy: actor.subject, version: current.version + 1 };
@@ -155,21 +149,34 @@ export class ContactWriter {
     await this.cache.invalidate(tenantId, ids).catch((error: unknown) => this.log.warn({ err: error }, "could not invalidate cached contacts"));
   }
 
-  private async candidates(tenantId: string, fields: ContactFields, identityIds: string[], similarityKeys: string[], excludeId: string): Promise<Candidate[]> {
-    const similar = await this.keys.lookup(tenantId, similarityKeys);
-    const ids = new Set(identityIds);
-    for (const holders of similar.values()) if (holders.length <= MAX_IDS_PER_KEY) holders.forEach((holder) => ids.add(holder));
+  /**
+   * Scores the records that blocking chooses from the holders of `keys` (domain/blocking.ts),
+   * with the key counts as frequencies, plus the holders of identifiers just claimed.
+   */
+  private async candidates(
+    tenantId: string, fields: ContactFields, claimedIds: string[], keys: string[], excludeId: string,
+  ): Promise<{ candidates: Candidate[]; counts: Map<string, number> }> {
+    const holders = await this.keys.lookup(tenantId, keys);
+    const selection = chooseCandidates(keys, holders, excludeId);
+    const identityHolders = [...claimedIds, ...keys.filter(isIdentityKey).flatMap((key) => holders.get(key) ?? [])];
+    if (selection.overflowing.length > 0) {
+      // Key names carry names and birthdays: the log says how many, not which.
+      this.log.warn({ keys: selection.overflowing.length }, "duplicate check: blocking keys with more holders than read; candidates may be missing");
+    }
+    const ids = new Set([...identityHolders, ...selection.ids]);
     ids.delete(excludeId);
     const idList = [...ids];
     const found = await Promise.all(idList.map((id) => this.contacts.find(tenantId, id)));
     const stored = found.filter((contact): contact is Contact => contact?.state === "active");
     // An identifier claimed a moment ago by a contact not stored yet is a create in flight:
     // as strong a match as a stored one. An old claim without a contact is a crash's leftover.
-    const inFlight = idList.filter((id, index) => !found[index] && identityIds.includes(id) && isRecent(id));
-    return rankCandidates([
-      ...stored.map((other) => scoreContact(fields, other)),
-      ...inFlight.map((id) => ({ id, displayName: "", score: 1, reasons: ["being created with the same identifier"] })),
+    const inFlight = idList.filter((id, index) => !found[index] && identityHolders.includes(id) && isRecent(id));
+    const counts = (key: string) => selection.counts.get(key) ?? 1;
+    const candidates = rankCandidates([
+      ...stored.map((other) => scoreContact(fields, other, counts)),
+      ...inFlight.map((id) => ({ id, externalId: "", displayName: "", score: 1, reasons: ["being created with the same identifier"], evidence: [] })),
     ]);
+    return { candidates, counts: selection.counts };
   }
 
   /** External ids are unique without exception; other strong matches unless the caller insists. */

@@ -11,6 +11,8 @@ export interface ImportOptions {
   naturalKey: "email" | "phone" | "external_id" | "domain";
   onDuplicate: DuplicatePolicy;
   defaultPhoneRegion: string;
+  /** Import a row without its invalid optional fields (reported) instead of failing it. */
+  dropInvalidOptionalFields?: boolean;
 }
 
 export interface ImportRowError {

@@ -418,10 +418,33 @@ export interface ContactInput_CustomFieldsEntry {
 export interface DuplicateCandidate {
   id: string;
   displayName: string;
-  /** 0..1; 0.9 and above counts as a strong candidate. */
+  /**
+   * 0..1, the probability that both records are one person; 0.9 and above counts as a strong
+   * candidate (a create is refused unless duplicates are allowed).
+   */
   score: number;
-  /** Why it matched, e.g. "same e-mail", "similar name at the same organisation". */
+  /** Why it matched, e.g. "same e-mail", "similar name", "same birthday". */
   reasons: string[];
+  /** The candidate's id in the system it came from (empty when it has none). */
+  externalId: string;
+  /** Each field compared and what it weighed (contacts only). */
+  evidence: DuplicateEvidence[];
+}
+
+/** One field's part in a duplicate score. */
+export interface DuplicateEvidence {
+  /** givenName, familyName, nameOrder, birthday, address, email, phone, organization, externalId. */
+  field: string;
+  /**
+   * How the two values compared: exact, similar, nickname, initial, transposed, partial,
+   * "same address", "same postcode", swapped, same, different, missing...
+   */
+  comparison: string;
+  /**
+   * Agreement weight in bits (log2 of how much likelier this comparison is for one person than
+   * for two): positive for, negative against, 0 when a value is missing.
+   */
+  weight: number;
 }
 
 /** Carried in the ALREADY_EXISTS status details when a create meets strong duplicates. */
@@ -687,6 +710,12 @@ export interface ImportOptions {
   onDuplicate: DuplicatePolicy;
   /** Region for phone numbers without a country code. */
   defaultPhoneRegion: string;
+  /**
+   * Keep a row whose optional fields (birthday, language, time zone, a secondary e-mail or
+   * phone...) are invalid: those fields are left out and reported in the job's errors, and the
+   * row is imported. Without it, such a row fails with the fields named.
+   */
+  dropInvalidOptionalFields: boolean;
 }
 
 export interface ImportOptions_ColumnMappingEntry {
@@ -2955,7 +2984,7 @@ export const ContactInput_CustomFieldsEntry: MessageFns<ContactInput_CustomField
 };
 
 function createBaseDuplicateCandidate(): DuplicateCandidate {
-  return { id: "", displayName: "", score: 0, reasons: [] };
+  return { id: "", displayName: "", score: 0, reasons: [], externalId: "", evidence: [] };
 }
 
 export const DuplicateCandidate: MessageFns<DuplicateCandidate> = {
@@ -2971,6 +3000,12 @@ export const DuplicateCandidate: MessageFns<DuplicateCandidate> = {
     }
     for (const v of message.reasons) {
       writer.uint32(34).string(v!);
+    }
+    if (message.externalId !== "") {
+      writer.uint32(42).string(message.externalId);
+    }
+    for (const v of message.evidence) {
+      DuplicateEvidence.encode(v!, writer.uint32(50).fork()).join();
     }
     return writer;
   },
@@ -3020,6 +3055,22 @@ export const DuplicateCandidate: MessageFns<DuplicateCandidate> = {
             message.reasons.push(reader.string());
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.externalId = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.evidence.push(DuplicateEvidence.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3042,6 +3093,14 @@ export const DuplicateCandidate: MessageFns<DuplicateCandidate> = {
         : "",
       score: isSet(object.score) ? globalThis.Number(object.score) : 0,
       reasons: globalThis.Array.isArray(object?.reasons) ? object.reasons.map((e: any) => globalThis.String(e)) : [],
+      externalId: isSet(object.externalId)
+        ? globalThis.String(object.externalId)
+        : isSet(object.external_id)
+        ? globalThis.String(object.external_id)
+        : "",
+      evidence: globalThis.Array.isArray(object?.evidence)
+        ? object.evidence.map((e: any) => DuplicateEvidence.fromJSON(e))
+        : [],
     };
   },
 
@@ -3059,6 +3118,12 @@ export const DuplicateCandidate: MessageFns<DuplicateCandidate> = {
     if (message.reasons?.length) {
       obj.reasons = message.reasons;
     }
+    if (message.externalId !== "") {
+      obj.externalId = message.externalId;
+    }
+    if (message.evidence?.length) {
+      obj.evidence = message.evidence.map((e) => DuplicateEvidence.toJSON(e));
+    }
     return obj;
   },
 
@@ -3071,6 +3136,109 @@ export const DuplicateCandidate: MessageFns<DuplicateCandidate> = {
     message.displayName = object.displayName ?? "";
     message.score = object.score ?? 0;
     message.reasons = object.reasons?.map((e) => e) || [];
+    message.externalId = object.externalId ?? "";
+    message.evidence = object.evidence?.map((e) => DuplicateEvidence.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseDuplicateEvidence(): DuplicateEvidence {
+  return { field: "", comparison: "", weight: 0 };
+}
+
+export const DuplicateEvidence: MessageFns<DuplicateEvidence> = {
+  encode(message: DuplicateEvidence, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.field !== "") {
+      writer.uint32(10).string(message.field);
+    }
+    if (message.comparison !== "") {
+      writer.uint32(18).string(message.comparison);
+    }
+    if (message.weight !== 0) {
+      writer.uint32(25).double(message.weight);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DuplicateEvidence {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDuplicateEvidence();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.field = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.comparison = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 25) {
+              break;
+            }
+
+            message.weight = reader.double();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DuplicateEvidence {
+    return {
+      field: isSet(object.field) ? globalThis.String(object.field) : "",
+      comparison: isSet(object.comparison) ? globalThis.String(object.comparison) : "",
+      weight: isSet(object.weight) ? globalThis.Number(object.weight) : 0,
+    };
+  },
+
+  toJSON(message: DuplicateEvidence): unknown {
+    const obj: any = {};
+    if (message.field !== "") {
+      obj.field = message.field;
+    }
+    if (message.comparison !== "") {
+      obj.comparison = message.comparison;
+    }
+    if (message.weight !== 0) {
+      obj.weight = floatToJson(message.weight);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DuplicateEvidence>, I>>(base?: I): DuplicateEvidence {
+    return DuplicateEvidence.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DuplicateEvidence>, I>>(object: I): DuplicateEvidence {
+    const message = createBaseDuplicateEvidence();
+    message.field = object.field ?? "";
+    message.comparison = object.comparison ?? "";
+    message.weight = object.weight ?? 0;
     return message;
   },
 };
@@ -6865,7 +7033,15 @@ export const ListCustomFieldsResponse: MessageFns<ListCustomFieldsResponse> = {
 };
 
 function createBaseImportOptions(): ImportOptions {
-  return { entity: 0, columnMapping: {}, dryRun: false, naturalKey: "", onDuplicate: 0, defaultPhoneRegion: "" };
+  return {
+    entity: 0,
+    columnMapping: {},
+    dryRun: false,
+    naturalKey: "",
+    onDuplicate: 0,
+    defaultPhoneRegion: "",
+    dropInvalidOptionalFields: false,
+  };
 }
 
 export const ImportOptions: MessageFns<ImportOptions> = {
@@ -6887,6 +7063,9 @@ export const ImportOptions: MessageFns<ImportOptions> = {
     }
     if (message.defaultPhoneRegion !== "") {
       writer.uint32(50).string(message.defaultPhoneRegion);
+    }
+    if (message.dropInvalidOptionalFields !== false) {
+      writer.uint32(56).bool(message.dropInvalidOptionalFields);
     }
     return writer;
   },
@@ -6955,6 +7134,14 @@ export const ImportOptions: MessageFns<ImportOptions> = {
             message.defaultPhoneRegion = reader.string();
             continue;
           }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.dropInvalidOptionalFields = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -7017,6 +7204,11 @@ export const ImportOptions: MessageFns<ImportOptions> = {
         : isSet(object.default_phone_region)
         ? globalThis.String(object.default_phone_region)
         : "",
+      dropInvalidOptionalFields: isSet(object.dropInvalidOptionalFields)
+        ? globalThis.Boolean(object.dropInvalidOptionalFields)
+        : isSet(object.drop_invalid_optional_fields)
+        ? globalThis.Boolean(object.drop_invalid_optional_fields)
+        : false,
     };
   },
 
@@ -7046,6 +7238,9 @@ export const ImportOptions: MessageFns<ImportOptions> = {
     if (message.defaultPhoneRegion !== "") {
       obj.defaultPhoneRegion = message.defaultPhoneRegion;
     }
+    if (message.dropInvalidOptionalFields !== false) {
+      obj.dropInvalidOptionalFields = message.dropInvalidOptionalFields;
+    }
     return obj;
   },
 
@@ -7068,6 +7263,7 @@ export const ImportOptions: MessageFns<ImportOptions> = {
     message.naturalKey = object.naturalKey ?? "";
     message.onDuplicate = object.onDuplicate ?? 0;
     message.defaultPhoneRegion = object.defaultPhoneRegion ?? "";
+    message.dropInvalidOptionalFields = object.dropInvalidOptionalFields ?? false;
     return message;
   },
 };

@@ -76,7 +76,7 @@ for name in redis storage nats; do # infrastructure started here or by infra.sh 
 done
 token="$(cd gateway && node dist/dev-token.js "$tenant" admin)"
 cd deploy/bench/path
-K6="$TOOLS/bin/k6" WORK="$work" RUN="$run" TENANT="$tenant" TOKEN="$token" PROTO_ROOT="$ROOT/proto" \
+K6="$TOOLS/bin/k6" WORK="$work" MONGODB_DATABASE="$database" RUN="$run" TENANT="$tenant" TOKEN="$token" PROTO_ROOT="$ROOT/proto" \
   GATEWAY_URL="http://127.0.0.1:$gateway_port" CONTACTS_ADDRESS="127.0.0.1:$grpc_port" \
   BASELINE_URL="http://127.0.0.1:$baseline_port" BASELINE_CACHED_URL="http://127.0.0.1:$baseline_cached_port" \
   PIDS="$process_pids" \

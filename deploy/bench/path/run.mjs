@@ -126,6 +126,24 @@ async function events() {
   return JSON.parse(out.trim().split("\n").at(-1));
 }
 
+// ---- outbox sweep ------------------------------------------------------------------------------
+/** The relay's sweep query, as it runs every few minutes, timed with the storage's CPU. */
+async function sweepCost() {
+  const { default: mongoose } = await import("mongoose");
+  const connection = await mongoose.createConnection(env.MONGODB_URL, { dbName: env.MONGODB_DATABASE }).asPromise();
+  const contacts = connection.db.collection("contacts");
+  const documents = await contacts.estimatedDocumentCount();
+  const runs = 3;
+  const cpuBefore = pids.storage ? cpuMs(pids.storage) : NaN;
+  const started = performance.now();
+  let pending = 0;
+  for (let i = 0; i < runs; i++) pending = (await contacts.find({ outboxSince: { $lte: new Date() } }).sort({ outboxSince: 1 }).limit(100).toArray()).length;
+  const ms = (performance.now() - started) / runs;
+  const storageCpuMs = pids.storage ? (cpuMs(pids.storage) - cpuBefore) / runs : NaN;
+  await connection.close();
+  return { documents, pending, ms, storageCpuMs };
+}
+
 // ---- report --------------------------------------------------------------------------------
 const median = (values) => {
   const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
@@ -136,7 +154,7 @@ const median = (values) => {
 const f = (value, digits = 2) => (Number.isFinite(value) ? value.toFixed(digits) : "-");
 const pad = (text, width) => String(text).padStart(width);
 
-function report({ rounds, rss, soak, event }) {
+function report({ rounds, rss, soak, event, sweep }) {
   const lines = [];
   const processes = Object.keys(pids);
   const header = `${"target".padEnd(20)}${pad("p50 ms", 8)}${pad("p95 ms", 8)}${pad("p99 ms", 8)}${pad("req/s", 8)}${pad("fail", 6)}  CPU ms/req: ${processes.map((p) => pad(p, 11)).join("")}`;
@@ -160,6 +178,7 @@ function report({ rounds, rss, soak, event }) {
   for (const [when, values] of Object.entries(rss)) lines.push(`  ${when.padEnd(17)}${processes.map((p) => pad(f(values[p], 0), 11)).join("")}`);
   for (const [i, s] of soak.entries()) lines.push(`  soak ${i + 1}: ${s.requests} gateway gets, ${f(s.requests / s.seconds, 0)} req/s, p50 ${f(s.p50)} ms, p99 ${f(s.p99)} ms, ${s.failed} failed, gateway CPU ${f(s.cpuMs.gateway / s.requests, 3)} ms/req`);
   lines.push("", `events publish->consume at ${f(event.rate, 0)}/s: p50 ${f(event.p50)} ms, p99 ${f(event.p99)} ms, max ${f(event.max)} ms (${event.consumed}/${event.sent} consumed, ${event.failed} failed)`);
+  lines.push(`outbox sweep over ${sweep.documents} contacts (${sweep.pending} pending): ${f(sweep.ms, 1)} ms, storage CPU ${f(sweep.storageCpuMs, 0)} ms`);
   lines.push("", `(${ROUNDS} rounds x ${DURATION} per target, ${VUS} clients, ${CONTACTS} contacts; p50/p95/p99: median over rounds; CPU from /proc over all rounds)`);
   return { text: lines.join("\n"), totals };
 }
@@ -191,6 +210,7 @@ for (let i = 1; i <= 2; i++) {
 }
 log(`events at ${EVENT_RATE}/s`);
 const event = await events();
-const { text, totals } = report({ rounds, rss, soak, event });
-writeFileSync(join(WORK, "results.json"), JSON.stringify({ rounds, rss, soak, event, totals }, null, 2));
+const sweep = await sweepCost();
+const { text, totals } = report({ rounds, rss, soak, event, sweep });
+writeFileSync(join(WORK, "results.json"), JSON.stringify({ rounds, rss, soak, event, sweep, totals }, null, 2));
 console.log(text);

@@ -6,6 +6,7 @@
 # rounds with k6 (deploy/bench/path/run.mjs) and prints one table. Stops what it started.
 #   ROUNDS=10 DURATION=4s VUS=8 CONTACTS=2000 SOAK=50000 EVENT_RATE=500 scripts/bench-path.sh
 #   PROFILE=1 also writes CPU profiles and, on SIGUSR2, heap snapshots of contacts and the gateway.
+#   SERVICE_NODE_FLAGS="…" / GATEWAY_NODE_FLAGS="…" replace scripts/lib.sh's V8 flags of contacts / the gateway.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 bash "$ROOT/scripts/bootstrap.sh"
 ensure_go_tool k6 go.k6.io/k6@v1.8.1
@@ -23,8 +24,8 @@ export IDENTITY_SIGNING_KEY="bench-identity-key-of-sufficient-length-0000"
 export AUTH_JWT_SECRET="bench-jwt-secret-of-sufficient-length-00000000"
 database="crm_path_bench_$run"
 tenant="bench"
-node_flags=()
-[ "${PROFILE:-}" = 1 ] && node_flags=(--cpu-prof --cpu-prof-dir="$work/profiles" --heapsnapshot-signal=SIGUSR2)
+profile_flags=()
+[ "${PROFILE:-}" = 1 ] && profile_flags=(--cpu-prof --cpu-prof-dir="$work/profiles" --heapsnapshot-signal=SIGUSR2 --diagnostic-dir="$work/profiles")
 read -r grpc_port contacts_ops gateway_port gateway_ops < <(node -e '
   const net = require("node:net");
   Promise.all([0, 1, 2, 3].map(() => new Promise((resolve) => { const s = net.createServer().listen(0, "127.0.0.1", () => { const { port } = s.address(); s.close(() => resolve(port)); }); })))
@@ -51,10 +52,10 @@ start() { # name dir ops-port env... -- command...
 }
 start contacts services/contacts "$contacts_ops" SERVICE_NAME=contacts GRPC_PORT="$grpc_port" OPS_PORT="$contacts_ops" \
   MONGODB_DATABASE="$database" REDIS_KEY_PREFIX="$database" CONSUMER_GROUP="$database" \
-  node "${node_flags[@]}" --require @crm/kit/telemetry dist/main.js
+  node "${SERVICE_NODE_FLAGS[@]}" "${profile_flags[@]}" --require @crm/kit/telemetry dist/main.js
 contacts_pid=${pids[-1]}
 start gateway gateway "$gateway_ops" SERVICE_NAME=gateway PORT="$gateway_port" OPS_PORT="$gateway_ops" CONTACTS_ADDRESS="127.0.0.1:$grpc_port" \
-  node "${node_flags[@]}" --require @crm/kit/telemetry dist/main.js
+  node "${GATEWAY_NODE_FLAGS[@]}" "${profile_flags[@]}" --require @crm/kit/telemetry dist/main.js
 gateway_pid=${pids[-1]}
 
 baseline() { # name cache: starts one, leaves its port in $port

@@ -21,7 +21,9 @@ const WORK = env.WORK;
 const here = import.meta.dirname;
 /** name=pid pairs of every process whose CPU and memory are reported. */
 const pids = Object.fromEntries(env.PIDS.split(",").map((pair) => pair.split("=")).map(([name, pid]) => [name, Number(pid)]));
-const TARGETS = ["gateway-get", "grpc-get", "baseline-get", "baseline-cached-get", "gateway-create", "grpc-create", "baseline-create"];
+const ALL_TARGETS = ["gateway-get", "grpc-get", "baseline-get", "baseline-cached-get", "gateway-create", "grpc-create", "baseline-create"];
+/** TARGETS=gateway-get,grpc-get runs only those (for quick experiments); SOAK=0 and EVENT_RATE=0 skip those parts. */
+const TARGETS = env.TARGETS ? env.TARGETS.split(",") : ALL_TARGETS;
 const log = (message) => process.stderr.write(`[bench] ${message}\n`);
 
 // ---- /proc ---------------------------------------------------------------------------------
@@ -171,13 +173,14 @@ function report({ rounds, rss, soak, event, sweep }) {
   }
   const ratio = (a, b, key) => median(rounds.map((round) => (key === "rps" ? round[a].requests / round[a].seconds / (round[b].requests / round[b].seconds) : round[a][key] / round[b][key])));
   lines.push("", "ratios (per round, median over rounds)");
-  for (const [a, b] of [["gateway-get", "grpc-get"], ["gateway-create", "grpc-create"], ["gateway-get", "baseline-cached-get"], ["gateway-get", "baseline-get"], ["gateway-create", "baseline-create"]]) {
+  const pairs = [["gateway-get", "grpc-get"], ["gateway-create", "grpc-create"], ["gateway-get", "baseline-cached-get"], ["gateway-get", "baseline-get"], ["gateway-create", "baseline-create"]];
+  for (const [a, b] of pairs.filter((pair) => pair.every((t) => TARGETS.includes(t)))) {
     lines.push(`  ${`${a} / ${b}`.padEnd(42)} p50 ${f(ratio(a, b, "p50"))}x  p99 ${f(ratio(a, b, "p99"))}x  throughput ${f(ratio(a, b, "rps"))}x`);
   }
   lines.push("", `RSS MiB            ${processes.map((p) => pad(p, 11)).join("")}`);
   for (const [when, values] of Object.entries(rss)) lines.push(`  ${when.padEnd(17)}${processes.map((p) => pad(f(values[p], 0), 11)).join("")}`);
   for (const [i, s] of soak.entries()) lines.push(`  soak ${i + 1}: ${s.requests} gateway gets, ${f(s.requests / s.seconds, 0)} req/s, p50 ${f(s.p50)} ms, p99 ${f(s.p99)} ms, ${s.failed} failed, gateway CPU ${f(s.cpuMs.gateway / s.requests, 3)} ms/req`);
-  lines.push("", `events publish->consume at ${f(event.rate, 0)}/s: p50 ${f(event.p50)} ms, p99 ${f(event.p99)} ms, max ${f(event.max)} ms (${event.consumed}/${event.sent} consumed, ${event.failed} failed)`);
+  if (event) lines.push("", `events publish->consume at ${f(event.rate, 0)}/s: p50 ${f(event.p50)} ms, p99 ${f(event.p99)} ms, max ${f(event.max)} ms (${event.consumed}/${event.sent} consumed, ${event.failed} failed)`);
   lines.push(`outbox sweep over ${sweep.documents} contacts (${sweep.pending} pending): ${f(sweep.ms, 1)} ms, storage CPU ${f(sweep.storageCpuMs, 0)} ms`);
   lines.push("", `(${ROUNDS} rounds x ${DURATION} per target, ${VUS} clients, ${CONTACTS} contacts; p50/p95/p99: median over rounds; CPU from /proc over all rounds)`);
   return { text: lines.join("\n"), totals };
@@ -203,13 +206,13 @@ for (let r = 0; r < ROUNDS; r++) {
 }
 const rss = { "after rounds": rssAll() };
 const soak = [];
-for (let i = 1; i <= 2; i++) {
+for (let i = 1; i <= 2 && SOAK > 0; i++) {
   log(`soak ${i}: ${SOAK} gets through the gateway`);
   soak.push(await phase("gateway-get", { ITERATIONS: SOAK }));
   rss[`after soak ${i}`] = rssAll();
 }
 log(`events at ${EVENT_RATE}/s`);
-const event = await events();
+const event = EVENT_RATE > 0 ? await events() : undefined;
 const sweep = await sweepCost();
 const { text, totals } = report({ rounds, rss, soak, event, sweep });
 writeFileSync(join(WORK, "results.json"), JSON.stringify({ rounds, rss, soak, event, sweep, totals }, null, 2));

@@ -1,5 +1,4 @@
-import { createHash } from "node:crypto";
-import { TtlCache, UnauthenticatedError, type Identity } from "@crm/kit";
+import { tokenHash, TtlCache, UnauthenticatedError, type Identity } from "@crm/kit";
 import type { RequestHandler } from "express";
 import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey, type JWTVerifyOptions } from "jose";
 import { z } from "zod";
@@ -54,7 +53,7 @@ export function authenticate(settings: AuthSettings): RequestHandler {
     const header = req.get("authorization") ?? "";
     const token = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i.exec(header)?.[1];
     if (!token) return next(new UnauthenticatedError("a Bearer token is required"));
-    const hash = createHash("sha256").update(token).digest("base64url");
+    const hash = tokenHash(token);
     const now = Date.now();
     const known = verified.get(hash, now);
     if (known) {

@@ -97,7 +97,7 @@ export class IdentityVerifier {
   }
 
   async verify(token: string): Promise<Identity> {
-    const hash = createHash("sha256").update(token).digest("base64url");
+    const hash = tokenHash(token);
     const now = Date.now();
     const cached = this.verified.get(hash, now);
     if (cached) return cached;
@@ -106,6 +106,11 @@ export class IdentityVerifier {
     this.verified.set(hash, frozen, Math.min(expiresAt, now + this.maxAgeMs));
     return frozen;
   }
+}
+
+/** What verified tokens are remembered by, so that no cache holds a usable credential. */
+export function tokenHash(token: string): string {
+  return createHash("sha256").update(token).digest("base64url");
 }
 
 export function identityKey(secret: string): Uint8Array {

@@ -31,8 +31,9 @@ trap 'stop_all; exit 0' INT TERM
 trap stop_all EXIT
 
 run() { # name ops-port dir env...
-  local name="$1" ops="$2" dir="$3"; shift 3
-  (cd "$ROOT/$dir" && exec env "$@" node --require @crm/kit/telemetry dist/main.js) >>"$LOGS/$name.log" 2>&1 &
+  local name="$1" ops="$2" dir="$3" flags=("${SERVICE_NODE_FLAGS[@]}"); shift 3
+  [ "$name" = gateway ] && flags=("${GATEWAY_NODE_FLAGS[@]}")
+  (cd "$ROOT/$dir" && exec env "$@" node "${flags[@]}" --require @crm/kit/telemetry dist/main.js) >>"$LOGS/$name.log" 2>&1 &
   PIDS+=($!)
   local deadline=$((SECONDS + 60))
   until curl -fsS "http://127.0.0.1:$ops/readyz" >/dev/null 2>&1; do

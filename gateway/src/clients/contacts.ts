@@ -1,6 +1,6 @@
 import { Metadata, type CallOptions, type ClientReadableStream, type ClientWritableStream, type ServiceError } from "@grpc/grpc-js";
 import { contactsV1 } from "@crm/proto";
-import { callUnary, createGrpcClient, IDENTITY_METADATA_KEY, signIdentity, type Identity } from "@crm/kit";
+import { callUnary, createGrpcClient, IDENTITY_METADATA_KEY, IdentitySigner, type Identity } from "@crm/kit";
 
 type Client = contactsV1.ContactsServiceClient;
 type Unary<Req, Res> = (request: Req, metadata: Metadata, options: object, callback: (error: ServiceError | null, response: Res) => void) => unknown;
@@ -16,18 +16,21 @@ const STREAM_TIMEOUT_MS = 30 * 60_000;
 /** The gateway's one way to reach the contacts service: deadlines, identity, retries for reads. */
 export class ContactsClient {
   private readonly client: Client;
+  /** One signed identity per caller and period, not one per call. */
+  private readonly identities: IdentitySigner;
 
   constructor(
     address: string,
-    private readonly identityKey: Uint8Array,
+    identityKey: Uint8Array,
     private readonly timeoutMs = 10_000,
   ) {
     this.client = createGrpcClient(contactsV1.ContactsServiceClient, address);
+    this.identities = new IdentitySigner(identityKey);
   }
 
   /** Calls a unary method by name, e.g. `call(identity, "getContact", { id })`. */
   async call<K extends keyof Client & string>(identity: Identity, method: K, request: RequestOf<Client[K]>): Promise<ResponseOf<Client[K]>> {
-    const identityToken = await signIdentity(identity, this.identityKey);
+    const identityToken = await this.identities.sign(identity);
     const retry = READS.has(method) || Boolean((request as { requestId?: string }).requestId);
     const bound = (this.client[method] as unknown as Unary<RequestOf<Client[K]>, ResponseOf<Client[K]>>).bind(this.client);
     return callUnary(bound as never, request, { identityToken, timeoutMs: this.timeoutMs, retry });
@@ -86,7 +89,7 @@ export class ContactsClient {
 
   private async metadata(identity: Identity): Promise<Metadata> {
     const metadata = new Metadata();
-    metadata.set(IDENTITY_METADATA_KEY, await signIdentity(identity, this.identityKey));
+    metadata.set(IDENTITY_METADATA_KEY, await this.identities.sign(identity));
     return metadata;
   }
 }

@@ -3,6 +3,7 @@ export * from "./ids";
 export * from "./config";
 export * from "./logger";
 export * from "./identity";
+export * from "./ttl-cache";
 export * from "./readiness";
 export * from "./shutdown";
 export * from "./redis";

@@ -11,16 +11,16 @@ export const contactsConfigSchema = serviceConfigSchema.extend({
    * so share the work; a second deployment on the same NATS (or a test) needs its own.
    */
   CONSUMER_GROUP: z.string().regex(/^[A-Za-z0-9_-]+$/).default("contacts"),
-  /**
-   * How often the outbox relay sweeps for events left behind by a crash or another replica. Its
-   * own failures it retries by itself; the sweep is a full scan on FerretDB (100 s at 100 000
-   * contacts), so it is rare.
-   */
   /** An import job whose worker saved no progress for this long is resumed by another worker. */
   IMPORT_LEASE_MS: z.coerce.number().int().positive().default(60_000),
   /** How often a replica looks for import jobs left by a worker that stopped. */
   IMPORT_POLL_MS: z.coerce.number().int().positive().default(5_000),
-  OUTBOX_SWEEP_INTERVAL_MS: z.coerce.number().int().positive().default(300_000),
+  /**
+   * How often the outbox relay sweeps for events left behind by a crash or another replica (its
+   * own failures it retries by itself). The sweep reads the outboxSince index, on FerretDB too
+   * (scripts/patches): a few milliseconds when nothing is pending.
+   */
+  OUTBOX_SWEEP_INTERVAL_MS: z.coerce.number().int().positive().default(30_000),
 });
 
 export type ContactsConfig = z.output<typeof contactsConfigSchema>;

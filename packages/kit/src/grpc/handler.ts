@@ -8,7 +8,7 @@ import {
   status as Status,
 } from "@grpc/grpc-js";
 import { kitMeter } from "../telemetry/metrics";
-import { IDENTITY_METADATA_KEY, verifyIdentity, type Identity } from "../identity";
+import { IDENTITY_METADATA_KEY, IdentityVerifier, type Identity } from "../identity";
 import type { Logger } from "../logger";
 import { toGrpcError } from "./status";
 
@@ -37,18 +37,23 @@ export function createRpcWrapper({ identityKey, log }: HandlerOptions) {
     description: "Duration of RPCs handled by this server",
     unit: "ms",
   });
+  const verifier = new IdentityVerifier(identityKey);
   /** Verifies the caller, runs the work, records the outcome; resolves with the error to send, if any. */
   const run = async <T>(method: string, call: { metadata: Metadata; getDeadline(): Date | number }, work: (context: CallContext) => Promise<T>) => {
     const started = performance.now();
     try {
       const token = call.metadata.get(IDENTITY_METADATA_KEY)[0];
-      const identity = await verifyIdentity(typeof token === "string" ? token : "", identityKey);
+      const identity = await verifier.verify(typeof token === "string" ? token : "");
       const deadline = call.getDeadline();
+      let callLog: Logger | undefined;
       const context: CallContext = {
         identity,
         deadline: deadline instanceof Date ? deadline : Number.isFinite(deadline) ? new Date(deadline) : undefined,
         metadata: call.metadata,
-        log: log.child({ rpc: method, tenant: identity.tenantId }),
+        // Made when first used: most calls log nothing, and a child logger is not free.
+        get log() {
+          return (callLog ??= log.child({ rpc: method, tenant: identity.tenantId }));
+        },
       };
       const result = await work(context);
       duration.record(performance.now() - started, { "rpc.method": method, "rpc.grpc.status_code": Status.OK });

@@ -20,8 +20,9 @@ export interface OutboxRelayOptions {
   log: Logger;
   /**
    * How often documents left with pending events (after a crash, or by another replica) are
-   * swept. The sweep filters on outboxSince, a full scan on FerretDB, so it is rare; events
-   * written by this process are published at once and retried on their own.
+   * swept. The sweep reads the sparse outboxSince index (on FerretDB through the project's
+   * patch), so it costs little when nothing is pending; events written by this process are
+   * published at once and retried on their own.
    */
   sweepIntervalMs?: number;
   /** Delay before publishing a document again after a failure. */

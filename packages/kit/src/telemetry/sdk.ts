@@ -7,7 +7,7 @@ import { HttpInstrumentation } from "@opentelemetry/instrumentation-http";
 import { IORedisInstrumentation } from "@opentelemetry/instrumentation-ioredis";
 import { MongoDBInstrumentation } from "@opentelemetry/instrumentation-mongodb";
 import { resourceFromAttributes } from "@opentelemetry/resources";
-import { BatchSpanProcessor, NodeTracerProvider, type SpanProcessor } from "@opentelemetry/sdk-trace-node";
+import { AlwaysOffSampler, BatchSpanProcessor, NodeTracerProvider, type SpanProcessor } from "@opentelemetry/sdk-trace-node";
 import { ATTR_SERVICE_NAME } from "@opentelemetry/semantic-conventions";
 import { kitMeter } from "./metrics";
 
@@ -22,16 +22,19 @@ export interface TelemetryHandle {
  * Starts tracing and metrics for this process. Must run before grpc-js, express, mongodb and
  * ioredis are loaded, so it is preloaded with `node --require @crm/kit/telemetry`. Spans are
  * exported over OTLP/HTTP when OTEL_EXPORTER_OTLP_ENDPOINT (or ..._TRACES_ENDPOINT) is set.
+ * Without an exporter (nor an OTEL_TRACES_SAMPLER), spans are not recorded: they would be built
+ * attribute by attribute on every request only to be dropped. Trace context still flows (trace
+ * ids in logs and problem+json, traceparent to services and events), as the spans still exist.
  */
 export function startTelemetry(env: NodeJS.ProcessEnv = process.env): TelemetryHandle {
   if (env.OTEL_LOG_LEVEL === "debug") diag.setLogger(new DiagConsoleLogger(), DiagLogLevel.DEBUG);
   const spanProcessors: SpanProcessor[] = [];
-  if (env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) {
-    spanProcessors.push(new BatchSpanProcessor(new OTLPTraceExporter(), { scheduledDelayMillis: 200 }));
-  }
+  const exporting = Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
+  if (exporting) spanProcessors.push(new BatchSpanProcessor(new OTLPTraceExporter(), { scheduledDelayMillis: 200 }));
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: env.SERVICE_NAME ?? env.OTEL_SERVICE_NAME ?? "crm" }),
     spanProcessors,
+    ...(exporting || env.OTEL_TRACES_SAMPLER ? {} : { sampler: new AlwaysOffSampler() }),
   });
   provider.register();
   kitMeter();

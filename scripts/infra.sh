@@ -55,17 +55,21 @@ install_ferretdb() {
   [ -x "$FERRETDB_BIN" ] && return
   command -v go >/dev/null || die "Go is needed to build FerretDB $FERRETDB_VERSION"
   log "building FerretDB $FERRETDB_VERSION (first run only, about two minutes)"
-  local cached src="$TOOLS/build/ferretdb"
+  # A build folder of its own: several checkouts may share .tools and build different patches.
+  local cached build src
   cached="$(go mod download -json "github.com/FerretDB/FerretDB@$FERRETDB_VERSION" \
     | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')" || die "could not download FerretDB $FERRETDB_VERSION"
   [ -d "$cached" ] || die "could not download FerretDB $FERRETDB_VERSION"
-  rm -rf "$src" && mkdir -p "$TOOLS/build" "$TOOLS/bin" && cp -r "$cached" "$src" && chmod -R u+w "$src"
+  build="$(mktemp -d)" && src="$build/ferretdb"
+  mkdir -p "$TOOLS/bin" && cp -r "$cached" "$src" && chmod -R u+w "$src"
   echo "$FERRETDB_VERSION" >"$src/build/version/version.txt"
   command -v patch >/dev/null || apt_install patch
   patch -s -d "$src" -p1 <"$FERRETDB_PATCH" || die "could not apply $FERRETDB_PATCH"
-  (cd "$src" && GOFLAGS=-buildvcs=false go build -o "$FERRETDB_BIN" ./cmd/ferretdb) \
+  # Built under a temporary name and moved into place, so that a concurrent start never runs half a file.
+  (cd "$src" && GOFLAGS=-buildvcs=false go build -o "$build/ferretdb.bin" ./cmd/ferretdb) \
     || die "could not build FerretDB $FERRETDB_VERSION"
-  rm -rf "$src"
+  mv "$build/ferretdb.bin" "$FERRETDB_BIN"
+  rm -rf "$build"
 }
 
 apt_install() { # package

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Local infrastructure: MongoDB-protocol storage, NATS with JetStream, Redis.
-#   scripts/infra.sh start|stop|status|env
+#   scripts/infra.sh start|stop|status|env|ferretdb-bin (builds FerretDB if needed, prints its path)
 # Idempotent: a second start while running is harmless; stop leaves no process behind.
 # Storage, in order of preference: MONGODB_URL given by the user; a `mongod` on the PATH;
 # FerretDB 1.24 on SQLite, built from the Go module proxy on first use.
@@ -144,5 +144,6 @@ case "${1:-}" in
       if pid_alive "$name"; then echo "$name: running (pid $(cat "$RUN/$name.pid"))"; else echo "$name: stopped"; fi
     done ;;
   env) write_env; cat "$DATA/infra.env" ;;
-  *) echo "usage: $0 start|stop|status|env" >&2; exit 2 ;;
+  ferretdb-bin) install_ferretdb; echo "$FERRETDB_BIN" ;;
+  *) echo "usage: $0 start|stop|status|env|ferretdb-bin" >&2; exit 2 ;;
 esac

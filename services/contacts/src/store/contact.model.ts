@@ -79,8 +79,9 @@ contactSchema.plugin(outboxPlugin);
 // Lists always filter on state; each order is (tenant, state, sort field, id), matching the
 // cursor's tie-breaker. A search, and a list filtered on a common field, in the default order
 // (newest first) is served by one index in that order, equalities first: it reads the first
-// page and no more, instead of sorting every match.
-contactSchema.index({ tenantId: 1, state: 1, createdAt: -1, _id: -1 });
+// page and no more, instead of sorting every match. The default order's index also carries
+// lastInteractionAt, so that a range on it is checked on index keys, not on each document.
+contactSchema.index({ tenantId: 1, state: 1, createdAt: -1, _id: -1, lastInteractionAt: 1 });
 contactSchema.index({ tenantId: 1, state: 1, updatedAt: -1, _id: -1 });
 contactSchema.index({ tenantId: 1, state: 1, familyName: 1, _id: 1 });
 contactSchema.index({ tenantId: 1, state: 1, displayName: 1, _id: 1 });

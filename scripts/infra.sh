@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Local infrastructure: MongoDB-protocol storage, NATS with JetStream, Redis.
-#   scripts/infra.sh start|stop|status|env
+#   scripts/infra.sh start|stop|status|env|ferretdb-bin (builds FerretDB if needed, prints its path)
 # Idempotent: a second start while running is harmless; stop leaves no process behind.
 # Storage, in order of preference: MONGODB_URL given by the user; a `mongod` on the PATH;
 # FerretDB 1.24 on SQLite, built from the Go module proxy on first use.
@@ -55,17 +55,21 @@ install_ferretdb() {
   [ -x "$FERRETDB_BIN" ] && return
   command -v go >/dev/null || die "Go is needed to build FerretDB $FERRETDB_VERSION"
   log "building FerretDB $FERRETDB_VERSION (first run only, about two minutes)"
-  local cached src="$TOOLS/build/ferretdb"
+  # A build folder of its own: several checkouts may share .tools and build different patches.
+  local cached build src
   cached="$(go mod download -json "github.com/FerretDB/FerretDB@$FERRETDB_VERSION" \
     | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')" || die "could not download FerretDB $FERRETDB_VERSION"
   [ -d "$cached" ] || die "could not download FerretDB $FERRETDB_VERSION"
-  rm -rf "$src" && mkdir -p "$TOOLS/build" "$TOOLS/bin" && cp -r "$cached" "$src" && chmod -R u+w "$src"
+  build="$(mktemp -d)" && src="$build/ferretdb"
+  mkdir -p "$TOOLS/bin" && cp -r "$cached" "$src" && chmod -R u+w "$src"
   echo "$FERRETDB_VERSION" >"$src/build/version/version.txt"
   command -v patch >/dev/null || apt_install patch
   patch -s -d "$src" -p1 <"$FERRETDB_PATCH" || die "could not apply $FERRETDB_PATCH"
-  (cd "$src" && GOFLAGS=-buildvcs=false go build -o "$FERRETDB_BIN" ./cmd/ferretdb) \
+  # Built under a temporary name and moved into place, so that a concurrent start never runs half a file.
+  (cd "$src" && GOFLAGS=-buildvcs=false go build -o "$build/ferretdb.bin" ./cmd/ferretdb) \
     || die "could not build FerretDB $FERRETDB_VERSION"
-  rm -rf "$src"
+  mv "$build/ferretdb.bin" "$FERRETDB_BIN"
+  rm -rf "$build"
 }
 
 apt_install() { # package
@@ -140,5 +144,6 @@ case "${1:-}" in
       if pid_alive "$name"; then echo "$name: running (pid $(cat "$RUN/$name.pid"))"; else echo "$name: stopped"; fi
     done ;;
   env) write_env; cat "$DATA/infra.env" ;;
-  *) echo "usage: $0 start|stop|status|env" >&2; exit 2 ;;
+  ferretdb-bin) install_ferretdb; echo "$FERRETDB_BIN" ;;
+  *) echo "usage: $0 start|stop|status|env|ferretdb-bin" >&2; exit 2 ;;
 esac

@@ -1,16 +1,23 @@
 // Benchmark of the contacts service against a running instance (scripts/bench-contacts.sh
-// starts one). Seeds ROWS contacts through the streamed CSV import, then measures reads.
+// starts one). BENCH_PHASE=import times a streamed CSV import of ROWS rows into a fresh tenant;
+// BENCH_PHASE=read (the default) times reads of the tenant TENANT that seed-contacts.mjs (or an
+// import) filled: get by id, search, and filtered lists, first page and pages deep in the cursor.
 // Prints figures; asserts nothing.
 import { Metadata } from "@grpc/grpc-js";
 import { callUnary, createGrpcClient, identityKey, IDENTITY_METADATA_KEY, signIdentity } from "@crm/kit";
-import { contactsV1 } from "@crm/proto";
+import { commonV1, contactsV1 } from "@crm/proto";
+import { COLUMNS, FAMILY, GIVEN, OWNERS, pick, row } from "./rows.mjs";
 
 const address = process.env.CONTACTS_ADDRESS ?? "127.0.0.1:50051";
+const phase = process.env.BENCH_PHASE ?? "read";
 const rows = Number(process.env.ROWS ?? 100_000);
-const searches = Number(process.env.SEARCHES ?? 30);
+const searches = Number(process.env.SEARCHES ?? 100);
 const gets = Number(process.env.GETS ?? 1_000);
+const lists = Number(process.env.LISTS ?? 30);
+const deepPages = Number(process.env.DEEP_PAGES ?? 40);
 const key = identityKey(process.env.IDENTITY_SIGNING_KEY);
-const identity = { subject: "bench", tenantId: `bench_${Date.now().toString(36)}`, roles: ["admin"], scopes: [] };
+const tenantId = process.env.TENANT ?? `bench_${Date.now().toString(36)}`;
+const identity = { subject: "bench", tenantId, roles: ["admin"], scopes: [] };
 const client = createGrpcClient(contactsV1.ContactsServiceClient, address);
 // Forwarded identities live a minute (as the gateway signs them per request): sign per call.
 const metadata = async () => {
@@ -21,23 +28,13 @@ const metadata = async () => {
 const unary = async (method, request) =>
   callUnary(method.bind(client), request, { identityToken: await signIdentity(identity, key), timeoutMs: 120_000, retry: false });
 
-const GIVEN = ["Ada", "Grace", "Alan", "Maria", "Łukasz", "José", "Zoë", "Katherine", "Ion", "Hedy", "Tim", "Margaret", "Linus", "Barbara", "Edsger", "Frances", "John", "Radia", "Donald", "Sophie"];
-const FAMILY = ["Lovelace", "Hopper", "Turing", "Skłodowska", "Nowak", "García", "Kowalski", "Johnson", "Creangă", "Lamarr", "Berners-Lee", "Hamilton", "Torvalds", "Liskov", "Dijkstra", "Allen", "Backus", "Perlman", "Knuth", "Wilson"];
-const COUNTRIES = ["GB", "US", "PL", "RO", "DE", "FR", "ES", "NL"];
-const pick = (list, i) => list[i % list.length];
-
 /** The CSV file, generated as it is sent: never held whole. */
 function* csvChunks() {
-  yield Buffer.from("givenName,familyName,email,phone,country,type,tags,externalId\n");
+  yield Buffer.from(`${COLUMNS.join(",")}\n`);
   const perChunk = 500;
   for (let start = 0; start < rows; start += perChunk) {
     let text = "";
-    for (let i = start; i < Math.min(rows, start + perChunk); i++) {
-      // Family names repeat (as in life): the duplicate check meets many similar records.
-      const family = `${pick(FAMILY, Math.floor(i / 7))}${Math.floor(i / 140)}`;
-      const phone = i % 2 === 0 ? `+48 6${String(10_000_000 + i).slice(-8)}` : "";
-      text += `${pick(GIVEN, i)},${family},person${i}@bench.example,${phone},${pick(COUNTRIES, i)},${i % 3 === 0 ? "customer" : "prospect"},${i % 10 === 0 ? "vip" : ""},ext-${i}\n`;
-    }
+    for (let i = start; i < Math.min(rows, start + perChunk); i++) text += `${COLUMNS.map((column) => row(i)[column]).join(",")}\n`;
     yield Buffer.from(text);
   }
 }
@@ -53,56 +50,110 @@ const report = (name, value) => {
   console.log(`${name}: ${value}`);
 };
 
-// 1. Import.
-const { job } = await unary(client.createImportJob, {
-  options: { entity: contactsV1.ImportEntity.IMPORT_ENTITY_CONTACTS, columnMapping: {}, dryRun: false, naturalKey: "email", onDuplicate: contactsV1.DuplicatePolicy.DUPLICATE_POLICY_SKIP, defaultPhoneRegion: "" },
-});
-const importStarted = performance.now();
-const progress = setInterval(async () => {
-  const { job: current } = await unary(client.getImportJob, { id: job.id });
-  console.log(`  import: ${current.rowsProcessed} rows after ${((performance.now() - importStarted) / 1000).toFixed(0)} s`);
-}, 15_000);
-const uploadMetadata = await metadata();
-const finished = await new Promise((resolve, reject) => {
-  const call = client.uploadImportFile(uploadMetadata, { deadline: Date.now() + 4 * 3600_000 }, (error, response) => (error ? reject(error) : resolve(response.job)));
-  call.write({ part: { $case: "jobId", jobId: job.id } });
-  (async () => {
-    for (const chunk of csvChunks()) if (!call.write({ part: { $case: "chunk", chunk } })) await new Promise((r) => call.once("drain", r));
-    call.end();
-  })();
-});
-clearInterval(progress);
-const importSeconds = (performance.now() - importStarted) / 1000;
-report("import rows", `${finished.rowsProcessed} (created ${finished.created}, failed ${finished.failed})`);
-report("import rows/s", (Number(finished.rowsProcessed) / importSeconds).toFixed(0));
+async function importPhase() {
+  const { job } = await unary(client.createImportJob, {
+    options: { entity: contactsV1.ImportEntity.IMPORT_ENTITY_CONTACTS, columnMapping: {}, dryRun: false, naturalKey: "email", onDuplicate: contactsV1.DuplicatePolicy.DUPLICATE_POLICY_SKIP, defaultPhoneRegion: "" },
+  });
+  const importStarted = performance.now();
+  const progress = setInterval(async () => {
+    const { job: current } = await unary(client.getImportJob, { id: job.id });
+    console.log(`  import: ${current.rowsProcessed} rows after ${((performance.now() - importStarted) / 1000).toFixed(0)} s`);
+  }, 15_000);
+  const uploadMetadata = await metadata();
+  const finished = await new Promise((resolve, reject) => {
+    const call = client.uploadImportFile(uploadMetadata, { deadline: Date.now() + 4 * 3600_000 }, (error, response) => (error ? reject(error) : resolve(response.job)));
+    call.write({ part: { $case: "jobId", jobId: job.id } });
+    (async () => {
+      for (const chunk of csvChunks()) if (!call.write({ part: { $case: "chunk", chunk } })) await new Promise((r) => call.once("drain", r));
+      call.end();
+    })();
+  });
+  clearInterval(progress);
+  const importSeconds = (performance.now() - importStarted) / 1000;
+  report("import rows", `${finished.rowsProcessed} (created ${finished.created}, failed ${finished.failed})`);
+  report("import rows/s", (Number(finished.rowsProcessed) / importSeconds).toFixed(0));
+}
 
-// 2. Segment: every contact of the tenant, streamed.
-const streamStarted = performance.now();
-const ids = [];
-const stream = client.streamContacts({ filter: undefined, search: "", afterId: "", batchSize: 1000 }, await metadata(), { deadline: Date.now() + 3600_000 });
-for await (const message of stream) for (const contact of message.contacts) ids.push(contact.id);
-report(`stream segment of ${ids.length} contacts`, `${((performance.now() - streamStarted) / 1000).toFixed(1)} s`);
-
-// 3. Get by id: the first read of an id misses the cache, the second hits it.
-const sample = Array.from({ length: Math.min(gets, ids.length) }, (_, i) => ids[Math.floor((i * ids.length) / gets)]);
 const time = async (fn) => {
   const started = performance.now();
   await fn();
   return performance.now() - started;
 };
-const uncached = [];
-const cached = [];
-for (const id of sample) uncached.push(await time(() => unary(client.getContact, { id })));
-for (const id of sample) cached.push(await time(() => unary(client.getContact, { id })));
-report("get uncached p50 / p99", `${ms(percentile(uncached, 50))} / ${ms(percentile(uncached, 99))}`);
-report("get cached p50 / p99", `${ms(percentile(cached, 50))} / ${ms(percentile(cached, 99))}`);
+const p50p99 = (values) => `${ms(percentile(values, 50))} / ${ms(percentile(values, 99))}`;
+const condition = (field, comparator, ...values) => ({ node: { $case: "condition", condition: { field, comparator, values } } });
+const list = (filter, pageToken = "", search = "", pageSize = 50) =>
+  unary(client.listContacts, { filter, search, orderBy: [], page: { pageSize, pageToken, direction: commonV1.PageDirection.PAGE_DIRECTION_FORWARD } });
 
-// 4. Search: prefixes of names and e-mails, first page of 50.
-const queries = Array.from({ length: searches }, (_, i) => [pick(GIVEN, i).slice(0, 3), `${pick(FAMILY, i * 3).slice(0, 4)}`, `person${i * 37}`][i % 3]);
-const searchTimes = [];
-for (const search of queries) searchTimes.push(await time(() => unary(client.listContacts, { search, orderBy: [], page: { pageSize: 50, pageToken: "", direction: 0 } })));
-report(`search p50 / p99 (${searches} queries)`, `${ms(percentile(searchTimes, 50))} / ${ms(percentile(searchTimes, 99))}`);
+async function readPhase() {
+  // 1. Every contact, by pages of 200 in the default order (newest first): the ids for gets.
+  const ids = [];
+  const walkStarted = performance.now();
+  for (let token = ""; ; ) {
+    const page = await list(undefined, token, "", 200);
+    for (const contact of page.contacts) ids.push(contact.id);
+    token = page.pageInfo?.endCursor ?? "";
+    if (!page.pageInfo?.hasNextPage) break;
+  }
+  report(`walk all ${ids.length} contacts (pages of 200)`, `${((performance.now() - walkStarted) / 1000).toFixed(1)} s`);
+
+  if (process.env.STREAM === "1") {
+    const streamStarted = performance.now();
+    let streamed = 0;
+    const stream = client.streamContacts({ filter: undefined, search: "", afterId: "", batchSize: 1000 }, await metadata(), { deadline: Date.now() + 3600_000 });
+    for await (const message of stream) streamed += message.contacts.length;
+    report(`stream segment of ${streamed} contacts`, `${((performance.now() - streamStarted) / 1000).toFixed(1)} s`);
+  }
+
+  // 2. Get by id: the first read of an id misses the cache, the second hits it.
+  const sample = Array.from({ length: Math.min(gets, ids.length) }, (_, i) => ids[Math.floor((i * ids.length) / gets)]);
+  const uncached = [];
+  const cached = [];
+  for (const id of sample) uncached.push(await time(() => unary(client.getContact, { id })));
+  for (const id of sample) cached.push(await time(() => unary(client.getContact, { id })));
+  report("get uncached p50 / p99", p50p99(uncached));
+  report("get cached p50 / p99", p50p99(cached));
+
+  // 3. Search, first page of 50: one word (prefixes of given names, family names, e-mails), or two.
+  const queries = Array.from({ length: searches }, (_, i) => {
+    const given = pick(GIVEN, i).slice(0, 3);
+    const family = pick(FAMILY, i * 3).slice(0, 4);
+    return [given, family, `person${i * 37}`, `${given} ${family}`, `${pick(GIVEN, i + 1)} person${i % 10}`][i % 5];
+  });
+  const searchTimes = [];
+  for (const search of queries) searchTimes.push(await time(() => list(undefined, "", search)));
+  report(`search p50 / p99 (${searches} queries)`, p50p99(searchTimes));
+
+  // 4. Filtered lists in the default order: the first page, then pages deep in the cursor.
+  const DAY = 86_400_000;
+  const { Comparator } = commonV1;
+  const filters = {
+    "tags = vip": () => condition("tags", Comparator.COMPARATOR_EQ, "vip"),
+    "ownerId = one of 20": (i) => condition("ownerId", Comparator.COMPARATOR_EQ, OWNERS[i % OWNERS.length]),
+    "country = one of 8": (i) => condition("country", Comparator.COMPARATOR_EQ, ["PL", "GB", "RO", "US", "DE", "FR", "ES", "NL"][i % 8]),
+    "type = customer|prospect": (i) => condition("type", Comparator.COMPARATOR_EQ, i % 2 ? "customer" : "prospect"),
+    "lastInteractionAt >= 30..180 days ago": (i) =>
+      condition("lastInteractionAt", Comparator.COMPARATOR_GTE, new Date(Date.now() - (30 + (i * 37) % 150) * DAY).toISOString()),
+  };
+  for (const [name, filter] of Object.entries(filters)) {
+    const first = [];
+    for (let i = 0; i < lists; i++) first.push(await time(() => list(filter(i))));
+    const deep = [];
+    let token = "";
+    for (let page = 1; page <= deepPages; page++) {
+      let result;
+      const took = await time(async () => (result = await list(filter(0), token)));
+      if (page > 10) deep.push(took);
+      token = result.pageInfo?.endCursor ?? "";
+      if (!result.pageInfo?.hasNextPage) break;
+    }
+    report(`list ${name}: first page p50 / p99`, p50p99(first));
+    report(`list ${name}: pages 11-${deepPages} p50 / p99`, deep.length ? p50p99(deep) : "(fewer pages)");
+  }
+}
+
+if (phase === "import") await importPhase();
+else await readPhase();
 
 console.log("\nfigures");
-for (const [name, value] of figures) console.log(`  ${name.padEnd(40)} ${value}`);
+for (const [name, value] of figures) console.log(`  ${name.padEnd(58)} ${value}`);
 client.close();

@@ -77,18 +77,22 @@ contactSchema.plugin(tenantScopePlugin);
 contactSchema.plugin(outboxPlugin);
 
 // Lists always filter on state; each order is (tenant, state, sort field, id), matching the
-// cursor's tie-breaker. Equality filters each have an index led by the tenant.
-contactSchema.index({ tenantId: 1, state: 1, createdAt: -1, _id: -1 });
+// cursor's tie-breaker. A search, and a list filtered on a common field, in the default order
+// (newest first) is served by one index in that order, equalities first: it reads the first
+// page and no more, instead of sorting every match. The default order's index also carries
+// lastInteractionAt, so that a range on it is checked on index keys, not on each document.
+contactSchema.index({ tenantId: 1, state: 1, createdAt: -1, _id: -1, lastInteractionAt: 1 });
 contactSchema.index({ tenantId: 1, state: 1, updatedAt: -1, _id: -1 });
 contactSchema.index({ tenantId: 1, state: 1, familyName: 1, _id: 1 });
 contactSchema.index({ tenantId: 1, state: 1, displayName: 1, _id: 1 });
 contactSchema.index({ tenantId: 1, state: 1, lastInteractionAt: -1, _id: -1 });
-contactSchema.index({ tenantId: 1, searchTokens: 1 });
+contactSchema.index({ tenantId: 1, state: 1, searchTokens: 1, createdAt: -1, _id: -1 });
+contactSchema.index({ tenantId: 1, state: 1, relationshipType: 1, createdAt: -1, _id: -1 });
+contactSchema.index({ tenantId: 1, state: 1, tags: 1, createdAt: -1, _id: -1 });
+contactSchema.index({ tenantId: 1, state: 1, ownerId: 1, createdAt: -1, _id: -1 });
+contactSchema.index({ tenantId: 1, state: 1, "addresses.country": 1, createdAt: -1, _id: -1 });
 contactSchema.index({ tenantId: 1, "emails.address": 1 });
 contactSchema.index({ tenantId: 1, "phones.number": 1 });
-contactSchema.index({ tenantId: 1, relationshipType: 1 });
-contactSchema.index({ tenantId: 1, tags: 1 });
-contactSchema.index({ tenantId: 1, ownerId: 1 });
 contactSchema.index({ tenantId: 1, "addresses.country": 1, "addresses.region": 1, "addresses.city": 1 });
 contactSchema.index({ tenantId: 1, "organizations.organizationId": 1 });
 
@@ -97,7 +101,7 @@ export type ContactModel = Model<ContactDocument>;
 /**
  * Registers the model on the service's connection and makes sure its indexes exist. Custom
  * fields have keys chosen by each tenant; MongoDB serves them with one wildcard index, which
- * FerretDB does not implement (it scans there, as it does for every non-_id filter).
+ * FerretDB does not implement (it scans there: its indexes serve declared fields only).
  */
 export async function createContactModel(connection: Connection): Promise<ContactModel> {
   const model = connection.model<ContactDocument>("Contact", contactSchema);

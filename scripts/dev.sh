@@ -23,16 +23,26 @@ stop_all() {
   trap - INT TERM EXIT
   log "stopping"
   for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  # Each process drains within its grace period; one still running after 20 s is killed, so
+  # that no stale process keeps a port for the next start.
+  for _ in $(seq 1 200); do
+    local running=false
+    for pid in "${PIDS[@]}"; do kill -0 "$pid" 2>/dev/null && running=true; done
+    $running || break
+    sleep 0.1
+  done
+  for pid in "${PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
   bash "$ROOT/scripts/infra.sh" stop
 }
 # Ctrl-C or SIGTERM: a requested stop, which ends the script here.
 trap 'stop_all; exit 0' INT TERM
 trap stop_all EXIT
 
-run() { # name ops-port dir env...
-  local name="$1" ops="$2" dir="$3" flags=("${SERVICE_NODE_FLAGS[@]}"); shift 3
+run() { # name ops-port main-port dir env...
+  local name="$1" ops="$2" main="$3" dir="$4" flags=("${SERVICE_NODE_FLAGS[@]}"); shift 4
   [ "$name" = gateway ] && flags=("${GATEWAY_NODE_FLAGS[@]}")
+  # Another platform (or a stale process) on these ports would answer for this one.
+  for port in "$ops" "$main"; do port_open "$port" && die "port $port is taken by another process; stop it first"; done
   (cd "$ROOT/$dir" && exec env "$@" node "${flags[@]}" --require @crm/kit/telemetry dist/main.js) >>"$LOGS/$name.log" 2>&1 &
   PIDS+=($!)
   local deadline=$((SECONDS + 60))
@@ -44,8 +54,8 @@ run() { # name ops-port dir env...
   log "$name ready (log: $LOGS/$name.log)"
 }
 
-run contacts 9461 services/contacts SERVICE_NAME=contacts GRPC_PORT=50051 OPS_PORT=9461
-run gateway 9460 gateway SERVICE_NAME=gateway PORT="$GATEWAY_PORT" OPS_PORT=9460 CONTACTS_ADDRESS=127.0.0.1:50051
+run contacts 9461 50051 services/contacts SERVICE_NAME=contacts GRPC_PORT=50051 OPS_PORT=9461
+run gateway 9460 "$GATEWAY_PORT" gateway SERVICE_NAME=gateway PORT="$GATEWAY_PORT" OPS_PORT=9460 CONTACTS_ADDRESS=127.0.0.1:50051
 
 TOKEN="$(cd "$ROOT/gateway" && node dist/dev-token.js demo admin)"
 API="http://127.0.0.1:$GATEWAY_PORT"

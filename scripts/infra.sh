@@ -19,7 +19,6 @@ RUN="$DATA/run"
 LOGS="$DATA/logs"
 mkdir -p "$RUN" "$LOGS"
 
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 pid_alive() { [ -f "$RUN/$1.pid" ] && kill -0 "$(cat "$RUN/$1.pid")" 2>/dev/null; }
 
 wait_until() { # name seconds command...

@@ -23,6 +23,8 @@ GATEWAY_NODE_FLAGS=(${GATEWAY_NODE_FLAGS:---max-semi-space-size=4 --max-old-spac
 log() { printf '\033[1;34m[crm]\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[1;31m[crm] %s\033[0m\n' "$*" >&2; exit 1; }
 
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
 node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
 
 # Node 24 LTS is the runtime. A machine with an older node gets Node 24 from the npm

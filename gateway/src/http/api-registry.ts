@@ -117,10 +117,10 @@ export class ApiRegistry {
         "x-permission": definition.permission,
         parameters,
         ...(definition.body
-          ? { requestBody: { required: true, content: { "application/json": { schema: jsonSchema(definition.body, "input") } } } }
+          ? { requestBody: { required: true, content: { "application/json": { schema: bodySchema(definition) } } } }
           : {}),
         ...(definition.rawBody
-          ? { requestBody: { required: true, description: definition.rawBody.description, content: { [definition.rawBody.mediaType]: { schema: { type: "string" } } } } }
+          ? { requestBody: { required: true, description: definition.rawBody.description, content: { [definition.rawBody.mediaType]: { schema: { type: "string", minLength: 1 } } } } }
           : {}),
         responses: {
           [definition.response.status]: {
@@ -173,6 +173,12 @@ const problemSchema = z.object({
 function jsonSchema(schema: z.ZodType, io: "input" | "output"): object {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: "any" }) as Record<string, unknown>;
   return rest;
+}
+
+/** A PATCH changes the fields present in its body: an empty one changes nothing and is refused. */
+function bodySchema(definition: RouteDefinition<z.ZodType, z.ZodType, z.ZodType>): object {
+  const schema = jsonSchema(definition.body!, "input");
+  return definition.method === "patch" ? { ...schema, minProperties: 1 } : schema;
 }
 
 /** Query parameters that only one of may be given: the cursors of opposite directions. */

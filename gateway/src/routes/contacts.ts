@@ -5,7 +5,7 @@ import type { ApiRegistry } from "../http/api-registry";
 import { IDEMPOTENCY_KEY_HEADER, idempotencyKeyOf } from "../http/idempotency";
 import { listQuerySchema, toListRequest, toPageInfo } from "../query/list-params";
 import {
-  addressOut, addressSchema, candidateSchema, createQuerySchema, fromProtoType, idParams, idSchema, ifMatch, maskOf, pageInfoSchema,
+  addressOut, addressSchema, candidateSchema, createQuerySchema, fromProtoType, etagSchema, idParams, idSchema, ifMatch, ifMatchHeader, maskOf, pageInfoSchema,
   relationshipTypeSchema, toProtoAddress, toProtoType,
 } from "./schemas";
 
@@ -123,7 +123,7 @@ const mergeSchema = z
     survivorId: idSchema,
     mergedId: idSchema,
     fieldsFromMerged: z.array(z.string().max(40)).max(30).optional().describe("Fields whose value is taken from the merged record"),
-    survivorEtag: z.string().max(40).optional(),
+    survivorEtag: etagSchema.optional(),
   })
   .strict();
 
@@ -175,7 +175,7 @@ export function registerContactRoutes(api: ApiRegistry, contacts: ContactsClient
   api.route({
     method: "patch", path: "/v1/contacts/:id", operationId: "updateContact", summary: "Change the fields present in the body", tag: "Contacts",
     permission: "contacts:write", params: idParams, body: contactInputSchema,
-    headers: [{ name: "If-Match", description: "The ETag read; 412 when the contact changed meanwhile" }],
+    headers: [ifMatchHeader("contact")],
     response: one,
     handler: async ({ params, body, identity, req, res }) => {
       const { contact } = await contacts.call(identity, "updateContact", {
@@ -188,7 +188,7 @@ export function registerContactRoutes(api: ApiRegistry, contacts: ContactsClient
 
   api.route({
     method: "delete", path: "/v1/contacts/:id", operationId: "deleteContact", summary: "Delete a contact", tag: "Contacts", permission: "contacts:write",
-    params: idParams, headers: [{ name: "If-Match", description: "The ETag read; 412 when the contact changed meanwhile" }],
+    params: idParams, headers: [ifMatchHeader("contact")],
     response: { status: 204, description: "Deleted" },
     handler: async ({ params, identity, req }) => {
       await contacts.call(identity, "deleteContact", { id: params.id, etag: ifMatch(req.get("if-match")) });

@@ -6,7 +6,7 @@ import { IDEMPOTENCY_KEY_HEADER, idempotencyKeyOf } from "../http/idempotency";
 import { listQuerySchema, toListRequest, toPageInfo } from "../query/list-params";
 import { contactSchema, toRestContact } from "./contacts";
 import {
-  addressOut, addressSchema, candidateSchema, createQuerySchema, fromProtoType, idParams, idSchema, ifMatch, maskOf, pageInfoSchema,
+  addressOut, addressSchema, candidateSchema, createQuerySchema, fromProtoType, idParams, idSchema, ifMatch, ifMatchHeader, maskOf, pageInfoSchema,
   relationshipTypeSchema, toProtoAddress, toProtoType,
 } from "./schemas";
 
@@ -95,7 +95,7 @@ export function registerOrganizationRoutes(api: ApiRegistry, contacts: ContactsC
   api.route({
     method: "patch", path: "/v1/organizations/:id", operationId: "updateOrganization", summary: "Change the fields present in the body", tag: "Organisations",
     permission: "contacts:write", params: idParams, body: organizationInputSchema,
-    headers: [{ name: "If-Match", description: "The ETag read; 412 when the organisation changed meanwhile" }],
+    headers: [ifMatchHeader("organisation")],
     response: one,
     handler: async ({ params, body, identity, req, res }) => {
       const { organization } = await contacts.call(identity, "updateOrganization", {

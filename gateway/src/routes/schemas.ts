@@ -1,6 +1,7 @@
 import { contactsV1 } from "@crm/proto";
 import { UUID_PATTERN } from "@crm/kit";
 import { z } from "zod";
+import type { HeaderDefinition } from "../http/api-registry";
 
 const { RelationshipType } = contactsV1;
 const PREFIX = "RELATIONSHIP_TYPE_";
@@ -71,6 +72,16 @@ export function toProtoAddress(address: z.output<typeof addressSchema>): contact
 export function maskOf(body: object, renames: Record<string, string> = {}): string[] {
   return Object.keys(body).map((key) => renames[key] ?? key);
 }
+
+/** An ETag as the API issues it: the record's version, weak (`W/"3"`). */
+export const ETAG_PATTERN = /^(?:W\/)?"\d+"$/;
+export const etagSchema = z.string().regex(ETAG_PATTERN, 'is not an etag this API issued (e.g. W/"3")');
+
+export const ifMatchHeader = (record: string): HeaderDefinition => ({
+  name: "If-Match",
+  description: `The ETag read; 412 when the ${record} changed meanwhile`,
+  schema: { type: "string", pattern: ETAG_PATTERN.source },
+});
 
 /** The etag from If-Match, for optimistic concurrency. */
 export function ifMatch(header: string | undefined): string {

@@ -59,4 +59,21 @@ describe("import jobs across replicas", () => {
       await worker.stop();
     }
   }, 60_000);
+
+  it("fails a job whose upload stopped arriving, and removes what was stored of its file", async () => {
+    const t = tenant("import_abandoned");
+    const { imports, importFiles } = harness.service.deps;
+    const job = await imports.create(t.tenantId, { entity: "contacts", columnMapping: {}, dryRun: false, naturalKey: "email", onDuplicate: "skip", defaultPhoneRegion: "" }, "importer");
+    await imports.receive(t.tenantId, job._id);
+    await importFiles.append(t.tenantId, job._id, 0, Buffer.from(csvOf(5)));
+    // As a process that died while receiving leaves it: receiving, and untouched for long.
+    await harness.service.models.importJob.updateOne({ _id: job._id, tenantId: t.tenantId }, { $set: { updatedAt: new Date(Date.now() - 3_600_000) } });
+    const worker = await replica("import_after_abandon");
+    try {
+      expect(await finished(harness.client, t, job._id)).toMatchObject({ status: ImportStatus.IMPORT_STATUS_FAILED, failureReason: expect.stringMatching(/upload stopped arriving/) });
+      expect(await harness.service.models.importFileChunk.countDocuments({ tenantId: t.tenantId })).toBe(0);
+    } finally {
+      await worker.stop();
+    }
+  }, 60_000);
 });

@@ -33,6 +33,7 @@ export async function receiveImportFile(
   const flush = async () => {
     if (pendingBytes === 0) return;
     await files.append(job.tenantId, job._id, seq++, Buffer.concat(pending));
+    await imports.touch(job.tenantId, job._id);
     pending = [];
     pendingBytes = 0;
   };

@@ -19,7 +19,7 @@ export interface ImportWorkerSettings {
 
 /**
  * Processes queued import jobs, one at a time per process, and resumes jobs whose worker
- * stopped (a crash, a deploy). On stop it finishes the batch in hand, saves where it stands and
+ * stopped (a crash, a deploy), and fails jobs whose upload stopped arriving. On stop it finishes the batch in hand, saves where it stands and
  * gives the job back to the queue, so another replica carries on at once.
  */
 export class ImportWorker {
@@ -60,8 +60,12 @@ export class ImportWorker {
   }
 
   private async drain(): Promise<void> {
-    const { imports, log, leaseMs } = this.settings;
+    const { imports, files, log, leaseMs } = this.settings;
     try {
+      for (const job of await imports.failAbandonedUploads(leaseMs)) {
+        log.warn({ job: job._id }, "import upload abandoned; job failed");
+        await files.remove(job.tenantId, job._id);
+      }
       for (let job = await imports.claim(this.owner, leaseMs); job; job = this.stopping ? undefined : await imports.claim(this.owner, leaseMs)) {
         await this.process(job);
       }

@@ -47,6 +47,30 @@ export class ImportJobRepository {
     throw new PreconditionFailedError(`import job ${id} is ${existing.status}; a job takes one file`);
   }
 
+  /** The upload goes on: a receiving job untouched for long is taken for abandoned (see below). */
+  async touch(tenantId: string, id: string): Promise<void> {
+    await this.model.updateOne({ _id: id, tenantId, status: "receiving" }, { $set: { updatedAt: new Date() } });
+  }
+
+  /**
+   * Fails jobs whose upload stopped arriving without ending (the process that received it
+   * died), in any tenant; returns them, so that their stored chunks can be removed.
+   */
+  async failAbandonedUploads(idleMs: number): Promise<Array<Pick<ImportJobDocument, "_id" | "tenantId">>> {
+    const idleSince = new Date(Date.now() - idleMs);
+    // Across tenants on purpose, as claim() does; few jobs are ever receiving at once.
+    const abandoned = (await this.model.collection
+      .find({ status: "receiving", updatedAt: { $lt: idleSince } }, { projection: { _id: 1, tenantId: 1 } })
+      .toArray()) as unknown as Array<Pick<ImportJobDocument, "_id" | "tenantId">>;
+    for (const job of abandoned) {
+      await this.model.updateOne(
+        { _id: job._id, tenantId: job.tenantId, status: "receiving", updatedAt: { $lt: idleSince } },
+        { $set: { status: "failed", failureReason: "the upload stopped arriving; create a new job to upload the file again", updatedAt: new Date(), finishedAt: new Date() } },
+      );
+    }
+    return abandoned;
+  }
+
   /** The whole file is stored: the job waits for a worker. */
   async queue(tenantId: string, id: string, bytesReceived: number): Promise<ImportJobDocument> {
     await this.model.updateOne({ _id: id, tenantId, status: "receiving" }, { $set: { status: "queued", bytesReceived, updatedAt: new Date() } });

@@ -117,12 +117,15 @@ export function toContactInput(body: z.output<typeof contactInputSchema>): conta
 /** PATCH keys to ContactInput paths: the shorthands change the lists they stand for. */
 const MASK_RENAMES = { email: "emails", phone: "phones", type: "relationshipType" };
 
+/** The fields of a contact, as ContactInput names them (the region is a hint, not a field). */
+const MERGEABLE_FIELDS = Object.keys(contactsV1.ContactInput.fromPartial({})).filter((field) => field !== "defaultPhoneRegion") as [string, ...string[]];
+
 const searchSchema = z.object({ q: z.string().max(200).optional().describe("Words matched as prefixes of names, e-mails, phones and organisations") });
 const mergeSchema = z
   .object({
     survivorId: idSchema,
     mergedId: idSchema,
-    fieldsFromMerged: z.array(z.string().max(40)).max(30).optional().describe("Fields whose value is taken from the merged record"),
+    fieldsFromMerged: z.array(z.enum(MERGEABLE_FIELDS)).max(30).optional().describe("Fields whose value is taken from the merged record"),
     survivorEtag: etagSchema.optional(),
   })
   .strict();

@@ -11,7 +11,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 bash "$ROOT/scripts/bootstrap.sh"
 ensure_go_tool k6 go.k6.io/k6@v1.8.1
 started_infra=false
-bash "$ROOT/scripts/infra.sh" status | grep -q running || started_infra=true
+infra_running || started_infra=true
 bash "$ROOT/scripts/infra.sh" start >/dev/null
 set -a && source "$DATA/infra.env" && set +a
 cd "$ROOT"

@@ -23,6 +23,15 @@ GATEWAY_NODE_FLAGS=(${GATEWAY_NODE_FLAGS:---max-semi-space-size=4 --max-old-spac
 log() { printf '\033[1;34m[crm]\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[1;31m[crm] %s\033[0m\n' "$*" >&2; exit 1; }
 
+# True when scripts/infra.sh reports servers running. Its output is read whole: with pipefail,
+# `status | grep -q running` could fail when grep quit at the first match (SIGPIPE in the
+# writer), and the tests then stopped infrastructure that dev.sh had started.
+infra_running() {
+  local status
+  status="$(bash "$ROOT/scripts/infra.sh" status)"
+  [[ "$status" == *running* ]]
+}
+
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }

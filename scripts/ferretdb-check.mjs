@@ -80,6 +80,9 @@ function filter() {
   else if (r < 0.78) and.push({ c: { $gte: new Date(base + 10 * 3600_000), $lt: new Date(base + 30 * 3600_000) } });
   else if (r < 0.82) and.push({ name: pick(NAMES) });
   else if (r < 0.85) and.push({ $or: [{ tags: "vip" }, { n: 2 }] });
+  // A batch of look-ups by _id (the _id index), some of them missing or of another type.
+  else if (r < 0.9) f._id = { $in: Array.from({ length: 1 + Math.floor(rnd() * 8) }, () => `id${String(Math.floor(rnd() * 1.2 * N)).padStart(5, "0")}${pick(["", "a", "Z"])}`) };
+  else if (r < 0.92) f._id = { $in: [`id${String(Math.floor(rnd() * N)).padStart(5, "0")}`, 7, null] };
   if (and.length) f.$and = and;
   return f;
 }

@@ -58,8 +58,14 @@ export class ContactRepository {
 
   /** Active contacts among these ids, each read by primary key. */
   async findActive(tenantId: string, ids: string[]): Promise<Contact[]> {
-    const found = await Promise.all(ids.map((id) => this.find(tenantId, id)));
-    return found.filter((contact): contact is Contact => contact?.state === "active");
+    return [...(await this.findMany(tenantId, ids)).values()].filter((contact) => contact.state === "active");
+  }
+
+  /** The stored contacts among ids, in any state, by id; one read by primary key. */
+  async findMany(tenantId: string, ids: string[]): Promise<Map<string, Contact>> {
+    if (ids.length === 0) return new Map();
+    const documents = await this.model.find({ _id: { $in: ids }, tenantId }, { outbox: 0, searchTokens: 0 }).lean<ContactDocument[]>();
+    return new Map(documents.map((document) => [document._id, toContact(document)]));
   }
 
   /**

@@ -166,11 +166,11 @@ export class ContactWriter {
     const ids = new Set([...identityHolders, ...selection.ids]);
     ids.delete(excludeId);
     const idList = [...ids];
-    const found = await Promise.all(idList.map((id) => this.contacts.find(tenantId, id)));
-    const stored = found.filter((contact): contact is Contact => contact?.state === "active");
+    const found = await this.contacts.findMany(tenantId, idList);
+    const stored = [...found.values()].filter((contact) => contact.state === "active");
     // An identifier claimed a moment ago by a contact not stored yet is a create in flight:
     // as strong a match as a stored one. An old claim without a contact is a crash's leftover.
-    const inFlight = idList.filter((id, index) => !found[index] && identityHolders.includes(id) && isRecent(id));
+    const inFlight = idList.filter((id) => !found.has(id) && identityHolders.includes(id) && isRecent(id));
     const counts = (key: string) => selection.counts.get(key) ?? 1;
     const candidates = rankCandidates([
       ...stored.map((other) => scoreContact(fields, other, counts)),

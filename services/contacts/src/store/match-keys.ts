@@ -10,13 +10,13 @@ const DUPLICATE_KEY = 11000;
 export class MatchKeyIndex {
   constructor(private readonly model: MatchKeyModel) {}
 
-  /** Ids holding each key; keys nobody holds are absent. One primary-key read per key. */
+  /** Ids holding each key; keys nobody holds are absent. One read of the keys by primary key. */
   async lookup(tenantId: string, keys: string[]): Promise<Map<string, string[]>> {
-    const documents = await Promise.all(keys.map((key) => this.model.findOne({ _id: documentId(tenantId, key), tenantId }, { ids: 1 }).lean()));
+    if (keys.length === 0) return new Map();
+    const byId = new Map(keys.map((key) => [documentId(tenantId, key), key]));
+    const documents = await this.model.find({ _id: { $in: [...byId.keys()] }, tenantId }, { ids: 1 }).lean();
     const found = new Map<string, string[]>();
-    documents.forEach((document, index) => {
-      if (document && document.ids.length > 0) found.set(keys[index]!, document.ids);
-    });
+    for (const document of documents) if (document.ids.length > 0) found.set(byId.get(document._id)!, document.ids);
     return found;
   }
 

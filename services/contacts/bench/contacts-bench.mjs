@@ -60,14 +60,21 @@ async function importPhase() {
     console.log(`  import: ${current.rowsProcessed} rows after ${((performance.now() - importStarted) / 1000).toFixed(0)} s`);
   }, 15_000);
   const uploadMetadata = await metadata();
-  const finished = await new Promise((resolve, reject) => {
+  // The upload answers once the file is stored; the job then runs on its own until it finishes.
+  await new Promise((resolve, reject) => {
     const call = client.uploadImportFile(uploadMetadata, { deadline: Date.now() + 4 * 3600_000 }, (error, response) => (error ? reject(error) : resolve(response.job)));
     call.write({ part: { $case: "jobId", jobId: job.id } });
     (async () => {
       for (const chunk of csvChunks()) if (!call.write({ part: { $case: "chunk", chunk } })) await new Promise((r) => call.once("drain", r));
+      call.write({ part: { $case: "endOfFile", endOfFile: true } });
       call.end();
     })();
   });
+  let finished;
+  const done = [contactsV1.ImportStatus.IMPORT_STATUS_COMPLETED, contactsV1.ImportStatus.IMPORT_STATUS_FAILED];
+  for (finished = job; !done.includes(finished.status); await new Promise((r) => setTimeout(r, 200))) {
+    finished = (await unary(client.getImportJob, { id: job.id })).job;
+  }
   clearInterval(progress);
   const importSeconds = (performance.now() - importStarted) / 1000;
   report("import rows", `${finished.rowsProcessed} (created ${finished.created}, failed ${finished.failed})`);

@@ -14,7 +14,7 @@ import { row } from "./rows.mjs";
 import csv from "../dist/domain/csv-columns.js";
 import domain from "../dist/domain/contact.js";
 import search from "../dist/domain/search.js";
-import duplicates from "../dist/domain/duplicates.js";
+import blocking from "../dist/domain/blocking.js";
 import repository from "../dist/store/contact-repository.js";
 import contactModel from "../dist/store/contact.model.js";
 import matchKeyModel from "../dist/store/match-key.model.js";
@@ -52,9 +52,11 @@ for (let i = 0; i < rows; i++) {
   const at = new Date(start + i * step);
   const id = uuidv7(at.getTime());
   const contact = { ...fields, id, tenantId, state: "active", createdAt: at, updatedAt: at, createdBy: "bench", updatedBy: "bench", version: 1 };
-  const matchKeys = duplicates.contactMatchKeys(fields);
+  const matchKeys = blocking.contactMatchKeys(fields);
   const held = [...matchKeys.identity, ...matchKeys.similarity];
-  for (const key of held) (keys.get(key) ?? keys.set(key, []).get(key)).push(id);
+  // Filed as a create files them: common keys stop growing (blocking.keysToFile).
+  const counts = new Map(matchKeys.similarity.map((key) => [key, (keys.get(key)?.length ?? 0) + 1]));
+  for (const key of [...matchKeys.identity, ...blocking.keysToFile(matchKeys.similarity, counts)]) (keys.get(key) ?? keys.set(key, []).get(key)).push(id);
   const document = { ...repository.toDocument(contact), searchTokens: search.searchTokens(search.contactSearchWords(contact, [])), matchKeys: held, outbox: [] };
   if (i % 10 < 6) document.lastInteractionAt = new Date(Date.now() - ((i * 7919) % 365) * DAY - (i % 1000) * 1000);
   batch.push(document);

@@ -6,6 +6,7 @@ import type { ContactsDependencies } from "./rpc/dependencies";
 import { importTargetFor } from "./rpc/import-targets";
 import { ImportWorker } from "./rpc/import-worker";
 import { ContactCache } from "./store/contact-cache";
+import { ContactCreation } from "./store/contact-creation";
 import { ContactErasure } from "./store/contact-erasure";
 import { ContactMerges } from "./store/contact-merges";
 import { ContactRepository } from "./store/contact-repository";
@@ -44,9 +45,10 @@ export async function startContacts(config: ContactsConfig) {
   const relay = runtime.startOutboxRelay([models.contact, models.organization, models.erasure], config.OUTBOX_SWEEP_INTERVAL_MS);
   const keys = new MatchKeyIndex(models.matchKey);
   const cache = new ContactCache(runtime.redis);
-  const contacts = new ContactRepository(models.contact, (id) => relay.notify(models.contact, id));
+  const contacts = new ContactRepository(models.contact, relay.outboxOf(models.contact));
   const organizations = new OrganizationRepository(models.organization, keys, (id) => relay.notify(models.organization, id), log);
-  const writer = new ContactWriter(contacts, keys, cache, organizations, log);
+  const creation = new ContactCreation(contacts, keys, (tenantId, ids) => organizations.namesById(tenantId, ids), log);
+  const writer = new ContactWriter(contacts, keys, cache, organizations, creation, log);
   const deps: ContactsDependencies = {
     contacts,
     writer,

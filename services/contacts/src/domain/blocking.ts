@@ -79,6 +79,14 @@ const isBroad = (key: string) => /^[nv]:[^|]+$/.test(key);
 /** Keys of identifiers (e-mail, phone, external id): exact, and read whole however many hold them. */
 export const isIdentityKey = (key: string) => /^(email|phone|ext):/.test(key);
 
+/**
+ * Records scored per check at most, beside the holders of the subject's identifiers. A common
+ * name fills several keys with hundreds of holders at 100 000 records; scoring them all made
+ * every create read a hundred records. The holders that share the most, and the rarest, keys
+ * with the subject are the ones worth scoring (meta-blocking's cardinality node pruning).
+ */
+export const MAX_CANDIDATES = 25;
+
 export interface CandidateSelection {
   /** Records to score. */
   ids: string[];
@@ -91,18 +99,31 @@ export interface CandidateSelection {
 /**
  * Which records to score, from the holders of the subject's keys (as read from the match-key
  * index, or built in memory). The create check, find-duplicates, import and the evaluation all
- * choose this way.
+ * choose this way. Holders of identifiers are always scored; of the others, the MAX_CANDIDATES
+ * with the heaviest blocking evidence, each shared key weighing one over its holder count (a
+ * key shared with few records says more than one shared with many).
  */
 export function chooseCandidates(keys: string[], holders: ReadonlyMap<string, readonly string[]>, subjectId: string): CandidateSelection {
-  const ids = new Set<string>();
+  const identified = new Set<string>();
+  const weights = new Map<string, number>();
   const counts = new Map<string, number>();
   const overflowing: string[] = [];
   for (const key of keys) {
     const others = (holders.get(key) ?? []).filter((id) => id !== subjectId);
     counts.set(key, others.length + 1);
-    const limit = isIdentityKey(key) ? Infinity : isBroad(key) ? MAX_IDS_PER_BROAD_KEY : MAX_IDS_PER_KEY;
-    if (others.length <= limit) others.forEach((id) => ids.add(id));
-    else if (!isBroad(key)) overflowing.push(key);
+    if (isIdentityKey(key)) {
+      others.forEach((id) => identified.add(id));
+      continue;
+    }
+    const limit = isBroad(key) ? MAX_IDS_PER_BROAD_KEY : MAX_IDS_PER_KEY;
+    if (others.length > limit) {
+      if (!isBroad(key)) overflowing.push(key);
+      continue;
+    }
+    const weight = 1 / others.length;
+    for (const id of others) weights.set(id, (weights.get(id) ?? 0) + weight);
   }
-  return { ids: [...ids], counts, overflowing };
+  const ranked = [...weights].filter(([id]) => !identified.has(id)).sort(([a, wa], [b, wb]) => wb - wa || (a < b ? -1 : 1));
+  const ids = [...identified, ...ranked.slice(0, MAX_CANDIDATES).map(([id]) => id)];
+  return { ids, counts, overflowing };
 }

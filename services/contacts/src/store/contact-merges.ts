@@ -5,7 +5,8 @@ import { contactMatchKeys } from "../domain/blocking";
 import { planMerge } from "../domain/merge";
 import { contactMerged, contactMergeUndone } from "../events/contact-events";
 import { fieldsOf, type ContactRepository } from "./contact-repository";
-import type { Actor, ContactWriter } from "./contact-writer";
+import type { Actor } from "./actor";
+import type { ContactWriter } from "./contact-writer";
 import type { MatchKeyIndex } from "./match-keys";
 import type { MergeDocument, MergeModel } from "./merge.model";
 

@@ -1,5 +1,5 @@
 import { commonV1 } from "@crm/proto";
-import { NotFoundError, PreconditionFailedError, paginate, toMongoFilter, type FieldSpecs, type OutboxEvent, type Page, appendToOutbox } from "@crm/kit";
+import { NotFoundError, PreconditionFailedError, paginate, toMongoFilter, type FieldSpecs, type ModelOutbox, type OutboxEvent, type Page, appendToOutbox } from "@crm/kit";
 import type { Contact, ContactFields } from "../domain/contact";
 import { DEFAULT_CONTACT_ORDER } from "../domain/list-fields";
 import type { ContactDocument, ContactModel } from "./contact.model";
@@ -27,13 +27,15 @@ export interface Derived {
 export class ContactRepository {
   constructor(
     readonly model: ContactModel,
-    /** Called after a write that left events in the outbox, to publish them at once. */
-    private readonly onOutboxWrite: (id: string) => void,
+    /** Told after each write that left events in the outbox, to publish them at once. */
+    private readonly outbox: ModelOutbox,
   ) {}
 
-  async insert(contact: Contact, derived: Derived, events: OutboxEvent[]): Promise<void> {
-    await this.model.create({ ...toDocument(contact), ...derived, outbox: events, outboxSince: contact.createdAt });
-    this.onOutboxWrite(contact.id);
+  /** Inserts new contacts with their derived data and events, in one write. */
+  async insertMany(items: Array<{ contact: Contact; derived: Derived; events: OutboxEvent[] }>): Promise<void> {
+    if (items.length === 0) return;
+    await this.model.insertMany(items.map(({ contact, derived, events }) => ({ ...toDocument(contact), ...derived, outbox: events, outboxSince: contact.createdAt })));
+    this.outbox.inserted(items.map(({ contact, events }) => ({ id: contact.id, events, since: contact.createdAt })));
   }
 
   /** The active contact, or NOT_FOUND (also for merged, deleted and erased ones). */
@@ -89,7 +91,7 @@ export class ContactRepository {
       if (!current) throw new NotFoundError(`contact ${_id} not found`);
       throw new PreconditionFailedError(`contact ${_id} changed since it was read (version ${current.version}); read it again`);
     }
-    if (events.length > 0) this.onOutboxWrite(_id);
+    if (events.length > 0) this.outbox.changed(_id);
   }
 
   async list(tenantId: string, query: ListContactsQuery): Promise<Page<Contact>> {

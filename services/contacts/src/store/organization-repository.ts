@@ -5,8 +5,8 @@ import { ORGANIZATION_LIST_FIELDS } from "../domain/list-fields";
 import { organizationDraftOf, type Organization, type OrganizationFields } from "../domain/organization";
 import { organizationSearchWords, searchTokens } from "../domain/search";
 import { organizationChanged } from "../events/contact-events";
-import type { Actor, CreateOptions } from "./contact-writer";
-import { duplicatesConflict } from "./contact-writer";
+import type { Actor, CreateOptions } from "./actor";
+import { duplicatesConflict } from "./duplicate-clashes";
 import type { MatchKeyIndex } from "./match-keys";
 import type { OrganizationDocument, OrganizationModel } from "./organization.model";
 import { changedFields, withoutUndefined } from "./documents";
@@ -105,9 +105,17 @@ export class OrganizationRepository {
   }
 
   /** Names of these organisations (those that exist), for contacts' search tokens. */
+  /** The names of the organisations that exist among ids, in the order of ids. */
   async namesOf(tenantId: string, ids: string[]): Promise<string[]> {
-    const found = await Promise.all(ids.map((id) => this.model.findOne({ _id: id, tenantId }, { name: 1 }).lean()));
-    return found.flatMap((document) => (document ? [document.name] : []));
+    const names = await this.namesById(tenantId, ids);
+    return ids.flatMap((id) => names.get(id) ?? []);
+  }
+
+  /** Organisation names by id, for those that exist; one read by primary key. */
+  async namesById(tenantId: string, ids: string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const documents = await this.model.find({ _id: { $in: ids }, tenantId }, { name: 1 }).lean();
+    return new Map(documents.map((document) => [document._id, document.name]));
   }
 
   async list(tenantId: string, query: { filter: commonV1.Filter | undefined; searchTokens: string[]; orderBy: commonV1.OrderBy[]; page: commonV1.PageRequest | undefined }): Promise<Page<Organization>> {

@@ -83,9 +83,11 @@ export const isIdentityKey = (key: string) => /^(email|phone|ext):/.test(key);
  * Records scored per check at most, beside the holders of the subject's identifiers. A common
  * name fills several keys with hundreds of holders at 100 000 records; scoring them all made
  * every create read a hundred records. The holders that share the most, and the rarest, keys
- * with the subject are the ones worth scoring (meta-blocking's cardinality node pruning).
+ * with the subject are the ones worth scoring (meta-blocking's cardinality node pruning). On
+ * 93 000 generated records, F1 is 95.82% with 10, 95.86% with 25 and the same as unbounded
+ * (96.2%) on the 15 000 of the evaluation test.
  */
-export const MAX_CANDIDATES = 25;
+export const MAX_CANDIDATES = 10;
 
 export interface CandidateSelection {
   /** Records to score. */

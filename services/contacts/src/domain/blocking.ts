@@ -65,13 +65,21 @@ export const MAX_IDS_PER_KEY = 1_000;
  */
 export const MAX_HOLDERS_FILED = 500;
 
+/**
+ * Holders filed under any other similarity key at most. A narrow key shared by a hundred records
+ * weighs a hundredth in candidate choice, and every further holder rewrote a growing document on
+ * each create (imports slowed as they grew). On 93 000 generated records F1 is 95.81% with this
+ * cap and 95.82% without.
+ */
+export const MAX_NARROW_HOLDERS_FILED = 100;
+
 /** The similarity keys to file a new record under, given the holder counts just read. */
 export function keysToFile(keys: string[], counts: ReadonlyMap<string, number>): string[] {
   return keys.filter((key) => {
     const count = counts.get(key) ?? 1;
     if (key.startsWith("v:") && !key.includes("|")) return count <= MAX_HOLDERS_FILED;
     if (isBroad(key)) return count <= MAX_IDS_PER_BROAD_KEY + 1;
-    return true;
+    return count <= MAX_NARROW_HOLDERS_FILED;
   });
 }
 

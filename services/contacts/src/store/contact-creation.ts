@@ -5,6 +5,7 @@ import { scoreCandidates } from "../domain/candidates";
 import { contactSearchWords, searchTokens } from "../domain/search";
 import { contactCreated } from "../events/contact-events";
 import type { Actor } from "./actor";
+import type { CachedContactReads } from "./contact-reads";
 import type { ContactRepository } from "./contact-repository";
 import { refuseClashes, type ClashError } from "./duplicate-clashes";
 import type { MatchKeyIndex } from "./match-keys";
@@ -47,6 +48,7 @@ interface Pending {
 export class ContactCreation {
   constructor(
     private readonly contacts: ContactRepository,
+    private readonly reads: CachedContactReads,
     private readonly keys: MatchKeyIndex,
     private readonly organizationNames: (tenantId: string, ids: string[]) => Promise<Map<string, string>>,
     private readonly log: Logger,
@@ -70,7 +72,7 @@ export class ContactCreation {
       if (item.requestKey && heldElsewhere.has(item.requestKey)) (stored.get(item.requestKey) ?? []).forEach((id) => candidateIds.add(id));
       for (const id of chooseCandidates([...item.keys.identity, ...item.keys.similarity], stored, item.contact.id).ids) if (!batchIds.has(id)) candidateIds.add(id);
     }
-    const found = await this.contacts.findMany(tenantId, [...candidateIds]);
+    const found = await this.reads.findMany(tenantId, [...candidateIds]);
     this.replayRequests(pending, heldElsewhere, stored, found);
 
     const filings = this.decide(pending.filter((p) => !p.outcome), batchIds, stored, found);
@@ -89,6 +91,7 @@ export class ContactCreation {
           events: [contactCreated(contact, actor.subject)],
         })),
       );
+      await this.reads.created(accepted.map(({ contact }) => contact));
     }
     await this.releaseClaims(tenantId, refused);
     return pending.map((p) => p.outcome!);

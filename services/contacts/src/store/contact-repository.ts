@@ -49,7 +49,7 @@ export class ContactRepository {
 
   /** The contact in any state, by primary key. */
   async find(tenantId: string, id: string): Promise<Contact | undefined> {
-    const document = await this.model.findOne({ _id: id, tenantId }, { outbox: 0, searchTokens: 0 }).lean<ContactDocument>();
+    const document = await this.model.findOne({ _id: id, tenantId }, { outbox: 0, searchTokens: 0, matchKeys: 0 }).lean<ContactDocument>();
     return document ? toContact(document) : undefined;
   }
 
@@ -66,7 +66,7 @@ export class ContactRepository {
   /** The stored contacts among ids, in any state, by id; one read by primary key. */
   async findMany(tenantId: string, ids: string[]): Promise<Map<string, Contact>> {
     if (ids.length === 0) return new Map();
-    const documents = await this.model.find({ _id: { $in: ids }, tenantId }, { outbox: 0, searchTokens: 0 }).lean<ContactDocument[]>();
+    const documents = await this.model.find({ _id: { $in: ids }, tenantId }, { outbox: 0, searchTokens: 0, matchKeys: 0 }).lean<ContactDocument[]>();
     return new Map(documents.map((document) => [document._id, toContact(document)]));
   }
 

@@ -1,6 +1,7 @@
 import { createLogger, type Logger } from "@crm/kit";
 import express, { type Express } from "express";
 import { authenticate, type AuthSettings } from "./auth/authenticate";
+import { ReadCache } from "./cache/read-cache";
 import type { ContactsClient } from "./clients/contacts";
 import { ApiRegistry } from "./http/api-registry";
 import { problemHandler, sendProblem } from "./http/problem";
@@ -13,19 +14,23 @@ import { registerOrganizationRoutes } from "./routes/organizations";
 export interface GatewayDependencies {
   auth: AuthSettings;
   contacts: ContactsClient;
+  /** Single-resource reads answered by the gateway; off (every read asks the service) unless enabled. */
+  readCache?: ReadCache;
   log?: Logger;
 }
 
 /** The express application: public docs, then authenticated /v1 routes, then one error handler. */
-export function createGatewayApp({ auth, contacts, log = createLogger("gateway") }: GatewayDependencies): Express {
+export function createGatewayApp({ auth, contacts, readCache = new ReadCache({ maxEntries: 0, ttlMs: 0 }), log = createLogger("gateway") }: GatewayDependencies): Express {
   const app = express();
   app.disable("x-powered-by");
+  // ETags are the records' versions, set by the routes; express would hash every body for one.
+  app.set("etag", false);
   app.set("query parser", "simple");
   app.use(requestId);
 
   const api = new ApiRegistry();
-  registerContactRoutes(api, contacts);
-  registerOrganizationRoutes(api, contacts);
+  registerContactRoutes(api, contacts, readCache);
+  registerOrganizationRoutes(api, contacts, readCache);
   registerImportRoutes(api, contacts);
   const document = api.openapi({
     title: "CRM API",

@@ -2,16 +2,22 @@ import { createLogger, handleShutdown, identityKey, Readiness, startOpsServer, f
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createGatewayApp } from "./app";
+import { followInvalidations } from "./cache/event-invalidation";
+import { ReadCache } from "./cache/read-cache";
 import { ContactsClient } from "./clients/contacts";
+import { contactsInvalidations } from "./clients/contacts-events";
 import { loadGatewayConfig } from "./config";
 
 async function main(): Promise<void> {
   const config = loadGatewayConfig();
   const log = createLogger(config.SERVICE_NAME, config.LOG_LEVEL);
   const contacts = new ContactsClient(config.CONTACTS_ADDRESS, identityKey(config.IDENTITY_SIGNING_KEY), config.UPSTREAM_TIMEOUT_MS);
+  const readCache = new ReadCache({ maxEntries: config.READ_CACHE_ENTRIES, ttlMs: config.READ_CACHE_TTL_MS });
+  const invalidations = config.NATS_URL && config.READ_CACHE_ENTRIES > 0 ? await followInvalidations(config.NATS_URL, [contactsInvalidations], readCache, log) : undefined;
   const app = createGatewayApp({
     auth: { jwtSecret: config.AUTH_JWT_SECRET, jwksUrl: config.AUTH_JWKS_URL, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE },
     contacts,
+    readCache,
     log,
   });
   // Long filters and cursors travel in the URL: room for them, so that a too-long one gets a
@@ -25,6 +31,7 @@ async function main(): Promise<void> {
       { name: "mark not ready", run: async () => readiness.startDraining() },
       { name: "drain HTTP", run: () => new Promise<void>((resolve) => server.close(() => resolve())) },
       { name: "close clients", run: async () => contacts.close() },
+      { name: "stop following events", run: async () => invalidations?.close() },
       { name: "flush telemetry", run: () => flushTelemetry() },
     ],
     { log, graceMs: config.SHUTDOWN_GRACE_MS },

@@ -1,7 +1,7 @@
 import { diag, DiagConsoleLogger, DiagLogLevel } from "@opentelemetry/api";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import { registerInstrumentations } from "@opentelemetry/instrumentation";
-import { ExpressInstrumentation } from "@opentelemetry/instrumentation-express";
+import { ExpressInstrumentation, ExpressLayerType } from "@opentelemetry/instrumentation-express";
 import { GrpcInstrumentation } from "@opentelemetry/instrumentation-grpc";
 import { HttpInstrumentation } from "@opentelemetry/instrumentation-http";
 import { IORedisInstrumentation } from "@opentelemetry/instrumentation-ioredis";
@@ -43,7 +43,9 @@ export function startTelemetry(env: NodeJS.ProcessEnv = process.env): TelemetryH
       new HttpInstrumentation({
         ignoreIncomingRequestHook: (req) => OPS_PATHS.has((req.url ?? "").split("?")[0] ?? ""),
       }),
-      new ExpressInstrumentation(),
+      // Route handlers get spans (with http.route); the middleware before them (request id, body
+      // parsing, authentication, permission) does not: a span per layer on every request.
+      new ExpressInstrumentation({ ignoreLayersType: [ExpressLayerType.MIDDLEWARE] }),
       new GrpcInstrumentation({ ignoreGrpcMethods: ["Check", "Watch", "ServerReflectionInfo"] }),
       // Statements name the operation only: the default serialisers walk every command (a
       // batch insert whole, on every call, sampled or not) and Redis's would record cached

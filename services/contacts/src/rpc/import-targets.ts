@@ -1,4 +1,4 @@
-import { ValidationError, type FieldViolation } from "@crm/kit";
+import { ValidationError, type Actor, type FieldViolation } from "@crm/kit";
 import { toDraft, type ContactDraft, type ContactFields } from "../domain/contact";
 import { contactDraftFromRow, organizationDraftFromRow, type Row } from "../domain/csv-columns";
 import type { CustomFieldDefinition } from "../domain/custom-fields";
@@ -7,8 +7,7 @@ import { normaliseDomain, normaliseEmail, normalisePhone } from "../domain/norma
 import { withoutInvalidOptionalFields } from "../domain/optional-fields";
 import { organizationDraftOf, prepareOrganization, type OrganizationDraft } from "../domain/organization";
 import { fieldsOf } from "../store/contact-repository";
-import type { Actor } from "../store/contact-writer";
-import { duplicatesConflict } from "../store/contact-writer";
+import { duplicatesConflict } from "../store/duplicate-conflict";
 import type { ImportJobDocument, ImportOptions } from "../store/import-job.model";
 import type { ContactsDependencies } from "./dependencies";
 import type { ImportTarget, PartialRow, RowOutcome } from "./import-runner";

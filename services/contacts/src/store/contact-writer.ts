@@ -1,5 +1,4 @@
-import { contactsV1 } from "@crm/proto";
-import { ConflictError, uuidv7, uuidv7Time, ValidationError, type Logger } from "@crm/kit";
+import { uuidv7, uuidv7Time, ValidationError, type Actor, type Logger } from "@crm/kit";
 import { prepareContact, type Contact, type ContactDraft, type ContactFields } from "../domain/contact";
 import type { CustomFieldDefinition } from "../domain/custom-fields";
 import { chooseCandidates, contactMatchKeys, isIdentityKey, keysToFile } from "../domain/blocking";
@@ -8,21 +7,11 @@ import { scoreContact } from "../domain/person-match";
 import { contactSearchWords, searchTokens } from "../domain/search";
 import { contactCreated, contactDeleted, contactUpdated } from "../events/contact-events";
 import type { ContactCache } from "./contact-cache";
+import { duplicatesConflict, type CreateOptions } from "./duplicate-conflict";
 import { fieldsOf, type ContactRepository, type Derived } from "./contact-repository";
 import { changedFields } from "./documents";
 import type { MatchKeyIndex } from "./match-keys";
 import type { OrganizationRepository } from "./organization-repository";
-
-export interface Actor {
-  tenantId: string;
-  /** Who makes the change (user or service id), for audit fields and events. */
-  subject: string;
-}
-
-export interface CreateOptions {
-  allowDuplicates: boolean;
-  requestId?: string;
-}
 
 /** How long a claimed identifier without its contact counts as a create in flight. */
 const IN_FLIGHT_MS = 60_000;
@@ -190,13 +179,4 @@ export class ContactWriter {
       throw duplicatesConflict(`${strong.length} existing contact(s) look like the same person; create anyway with allowDuplicates`, strong);
     }
   }
-}
-
-export const DUPLICATE_CANDIDATES_TYPE = "type.googleapis.com/crm.contacts.v1.DuplicateCandidates";
-
-export function duplicatesConflict(message: string, candidates: Candidate[]): ConflictError {
-  return new ConflictError(message).withDetail({
-    typeUrl: DUPLICATE_CANDIDATES_TYPE,
-    value: contactsV1.DuplicateCandidates.encode({ candidates }).finish(),
-  });
 }

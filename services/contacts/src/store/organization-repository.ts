@@ -1,12 +1,11 @@
 import { commonV1 } from "@crm/proto";
-import { NotFoundError, PreconditionFailedError, appendToOutbox, paginate, toMongoFilter, uuidv7, type Logger, type Page } from "@crm/kit";
+import { NotFoundError, PreconditionFailedError, appendToOutbox, paginate, toMongoFilter, uuidv7, type Actor, type Logger, type Page } from "@crm/kit";
 import { organizationMatchKeys, rankCandidates, scoreOrganization, STRONG_MATCH, type Candidate } from "../domain/duplicates";
 import { ORGANIZATION_LIST_FIELDS } from "../domain/list-fields";
 import { organizationDraftOf, type Organization, type OrganizationFields } from "../domain/organization";
 import { organizationSearchWords, searchTokens } from "../domain/search";
 import { organizationChanged } from "../events/contact-events";
-import type { Actor, CreateOptions } from "./contact-writer";
-import { duplicatesConflict } from "./contact-writer";
+import { duplicatesConflict, type CreateOptions } from "./duplicate-conflict";
 import type { MatchKeyIndex } from "./match-keys";
 import type { OrganizationDocument, OrganizationModel } from "./organization.model";
 import { changedFields, withoutUndefined } from "./documents";

@@ -68,6 +68,12 @@ export class OutboxRelay {
     this.schedule(() => this.sweep());
   }
 
+  /** Publishes the outbox of one more model, from its next sweep on. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any model with the outbox plugin
+  track(model: Model<any>): void {
+    this.collections.push(model.collection as unknown as Collection<OutboxDocument>);
+  }
+
   /** Tells the relay that a document of this model has new events. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any model with the outbox plugin
   notify(model: Model<any>, id: string): void {

@@ -1,5 +1,4 @@
-import { commonV1 } from "@crm/proto";
-import { NotFoundError, PreconditionFailedError, appendToOutbox, paginate, toMongoFilter, uuidv7, type Actor, type Logger, type Page } from "@crm/kit";
+import { NotFoundError, PreconditionFailedError, TenantRepository, uuidv7, type Actor, type ListQuery, type Logger, type Page } from "@crm/kit";
 import { organizationMatchKeys, rankCandidates, scoreOrganization, STRONG_MATCH, type Candidate } from "../domain/duplicates";
 import { ORGANIZATION_LIST_FIELDS } from "../domain/list-fields";
 import { organizationDraftOf, type Organization, type OrganizationFields } from "../domain/organization";
@@ -11,13 +10,15 @@ import type { OrganizationDocument, OrganizationModel } from "./organization.mod
 import { changedFields, withoutUndefined } from "./documents";
 
 /** Organisations: the same clean-record and duplicate rules as contacts, keyed by domain and name. */
-export class OrganizationRepository {
+export class OrganizationRepository extends TenantRepository<OrganizationDocument> {
   constructor(
-    readonly model: OrganizationModel,
+    model: OrganizationModel,
     private readonly keys: MatchKeyIndex,
-    private readonly onOutboxWrite: (id: string) => void,
+    onOutboxWrite: (id: string) => void,
     private readonly log: Logger,
-  ) {}
+  ) {
+    super(model, onOutboxWrite);
+  }
 
   async create(actor: Actor, fields: OrganizationFields, options: CreateOptions): Promise<Organization> {
     const { tenantId } = actor;
@@ -42,12 +43,10 @@ export class OrganizationRepository {
       }
       await this.keys.add(tenantId, [...held.keys(), ...scoped.similarity], id);
       const organization: Organization = { ...fields, id, tenantId, createdAt: now, updatedAt: now, version: 1 };
-      await this.model.create({
+      await this.insertWithEvents({
         ...withoutUndefined(fields), _id: id, tenantId, createdAt: now, updatedAt: now, version: 1, createdBy: actor.subject, updatedBy: actor.subject,
         searchTokens: searchTokens(organizationSearchWords(fields)), matchKeys: [...scoped.identity, ...scoped.similarity],
-        outbox: [organizationChanged("created", organization, [], actor.subject)], outboxSince: now,
-      });
-      this.onOutboxWrite(id);
+      }, [organizationChanged("created", organization, [], actor.subject)], now);
       return organization;
     } catch (error) {
       await this.keys.release(tenantId, [...scoped.identity, ...scoped.similarity], id).catch((e: unknown) => this.log.warn({ err: e }, "could not release match keys"));
@@ -72,17 +71,14 @@ export class OrganizationRepository {
     await this.keys.add(tenantId, allKeys, current.id);
     const updated: Organization = { ...current, ...fields, updatedAt: new Date(), version: current.version + 1 };
     const changed = changedFields(organizationDraftOf(current), fields);
-    const outbox = appendToOutbox([organizationChanged("updated", updated, changed, actor.subject)], updated.updatedAt);
-    const result = await this.model.updateOne(
-      { _id: current.id, tenantId, version: current.version },
-      {
-        $set: { ...withoutUndefined(fields), updatedAt: updated.updatedAt, updatedBy: actor.subject, version: updated.version, searchTokens: searchTokens(organizationSearchWords(fields)), matchKeys: allKeys, ...outbox.$set },
-        ...(fields.annualRevenue ? {} : { $unset: { annualRevenue: 1 } }),
-        $push: outbox.$push,
-      },
-    );
-    if (result.matchedCount === 0) throw new PreconditionFailedError(`organisation ${current.id} changed since it was read; read it again`);
-    this.onOutboxWrite(current.id);
+    const update = {
+      $set: { ...withoutUndefined(fields), updatedAt: updated.updatedAt, updatedBy: actor.subject, version: updated.version, searchTokens: searchTokens(organizationSearchWords(fields)), matchKeys: allKeys },
+      ...(fields.annualRevenue ? {} : { $unset: { annualRevenue: 1 } }),
+    };
+    const events = [organizationChanged("updated", updated, changed, actor.subject)];
+    if (!(await this.updateAtVersion(tenantId, current.id, current.version, update, events, updated.updatedAt))) {
+      throw new PreconditionFailedError(`organisation ${current.id} changed since it was read; read it again`);
+    }
     await this.keys.release(tenantId, previousKeys.filter((key) => !allKeys.includes(key)), current.id);
     return updated;
   }
@@ -109,17 +105,11 @@ export class OrganizationRepository {
     return found.flatMap((document) => (document ? [document.name] : []));
   }
 
-  async list(tenantId: string, query: { filter: commonV1.Filter | undefined; searchTokens: string[]; orderBy: commonV1.OrderBy[]; page: commonV1.PageRequest | undefined }): Promise<Page<Organization>> {
-    const translated = toMongoFilter(query.filter, ORGANIZATION_LIST_FIELDS);
-    const filter = {
-      tenantId,
-      ...(query.searchTokens.length > 0 ? { searchTokens: { $all: query.searchTokens } } : {}),
-      ...(Object.keys(translated).length > 0 ? { $and: [translated] } : {}),
-    };
-    const page = await paginate<OrganizationDocument>(this.model, filter, ORGANIZATION_LIST_FIELDS, {
-      orderBy: query.orderBy,
-      page: query.page,
+  async list(tenantId: string, query: ListQuery & { searchTokens: string[] }): Promise<Page<Organization>> {
+    const page = await this.page(tenantId, query, {
+      fields: ORGANIZATION_LIST_FIELDS,
       defaultOrder: { field: "createdAt", descending: true },
+      where: query.searchTokens.length > 0 ? { searchTokens: { $all: query.searchTokens } } : {},
     });
     return { items: page.items.map(toOrganization), pageInfo: page.pageInfo };
   }

@@ -1,32 +1,28 @@
 import { createLogger, type Logger } from "@crm/kit";
 import express, { type Express } from "express";
 import { authenticate, type AuthSettings } from "./auth/authenticate";
-import type { ContactsClient } from "./clients/contacts";
 import { ApiRegistry } from "./http/api-registry";
 import { problemHandler, sendProblem } from "./http/problem";
 import { requestId } from "./http/request-id";
 import { renderReferencePage } from "./openapi/reference-page";
-import { registerContactRoutes } from "./routes/contacts";
-import { registerImportRoutes } from "./routes/imports";
-import { registerOrganizationRoutes } from "./routes/organizations";
+import type { ConnectedService } from "./modules/gateway-module";
 
 export interface GatewayDependencies {
   auth: AuthSettings;
-  contacts: ContactsClient;
+  /** Every registered service, connected (modules/gateway-module.ts): their routes make the API. */
+  services: ConnectedService[];
   log?: Logger;
 }
 
 /** The express application: public docs, then authenticated /v1 routes, then one error handler. */
-export function createGatewayApp({ auth, contacts, log = createLogger("gateway") }: GatewayDependencies): Express {
+export function createGatewayApp({ auth, services, log = createLogger("gateway") }: GatewayDependencies): Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("query parser", "simple");
   app.use(requestId);
 
   const api = new ApiRegistry();
-  registerContactRoutes(api, contacts);
-  registerOrganizationRoutes(api, contacts);
-  registerImportRoutes(api, contacts);
+  for (const service of services) service.registerRoutes(api);
   const document = api.openapi({
     title: "CRM API",
     version: "v1",

@@ -1,17 +1,20 @@
 import { createLogger, handleShutdown, identityKey, Readiness, startOpsServer, flushTelemetry } from "@crm/kit";
+import { loadRegistry } from "@crm/registry";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createGatewayApp } from "./app";
-import { ContactsClient } from "./clients/contacts";
 import { loadGatewayConfig } from "./config";
+import { connectServices } from "./modules/gateway-module";
 
 async function main(): Promise<void> {
-  const config = loadGatewayConfig();
+  const registry = loadRegistry();
+  const config = loadGatewayConfig(registry.services);
   const log = createLogger(config.SERVICE_NAME, config.LOG_LEVEL);
-  const contacts = new ContactsClient(config.CONTACTS_ADDRESS, identityKey(config.IDENTITY_SIGNING_KEY), config.UPSTREAM_TIMEOUT_MS);
+  // One client per registered service, to the address its variable names.
+  const services = connectServices(registry.services, config.addresses, { identityKey: identityKey(config.IDENTITY_SIGNING_KEY), timeoutMs: config.UPSTREAM_TIMEOUT_MS });
   const app = createGatewayApp({
     auth: { jwtSecret: config.AUTH_JWT_SECRET, jwksUrl: config.AUTH_JWKS_URL, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE },
-    contacts,
+    services,
     log,
   });
   // Long filters and cursors travel in the URL: room for them, so that a too-long one gets a
@@ -24,12 +27,12 @@ async function main(): Promise<void> {
     [
       { name: "mark not ready", run: async () => readiness.startDraining() },
       { name: "drain HTTP", run: () => new Promise<void>((resolve) => server.close(() => resolve())) },
-      { name: "close clients", run: async () => contacts.close() },
+      { name: "close clients", run: async () => services.forEach((service) => service.close()) },
       { name: "flush telemetry", run: () => flushTelemetry() },
     ],
     { log, graceMs: config.SHUTDOWN_GRACE_MS },
   );
-  log.info({ port: (server.address() as AddressInfo).port, opsPort: ops.port }, "gateway ready");
+  log.info({ port: (server.address() as AddressInfo).port, opsPort: ops.port, services: services.map((s) => s.name) }, "gateway ready");
 }
 
 main().catch((error: unknown) => {

@@ -18,7 +18,7 @@ const serviceSchema = z
     /** Variable that tells the gateway (and other callers) where the gRPC server listens, host:port. */
     addressEnv: z.string().regex(/^[A-Z][A-Z0-9_]*_ADDRESS$/, "must be an upper-case name ending in _ADDRESS"),
     /** Module of the gateway, relative to gateway/src, that makes the client and declares the routes. */
-    gatewayModule: z.string().regex(/^services\/[a-z0-9-]+$/, "must name a module under gateway/src/services"),
+    gatewayModule: z.string().regex(/^modules\/[a-z0-9-]+$/, "must name a module under gateway/src/modules"),
   })
   .strict();
 

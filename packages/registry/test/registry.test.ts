@@ -8,7 +8,7 @@ const write = (content: object) => {
   writeFileSync(file, JSON.stringify(content));
   return file;
 };
-const contacts = { name: "contacts", grpcPort: 50051, opsPort: 9461, addressEnv: "CONTACTS_ADDRESS", gatewayModule: "services/contacts" };
+const contacts = { name: "contacts", grpcPort: 50051, opsPort: 9461, addressEnv: "CONTACTS_ADDRESS", gatewayModule: "modules/contacts" };
 
 describe("service registry", () => {
   it("reads the repository's registry, contacts included", () => {

@@ -1,5 +1,5 @@
 import { contactsV1 } from "@crm/proto";
-import { UUID_PATTERN, ValidationError, actorOf, type ServiceRuntime } from "@crm/kit";
+import { ValidationError, actorOf, requireId, type ServiceRuntime } from "@crm/kit";
 import { CONTACT_FIELD_NAMES, toDraft, type ContactFields } from "../domain/contact";
 import { applyMask, maskedFields } from "../domain/field-mask";
 import { contactListFields } from "../domain/list-fields";
@@ -107,8 +107,4 @@ export function contactHandlers(rpc: ServiceRuntime["rpc"], deps: ContactsDepend
       return { survivor: toProtoContact(survivor), restored: toProtoContact(restored) };
     }),
   };
-}
-
-export function requireId(id: string, field: string): void {
-  if (!UUID_PATTERN.test(id)) throw ValidationError.field(field, "is not an id this API issued");
 }

@@ -1,9 +1,8 @@
 import { contactsV1 } from "@crm/proto";
-import { PermissionDeniedError, actorOf, type ServiceRuntime } from "@crm/kit";
+import { PermissionDeniedError, actorOf, requireId, type ServiceRuntime } from "@crm/kit";
 import { applyMask, maskedFields } from "../domain/field-mask";
 import { ORGANIZATION_FIELD_NAMES, organizationDraftOf, prepareOrganization, type OrganizationDraft } from "../domain/organization";
 import { searchQueryTokens } from "../domain/search";
-import { requireId } from "./contact-handlers";
 import type { ContactsDependencies } from "./dependencies";
 import { requireCurrent, toDefinition, toOrganizationDraft, toProtoDefinition, toProtoOrganization } from "./mapping";
 

@@ -1,3 +1,4 @@
+import { credentials, type ChannelCredentials, type Client } from "@grpc/grpc-js";
 import { testInfra, uniqueName } from "./infra";
 import { TEST_IDENTITY_KEY } from "./tokens";
 
@@ -33,11 +34,13 @@ export interface StartedService {
 /**
  * A whole service in this process on free ports (0), against the real FerretDB, NATS and Redis,
  * with its own database; or with another instance's (`replicaOf`), as a second replica would
- * run. `start` is the service's app.ts function, given the environment to parse.
+ * run. `start` is the service's app.ts function, given the environment to parse; `Client` the
+ * generated client of its gRPC service, connected to it.
  */
-export async function startInProcess<S extends StartedService>(
+export async function startInProcess<S extends StartedService, C extends Client>(
   name: string,
   start: (env: Record<string, string>) => Promise<S>,
+  Client: new (address: string, credentials: ChannelCredentials) => C,
   options: { replicaOf?: string; env?: Record<string, string> } = {},
 ) {
   const database = options.replicaOf ?? uniqueName(name);
@@ -48,11 +51,15 @@ export async function startInProcess<S extends StartedService>(
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
     ...options.env,
   });
+  const address = `127.0.0.1:${service.ports.grpcPort}`;
+  const client = new Client(address, credentials.createInsecure());
   return {
     service,
     database,
-    address: `127.0.0.1:${service.ports.grpcPort}`,
+    address,
+    client,
     async stop() {
+      client.close();
       // Background work stops before its database is dropped beneath it; a replica leaves the database to its first instance.
       await service.runtime.stopBackgroundWork();
       if (!options.replicaOf) await service.runtime.mongo.dropDatabase();

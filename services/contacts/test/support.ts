@@ -1,5 +1,5 @@
 import { Metadata, type ServiceError } from "@grpc/grpc-js";
-import { IDENTITY_METADATA_KEY, createGrpcClient, identityKey, signIdentity, statusDetailsOf, type Identity } from "@crm/kit";
+import { IDENTITY_METADATA_KEY, identityKey, signIdentity, statusDetailsOf, type Identity } from "@crm/kit";
 import { contactsV1 } from "@crm/proto";
 import { TEST_IDENTITY_KEY, startInProcess } from "@crm/testing";
 import { startContacts } from "../src/app";
@@ -15,16 +15,7 @@ const key = identityKey(TEST_IDENTITY_KEY);
  * database, or with another instance's (`replicaOf`), as a second replica would run.
  */
 export async function startTestService(name: string, options: { replicaOf?: string; env?: Record<string, string> } = {}) {
-  const harness = await startInProcess(name, (env) => startContacts(loadContactsConfig(env)), options);
-  const client = createGrpcClient(contactsV1.ContactsServiceClient, harness.address);
-  return {
-    ...harness,
-    client,
-    async stop() {
-      client.close();
-      await harness.stop();
-    },
-  };
+  return startInProcess(name, (env) => startContacts(loadContactsConfig(env)), contactsV1.ContactsServiceClient, options);
 }
 
 export async function as(identity: Identity) {

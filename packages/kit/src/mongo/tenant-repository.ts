@@ -5,11 +5,14 @@ import { toMongoFilter } from "../query/filter";
 import { paginate, type Page } from "../query/paginate";
 import { appendToOutbox, type OutboxEvent } from "./outbox";
 
+/** MongoDB's (and FerretDB's) code for a write refused by a unique index. */
+const DUPLICATE_KEY = 11000;
+
 /** What every List method passes to its repository: the parsed filter, the order and the page. */
 export interface ListQuery {
-  filter: commonV1.Filter | undefined;
+  filter?: commonV1.Filter | undefined;
   orderBy: commonV1.OrderBy[];
-  page: commonV1.PageRequest | undefined;
+  page?: commonV1.PageRequest | undefined;
 }
 
 export interface ListOptions {
@@ -47,6 +50,23 @@ export abstract class TenantRepository<D extends { _id: string; tenantId: string
   protected async insertWithEvents(document: Omit<D, "outbox" | "outboxSince">, events: OutboxEvent[], at: Date): Promise<void> {
     await this.model.create({ ...document, outbox: events, outboxSince: at } as never);
     this.onOutboxWrite(document._id);
+  }
+
+  /**
+   * Stores a new document and its events once per request key (idempotentCreatePlugin): a create
+   * repeated with the key of one already stored, a client's retry after a timeout, stores nothing
+   * and answers the first document.
+   */
+  protected async insertOnce<N extends Omit<D, "outbox" | "outboxSince"> & { requestKey: string }>(document: N, events: OutboxEvent[], at: Date): Promise<N> {
+    try {
+      await this.insertWithEvents(document, events, at);
+      return document;
+    } catch (error) {
+      if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+      const first = await this.model.findOne({ tenantId: document.tenantId, requestKey: document.requestKey } as never, { outbox: 0 }).lean<N>();
+      if (!first) throw error;
+      return first;
+    }
   }
 
   /** A document of the tenant by id, without its outbox (and any other fields the projection drops). */

@@ -5,7 +5,7 @@ const { existsSync, readdirSync } = require("node:fs");
 const path = require("node:path");
 
 const folders = (parent) => readdirSync(path.join(__dirname, parent), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => `${parent}/${e.name}`);
-const projects = [...folders("packages"), ...folders("services"), "gateway", "scripts/new-service"]
+const projects = [...folders("packages"), ...folders("services"), "gateway", "scripts"]
   .filter((folder) => existsSync(path.join(__dirname, folder, "jest.config.js")))
   .map((folder) => `<rootDir>/${folder}`);
 

@@ -1,5 +1,6 @@
 import { Schema, type Connection, type Model } from "mongoose";
 import { outboxPlugin, type OutboxEvent } from "../mongo/outbox";
+import { registerModel } from "../mongo/record";
 import { tenantScopePlugin } from "../mongo/tenant-scope";
 
 /** The receipt of one erasure request in one service: what was done, and its confirmation in the outbox. */
@@ -37,8 +38,4 @@ schema.plugin(outboxPlugin);
 
 export type ErasureReceiptModel = Model<ErasureReceiptDocument>;
 
-export async function createErasureReceiptModel(connection: Connection): Promise<ErasureReceiptModel> {
-  const model = connection.model<ErasureReceiptDocument>("Erasure", schema);
-  await model.createIndexes();
-  return model;
-}
+export const createErasureReceiptModel = (connection: Connection): Promise<ErasureReceiptModel> => registerModel(connection, "Erasure", schema);

@@ -1,4 +1,4 @@
-import { outboxPlugin, recordAuditPlugin, tenantScopePlugin, type OutboxEvent, type RecordAudit } from "@crm/kit";
+import { outboxPlugin, recordAuditPlugin, registerModel, tenantScopePlugin, type OutboxEvent, type RecordAudit } from "@crm/kit";
 import { Schema, type Connection, type Model } from "mongoose";
 import { RELATIONSHIP_TYPES } from "../domain/contact";
 import type { OrganizationFields } from "../domain/organization";
@@ -44,8 +44,4 @@ schema.index({ tenantId: 1, industry: 1 });
 
 export type OrganizationModel = Model<OrganizationDocument>;
 
-export async function createOrganizationModel(connection: Connection): Promise<OrganizationModel> {
-  const model = connection.model<OrganizationDocument>("Organization", schema);
-  await model.createIndexes();
-  return model;
-}
+export const createOrganizationModel = (connection: Connection): Promise<OrganizationModel> => registerModel(connection, "Organization", schema);

@@ -2,9 +2,10 @@ import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { copyWorkspace } from "./workspace-copy";
 
-// scripts/generate-proto.sh (run by scripts/test.sh) refuses an API change that would break
-// released clients: against the last main commit when there is git history, against the
-// committed descriptor set when there is none. Each case edits the protos of a fresh copy.
+// scripts/generate-proto.sh (run by scripts/test.sh with --check) refuses an API change that
+// would break released clients: against the last main commit when there is git history, against
+// the committed descriptor set when there is none; and it notices generated code that does not
+// match the protos. Each case edits a fresh copy of the workspace.
 
 const EVENTS = "proto/crm/events/v1/contacts.proto";
 const CONTACTS = "proto/crm/contacts/v1/contacts.proto";
@@ -17,7 +18,7 @@ const renameMethod: Edit = [CONTACTS, (text) => text.replaceAll("UndoContactMerg
 const addField: Edit = [EVENTS, (text) => text.replace("  string owner_id = 5;", "  string owner_id = 5;\n  string source = 99;")];
 
 /** Runs the proto generation after one edit, in a copy with or without git history; resolves with its outcome. */
-async function generateAfter([file, change]: Edit, history: "git" | "none"): Promise<{ ok: boolean; output: string }> {
+async function generateAfter([file, change]: Edit, history: "git" | "none", ...options: string[]): Promise<{ ok: boolean; output: string }> {
   const workspace = await copyWorkspace("crm-proto-breaking-");
   try {
     if (history === "git") {
@@ -28,7 +29,7 @@ async function generateAfter([file, change]: Edit, history: "git" | "none"): Pro
     }
     const target = path.join(workspace.dir, file);
     writeFileSync(target, change(readFileSync(target, "utf8")));
-    return await workspace.run("bash", ["scripts/generate-proto.sh"]).then(
+    return await workspace.run("bash", ["scripts/generate-proto.sh", ...options]).then(
       (output) => ({ ok: true, output }),
       (error: Error) => ({ ok: false, output: error.message }),
     );
@@ -53,6 +54,13 @@ describe("proto breaking-change check", () => {
     const { ok, output } = await generateAfter(removeField, "none");
     expect(ok).toBe(false);
     expect(output).toContain("against the committed descriptor set (no git history)");
+  }, 60_000);
+
+  it("notices generated code that does not match the protos (--check)", async () => {
+    const edited: Edit = ["packages/proto/src/gen/crm/common/v1/query.ts", (text) => text.replace("export const protobufPackage", "export const edited = 1;\nexport const protobufPackage")];
+    const { ok, output } = await generateAfter(edited, "none", "--check");
+    expect(ok).toBe(false);
+    expect(output).toContain("generated code in packages/proto was out of date with proto/");
   }, 60_000);
 
   it("lets a new field through", async () => {

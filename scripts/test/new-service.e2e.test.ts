@@ -11,9 +11,11 @@ import { copyWorkspace, ROOT } from "./workspace-copy";
 // builds, lints and type-checks, passes its own tests, runs beside the gateway, answers over gRPC
 // (grpcurl, from reflection alone) and through its REST route, and whose event a consumer receives.
 
-const SERVICE = "sales-pipeline";
-const STREAM = "CRM_SALES_PIPELINE";
-const CREATED = "crm.sales-pipeline.pipeline.created";
+// A name no real service will take, so that the test keeps working as services are added.
+const SERVICE = "example-widgets";
+const STREAM = "CRM_EXAMPLE_WIDGETS";
+const CREATED = "crm.example-widgets.widget.created";
+const GRPC_SERVICE = "crm.example_widgets.v1.ExampleWidgetsService";
 const execute = promisify(execFile);
 let workspace: Awaited<ReturnType<typeof copyWorkspace>>;
 let platform: RunningPlatform | undefined;
@@ -43,15 +45,24 @@ afterAll(async () => {
   workspace?.remove();
 }, 60_000);
 
-describe("pnpm new-service sales-pipeline", () => {
-  it("generates the service and registers it", async () => {
+/** The registry of the copy. */
+const registry = () =>
+  JSON.parse(readFileSync(path.join(workspace.dir, "packages/registry/services.json"), "utf8")) as {
+    gateway: { opsPort: number };
+    services: Array<{ name: string; grpcPort: number; opsPort: number }>;
+  };
+
+describe(`pnpm new-service ${SERVICE}`, () => {
+  it("generates the service and registers it on the next free ports", async () => {
+    const before = registry();
+    const grpcPort = Math.max(...before.services.map((entry) => entry.grpcPort)) + 1;
+    const opsPort = Math.max(before.gateway.opsPort, ...before.services.map((entry) => entry.opsPort)) + 1;
     const output = await run("pnpm", ["new-service", SERVICE]);
     expect(output).toContain(`${SERVICE} is ready`);
-    const registry = JSON.parse(readFileSync(path.join(workspace.dir, "packages/registry/services.json"), "utf8")) as { services: Array<{ name: string; grpcPort: number }> };
-    expect(registry.services.find((entry) => entry.name === SERVICE)).toEqual({
-      name: SERVICE, grpcPort: 50052, opsPort: 9462, addressEnv: "SALES_PIPELINE_ADDRESS", gatewayModule: `modules/${SERVICE}`,
+    expect(registry().services.find((entry) => entry.name === SERVICE)).toEqual({
+      name: SERVICE, grpcPort, opsPort, addressEnv: "EXAMPLE_WIDGETS_ADDRESS", gatewayModule: `modules/${SERVICE}`,
     });
-    expect(readFileSync(path.join(workspace.dir, "README.md"), "utf8")).toContain(`| ${SERVICE} | 50052 (gRPC), 9462 (ops) |`);
+    expect(readFileSync(path.join(workspace.dir, "README.md"), "utf8")).toContain(`| ${SERVICE} | ${grpcPort} (gRPC), ${opsPort} (ops) |`);
     await expect(run("pnpm", ["new-service", SERVICE])).rejects.toThrow(`service "${SERVICE}" already exists`);
   }, 180_000);
 
@@ -88,35 +99,35 @@ describe("pnpm new-service sales-pipeline", () => {
 
     const grpcurl = async (...args: string[]) => (await execute("grpcurl", ["-plaintext", ...args], { timeout: 20_000 })).stdout;
     const createdIds = () => {
-      const { eventsV1 } = fromCopy<{ eventsV1: Record<string, { decode(payload: Uint8Array): { pipelineId: string } }> }>("packages/proto/dist");
-      return received.map((event) => eventsV1.PipelineCreated!.decode(event.payload).pipelineId);
+      const { eventsV1 } = fromCopy<{ eventsV1: Record<string, { decode(payload: Uint8Array): { widgetId: string } }> }>("packages/proto/dist");
+      return received.map((event) => eventsV1.WidgetCreated!.decode(event.payload).widgetId);
     };
     let viaGrpc: { id: string };
     let viaRest: { id: string };
 
     it("answers over gRPC, described by reflection", async () => {
-      expect(await grpcurl(address, "list")).toContain("crm.sales_pipeline.v1.SalesPipelineService");
-      const created = JSON.parse(await grpcurl("-H", `${IDENTITY_METADATA_KEY}: ${identityToken}`, "-d", '{"pipeline":{"name":" Renewals "}}', address, "crm.sales_pipeline.v1.SalesPipelineService/CreatePipeline"));
-      viaGrpc = created.pipeline;
+      expect(await grpcurl(address, "list")).toContain(GRPC_SERVICE);
+      const created = JSON.parse(await grpcurl("-H", `${IDENTITY_METADATA_KEY}: ${identityToken}`, "-d", '{"widget":{"name":" Renewals "}}', address, `${GRPC_SERVICE}/CreateWidget`));
+      viaGrpc = created.widget;
       expect(viaGrpc).toMatchObject({ name: "Renewals", createdBy: owner.subject, etag: 'W/"1"' });
-      const read = JSON.parse(await grpcurl("-H", `${IDENTITY_METADATA_KEY}: ${identityToken}`, "-d", JSON.stringify({ id: viaGrpc.id }), address, "crm.sales_pipeline.v1.SalesPipelineService/GetPipeline"));
-      expect(read.pipeline).toEqual(viaGrpc);
+      const read = JSON.parse(await grpcurl("-H", `${IDENTITY_METADATA_KEY}: ${identityToken}`, "-d", JSON.stringify({ id: viaGrpc.id }), address, `${GRPC_SERVICE}/GetWidget`));
+      expect(read.widget).toEqual(viaGrpc);
     }, 60_000);
 
     it("answers through its REST route, described in the OpenAPI document", async () => {
       const api = platform!.gatewayUrl;
       const headers = { authorization: `Bearer ${bearer}`, "content-type": "application/json" };
-      const response = await fetch(`${api}/v1/pipelines`, { method: "POST", headers, body: JSON.stringify({ name: "New business" }) });
+      const response = await fetch(`${api}/v1/widgets`, { method: "POST", headers, body: JSON.stringify({ name: "New business" }) });
       expect(response.status).toBe(201);
       viaRest = (await response.json()) as { id: string };
-      expect(response.headers.get("location")).toBe(`/v1/pipelines/${viaRest.id}`);
-      expect(await (await fetch(`${api}/v1/pipelines/${viaRest.id}`, { headers })).json()).toEqual(viaRest);
-      const listed = (await (await fetch(`${api}/v1/pipelines?orderBy=name`, { headers })).json()) as { data: Array<{ name: string }> };
+      expect(response.headers.get("location")).toBe(`/v1/widgets/${viaRest.id}`);
+      expect(await (await fetch(`${api}/v1/widgets/${viaRest.id}`, { headers })).json()).toEqual(viaRest);
+      const listed = (await (await fetch(`${api}/v1/widgets?orderBy=name`, { headers })).json()) as { data: Array<{ name: string }> };
       expect(listed.data.map((item) => item.name)).toEqual(["New business", "Renewals"]);
-      const invalid = await fetch(`${api}/v1/pipelines`, { method: "POST", headers, body: JSON.stringify({ name: "x", owner: "me" }) });
+      const invalid = await fetch(`${api}/v1/widgets`, { method: "POST", headers, body: JSON.stringify({ name: "x", owner: "me" }) });
       expect(invalid.status).toBe(400);
       const openapi = (await (await fetch(`${api}/openapi.json`)).json()) as { paths: Record<string, object> };
-      expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(["/v1/pipelines", "/v1/pipelines/{id}", "/v1/contacts"]));
+      expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(["/v1/widgets", "/v1/widgets/{id}", "/v1/contacts"]));
     }, 60_000);
 
     it("delivers its created events to a consumer", async () => {

@@ -60,13 +60,18 @@ console.log(`new-service: wrote ${files.length} files; registered ${service} on 
 
 run("bash", ["scripts/generate-proto.sh"], "generating packages/proto");
 run("pnpm", ["install", "--prefer-offline", "--reporter=silent"], "linking the new package (pnpm install)");
+const made = [
+  [`services/${service}/`, "the service: src/main.ts, app.ts, config.ts, domain/, store/, rpc/, events/; test/"],
+  [`proto/crm/${names.service_snake}/v1/`, "its gRPC API"],
+  [`proto/crm/events/v1/${names.service_snake}.proto`, "its events"],
+  [`gateway/src/modules/${service}.ts`, `its REST routes, /v1/${names.resources}`],
+];
+const width = Math.max(...made.map(([file]) => file.length));
 console.log(`
 new-service: ${service} is ready.
-  services/${service}/                the service (src/main.ts, app.ts, config.ts, domain/, store/, rpc/, events/; test/)
-  proto/crm/${names.service_snake}/v1/ its gRPC API; proto/crm/events/v1/${names.service_snake}.proto its events
-  gateway/src/modules/${service}.ts    its REST routes, /v1/${names.resources}
-Next: pnpm build, then bash scripts/test.sh (its tests run with the rest), bash scripts/dev.sh to run it;
-and describe what it owns in its README row. How to extend it: docs/extending.md.`);
+${made.map(([file, what]) => `  ${file.padEnd(width)}  ${what}`).join("\n")}
+Next: pnpm build, then bash scripts/test.sh (its tests run with the rest) and bash scripts/dev.sh to run it;
+say what it owns in its README row. How to extend it: docs/extending.md.`);
 
 /** A name is free when no registry entry, folder, proto, gateway module, event or route uses it. */
 function refuseTaken() {

@@ -47,23 +47,33 @@ launch() { # name port-variable command...
 # pkg@version` cannot be used: the proxy refuses the module's version list, which it reads, and
 # the published source lacks the build/version/version.txt that FerretDB's own build generates.
 FERRETDB_PATCH="$ROOT/scripts/patches/ferretdb-$FERRETDB_VERSION-sqlite-pushdown.patch"
-# The binary's name carries the patch's checksum, so a changed patch rebuilds it.
-FERRETDB_BIN="$TOOLS/bin/ferretdb-$FERRETDB_VERSION-$(cksum <"$FERRETDB_PATCH" | cut -d' ' -f1)"
+# FerretDB's wire protocol module, built from its source with a patch of its own (a `replace`).
+WIRE_MODULE="github.com/FerretDB/wire@v0.0.7"
+WIRE_PATCH="$ROOT/scripts/patches/ferretdb-wire-v0.0.7-release.patch"
+# The binary's name carries the patches' checksum, so a changed patch rebuilds it.
+FERRETDB_BIN="$TOOLS/bin/ferretdb-$FERRETDB_VERSION-$(cat "$FERRETDB_PATCH" "$WIRE_PATCH" | cksum | cut -d' ' -f1)"
+
+module_dir() { # module@version: downloads it into Go's module cache, prints its folder
+  local dir
+  dir="$(go mod download -json "$1" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')" || return 1
+  [ -d "$dir" ] && echo "$dir"
+}
 
 install_ferretdb() {
   [ -x "$FERRETDB_BIN" ] && return
   command -v go >/dev/null || die "Go is needed to build FerretDB $FERRETDB_VERSION"
   log "building FerretDB $FERRETDB_VERSION (first run only, about two minutes)"
   # A build folder of its own: several checkouts may share .tools and build different patches.
-  local cached build src
-  cached="$(go mod download -json "github.com/FerretDB/FerretDB@$FERRETDB_VERSION" \
-    | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')" || die "could not download FerretDB $FERRETDB_VERSION"
-  [ -d "$cached" ] || die "could not download FerretDB $FERRETDB_VERSION"
+  local cached wire build src
+  cached="$(module_dir "github.com/FerretDB/FerretDB@$FERRETDB_VERSION")" || die "could not download FerretDB $FERRETDB_VERSION"
+  wire="$(module_dir "$WIRE_MODULE")" || die "could not download $WIRE_MODULE"
   build="$(mktemp -d)" && src="$build/ferretdb"
-  mkdir -p "$TOOLS/bin" && cp -r "$cached" "$src" && chmod -R u+w "$src"
+  mkdir -p "$TOOLS/bin" && cp -r "$cached" "$src" && cp -r "$wire" "$build/wire" && chmod -R u+w "$build"
   echo "$FERRETDB_VERSION" >"$src/build/version/version.txt"
   command -v patch >/dev/null || apt_install patch
   patch -s -d "$src" -p1 <"$FERRETDB_PATCH" || die "could not apply $FERRETDB_PATCH"
+  patch -s -d "$build/wire" -p1 <"$WIRE_PATCH" || die "could not apply $WIRE_PATCH"
+  (cd "$src" && go mod edit -replace "${WIRE_MODULE%@*}=../wire") || die "could not point FerretDB at the patched wire module"
   # Built under a temporary name and moved into place, so that a concurrent start never runs half a file.
   (cd "$src" && GOFLAGS=-buildvcs=false go build -o "$build/ferretdb.bin" ./cmd/ferretdb) \
     || die "could not build FerretDB $FERRETDB_VERSION"

@@ -1,6 +1,7 @@
 import { createLogger, type Logger } from "@crm/kit";
 import express, { type Express } from "express";
 import { authenticate, type AuthSettings } from "./auth/authenticate";
+import { ReadCache } from "./cache/read-cache";
 import { ApiRegistry } from "./http/api-registry";
 import { problemHandler, sendProblem } from "./http/problem";
 import { requestId } from "./http/request-id";
@@ -11,18 +12,22 @@ export interface GatewayDependencies {
   auth: AuthSettings;
   /** Every registered service, connected (modules/gateway-module.ts): their routes make the API. */
   services: ConnectedService[];
+  /** Single-resource reads answered by the gateway; off (every read asks the service) unless enabled. */
+  readCache?: ReadCache;
   log?: Logger;
 }
 
 /** The express application: public docs, then authenticated /v1 routes, then one error handler. */
-export function createGatewayApp({ auth, services, log = createLogger("gateway") }: GatewayDependencies): Express {
+export function createGatewayApp({ auth, services, readCache = new ReadCache({ maxEntries: 0, ttlMs: 0 }), log = createLogger("gateway") }: GatewayDependencies): Express {
   const app = express();
   app.disable("x-powered-by");
+  // ETags are the records' versions, set by the routes; express would hash every body for one.
+  app.set("etag", false);
   app.set("query parser", "simple");
   app.use(requestId);
 
   const api = new ApiRegistry();
-  for (const service of services) service.registerRoutes(api);
+  for (const service of services) service.registerRoutes(api, { readCache });
   const document = api.openapi({
     title: "CRM API",
     version: "v1",

@@ -13,6 +13,11 @@ const gatewaySettings = baseConfigSchema.extend({
   AUTH_ISSUER: z.string().optional(),
   AUTH_AUDIENCE: z.string().optional(),
   IDENTITY_SIGNING_KEY: z.string().min(32, "must be at least 32 characters"),
+  /** Where the services' events are published: the read cache follows them to drop what they change. Without it, no cache. */
+  NATS_URL: z.string().min(1).optional(),
+  /** Single-resource reads kept by the gateway (0: none); each lives at most READ_CACHE_TTL_MS without an event. */
+  READ_CACHE_ENTRIES: z.coerce.number().int().min(0).default(10_000),
+  READ_CACHE_TTL_MS: z.coerce.number().int().positive().default(30_000),
 });
 
 export type GatewayConfig = z.output<typeof gatewaySettings> & {

@@ -208,6 +208,11 @@ function objectProperties(schema: z.ZodType | undefined): Array<[string, object,
   return Object.entries(json.properties ?? {}).map(([name, property]) => [name, property, json.required?.includes(name) ?? false]);
 }
 
+/** A handler's answer already serialised (a cached read): sent as it is. */
+export class JsonText {
+  constructor(readonly text: string) {}
+}
+
 /** Validates a request against a route's schemas, runs its handler and sends its answer. */
 function handle(definition: RouteDefinition<z.ZodType, z.ZodType, z.ZodType>): RequestHandler {
   return async (req, res, next) => {
@@ -226,6 +231,7 @@ function handle(definition: RouteDefinition<z.ZodType, z.ZodType, z.ZodType>): R
       });
       if (definition.response.mediaType) return;
       if (definition.response.status === 204) res.status(204).end();
+      else if (result instanceof JsonText) res.status(definition.response.status).type("application/json").send(result.text);
       else res.status(definition.response.status).json(result);
     } catch (error) {
       next(error);

@@ -1,4 +1,5 @@
 import { ContactsClient } from "../clients/contacts";
+import { contactsInvalidations } from "../clients/contacts-events";
 import { registerContactRoutes } from "../routes/contacts";
 import { registerImportRoutes } from "../routes/imports";
 import { registerOrganizationRoutes } from "../routes/organizations";
@@ -7,9 +8,11 @@ import { defineGatewayService } from "./gateway-module";
 /** Contacts: people, organisations, duplicates and merges, CSV imports and exports. */
 export const gatewayService = defineGatewayService({
   createClient: (address, { identityKey, timeoutMs }) => new ContactsClient(address, identityKey, timeoutMs),
-  registerRoutes: (api, contacts) => {
-    registerContactRoutes(api, contacts);
-    registerOrganizationRoutes(api, contacts);
+  registerRoutes: (api, contacts, { readCache }) => {
+    registerContactRoutes(api, contacts, readCache);
+    registerOrganizationRoutes(api, contacts, readCache);
     registerImportRoutes(api, contacts);
   },
+  // Contacts and organisations read by id are cached; their events say when they change.
+  invalidations: contactsInvalidations,
 });

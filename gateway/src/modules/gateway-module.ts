@@ -1,5 +1,7 @@
 import path from "node:path";
 import type { RegisteredService } from "@crm/registry";
+import type { InvalidationSource } from "../cache/event-invalidation";
+import type { ReadCache } from "../cache/read-cache";
 import type { ApiRegistry } from "../http/api-registry";
 
 export interface ClientSettings {
@@ -9,19 +11,28 @@ export interface ClientSettings {
   timeoutMs: number;
 }
 
+/** What the gateway shares with every service's routes. */
+export interface RouteContext {
+  /** Single-resource reads answered by the gateway, dropped by the events that change them. */
+  readCache: ReadCache;
+}
+
 /**
  * The gateway's part of one service, in the module its registry entry names
- * (`gatewayModule`, under gateway/src): a client to the service's address, and its routes.
+ * (`gatewayModule`, under gateway/src): a client to the service's address, its routes, and
+ * the events that make its cached reads stale, when it has any.
  */
 export interface GatewayService<C extends { close(): void }> {
   createClient(address: string, settings: ClientSettings): C;
-  registerRoutes(api: ApiRegistry, client: C): void;
+  registerRoutes(api: ApiRegistry, client: C, context: RouteContext): void;
+  invalidations?: InvalidationSource;
 }
 
 /** A registered service's client, ready to register its routes. */
 export interface ConnectedService {
   name: string;
-  registerRoutes(api: ApiRegistry): void;
+  registerRoutes(api: ApiRegistry, context: RouteContext): void;
+  invalidations?: InvalidationSource | undefined;
   close(): void;
 }
 
@@ -35,7 +46,7 @@ export function connectServices(services: RegisteredService[], addresses: Record
   return services.map((entry) => {
     const service = loadModule(entry);
     const client = service.createClient(addresses[entry.name] ?? `127.0.0.1:${entry.grpcPort}`, settings);
-    return { name: entry.name, registerRoutes: (api) => service.registerRoutes(api, client), close: () => client.close() };
+    return { name: entry.name, registerRoutes: (api, context) => service.registerRoutes(api, client, context), invalidations: service.invalidations, close: () => client.close() };
   });
 }
 

@@ -1,6 +1,9 @@
 import { contactsV1 } from "@crm/proto";
 import { z } from "zod";
 import type { ContactsClient } from "../clients/contacts";
+import { cachedRead } from "../cache/cached-read";
+import { ReadCache } from "../cache/read-cache";
+import { CONTACT_KIND } from "../clients/contacts-events";
 import type { ApiRegistry } from "../http/api-registry";
 import { IDEMPOTENCY_KEY_HEADER, idempotencyKeyOf } from "../http/idempotency";
 import { listQuerySchema, toListRequest, toPageInfo } from "../query/list-params";
@@ -130,7 +133,7 @@ const mergeSchema = z
   })
   .strict();
 
-export function registerContactRoutes(api: ApiRegistry, contacts: ContactsClient): void {
+export function registerContactRoutes(api: ApiRegistry, contacts: ContactsClient, cache: ReadCache): void {
   const one = { status: 200, schema: contactSchema, description: "The contact" };
 
   api.route({
@@ -168,11 +171,11 @@ export function registerContactRoutes(api: ApiRegistry, contacts: ContactsClient
   api.route({
     method: "get", path: "/v1/contacts/:id", operationId: "getContact", summary: "Get one contact", tag: "Contacts", permission: "contacts:read",
     params: idParams, response: one,
-    handler: async ({ params, identity, res }) => {
-      const { contact } = await contacts.call(identity, "getContact", { id: params.id });
-      res.setHeader("ETag", contact?.etag ?? "");
-      return toRestContact(contact);
-    },
+    handler: async ({ params, identity, res }) =>
+      cachedRead(cache, ReadCache.key(identity.tenantId, CONTACT_KIND, params.id), res, async () => {
+        const { contact } = await contacts.call(identity, "getContact", { id: params.id });
+        return { etag: contact?.etag ?? "", body: toRestContact(contact) };
+      }),
   });
 
   api.route({
@@ -184,6 +187,7 @@ export function registerContactRoutes(api: ApiRegistry, contacts: ContactsClient
       const { contact } = await contacts.call(identity, "updateContact", {
         id: params.id, contact: toContactInput(body), updateMask: maskOf(body, MASK_RENAMES).filter((p) => p !== "defaultPhoneRegion"), etag: ifMatch(req.get("if-match")),
       });
+      cache.invalidate(ReadCache.key(identity.tenantId, CONTACT_KIND, params.id));
       res.setHeader("ETag", contact?.etag ?? "");
       return toRestContact(contact);
     },
@@ -195,6 +199,7 @@ export function registerContactRoutes(api: ApiRegistry, contacts: ContactsClient
     response: { status: 204, description: "Deleted" },
     handler: async ({ params, identity, req }) => {
       await contacts.call(identity, "deleteContact", { id: params.id, etag: ifMatch(req.get("if-match")) });
+      cache.invalidate(ReadCache.key(identity.tenantId, CONTACT_KIND, params.id));
     },
   });
 
@@ -232,6 +237,7 @@ export function registerContactRoutes(api: ApiRegistry, contacts: ContactsClient
     },
     handler: async ({ body, identity, res }) => {
       const result = await contacts.call(identity, "mergeContacts", { fieldsFromMerged: [], survivorEtag: "", ...body });
+      for (const id of [body.survivorId, body.mergedId]) cache.invalidate(ReadCache.key(identity.tenantId, CONTACT_KIND, id));
       res.location(`/v1/contacts/merges/${result.mergeId}`);
       return { mergeId: result.mergeId, contact: toRestContact(result.contact), fieldSources: result.fieldSources };
     },
@@ -243,6 +249,7 @@ export function registerContactRoutes(api: ApiRegistry, contacts: ContactsClient
     response: { status: 200, schema: z.object({ survivor: contactSchema, restored: contactSchema }), description: "Both contacts as they were before the merge" },
     handler: async ({ params, identity }) => {
       const result = await contacts.call(identity, "undoContactMerge", { mergeId: params.id });
+      for (const contact of [result.survivor, result.restored]) cache.invalidate(ReadCache.key(identity.tenantId, CONTACT_KIND, contact?.id ?? ""));
       return { survivor: toRestContact(result.survivor), restored: toRestContact(result.restored) };
     },
   });

@@ -1,6 +1,9 @@
 import { contactsV1 } from "@crm/proto";
 import { z } from "zod";
 import type { ContactsClient } from "../clients/contacts";
+import { cachedRead } from "../cache/cached-read";
+import { ReadCache } from "../cache/read-cache";
+import { ORGANIZATION_KIND } from "../clients/contacts-events";
 import type { ApiRegistry } from "../http/api-registry";
 import { IDEMPOTENCY_KEY_HEADER, idempotencyKeyOf } from "../http/idempotency";
 import { listQuerySchema, toListRequest, toPageInfo } from "../query/list-params";
@@ -65,7 +68,7 @@ function toOrganizationInput(body: z.output<typeof organizationInputSchema>): co
   });
 }
 
-export function registerOrganizationRoutes(api: ApiRegistry, contacts: ContactsClient): void {
+export function registerOrganizationRoutes(api: ApiRegistry, contacts: ContactsClient, cache: ReadCache): void {
   const one = { status: 200, schema: organizationSchema, description: "The organisation" };
 
   api.route({
@@ -85,11 +88,11 @@ export function registerOrganizationRoutes(api: ApiRegistry, contacts: ContactsC
   api.route({
     method: "get", path: "/v1/organizations/:id", operationId: "getOrganization", summary: "Get one organisation", tag: "Organisations",
     permission: "contacts:read", params: idParams, response: one,
-    handler: async ({ params, identity, res }) => {
-      const { organization } = await contacts.call(identity, "getOrganization", { id: params.id });
-      res.setHeader("ETag", organization?.etag ?? "");
-      return toRestOrganization(organization);
-    },
+    handler: async ({ params, identity, res }) =>
+      cachedRead(cache, ReadCache.key(identity.tenantId, ORGANIZATION_KIND, params.id), res, async () => {
+        const { organization } = await contacts.call(identity, "getOrganization", { id: params.id });
+        return { etag: organization?.etag ?? "", body: toRestOrganization(organization) };
+      }),
   });
 
   api.route({
@@ -101,6 +104,7 @@ export function registerOrganizationRoutes(api: ApiRegistry, contacts: ContactsC
       const { organization } = await contacts.call(identity, "updateOrganization", {
         id: params.id, organization: toOrganizationInput(body), updateMask: maskOf(body, { type: "relationshipType" }), etag: ifMatch(req.get("if-match")),
       });
+      cache.invalidate(ReadCache.key(identity.tenantId, ORGANIZATION_KIND, params.id));
       res.setHeader("ETag", organization?.etag ?? "");
       return toRestOrganization(organization);
     },

@@ -6,6 +6,8 @@ import type { ContactsDependencies } from "./rpc/dependencies";
 import { importTargetFor } from "./rpc/import-targets";
 import { ImportWorker } from "./rpc/import-worker";
 import { ContactCache } from "./store/contact-cache";
+import { ContactCreation } from "./store/contact-creation";
+import { CachedContactReads } from "./store/contact-reads";
 import { ContactErasure } from "./store/contact-erasure";
 import { ContactMerges } from "./store/contact-merges";
 import { ContactRepository } from "./store/contact-repository";
@@ -42,9 +44,10 @@ export async function startContacts(config: ContactsConfig) {
   const relay = runtime.startOutboxRelay([models.contact, models.organization]);
   const keys = new MatchKeyIndex(models.matchKey);
   const cache = new ContactCache(runtime.redis);
-  const contacts = new ContactRepository(models.contact, (id) => relay.notify(models.contact, id));
-  const organizations = new OrganizationRepository(models.organization, keys, (id) => relay.notify(models.organization, id), log);
-  const writer = new ContactWriter(contacts, keys, cache, organizations, log);
+  const contacts = new ContactRepository(models.contact, relay.outboxOf(models.contact));
+  const organizations = new OrganizationRepository(models.organization, keys, relay.outboxOf(models.organization), log);
+  const creation = new ContactCreation(contacts, new CachedContactReads(contacts, cache), keys, (tenantId, ids) => organizations.namesById(tenantId, ids), log);
+  const writer = new ContactWriter(contacts, keys, cache, organizations, creation, log);
   const deps: ContactsDependencies = {
     contacts,
     writer,

@@ -1,9 +1,10 @@
 import { status as Status, type ServiceError } from "@grpc/grpc-js";
-import { callUnary, fieldViolationsOf, type Identity } from "@crm/kit";
-import { commonV1, contactsV1 } from "@crm/proto";
+import { callUnary, connectRedis, fieldViolationsOf, RedisIdempotencyStore, type Identity } from "@crm/kit";
+import { commonV1, contactsV1, eventsV1 } from "@crm/proto";
+import { testInfra, uniqueName } from "@crm/testing";
 import { parse } from "csv-parse/sync";
 import { csvOf, finished, getJob, upload } from "./import-support";
-import { as, metadataFor, contactInput, emails, grpcError, startTestService, tenant } from "./support";
+import { as, metadataFor, contactInput, emails, grpcError, startTestService, tenant, waitFor } from "./support";
 
 const { ImportEntity, DuplicatePolicy, ImportStatus } = contactsV1;
 let harness: Awaited<ReturnType<typeof startTestService>>;
@@ -80,6 +81,52 @@ describe("CSV import", () => {
     const dry = await runImport(t, "email,givenName\nnew@example.com,New\nada@example.com,Ada\n", { dryRun: true, onDuplicate: DuplicatePolicy.DUPLICATE_POLICY_UPDATE });
     expect(dry).toMatchObject({ status: ImportStatus.IMPORT_STATUS_COMPLETED, created: "1", updated: "1" });
     expect(await list(t)).toEqual(before);
+  });
+
+  it("decides the rows of one batch as creates made one after another", async () => {
+    const t = tenant("import_in_batch");
+    // Rows 2 and 3 share row 1's phone; row 4 repeats row 1's external id. All go in one batch.
+    const file = "email,givenName,familyName,phone,externalId\nann@example.com,Ann,Lee,+48 22 123 45 67,e-1\nann.lee@example.com,Ann,Lee,+48 22 123 45 67,\nbob@example.com,Bob,Kay,+48 22 123 45 67,\ncy@example.com,Cy,Oh,,e-1\n";
+    const refused = await runImport(t, file);
+    expect(refused).toMatchObject({ created: "1", failed: "3" });
+    expect(refused.errors.map((e) => [e.row, e.message])).toEqual([
+      ["2", expect.stringContaining("look like the same person")],
+      ["3", expect.stringContaining("look like the same person")],
+      ["4", expect.stringContaining("external id e-1 is already used")],
+    ]);
+    // Told to create duplicates, the rows sharing a phone are created; an external id stays unique.
+    const allowedTenant = tenant("import_in_batch_allowed");
+    const allowed = await runImport(allowedTenant, file, { onDuplicate: DuplicatePolicy.DUPLICATE_POLICY_CREATE });
+    expect(allowed).toMatchObject({ created: "3", failed: "1", errors: [{ row: "4", message: expect.stringContaining("external id e-1 is already used") }] });
+    // The phone is filed for all three holders: a later record with it meets them all.
+    const phoneKey = await harness.service.models.matchKey.findOne({ tenantId: allowedTenant.tenantId, _id: `${allowedTenant.tenantId}|phone:+48221234567` }).lean();
+    expect(phoneKey?.ids).toHaveLength(3);
+  });
+
+  it("publishes contact.created for every imported row and leaves no event behind in the outboxes", async () => {
+    const t = tenant("import_events");
+    const bus = harness.service.runtime.bus;
+    const redis = connectRedis(testInfra().redisUrl, uniqueName("import_events"));
+    const durable = uniqueName("import_events");
+    const received = new Set<string>();
+    await bus.consume({
+      stream: "CRM_CONTACTS", durable, filterSubjects: ["crm.contacts.contact.created"], startAt: "new", idempotency: new RedisIdempotencyStore(redis),
+      handler: async (event) => {
+        if (event.tenantId === t.tenantId) received.add(eventsV1.ContactCreated.decode(event.payload).contactId);
+      },
+    });
+    try {
+      expect(await runImport(t, csvOf(250))).toMatchObject({ created: "250", failed: "0" });
+      const stored = await harness.service.models.contact.find({ tenantId: t.tenantId }, { _id: 1 }).lean();
+      await waitFor(async () => (received.size >= 250 ? true : undefined));
+      expect([...received].sort()).toEqual(stored.map((c) => c._id).sort());
+      // Published first, then emptied: the outboxes empty a moment after the last event arrives.
+      const pending = () => harness.service.models.contact.countDocuments({ tenantId: t.tenantId, outboxSince: { $gte: new Date(0) } });
+      await waitFor(async () => ((await pending()) === 0 ? true : undefined));
+    } finally {
+      await bus.jsm.consumers.delete("CRM_CONTACTS", durable);
+      redis.disconnect();
+    }
   });
 
   it("reports a row's invalid optional field by name, and keeps the row without it when told to", async () => {

@@ -19,20 +19,22 @@ const list = async (identity: ReturnType<typeof tenant>) =>
 describe("import jobs across replicas", () => {
   it("hands a running job to another replica when its worker stops, which carries on where it stood", async () => {
     const t = tenant("import_handoff");
+    // Enough rows that the job is still running when its worker is told to stop.
+    const ROWS = 3000;
     const first = await replica("import_first");
     try {
       const { job } = await callUnary(harness.client.createImportJob.bind(harness.client), { options: contactsV1.ImportOptions.fromPartial({ entity: ImportEntity.IMPORT_ENTITY_CONTACTS }) }, await as(t));
-      await upload(first.client, t, job!.id, csvOf(400));
+      await upload(first.client, t, job!.id, csvOf(ROWS));
       // The replica that took the upload runs the job; it stops once some rows are applied.
       for (let job_ = await getJob(harness.client, t, job!.id); Number(job_.rowsProcessed) === 0; job_ = await getJob(harness.client, t, job!.id)) await new Promise((r) => setTimeout(r, 10));
       await first.service.importWorker.stop();
       const stopped = await getJob(harness.client, t, job!.id);
       expect(stopped.status).toBe(ImportStatus.IMPORT_STATUS_QUEUED);
-      expect(Number(stopped.rowsProcessed)).toBeLessThan(400);
+      expect(Number(stopped.rowsProcessed)).toBeLessThan(ROWS);
       // A fresh worker resumes the job from its checkpoint: every row applied exactly once.
       const resumed = await replica("import_resumed");
       try {
-        expect(await finished(harness.client, t, job!.id)).toMatchObject({ status: ImportStatus.IMPORT_STATUS_COMPLETED, created: "400", skipped: "0", rowsProcessed: "400" });
+        expect(await finished(harness.client, t, job!.id)).toMatchObject({ status: ImportStatus.IMPORT_STATUS_COMPLETED, created: String(ROWS), skipped: "0", rowsProcessed: String(ROWS) });
       } finally {
         await resumed.stop();
       }

@@ -1,5 +1,6 @@
 import { eventsV1 } from "@crm/proto";
 import { appendToOutbox, outboxEventWithMeta, type OutboxEvent } from "../mongo/outbox";
+import type { ModelOutbox } from "../mongo/outbox-relay";
 import type { ErasureReceiptModel } from "./erasure-receipt.model";
 
 /** What the consent service asks every service to erase (crm.events.v1.SubjectErasureRequested). */
@@ -36,7 +37,7 @@ export class ErasureSaga {
     private readonly service: string,
     private readonly receipts: ErasureReceiptModel,
     private readonly erase: Eraser,
-    private readonly onOutboxWrite: (id: string) => void,
+    private readonly outbox: ModelOutbox,
   ) {}
 
   async handle(request: ErasureRequest): Promise<ErasureCounts> {
@@ -47,7 +48,7 @@ export class ErasureSaga {
     if (receipt?.status === "done") {
       const counts = { erased: receipt.erased, anonymised: receipt.anonymised };
       await this.receipts.updateOne({ _id: receiptId, tenantId }, appendToOutbox([this.completed(request, counts, now)], now));
-      this.onOutboxWrite(receiptId);
+      this.outbox.changed(receiptId);
       return counts;
     }
     if (!receipt) await this.receipts.create({ _id: receiptId, tenantId, requestId, status: "erasing", receivedAt: now });
@@ -58,7 +59,7 @@ export class ErasureSaga {
       { _id: receiptId, tenantId },
       { $set: { status: "done", recordIds, ...counts, completedAt: new Date(), ...outbox.$set }, $push: outbox.$push },
     );
-    this.onOutboxWrite(receiptId);
+    this.outbox.changed(receiptId);
     return counts;
   }
 

@@ -16,7 +16,7 @@ export async function joinErasureSaga(runtime: ServiceRuntime, erase: Eraser): P
   const receipts = await createErasureReceiptModel(runtime.mongo);
   const relay = runtime.outboxRelay;
   relay.track(receipts);
-  const saga = new ErasureSaga(runtime.service, receipts, erase, (id) => relay.notify(receipts, id));
+  const saga = new ErasureSaga(runtime.service, receipts, erase, relay.outboxOf(receipts));
   const consumer = await runtime.consumeEvents(ERASURE_REQUESTED, "erasure", async (event) => {
     const request = eventsV1.SubjectErasureRequested.decode(event.payload);
     const tenantId = request.meta?.tenantId || event.tenantId;

@@ -13,6 +13,21 @@ interface OutboxDocument extends Document {
 /** Documents published at once; each document's own events stay in order. */
 const RELAY_CONCURRENCY = 8;
 
+/** What a repository tells the relay after writing events into the outbox of its model's documents. */
+export interface ModelOutbox {
+  /** A document has new events (read it, publish them). */
+  changed(id: string): void;
+  /** Documents were just inserted with these events: publish them without reading them back. */
+  inserted(documents: InsertedWithEvents[]): void;
+}
+
+/** A document just inserted with its events (and the outboxSince it was written with). */
+export interface InsertedWithEvents {
+  id: string;
+  events: OutboxEvent[];
+  since: Date;
+}
+
 export interface OutboxRelayOptions {
   bus: EventBus;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any model with the outbox plugin
@@ -74,11 +89,54 @@ export class OutboxRelay {
     this.collections.push(model.collection as unknown as Collection<OutboxDocument>);
   }
 
+  /** The relay as one model's repository sees it. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any model with the outbox plugin
+  outboxOf(model: Model<any>): ModelOutbox {
+    return { changed: (id) => this.notify(model, id), inserted: (documents) => this.publishInserted(model, documents) };
+  }
+
   /** Tells the relay that a document of this model has new events. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any model with the outbox plugin
   notify(model: Model<any>, id: string): void {
     this.queue(model.collection as unknown as Collection<OutboxDocument>, id);
     this.schedule(() => this.flushPending());
+  }
+
+  /**
+   * Publishes the events of documents just inserted, from memory, without reading them back:
+   * the writer knows that each document's outbox holds exactly these events since `since`.
+   * The outboxes are then emptied with one update per group, on that same condition; a document
+   * changed meanwhile (or a failed publish) goes the usual way, read and published again.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any model with the outbox plugin
+  publishInserted(model: Model<any>, documents: InsertedWithEvents[]): void {
+    const collection = model.collection as unknown as Collection<OutboxDocument>;
+    this.schedule(async () => {
+      try {
+        await forEachLimited(documents, RELAY_CONCURRENCY, async ({ events }) => {
+          for (const event of events) await this.publishEvent(event);
+        });
+      } catch (error) {
+        documents.forEach(({ id }) => this.queue(collection, id));
+        this.retryLater(collection, documents[0]!.id, error);
+        return;
+      }
+      const groups = new Map<string, InsertedWithEvents[]>();
+      for (const document of documents) {
+        const key = `${document.since.getTime()}:${document.events.length}`;
+        groups.set(key, [...(groups.get(key) ?? []), document]);
+      }
+      for (const group of groups.values()) {
+        const ids = group.map(({ id }) => id);
+        const cleared = await collection.updateMany(
+          { _id: { $in: ids }, outboxSince: group[0]!.since, outbox: { $size: group[0]!.events.length } },
+          { $set: { outbox: [] }, $unset: { outboxSince: "" } } as Document,
+        );
+        // Some were changed since: their outboxes hold more, read and published as usual.
+        if (cleared.modifiedCount < ids.length) ids.forEach((id) => this.queue(collection, id));
+      }
+      if (this.pending.size > 0) this.schedule(() => this.flushPending());
+    });
   }
 
   private queue(collection: Collection<OutboxDocument>, id: string): void {
@@ -112,17 +170,12 @@ export class OutboxRelay {
     const batches = [...this.pending];
     this.pending.clear();
     for (const [collection, ids] of batches) {
-      // Documents are independent: several at a time, each one's events in order.
-      const queue = [...ids];
-      const worker = async () => {
-        for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
-          // One primary-key read per document: FerretDB serves `_id` equality from its index but
-          // answers `$in` with a scan of the whole collection.
-          const document = await collection.findOne({ _id: id }, { promoteBuffers: true });
-          if (document) await this.relay(collection, document).catch((error: unknown) => this.retryLater(collection, id!, error));
-        }
-      };
-      await Promise.all(Array.from({ length: RELAY_CONCURRENCY }, worker));
+      // Documents are independent: several at a time, each one's events in order. One
+      // primary-key read per document, which FerretDB and MongoDB both serve from the _id index.
+      await forEachLimited([...ids], RELAY_CONCURRENCY, async (id) => {
+        const document = await collection.findOne({ _id: id }, { promoteBuffers: true });
+        if (document) await this.relay(collection, document).catch((error: unknown) => this.retryLater(collection, id, error));
+      });
     }
   }
 
@@ -131,6 +184,18 @@ export class OutboxRelay {
     this.options.log.warn({ err: error, id }, "outbox event not published yet; will retry");
     this.queue(collection, id);
     setTimeout(() => this.schedule(() => this.flushPending()), this.options.retryDelayMs ?? 1_000).unref();
+  }
+
+  private async publishEvent(event: OutboxDocument["outbox"] extends Array<infer E> | undefined ? E : never): Promise<void> {
+    await this.options.bus.publish({
+      subject: event.subject,
+      type: event.type,
+      tenantId: event.tenantId,
+      eventId: event.id,
+      payload: event.payload,
+      traceHeaders: event.traceHeaders ?? {},
+    });
+    this.published.add(1, { subject: event.subject });
   }
 
   private async sweep(): Promise<void> {
@@ -146,17 +211,7 @@ export class OutboxRelay {
 
   private async relay(collection: Collection<OutboxDocument>, document: OutboxDocument): Promise<void> {
     const events = document.outbox ?? [];
-    for (const event of events) {
-      await this.options.bus.publish({
-        subject: event.subject,
-        type: event.type,
-        tenantId: event.tenantId,
-        eventId: event.id,
-        payload: event.payload,
-        traceHeaders: event.traceHeaders ?? {},
-      });
-      this.published.add(1, { subject: event.subject });
-    }
+    for (const event of events) await this.publishEvent(event);
     // Usually nothing was appended meanwhile: one write empties the outbox as it was read.
     const cleared = await collection.updateOne({ _id: document._id, outbox: events }, { $set: { outbox: [] }, $unset: { outboxSince: "" } } as Document);
     if (cleared.modifiedCount === 1) return;
@@ -165,4 +220,13 @@ export class OutboxRelay {
     for (const event of events) await collection.updateOne({ _id: document._id }, { $pull: { outbox: event } } as Document);
     await collection.updateOne({ _id: document._id, outbox: { $size: 0 } }, { $unset: { outboxSince: "" } });
   }
+}
+
+/** Runs work over items, at most `limit` at a time. */
+async function forEachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }

@@ -4,6 +4,14 @@ import type { FieldSpecs } from "../query/fields";
 import { toMongoFilter } from "../query/filter";
 import { paginate, type Page } from "../query/paginate";
 import { appendToOutbox, type OutboxEvent } from "./outbox";
+import type { ModelOutbox } from "./outbox-relay";
+
+/** A document to insert with its events, written at `at` (its outboxSince). */
+export interface NewDocument<D> {
+  document: Omit<D, "outbox" | "outboxSince">;
+  events: OutboxEvent[];
+  at: Date;
+}
 
 /** MongoDB's (and FerretDB's) code for a write refused by a unique index. */
 const DUPLICATE_KEY = 11000;
@@ -42,14 +50,15 @@ export function listFilter(tenantId: string, filter: commonV1.Filter | undefined
 export abstract class TenantRepository<D extends { _id: string; tenantId: string }> {
   protected constructor(
     readonly model: Model<D>,
-    /** Called after a write that left events in the outbox (the relay's notify). */
-    private readonly onOutboxWrite: (id: string) => void,
+    /** The relay, told after each write that left events in the outbox (relay.outboxOf(model)). */
+    private readonly outbox: ModelOutbox,
   ) {}
 
-  /** Stores a new document and its events in one write. */
-  protected async insertWithEvents(document: Omit<D, "outbox" | "outboxSince">, events: OutboxEvent[], at: Date): Promise<void> {
-    await this.model.create({ ...document, outbox: events, outboxSince: at } as never);
-    this.onOutboxWrite(document._id);
+  /** Stores new documents, each with its events, in one write; the relay publishes them without reading them back. */
+  protected async insertWithEvents(items: Array<NewDocument<D>>): Promise<void> {
+    if (items.length === 0) return;
+    await this.model.insertMany(items.map(({ document, events, at }) => ({ ...document, outbox: events, outboxSince: at })) as never);
+    this.outbox.inserted(items.map(({ document, events, at }) => ({ id: document._id, events, since: at })));
   }
 
   /**
@@ -59,7 +68,8 @@ export abstract class TenantRepository<D extends { _id: string; tenantId: string
    */
   protected async insertOnce<N extends Omit<D, "outbox" | "outboxSince"> & { requestKey: string }>(document: N, events: OutboxEvent[], at: Date): Promise<N> {
     try {
-      await this.insertWithEvents(document, events, at);
+      await this.model.create({ ...document, outbox: events, outboxSince: at } as never);
+      this.outbox.inserted([{ id: document._id, events, since: at }]);
       return document;
     } catch (error) {
       if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
@@ -79,12 +89,12 @@ export abstract class TenantRepository<D extends { _id: string; tenantId: string
    * write. False when nothing matched: the document is gone or changed since it was read.
    */
   protected async updateAtVersion(tenantId: string, id: string, version: number, update: UpdateQuery<D>, events: OutboxEvent[], at: Date): Promise<boolean> {
-    const outbox = events.length > 0 ? appendToOutbox(events, at) : undefined;
+    const append = events.length > 0 ? appendToOutbox(events, at) : undefined;
     const result = await this.model.updateOne(
       { _id: id, tenantId, version } as never,
-      outbox ? { ...update, $set: { ...update.$set, ...outbox.$set }, $push: outbox.$push } : update,
+      append ? { ...update, $set: { ...update.$set, ...append.$set }, $push: append.$push } : update,
     );
-    if (result.matchedCount > 0 && outbox) this.onOutboxWrite(id);
+    if (result.matchedCount > 0 && append) this.outbox.changed(id);
     return result.matchedCount > 0;
   }
 

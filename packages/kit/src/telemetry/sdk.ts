@@ -46,8 +46,11 @@ export function startTelemetry(env: NodeJS.ProcessEnv = process.env): TelemetryH
       }),
       new ExpressInstrumentation(),
       new GrpcInstrumentation({ ignoreGrpcMethods: ["Check", "Watch", "ServerReflectionInfo"] }),
-      new MongoDBInstrumentation({ enhancedDatabaseReporting: false }),
-      new IORedisInstrumentation(),
+      // Statements name the operation only: the default serialisers walk every command (a
+      // batch insert whole, on every call, sampled or not) and Redis's would record cached
+      // records, which hold personal data.
+      new MongoDBInstrumentation({ enhancedDatabaseReporting: false, dbStatementSerializer: (command) => Object.keys(command)[0] ?? "" }),
+      new IORedisInstrumentation({ dbStatementSerializer: (command) => command }),
     ],
   });
   return { shutdown: () => provider.shutdown() };

@@ -13,15 +13,22 @@ export interface PartialRow {
   dropped: FieldViolation[];
 }
 
+/** What became of one row: applied (perhaps without some fields), or refused with a ValidationError or ConflictError. */
+export type RowResult = RowOutcome | PartialRow | ValidationError | ConflictError;
+
 /** How rows of one entity are applied: contacts and organisations each provide one. */
 export interface ImportTarget {
-  /** The natural-key value of a row, used to keep rows with the same key in order. */
+  /** The natural-key value of a row: a batch holds each key once, so that rows with one key apply in file order. */
   keyOf(row: Row): string;
-  /** Applies one row (or, in a dry run, decides what it would do). Throws ValidationError or ConflictError for a bad row. */
-  apply(row: Row): Promise<RowOutcome | PartialRow>;
+  /**
+   * Applies rows (or, in a dry run, decides what they would do) as if one after another, in
+   * order; a row refused is answered with its error, which does not stop the others.
+   */
+  applyBatch(rows: Row[]): Promise<RowResult[]>;
 }
 
-const BATCH = 16;
+/** Rows applied per batch: one duplicate check, one write of keys and one of contacts per batch. */
+const BATCH = 100;
 const SAVE_EVERY_ROWS = 500;
 const SAVE_EVERY_MS = 1_000;
 const MAX_RECORD_BYTES = 64 * 1024;
@@ -70,36 +77,25 @@ export async function runImport(jobs: ImportJobRepository, job: ImportJobDocumen
     lastSave = { rows: counts.rowsProcessed, at: Date.now() };
   };
 
-  const applyRow = async (rowNumber: number, row: Row) => {
-    try {
-      const result = await target.apply(row);
+  const tally = (rowNumber: number, result: RowResult) => {
+    counts.rowsProcessed++;
+    if (result instanceof ValidationError) {
+      counts.failed++;
+      const violations = result.violations.length ? result.violations : [{ field: "", description: result.message }];
+      for (const v of violations) pending.push({ row: rowNumber, field: fieldOf(v), message: v.description });
+    } else if (result instanceof ConflictError) {
+      counts.failed++;
+      pending.push({ row: rowNumber, field: "", message: result.message });
+    } else {
       const { outcome, dropped } = typeof result === "string" ? { outcome: result, dropped: [] } : result;
       counts[outcome]++;
       for (const v of dropped) pending.push({ row: rowNumber, field: fieldOf(v), message: `${v.description}; left out, the row was imported without it` });
-    } catch (error) {
-      counts.failed++;
-      if (error instanceof ValidationError) {
-        const violations = error.violations.length ? error.violations : [{ field: "", description: error.message }];
-        for (const v of violations) pending.push({ row: rowNumber, field: fieldOf(v), message: v.description });
-      } else if (error instanceof ConflictError) {
-        pending.push({ row: rowNumber, field: "", message: error.message });
-      } else {
-        throw error;
-      }
-    } finally {
-      counts.rowsProcessed++;
     }
   };
 
   const applyBatch = async (batch: Array<[number, Row]>, recordsRead: number) => {
-    const lanes = new Map<string, Array<[number, Row]>>();
-    batch.forEach((entry, index) => {
-      const key = target.keyOf(entry[1]) || `row:${index}`;
-      lanes.set(key, [...(lanes.get(key) ?? []), entry]);
-    });
-    await Promise.all([...lanes.values()].map(async (lane) => {
-      for (const [rowNumber, row] of lane) await applyRow(rowNumber, row);
-    }));
+    const results = await target.applyBatch(batch.map(([, row]) => row));
+    batch.forEach(([rowNumber], index) => tally(rowNumber, results[index]!));
     recordsApplied = recordsRead;
     if (counts.rowsProcessed - lastSave.rows >= SAVE_EVERY_ROWS || Date.now() - lastSave.at >= SAVE_EVERY_MS) await save();
   };
@@ -107,6 +103,7 @@ export async function runImport(jobs: ImportJobRepository, job: ImportJobDocumen
   const mapping = job.options.columnMapping;
   try {
     let batch: Array<[number, Row]> = [];
+    let batchKeys = new Set<string>();
     let rowNumber = 0;
     for await (const record of csvRecords(Readable.from(chunks))) {
       rowNumber++;
@@ -114,10 +111,20 @@ export async function runImport(jobs: ImportJobRepository, job: ImportJobDocumen
       if (rowNumber <= job.recordsRead) continue;
       // Spreadsheets export trailing rows of empty cells; they are not records.
       if (Object.values(record).every((value) => !value?.trim())) continue;
-      batch.push([rowNumber, toRow(record, mapping)]);
+      const row = toRow(record, mapping);
+      const key = target.keyOf(row);
+      // A second row with the same key waits for the first one's batch to be stored.
+      if (key && batchKeys.has(key)) {
+        await applyBatch(batch, rowNumber - 1);
+        batch = [];
+        batchKeys = new Set();
+      }
+      batch.push([rowNumber, row]);
+      if (key) batchKeys.add(key);
       if (batch.length >= BATCH) {
         await applyBatch(batch, rowNumber);
         batch = [];
+        batchKeys = new Set();
         if (settings.shouldStop()) {
           await save();
           await jobs.release(job);

@@ -1,5 +1,5 @@
-import { ValidationError, type Actor, type FieldViolation } from "@crm/kit";
-import { toDraft, type ContactDraft, type ContactFields } from "../domain/contact";
+import { ConflictError, ValidationError, type FieldViolation } from "@crm/kit";
+import { toDraft, type Contact, type ContactDraft, type ContactFields } from "../domain/contact";
 import { contactDraftFromRow, organizationDraftFromRow, type Row } from "../domain/csv-columns";
 import type { CustomFieldDefinition } from "../domain/custom-fields";
 import { STRONG_MATCH } from "../domain/duplicates";
@@ -7,10 +7,11 @@ import { normaliseDomain, normaliseEmail, normalisePhone } from "../domain/norma
 import { withoutInvalidOptionalFields } from "../domain/optional-fields";
 import { organizationDraftOf, prepareOrganization, type OrganizationDraft } from "../domain/organization";
 import { fieldsOf } from "../store/contact-repository";
-import { duplicatesConflict } from "../store/duplicate-conflict";
+import type { Actor } from "../store/actor";
+import { duplicatesConflict } from "../store/duplicate-clashes";
 import type { ImportJobDocument, ImportOptions } from "../store/import-job.model";
 import type { ContactsDependencies } from "./dependencies";
-import type { ImportTarget, PartialRow, RowOutcome } from "./import-runner";
+import type { ImportTarget, RowOutcome, RowResult } from "./import-runner";
 
 /**
  * Contacts rows: upsert on the natural key, with the same validation and the same duplicate
@@ -42,35 +43,67 @@ export function contactImportTarget(deps: ContactsDependencies, actor: Actor, op
     }
   };
 
+  /** A row whose natural key no contact holds: prepared, then created with the others of its batch. */
+  const prepareCreate = async (draft: ContactDraft): Promise<{ fields: ContactFields; dropped: FieldViolation[] } | RowResult> => {
+    const { fields, dropped } = await prepareRow(draft);
+    const allowDuplicates = options.onDuplicate === "create";
+    if (!options.dryRun) return { fields, dropped };
+    const strong = (await deps.writer.findDuplicates(tenantId, fields)).filter((c) => c.score >= STRONG_MATCH);
+    const refused = strong.filter((c) => !allowDuplicates || c.reasons.includes("same external id"));
+    if (refused.length) return duplicatesConflict(`would duplicate ${refused.map((c) => c.id).join(", ")}`, refused);
+    return { outcome: "created", dropped };
+  };
+
+  /** A row whose natural key a contact holds: skipped, or that contact updated with the row's columns. */
+  const applyToExisting = async (existing: Contact, draft: ContactDraft, present: Iterable<keyof ContactDraft>): Promise<RowResult> => {
+    if (options.onDuplicate === "skip") return "skipped";
+    const merged = { ...toDraft(fieldsOf(existing)), defaultPhoneRegion: options.defaultPhoneRegion };
+    for (const field of present) (merged as Record<string, unknown>)[field] = draft[field];
+    const { fields, dropped } = await prepareRow(merged);
+    if (options.dryRun) return { outcome: "updated", dropped };
+    const updated = await deps.writer.update(actor, existing, fields);
+    return { outcome: updated === existing ? "skipped" : "updated", dropped };
+  };
+
   return {
     keyOf,
-    async apply(row: Row): Promise<RowOutcome | PartialRow> {
-      const { draft, present, violations } = contactDraftFromRow(row, options.defaultPhoneRegion);
-      if (violations.length) throw new ValidationError(violations);
-      const key = keyOf(row);
-      if (!key) throw ValidationError.field(keyColumn, `the natural key (${options.naturalKey}) is empty or invalid`);
-      const existing = await deps.writer.findByKey(tenantId, key);
-      if (existing && options.onDuplicate === "skip") return "skipped";
-      if (existing && options.onDuplicate === "update") {
-        const merged = { ...toDraft(fieldsOf(existing)), defaultPhoneRegion: options.defaultPhoneRegion };
-        for (const field of present) (merged as Record<string, unknown>)[field] = draft[field];
-        const { fields, dropped } = await prepareRow(merged);
-        if (options.dryRun) return { outcome: "updated", dropped };
-        const updated = await deps.writer.update(actor, existing, fields);
-        return { outcome: updated === existing ? "skipped" : "updated", dropped };
+    async applyBatch(rows: Row[]): Promise<RowResult[]> {
+      const results: RowResult[] = new Array(rows.length);
+      const parsed = rows.map((row) => ({ key: keyOf(row), ...contactDraftFromRow(row, options.defaultPhoneRegion) }));
+      const existing = await deps.writer.findByKeys(tenantId, parsed.map((p) => p.key).filter(Boolean));
+      const creates: Array<{ index: number; fields: ContactFields; dropped: FieldViolation[] }> = [];
+      for (const [index, { key, draft, present, violations }] of parsed.entries()) {
+        results[index] = await refusalOf(async () => {
+          if (violations.length) throw new ValidationError(violations);
+          if (!key) throw ValidationError.field(keyColumn, `the natural key (${options.naturalKey}) is empty or invalid`);
+          const holder = existing.get(key);
+          if (holder && options.onDuplicate !== "create") return applyToExisting(holder, draft, present);
+          const prepared = await prepareCreate(draft);
+          if (typeof prepared === "object" && "fields" in prepared) {
+            creates.push({ index, ...prepared });
+            return "created";
+          }
+          return prepared;
+        });
       }
-      const { fields, dropped } = await prepareRow(draft);
-      const allowDuplicates = options.onDuplicate === "create";
-      if (options.dryRun) {
-        const strong = (await deps.writer.findDuplicates(tenantId, fields)).filter((c) => c.score >= STRONG_MATCH);
-        const refused = strong.filter((c) => !allowDuplicates || c.reasons.includes("same external id"));
-        if (refused.length) throw duplicatesConflict(`would duplicate ${refused.map((c) => c.id).join(", ")}`, refused);
-        return { outcome: "created", dropped };
-      }
-      await deps.writer.create(actor, fields, { allowDuplicates });
-      return { outcome: "created", dropped };
+      const created = await deps.writer.creation.createMany(actor, creates.map(({ fields }) => ({ fields, allowDuplicates: options.onDuplicate === "create" })));
+      creates.forEach(({ index, dropped }, i) => {
+        const outcome = created[i]!;
+        results[index] = "refused" in outcome ? outcome.refused : { outcome: "created", dropped };
+      });
+      return results;
     },
   };
+}
+
+/** Runs a row's work; a refusal (invalid or conflicting row) becomes its result instead of stopping the batch. */
+async function refusalOf(work: () => Promise<RowResult>): Promise<RowResult> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof ValidationError || error instanceof ConflictError) return error;
+    throw error;
+  }
 }
 
 /** Organisation rows: upsert on domain or external id. */
@@ -82,9 +115,7 @@ export function organizationImportTarget(deps: ContactsDependencies, actor: Acto
     if (!value) return "";
     return options.naturalKey === "domain" ? `org:domain:${normaliseDomain(value)}` : `org:ext:${value}`;
   };
-  return {
-    keyOf,
-    async apply(row: Row): Promise<RowOutcome> {
+  const apply = async (row: Row): Promise<RowOutcome> => {
       const { draft, present, violations } = organizationDraftFromRow(row);
       if (violations.length) throw new ValidationError(violations);
       const key = keyOf(row);
@@ -107,6 +138,14 @@ export function organizationImportTarget(deps: ContactsDependencies, actor: Acto
       }
       await deps.organizations.create(actor, fields, { allowDuplicates: options.onDuplicate === "create" });
       return "created";
+  };
+  return {
+    keyOf,
+    // Organisations come by the hundred, not the hundred thousand: one row after another.
+    async applyBatch(rows: Row[]): Promise<RowResult[]> {
+      const results: RowResult[] = [];
+      for (const row of rows) results.push(await refusalOf(() => apply(row)));
+      return results;
     },
   };
 }

@@ -1,10 +1,11 @@
-import { NotFoundError, PreconditionFailedError, ValidationError, uuidv7, type Actor, type Logger } from "@crm/kit";
+import { NotFoundError, PreconditionFailedError, ValidationError, uuidv7, type Logger } from "@crm/kit";
 import { prepareContact, toDraft, type Contact, type ContactFieldName } from "../domain/contact";
 import type { CustomFieldDefinition } from "../domain/custom-fields";
 import { contactMatchKeys } from "../domain/blocking";
 import { planMerge } from "../domain/merge";
 import { contactMerged, contactMergeUndone } from "../events/contact-events";
 import { fieldsOf, type ContactRepository } from "./contact-repository";
+import type { Actor } from "./actor";
 import type { ContactWriter } from "./contact-writer";
 import type { MatchKeyIndex } from "./match-keys";
 import type { MergeDocument, MergeModel } from "./merge.model";

@@ -1,5 +1,5 @@
 import { commonV1 } from "@crm/proto";
-import { listFilter, NotFoundError, PreconditionFailedError, TenantRepository, type FieldSpecs, type ListQuery, type OutboxEvent, type Page } from "@crm/kit";
+import { listFilter, NotFoundError, PreconditionFailedError, TenantRepository, type FieldSpecs, type ListQuery, type ModelOutbox, type OutboxEvent, type Page } from "@crm/kit";
 import type { Contact, ContactFields } from "../domain/contact";
 import { DEFAULT_CONTACT_ORDER } from "../domain/list-fields";
 import type { ContactDocument, ContactModel } from "./contact.model";
@@ -23,12 +23,13 @@ export interface Derived {
  * tenant; every write that changes a contact bumps its version and carries its events.
  */
 export class ContactRepository extends TenantRepository<ContactDocument> {
-  constructor(model: ContactModel, onOutboxWrite: (id: string) => void) {
-    super(model, onOutboxWrite);
+  constructor(model: ContactModel, outbox: ModelOutbox) {
+    super(model, outbox);
   }
 
-  async insert(contact: Contact, derived: Derived, events: OutboxEvent[]): Promise<void> {
-    await this.insertWithEvents({ ...toDocument(contact), ...derived }, events, contact.createdAt);
+  /** Inserts new contacts with their derived data and events, in one write. */
+  async insertMany(items: Array<{ contact: Contact; derived: Derived; events: OutboxEvent[] }>): Promise<void> {
+    await this.insertWithEvents(items.map(({ contact, derived, events }) => ({ document: { ...toDocument(contact), ...derived }, events, at: contact.createdAt })));
   }
 
   /** The active contact, or NOT_FOUND (also for merged, deleted and erased ones). */
@@ -42,7 +43,7 @@ export class ContactRepository extends TenantRepository<ContactDocument> {
 
   /** The contact in any state, by primary key. */
   async find(tenantId: string, id: string): Promise<Contact | undefined> {
-    const document = await this.findDocument(tenantId, id, { outbox: 0, searchTokens: 0 });
+    const document = await this.findDocument(tenantId, id, { outbox: 0, searchTokens: 0, matchKeys: 0 });
     return document ? toContact(document) : undefined;
   }
 
@@ -59,7 +60,7 @@ export class ContactRepository extends TenantRepository<ContactDocument> {
   /** The stored contacts among ids, in any state, by id; one read by primary key. */
   async findMany(tenantId: string, ids: string[]): Promise<Map<string, Contact>> {
     if (ids.length === 0) return new Map();
-    const documents = await this.model.find({ _id: { $in: ids }, tenantId }, { outbox: 0, searchTokens: 0 }).lean<ContactDocument[]>();
+    const documents = await this.model.find({ _id: { $in: ids }, tenantId }, { outbox: 0, searchTokens: 0, matchKeys: 0 }).lean<ContactDocument[]>();
     return new Map(documents.map((document) => [document._id, toContact(document)]));
   }
 

@@ -1,27 +1,26 @@
-import { uuidv7, uuidv7Time, ValidationError, type Actor, type Logger } from "@crm/kit";
+import { ValidationError, type Logger } from "@crm/kit";
 import { prepareContact, type Contact, type ContactDraft, type ContactFields } from "../domain/contact";
 import type { CustomFieldDefinition } from "../domain/custom-fields";
-import { chooseCandidates, contactMatchKeys, isIdentityKey, keysToFile } from "../domain/blocking";
-import { rankCandidates, STRONG_MATCH, type Candidate } from "../domain/duplicates";
-import { scoreContact } from "../domain/person-match";
+import { chooseCandidates, contactMatchKeys, isIdentityKey } from "../domain/blocking";
+import { scoreCandidates } from "../domain/candidates";
+import type { Candidate } from "../domain/duplicates";
 import { contactSearchWords, searchTokens } from "../domain/search";
-import { contactCreated, contactDeleted, contactUpdated } from "../events/contact-events";
+import { contactDeleted, contactUpdated } from "../events/contact-events";
+import type { Actor, CreateOptions } from "./actor";
+import type { ContactCreation } from "./contact-creation";
+import { refuseClashes } from "./duplicate-clashes";
 import type { ContactCache } from "./contact-cache";
-import { duplicatesConflict, type CreateOptions } from "./duplicate-conflict";
 import { fieldsOf, type ContactRepository, type Derived } from "./contact-repository";
 import { changedFields } from "./documents";
 import type { MatchKeyIndex } from "./match-keys";
 import type { OrganizationRepository } from "./organization-repository";
-
-/** How long a claimed identifier without its contact counts as a create in flight. */
-const IN_FLIGHT_MS = 60_000;
-const isRecent = (id: string) => Date.now() - (uuidv7Time(id) ?? 0) < IN_FLIGHT_MS;
 
 /**
  * Writes contacts with their derived data: search tokens, the match-key index that finds
  * duplicates and keeps identifiers unique, events and the cache. Keys are claimed before the
  * contact is stored and released after it no longer holds them, so that a crash in between
  * leaves at most a key pointing at nothing, which look-ups ignore, and never a missing one.
+ * Creates go through ContactCreation, which a CSV import uses for whole batches.
  */
 export class ContactWriter {
   constructor(
@@ -29,41 +28,14 @@ export class ContactWriter {
     private readonly keys: MatchKeyIndex,
     private readonly cache: ContactCache,
     private readonly organizations: OrganizationRepository,
+    readonly creation: ContactCreation,
     private readonly log: Logger,
   ) {}
 
   async create(actor: Actor, fields: ContactFields, options: CreateOptions): Promise<Contact> {
-    const { tenantId } = actor;
-    const now = new Date();
-    const id = uuidv7(now.getTime());
-    const requestKey = options.requestId ? [`request:${options.requestId}`] : [];
-    if (options.requestId) {
-      const first = (await this.keys.claim(tenantId, requestKey, id)).get(requestKey[0]!)?.[0];
-      if (first) {
-        const existing = await this.contacts.find(tenantId, first);
-        if (existing) return existing;
-        // The first attempt never stored its contact: this one carries on under the same key.
-        await this.keys.add(tenantId, requestKey, id);
-      }
-    }
-    const keys = contactMatchKeys(fields);
-    let claimed = [...requestKey];
-    try {
-      const held = await this.keys.claim(tenantId, keys.identity, id);
-      claimed = [...claimed, ...keys.identity];
-      const { candidates, counts } = await this.candidates(tenantId, fields, [...held.values()].flat(), [...keys.identity, ...keys.similarity], id);
-      this.refuseClashes(fields, candidates, options.allowDuplicates);
-      await this.keys.add(tenantId, [...held.keys(), ...keysToFile(keys.similarity, counts)], id);
-      claimed = [...claimed, ...keys.similarity];
-      const contact: Contact = {
-        ...fields, id, tenantId, state: "active", createdAt: now, updatedAt: now, createdBy: actor.subject, updatedBy: actor.subject, version: 1,
-      };
-      await this.contacts.insert(contact, await this.derive(contact, [...requestKey, ...keys.identity, ...keys.similarity]), [contactCreated(contact, actor.subject)]);
-      return contact;
-    } catch (error) {
-      await this.keys.release(tenantId, claimed, id).catch((releaseError: unknown) => this.log.warn({ err: releaseError }, "could not release match keys"));
-      throw error;
-    }
+    const [outcome] = await this.creation.createMany(actor, [{ fields, ...options }]);
+    if ("refused" in outcome!) throw outcome.refused;
+    return outcome!.contact;
   }
 
   /**
@@ -80,8 +52,19 @@ export class ContactWriter {
 
   /** The active contact holding an identity key (e.g. `email:ada@example.com`), if any. */
   async findByKey(tenantId: string, key: string): Promise<Contact | undefined> {
-    const ids = (await this.keys.lookup(tenantId, [key])).get(key) ?? [];
-    return (await this.contacts.findActive(tenantId, ids))[0];
+    return (await this.findByKeys(tenantId, [key])).get(key);
+  }
+
+  /** The active contact holding each identity key, for the keys some active contact holds; two reads in all. */
+  async findByKeys(tenantId: string, keys: string[]): Promise<Map<string, Contact>> {
+    const holders = await this.keys.lookup(tenantId, keys);
+    const contacts = await this.contacts.findMany(tenantId, [...new Set([...holders.values()].flat())]);
+    const found = new Map<string, Contact>();
+    for (const [key, ids] of holders) {
+      const holder = ids.map((id) => contacts.get(id)).find((contact) => contact?.state === "active");
+      if (holder) found.set(key, holder);
+    }
+    return found;
   }
 
   /** Duplicate candidates for fields, stored or not, best first: the same candidates and scores as the create check. */
@@ -104,7 +87,8 @@ export class ContactWriter {
     const held = await this.keys.claim(tenantId, newIdentity, current.id);
     try {
       const { candidates } = await this.candidates(tenantId, fields, [...held.values()].flat(), newIdentity, current.id);
-      this.refuseClashes(fields, candidates, false);
+      const clash = refuseClashes(fields, candidates, false);
+      if (clash) throw clash;
       await this.keys.add(tenantId, [...held.keys(), ...keys.similarity], current.id);
       const updated: Contact = { ...current, ...fields, updatedAt: new Date(), updatedBy: actor.subject, version: current.version + 1 };
       const allKeys = [...previousKeys.filter((k) => k.startsWith("request:")), ...keys.identity, ...keys.similarity];
@@ -154,29 +138,9 @@ export class ContactWriter {
     }
     const ids = new Set([...identityHolders, ...selection.ids]);
     ids.delete(excludeId);
-    const idList = [...ids];
-    const found = await this.contacts.findMany(tenantId, idList);
-    const stored = [...found.values()].filter((contact) => contact.state === "active");
-    // An identifier claimed a moment ago by a contact not stored yet is a create in flight:
-    // as strong a match as a stored one. An old claim without a contact is a crash's leftover.
-    const inFlight = idList.filter((id) => !found.has(id) && identityHolders.includes(id) && isRecent(id));
+    const found = await this.contacts.findMany(tenantId, [...ids]);
     const counts = (key: string) => selection.counts.get(key) ?? 1;
-    const candidates = rankCandidates([
-      ...stored.map((other) => scoreContact(fields, other, counts)),
-      ...inFlight.map((id) => ({ id, externalId: "", displayName: "", score: 1, reasons: ["being created with the same identifier"], evidence: [] })),
-    ]);
+    const candidates = scoreCandidates(fields, [...ids], identityHolders, (id) => found.get(id), counts);
     return { candidates, counts: selection.counts };
-  }
-
-  /** External ids are unique without exception; other strong matches unless the caller insists. */
-  private refuseClashes(fields: ContactFields, candidates: Candidate[], allowDuplicates: boolean): void {
-    const strong = candidates.filter((candidate) => candidate.score >= STRONG_MATCH);
-    const sameExternalId = strong.filter((candidate) => candidate.reasons.includes("same external id"));
-    if (sameExternalId.length > 0) {
-      throw duplicatesConflict(`external id ${fields.externalId} is already used by contact ${sameExternalId[0]!.id}`, sameExternalId);
-    }
-    if (strong.length > 0 && !allowDuplicates) {
-      throw duplicatesConflict(`${strong.length} existing contact(s) look like the same person; create anyway with allowDuplicates`, strong);
-    }
   }
 }

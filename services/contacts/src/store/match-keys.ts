@@ -44,6 +44,41 @@ export class MatchKeyIndex {
     return held;
   }
 
+  /**
+   * Claims many keys in one write: each pair's key for its id, when nobody holds it yet. Returns
+   * the keys that were already held (by anyone: look them up for the holders). One insert of
+   * all the key documents, unordered, so that a key taken by another writer fails alone.
+   */
+  async claimAll(tenantId: string, claims: Array<{ key: string; id: string }>): Promise<Set<string>> {
+    const held = new Set<string>();
+    if (claims.length === 0) return held;
+    const documents = claims.map(({ key, id }) => ({ _id: documentId(tenantId, key), tenantId, ids: [id] }));
+    try {
+      await this.model.collection.insertMany(documents as never[], { ordered: false });
+    } catch (error) {
+      for (const index of duplicateIndexes(error)) held.add(claims[index]!.key);
+    }
+    return held;
+  }
+
+  /**
+   * Files ids under keys, shared with any other holders: one insert of the keys nobody held at
+   * the last look-up (`known` says which were held), one update of the others. A key created
+   * meanwhile by another writer is updated instead.
+   */
+  async file(tenantId: string, ids: ReadonlyMap<string, string[]>, known: ReadonlySet<string>): Promise<void> {
+    const fresh = [...ids].filter(([key]) => !known.has(key));
+    const shared = [...ids].filter(([key]) => known.has(key));
+    if (fresh.length > 0) {
+      try {
+        await this.model.collection.insertMany(fresh.map(([key, holders]) => ({ _id: documentId(tenantId, key), tenantId, ids: holders })) as never[], { ordered: false });
+      } catch (error) {
+        for (const index of duplicateIndexes(error)) shared.push(fresh[index]!);
+      }
+    }
+    await this.addEach(tenantId, shared);
+  }
+
   /** Gives up keys; a key document nobody holds any more is removed, so that the next claim creates it. */
   async release(tenantId: string, keys: string[], id: string): Promise<void> {
     if (keys.length === 0) return;
@@ -54,9 +89,30 @@ export class MatchKeyIndex {
 
   /** Adds the id to keys, shared with any other holders. */
   async add(tenantId: string, keys: string[], id: string): Promise<void> {
-    if (keys.length === 0) return;
-    const operations = keys.map((key) => ({
-      updateOne: { filter: { _id: documentId(tenantId, key), tenantId }, update: { $addToSet: { ids: id } }, upsert: true },
+    await this.addEach(tenantId, keys.map((key) => [key, [id]]));
+  }
+
+  /**
+   * Adds ids to keys that exist. Keys getting the same ids are updated by one statement (one
+   * transaction on FerretDB, instead of one per key); a key removed meanwhile is created.
+   */
+  private async addEach(tenantId: string, additions: Array<[string, string[]]>): Promise<void> {
+    const groups = new Map<string, { ids: string[]; keys: string[] }>();
+    for (const [key, ids] of additions) {
+      const group = groups.get(ids.join(","));
+      if (group) group.keys.push(key);
+      else groups.set(ids.join(","), { ids, keys: [key] });
+    }
+    for (const { ids, keys } of groups.values()) {
+      const result = await this.model.updateMany({ _id: { $in: keys.map((key) => documentId(tenantId, key)) }, tenantId }, { $addToSet: { ids: { $each: ids } } });
+      if (result.matchedCount < keys.length) await this.upsertEach(tenantId, keys.map((key) => [key, ids]));
+    }
+  }
+
+  /** Adds ids to each key, creating the keys that do not exist. */
+  private async upsertEach(tenantId: string, additions: Array<[string, string[]]>): Promise<void> {
+    const operations = additions.map(([key, ids]) => ({
+      updateOne: { filter: { _id: documentId(tenantId, key), tenantId }, update: { $addToSet: { ids: { $each: ids } } }, upsert: true },
     }));
     // Two upserts of one new key may race; the loser's retry finds the document and updates it.
     for (let attempt = 1; ; attempt++) {
@@ -68,6 +124,14 @@ export class MatchKeyIndex {
       }
     }
   }
+}
+
+/** The positions of the documents an unordered insert refused as duplicates; anything else is rethrown. */
+function duplicateIndexes(error: unknown): number[] {
+  const writeErrors = (error as { writeErrors?: Array<{ index: number; code: number }> | { index: number; code: number } }).writeErrors;
+  const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
+  if (list.length === 0 || list.some((e) => e.code !== DUPLICATE_KEY)) throw error;
+  return list.map((e) => e.index);
 }
 
 function documentId(tenantId: string, key: string): string {

@@ -1,10 +1,11 @@
-import { NotFoundError, PreconditionFailedError, TenantRepository, uuidv7, type Actor, type ListQuery, type Logger, type Page } from "@crm/kit";
+import { NotFoundError, PreconditionFailedError, TenantRepository, uuidv7, type ListQuery, type Logger, type ModelOutbox, type Page } from "@crm/kit";
 import { organizationMatchKeys, rankCandidates, scoreOrganization, STRONG_MATCH, type Candidate } from "../domain/duplicates";
 import { ORGANIZATION_LIST_FIELDS } from "../domain/list-fields";
 import { organizationDraftOf, type Organization, type OrganizationFields } from "../domain/organization";
 import { organizationSearchWords, searchTokens } from "../domain/search";
 import { organizationChanged } from "../events/contact-events";
-import { duplicatesConflict, type CreateOptions } from "./duplicate-conflict";
+import type { Actor, CreateOptions } from "./actor";
+import { duplicatesConflict } from "./duplicate-clashes";
 import type { MatchKeyIndex } from "./match-keys";
 import type { OrganizationDocument, OrganizationModel } from "./organization.model";
 import { changedFields, withoutUndefined } from "./documents";
@@ -14,10 +15,10 @@ export class OrganizationRepository extends TenantRepository<OrganizationDocumen
   constructor(
     model: OrganizationModel,
     private readonly keys: MatchKeyIndex,
-    onOutboxWrite: (id: string) => void,
+    outbox: ModelOutbox,
     private readonly log: Logger,
   ) {
-    super(model, onOutboxWrite);
+    super(model, outbox);
   }
 
   async create(actor: Actor, fields: OrganizationFields, options: CreateOptions): Promise<Organization> {
@@ -43,10 +44,11 @@ export class OrganizationRepository extends TenantRepository<OrganizationDocumen
       }
       await this.keys.add(tenantId, [...held.keys(), ...scoped.similarity], id);
       const organization: Organization = { ...fields, id, tenantId, createdAt: now, updatedAt: now, version: 1 };
-      await this.insertWithEvents({
+      const document = {
         ...withoutUndefined(fields), _id: id, tenantId, createdAt: now, updatedAt: now, version: 1, createdBy: actor.subject, updatedBy: actor.subject,
         searchTokens: searchTokens(organizationSearchWords(fields)), matchKeys: [...scoped.identity, ...scoped.similarity],
-      }, [organizationChanged("created", organization, [], actor.subject)], now);
+      };
+      await this.insertWithEvents([{ document, events: [organizationChanged("created", organization, [], actor.subject)], at: now }]);
       return organization;
     } catch (error) {
       await this.keys.release(tenantId, [...scoped.identity, ...scoped.similarity], id).catch((e: unknown) => this.log.warn({ err: e }, "could not release match keys"));
@@ -99,10 +101,17 @@ export class OrganizationRepository extends TenantRepository<OrganizationDocumen
     return undefined;
   }
 
-  /** Names of these organisations (those that exist), for contacts' search tokens. */
+  /** The names of the organisations that exist among ids, in the order of ids (contacts' search tokens). */
   async namesOf(tenantId: string, ids: string[]): Promise<string[]> {
-    const found = await Promise.all(ids.map((id) => this.model.findOne({ _id: id, tenantId }, { name: 1 }).lean()));
-    return found.flatMap((document) => (document ? [document.name] : []));
+    const names = await this.namesById(tenantId, ids);
+    return ids.flatMap((id) => names.get(id) ?? []);
+  }
+
+  /** Organisation names by id, for those that exist; one read by primary key. */
+  async namesById(tenantId: string, ids: string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const documents = await this.model.find({ _id: { $in: ids }, tenantId }, { name: 1 }).lean();
+    return new Map(documents.map((document) => [document._id, document.name]));
   }
 
   async list(tenantId: string, query: ListQuery & { searchTokens: string[] }): Promise<Page<Organization>> {

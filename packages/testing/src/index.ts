@@ -4,5 +4,5 @@ export * from "./trace-capture";
 export * from "./processes";
 export * from "./platform";
 export * from "./service-env";
-export * from "./expect";
+export * from "./helpers";
 export * from "./event-watcher";

@@ -1,3 +1,4 @@
+// Small helpers every service test uses: a tenant of its own, the error a gRPC call failed with, polling.
 import type { ServiceError } from "@grpc/grpc-js";
 import { uniqueName } from "./infra";
 

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Starts the whole platform locally: installs what is missing, starts the infrastructure, builds,
-# runs every service and the gateway, seeds demo data on first start, prints the URLs.
-# Ctrl-C stops everything, infrastructure included.
+# runs every registered service (packages/registry/services.json) and then the gateway, seeds demo
+# data on first start, prints the URLs. Ctrl-C stops everything, infrastructure included.
+# A second platform beside this one: PORT_OFFSET=200 moves every registered port (and
+# GATEWAY_PORT's default) by 200; give it other infrastructure ports too (scripts/infra.sh).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 ensure_deps
@@ -15,7 +17,7 @@ log "building"
 export AUTH_JWT_SECRET="${AUTH_JWT_SECRET:-local-development-jwt-secret-0123456789}"
 export IDENTITY_SIGNING_KEY="${IDENTITY_SIGNING_KEY:-local-development-identity-key-0123456789}"
 export LOG_LEVEL="${LOG_LEVEL:-info}"
-GATEWAY_PORT="${GATEWAY_PORT:-8080}"
+PORT_OFFSET="${PORT_OFFSET:-0}"
 LOGS="$DATA/logs"
 PIDS=()
 
@@ -54,8 +56,26 @@ run() { # name ops-port main-port dir env...
   log "$name ready (log: $LOGS/$name.log)"
 }
 
-run contacts 9461 50051 services/contacts SERVICE_NAME=contacts GRPC_PORT=50051 OPS_PORT=9461
-run gateway 9460 "$GATEWAY_PORT" gateway SERVICE_NAME=gateway PORT="$GATEWAY_PORT" OPS_PORT=9460 CONTACTS_ADDRESS=127.0.0.1:50051
+# The registry, checked by its loader: a "gateway <port> <ops>" line, then "<name> <grpc> <ops> <address variable>" per service.
+mapfile -t REGISTRY < <(node -e '
+  const { gateway, services } = require(process.argv[1]).loadRegistry();
+  console.log(`gateway ${gateway.port} ${gateway.opsPort}`);
+  for (const s of services) console.log(`${s.name} ${s.grpcPort} ${s.opsPort} ${s.addressEnv}`);
+' "$ROOT/packages/registry")
+[ "${#REGISTRY[@]}" -gt 1 ] || die "could not read the service registry (packages/registry/services.json)"
+read -r _ gateway_port gateway_ops <<<"${REGISTRY[0]}"
+GATEWAY_PORT="${GATEWAY_PORT:-$((gateway_port + PORT_OFFSET))}"
+GATEWAY_OPS=$((gateway_ops + PORT_OFFSET))
+ADDRESSES=()
+METRICS="http://127.0.0.1:$GATEWAY_OPS/metrics (gateway)"
+for entry in "${REGISTRY[@]:1}"; do
+  read -r name grpc ops address_env <<<"$entry"
+  grpc=$((grpc + PORT_OFFSET)) ops=$((ops + PORT_OFFSET))
+  run "$name" "$ops" "$grpc" "services/$name" SERVICE_NAME="$name" GRPC_PORT="$grpc" OPS_PORT="$ops"
+  ADDRESSES+=("$address_env=127.0.0.1:$grpc")
+  METRICS+=", http://127.0.0.1:$ops/metrics ($name)"
+done
+run gateway "$GATEWAY_OPS" "$GATEWAY_PORT" gateway SERVICE_NAME=gateway PORT="$GATEWAY_PORT" OPS_PORT="$GATEWAY_OPS" "${ADDRESSES[@]}"
 
 TOKEN="$(cd "$ROOT/gateway" && node dist/dev-token.js demo admin)"
 API="http://127.0.0.1:$GATEWAY_PORT"
@@ -68,7 +88,7 @@ cat <<MSG
   CRM platform is running.
     API:        $API/v1
     Reference:  $API/docs   (OpenAPI: $API/openapi.json)
-    Metrics:    http://127.0.0.1:9460/metrics (gateway), http://127.0.0.1:9461/metrics (contacts)
+    Metrics:    $METRICS
 
   For the README's tour, paste:
     export API=$API TOKEN=$TOKEN

@@ -2,25 +2,23 @@ import { createLogger, type Logger } from "@crm/kit";
 import express, { type Express } from "express";
 import { authenticate, type AuthSettings } from "./auth/authenticate";
 import { ReadCache } from "./cache/read-cache";
-import type { ContactsClient } from "./clients/contacts";
 import { ApiRegistry } from "./http/api-registry";
 import { problemHandler, sendProblem } from "./http/problem";
 import { requestId } from "./http/request-id";
 import { renderReferencePage } from "./openapi/reference-page";
-import { registerContactRoutes } from "./routes/contacts";
-import { registerImportRoutes } from "./routes/imports";
-import { registerOrganizationRoutes } from "./routes/organizations";
+import type { ConnectedService } from "./modules/gateway-module";
 
 export interface GatewayDependencies {
   auth: AuthSettings;
-  contacts: ContactsClient;
+  /** Every registered service, connected (modules/gateway-module.ts): their routes make the API. */
+  services: ConnectedService[];
   /** Single-resource reads answered by the gateway; off (every read asks the service) unless enabled. */
   readCache?: ReadCache;
   log?: Logger;
 }
 
 /** The express application: public docs, then authenticated /v1 routes, then one error handler. */
-export function createGatewayApp({ auth, contacts, readCache = new ReadCache({ maxEntries: 0, ttlMs: 0 }), log = createLogger("gateway") }: GatewayDependencies): Express {
+export function createGatewayApp({ auth, services, readCache = new ReadCache({ maxEntries: 0, ttlMs: 0 }), log = createLogger("gateway") }: GatewayDependencies): Express {
   const app = express();
   app.disable("x-powered-by");
   // ETags are the records' versions, set by the routes; express would hash every body for one.
@@ -29,9 +27,7 @@ export function createGatewayApp({ auth, contacts, readCache = new ReadCache({ m
   app.use(requestId);
 
   const api = new ApiRegistry();
-  registerContactRoutes(api, contacts, readCache);
-  registerOrganizationRoutes(api, contacts, readCache);
-  registerImportRoutes(api, contacts);
+  for (const service of services) service.registerRoutes(api, { readCache });
   const document = api.openapi({
     title: "CRM API",
     version: "v1",

@@ -1,17 +1,20 @@
 import { PermissionDeniedError, UnauthenticatedError, type Identity } from "@crm/kit";
 import type { RequestHandler } from "express";
 
-export type Permission = "contacts:read" | "contacts:write" | "contacts:admin";
+/** What a route needs: an action on one service's records, e.g. `contacts:read`. */
+export type Access = "read" | "write" | "admin";
+export type Permission = `${string}:${Access}`;
 
-/** What each role may do; a token's scopes can grant permissions directly too. */
-const ROLE_PERMISSIONS: Record<string, readonly Permission[]> = {
-  admin: ["contacts:read", "contacts:write", "contacts:admin"],
-  agent: ["contacts:read", "contacts:write"],
-  viewer: ["contacts:read"],
+/** What each role may do, on every service; a token's scopes can grant permissions directly too. */
+const ROLE_ACCESS: Record<string, readonly Access[]> = {
+  admin: ["read", "write", "admin"],
+  agent: ["read", "write"],
+  viewer: ["read"],
 };
 
 export function hasPermission(identity: Identity, permission: Permission): boolean {
-  return identity.scopes.includes(permission) || identity.roles.some((role) => ROLE_PERMISSIONS[role]?.includes(permission));
+  const access = permission.slice(permission.lastIndexOf(":") + 1) as Access;
+  return identity.scopes.includes(permission) || identity.roles.some((role) => ROLE_ACCESS[role]?.includes(access));
 }
 
 export function requirePermission(permission: Permission): RequestHandler {

@@ -1,39 +1,18 @@
-import { Metadata, type CallOptions, type ClientReadableStream, type ClientWritableStream, type ServiceError } from "@grpc/grpc-js";
+import type { ClientReadableStream, ClientWritableStream } from "@grpc/grpc-js";
 import { contactsV1 } from "@crm/proto";
-import { callUnary, createGrpcClient, IDENTITY_METADATA_KEY, IdentitySigner, type Identity } from "@crm/kit";
+import { ServiceClient, type Identity } from "@crm/kit";
 
-type Client = contactsV1.ContactsServiceClient;
-type Unary<Req, Res> = (request: Req, metadata: Metadata, options: object, callback: (error: ServiceError | null, response: Res) => void) => unknown;
-// Generated methods are overloaded; inference reads the last overload, (request, metadata, options, callback).
-type RequestOf<M> = M extends (request: infer Req, metadata: Metadata, options: Partial<CallOptions>, callback: infer _C) => unknown ? Req : never;
-type ResponseOf<M> = M extends (request: infer _R, metadata: Metadata, options: Partial<CallOptions>, callback: (error: ServiceError | null, response: infer Res) => void) => unknown ? Res : never;
-
-/** Reads: retried on transient failures. Writes are retried only when a request id makes a repeat harmless. */
-const READS = new Set(["getContact", "listContacts", "findContactDuplicates", "getOrganization", "listOrganizations", "findOrganizationDuplicates", "listCustomFields", "getImportJob"]);
 /** Streams of a whole segment or file take longer than one page. */
 const STREAM_TIMEOUT_MS = 30 * 60_000;
 
-/** The gateway's one way to reach the contacts service: deadlines, identity, retries for reads. */
-export class ContactsClient {
-  private readonly client: Client;
-  /** One signed identity per caller and period, not one per call. */
-  private readonly identities: IdentitySigner;
-
-  constructor(
-    address: string,
-    identityKey: Uint8Array,
-    private readonly timeoutMs = 10_000,
-  ) {
-    this.client = createGrpcClient(contactsV1.ContactsServiceClient, address);
-    this.identities = new IdentitySigner(identityKey);
-  }
-
-  /** Calls a unary method by name, e.g. `call(identity, "getContact", { id })`. */
-  async call<K extends keyof Client & string>(identity: Identity, method: K, request: RequestOf<Client[K]>): Promise<ResponseOf<Client[K]>> {
-    const identityToken = await this.identities.sign(identity);
-    const retry = READS.has(method) || Boolean((request as { requestId?: string }).requestId);
-    const bound = (this.client[method] as unknown as Unary<RequestOf<Client[K]>, ResponseOf<Client[K]>>).bind(this.client);
-    return callUnary(bound as never, request, { identityToken, timeoutMs: this.timeoutMs, retry });
+/** The gateway's one way to reach the contacts service: deadlines, identity, retries for reads; streams. */
+export class ContactsClient extends ServiceClient<contactsV1.ContactsServiceClient> {
+  constructor(address: string, identityKey: Uint8Array, timeoutMs = 10_000) {
+    super(contactsV1.ContactsServiceClient, address, {
+      identityKey,
+      timeoutMs,
+      reads: ["getContact", "listContacts", "findContactDuplicates", "getOrganization", "listOrganizations", "findOrganizationDuplicates", "listCustomFields", "getImportJob"],
+    });
   }
 
   /** Every contact matching, in batches, as the service streams them. */
@@ -81,16 +60,6 @@ export class ContactsClient {
       throw error;
     }
     return (await done).job;
-  }
-
-  close(): void {
-    this.client.close();
-  }
-
-  private async metadata(identity: Identity): Promise<Metadata> {
-    const metadata = new Metadata();
-    metadata.set(IDENTITY_METADATA_KEY, await this.identities.sign(identity));
-    return metadata;
   }
 }
 

@@ -12,6 +12,16 @@ export interface Identity {
   scopes: string[];
 }
 
+/** Who makes a change, as written to audit fields and events: the tenant and the user or service id. */
+export interface Actor {
+  tenantId: string;
+  subject: string;
+}
+
+export function actorOf(identity: Identity): Actor {
+  return { tenantId: identity.tenantId, subject: identity.subject };
+}
+
 /** gRPC metadata key that carries the gateway-signed identity. */
 export const IDENTITY_METADATA_KEY = "x-crm-identity";
 

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { ValidationError } from "./errors";
 
 /**
  * A UUID version 7 (RFC 9562): time-ordered, so ids sort by creation and index locality stays
@@ -19,4 +20,9 @@ export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-
 export function uuidv7Time(id: string): number | undefined {
   if (!UUID_PATTERN.test(id) || id[14] !== "7") return undefined;
   return Number.parseInt(id.slice(0, 8) + id.slice(9, 13), 16);
+}
+
+/** Refuses, as INVALID_ARGUMENT on `field`, an id that is not one this API issued (before any look-up). */
+export function requireId(id: string, field: string): void {
+  if (!UUID_PATTERN.test(id)) throw ValidationError.field(field, "is not an id this API issued");
 }

@@ -2,6 +2,7 @@ import type { Server } from "node:http";
 import type { Redis } from "ioredis";
 import type { Connection, Model } from "mongoose";
 import { EventBus } from "./bus/bus";
+import type { EventConsumer, ReceivedEvent } from "./bus/consumer";
 import { RedisIdempotencyStore } from "./bus/idempotency";
 import { serviceStream } from "./bus/streams";
 import type { serviceConfigSchema } from "./config";
@@ -19,6 +20,12 @@ import { flushTelemetry } from "./telemetry/handle";
 import type { z } from "zod";
 
 export type ServiceConfig = z.output<typeof serviceConfigSchema>;
+
+/** Events of one producing service that a consumer reads: the producer's name gives its stream. */
+export interface EventSource {
+  service: string;
+  subject: string;
+}
 
 /** Work a service runs beside its RPCs (job workers, schedulers): stopped before connections close. */
 export interface BackgroundWorker {
@@ -70,12 +77,35 @@ export class ServiceRuntime {
     return runtime;
   }
 
-  /** Starts publishing the outbox of these models. */
+  /** Starts publishing the outbox of these models, sweeping every OUTBOX_SWEEP_INTERVAL_MS. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any model with the outbox plugin
-  startOutboxRelay(models: Model<any>[], sweepIntervalMs?: number): OutboxRelay {
-    this.relay = new OutboxRelay({ bus: this.bus, models, log: this.log, ...(sweepIntervalMs ? { sweepIntervalMs } : {}) });
+  startOutboxRelay(models: Model<any>[]): OutboxRelay {
+    this.relay = new OutboxRelay({ bus: this.bus, models, log: this.log, sweepIntervalMs: this.config.OUTBOX_SWEEP_INTERVAL_MS });
     this.relay.start();
     return this.relay;
+  }
+
+  /** The relay started by startOutboxRelay, for parts of the kit that add their own models. */
+  get outboxRelay(): OutboxRelay {
+    if (!this.relay) throw new Error("start the outbox relay (startOutboxRelay) before what publishes through it");
+    return this.relay;
+  }
+
+  /**
+   * A durable consumer of one subject, named `<CONSUMER_GROUP>-<purpose>` (NATS forbids dots in
+   * durable names), de-duplicated by event id. The producer's stream is ensured here too, so
+   * that this service can start before its producer. Handlers must be safe to run twice.
+   */
+  async consumeEvents(source: EventSource, purpose: string, handler: (event: ReceivedEvent) => Promise<void>): Promise<EventConsumer> {
+    const stream = serviceStream(source.service);
+    await this.bus.ensureStream(stream.name, stream.subjects);
+    return this.bus.consume({
+      stream: stream.name,
+      durable: `${this.config.CONSUMER_GROUP ?? this.service}-${purpose}`,
+      filterSubjects: [source.subject],
+      idempotency: this.idempotency,
+      handler,
+    });
   }
 
   /** Starts a background worker, to be stopped on shutdown after gRPC has drained. */
@@ -107,10 +137,15 @@ export class ServiceRuntime {
     );
   }
 
+  /** Stops the background workers (they finish or hand back the work in hand). */
+  async stopBackgroundWork(): Promise<void> {
+    await Promise.all(this.workers.map((worker) => worker.stop()));
+  }
+
   /** Stops serving, the relay and consumers, then closes connections (also used by tests). */
   async close(): Promise<void> {
     await this.grpc?.drain(1_000);
-    await Promise.all(this.workers.map((worker) => worker.stop()));
+    await this.stopBackgroundWork();
     await this.relay?.stop();
     await this.bus.close();
     this.redis.disconnect();

@@ -1,64 +1,70 @@
+import { loadRegistry } from "@crm/registry";
+import { uniqueName } from "./infra";
 import { freePort, startProcess, type PlatformProcess } from "./processes";
-import { testInfra, uniqueName } from "./infra";
+import { serviceTestEnv } from "./service-env";
 import { TEST_IDENTITY_KEY, TEST_JWT_SECRET } from "./tokens";
 
 export interface RunningPlatform {
   gatewayUrl: string;
-  database: string;
+  /** Each service's database (also its Redis prefix and consumer group), by service name. */
+  databases: Record<string, string>;
+  /** Each service's gRPC address, by service name. */
+  addresses: Record<string, string>;
   processes: PlatformProcess[];
   stop(): Promise<void>;
 }
 
 /**
- * Starts contacts and the gateway as real processes on free ports, with a database of their own,
- * against the real infrastructure. Pass otlpEndpoint to collect their spans.
+ * Starts every registered service (packages/registry/services.json), then the gateway, as real
+ * processes on free ports against the real infrastructure; each service with a database, Redis
+ * prefix and consumer group of its own. Pass otlpEndpoint to collect their spans.
  */
 export async function startPlatform(options: { otlpEndpoint?: string; gatewayEnv?: Record<string, string> } = {}): Promise<RunningPlatform> {
-  const infra = testInfra();
-  const database = uniqueName("e2e_contacts");
-  const [contactsGrpc, contactsOps, gatewayPort, gatewayOps] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
   const telemetry: Record<string, string> = options.otlpEndpoint ? { OTEL_EXPORTER_OTLP_ENDPOINT: options.otlpEndpoint } : {};
-  const contacts = await startProcess({
-    name: "contacts",
-    dir: "services/contacts",
-    opsPort: contactsOps,
-    env: {
-      ...telemetry,
-      SERVICE_NAME: "contacts",
-      GRPC_PORT: String(contactsGrpc),
-      OPS_PORT: String(contactsOps),
-      MONGODB_URL: infra.mongodbUrl,
-      MONGODB_DATABASE: database,
-      NATS_URL: infra.natsUrl,
-      REDIS_URL: infra.redisUrl,
-      REDIS_KEY_PREFIX: `${database}:`,
-      IDENTITY_SIGNING_KEY: TEST_IDENTITY_KEY,
-      OUTBOX_SWEEP_INTERVAL_MS: "5000",
-      CONSUMER_GROUP: database,
-    },
-  });
-  const gateway = await startProcess({
-    name: "gateway",
-    dir: "gateway",
-    opsPort: gatewayOps,
-    env: {
-      ...telemetry,
-      SERVICE_NAME: "gateway",
-      PORT: String(gatewayPort),
-      OPS_PORT: String(gatewayOps),
-      CONTACTS_ADDRESS: `127.0.0.1:${contactsGrpc}`,
-      AUTH_JWT_SECRET: TEST_JWT_SECRET,
-      IDENTITY_SIGNING_KEY: TEST_IDENTITY_KEY,
-      ...options.gatewayEnv,
-    },
-  });
-  return {
-    gatewayUrl: `http://127.0.0.1:${gatewayPort}`,
-    database,
-    processes: [contacts, gateway],
-    stop: async () => {
-      await gateway.stop();
-      await contacts.stop();
-    },
+  const services: PlatformProcess[] = [];
+  const databases: Record<string, string> = {};
+  const addresses: Record<string, string> = {};
+  const gatewayEnv: Record<string, string> = {};
+  const stopAll = async (processes: PlatformProcess[]) => {
+    for (const process of [...processes].reverse()) await process.stop();
   };
+  try {
+    for (const service of loadRegistry().services) {
+      const database = uniqueName(`e2e_${service.name.replaceAll("-", "_")}`);
+      const [grpcPort, opsPort] = await Promise.all([freePort(), freePort()]);
+      services.push(
+        await startProcess({
+          name: service.name,
+          dir: `services/${service.name}`,
+          opsPort,
+          env: { ...telemetry, ...serviceTestEnv(database), SERVICE_NAME: service.name, GRPC_PORT: String(grpcPort), OPS_PORT: String(opsPort) },
+        }),
+      );
+      databases[service.name] = database;
+      addresses[service.name] = `127.0.0.1:${grpcPort}`;
+      gatewayEnv[service.addressEnv] = addresses[service.name]!;
+    }
+    const [gatewayPort, gatewayOps] = await Promise.all([freePort(), freePort()]);
+    const gateway = await startProcess({
+      name: "gateway",
+      dir: "gateway",
+      opsPort: gatewayOps,
+      env: {
+        ...telemetry,
+        ...gatewayEnv,
+        SERVICE_NAME: "gateway",
+        PORT: String(gatewayPort),
+        OPS_PORT: String(gatewayOps),
+        AUTH_JWT_SECRET: TEST_JWT_SECRET,
+        IDENTITY_SIGNING_KEY: TEST_IDENTITY_KEY,
+        ...options.gatewayEnv,
+      },
+    });
+    const processes = [...services, gateway];
+    return { gatewayUrl: `http://127.0.0.1:${gatewayPort}`, databases, addresses, processes, stop: () => stopAll(processes) };
+  } catch (error) {
+    // A service that did not start leaves none of the others running.
+    await stopAll(services);
+    throw error;
+  }
 }

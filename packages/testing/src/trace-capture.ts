@@ -14,6 +14,9 @@ export interface CapturedSpan {
   kind: SpanKind;
   service: string;
   attributes: Record<string, unknown>;
+  /** When it started (ms since the epoch) and how long it took. */
+  startMs: number;
+  durationMs: number;
 }
 
 interface OtlpValue {
@@ -30,7 +33,16 @@ interface OtlpRequest {
   resourceSpans?: Array<{
     resource?: { attributes?: OtlpAttribute[] };
     scopeSpans?: Array<{
-      spans?: Array<{ traceId: string; spanId: string; parentSpanId?: string; name: string; kind: number; attributes?: OtlpAttribute[] }>;
+      spans?: Array<{
+        traceId: string;
+        spanId: string;
+        parentSpanId?: string;
+        name: string;
+        kind: number;
+        attributes?: OtlpAttribute[];
+        startTimeUnixNano?: string;
+        endTimeUnixNano?: string;
+      }>;
     }>;
   }>;
 }
@@ -49,7 +61,8 @@ export class TraceCapture {
     readonly endpoint: string,
   ) {}
 
-  static async start(): Promise<TraceCapture> {
+  /** Receives on `port` (0: any free one; `endpoint` says which). */
+  static async start(port = 0): Promise<TraceCapture> {
     const exporter = new InMemorySpanExporter();
     const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
     provider.register({ propagator: new W3CTraceContextPropagator() });
@@ -66,7 +79,7 @@ export class TraceCapture {
         }
       });
     });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    await new Promise<void>((resolve, reject) => server.once("error", reject).listen(port, "127.0.0.1", resolve));
     const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     return new TraceCapture(received, exporter, provider, server, endpoint);
   }
@@ -80,6 +93,8 @@ export class TraceCapture {
       kind: span.kind,
       service: "test",
       attributes: { ...span.attributes },
+      startMs: span.startTime[0] * 1_000 + span.startTime[1] / 1e6,
+      durationMs: span.duration[0] * 1_000 + span.duration[1] / 1e6,
     }));
     return [...this.received, ...local];
   }
@@ -118,6 +133,8 @@ function ingest(received: CapturedSpan[], request: OtlpRequest): void {
             kind: (span.kind - 1) as SpanKind,
             service: String(resource["service.name"] ?? "unknown"),
             attributes: toRecord(span.attributes),
+            startMs: Number(BigInt(span.startTimeUnixNano ?? "0") / 1_000n) / 1_000,
+            durationMs: Number(BigInt(span.endTimeUnixNano ?? "0") - BigInt(span.startTimeUnixNano ?? "0")) / 1e6,
           });
         }
       }

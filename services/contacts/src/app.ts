@@ -1,4 +1,4 @@
-import { ServiceRuntime } from "@crm/kit";
+import { joinErasureSaga, ServiceRuntime } from "@crm/kit";
 import type { ContactsConfig } from "./config";
 import { startConsumers } from "./events/consumers";
 import { contactsService } from "./rpc/contacts-service";
@@ -15,7 +15,6 @@ import { ContactWriter } from "./store/contact-writer";
 import { createContactModel } from "./store/contact.model";
 import { CustomFieldRepository } from "./store/custom-field-repository";
 import { createCustomFieldsModel } from "./store/custom-field.model";
-import { createErasureModel } from "./store/erasure.model";
 import { createImportFileChunkModel } from "./store/import-file.model";
 import { ImportFileStore } from "./store/import-files";
 import { ImportJobRepository } from "./store/import-job-repository";
@@ -37,17 +36,16 @@ export async function startContacts(config: ContactsConfig) {
     contact: await createContactModel(mongo),
     organization: await createOrganizationModel(mongo),
     matchKey: await createMatchKeyModel(mongo),
-    erasure: await createErasureModel(mongo),
     merge: await createMergeModel(mongo),
     customFields: createCustomFieldsModel(mongo),
     importJob: await createImportJobModel(mongo),
     importFileChunk: await createImportFileChunkModel(mongo),
   };
-  const relay = runtime.startOutboxRelay([models.contact, models.organization, models.erasure], config.OUTBOX_SWEEP_INTERVAL_MS);
+  const relay = runtime.startOutboxRelay([models.contact, models.organization]);
   const keys = new MatchKeyIndex(models.matchKey);
   const cache = new ContactCache(runtime.redis);
   const contacts = new ContactRepository(models.contact, relay.outboxOf(models.contact));
-  const organizations = new OrganizationRepository(models.organization, keys, (id) => relay.notify(models.organization, id), log);
+  const organizations = new OrganizationRepository(models.organization, keys, relay.outboxOf(models.organization), log);
   const creation = new ContactCreation(contacts, new CachedContactReads(contacts, cache), keys, (tenantId, ids) => organizations.namesById(tenantId, ids), log);
   const writer = new ContactWriter(contacts, keys, cache, organizations, creation, log);
   const deps: ContactsDependencies = {
@@ -56,12 +54,13 @@ export async function startContacts(config: ContactsConfig) {
     cache,
     organizations,
     merges: new ContactMerges(contacts, writer, keys, models.merge, log),
-    erasure: new ContactErasure(contacts, writer, keys, models.merge, models.erasure, (id) => relay.notify(models.erasure, id)),
+    erasure: new ContactErasure(contacts, writer, keys, models.merge),
     customFields: new CustomFieldRepository(models.customFields),
     imports: new ImportJobRepository(models.importJob),
     importFiles: new ImportFileStore(models.importFileChunk),
   };
-  await startConsumers(runtime, deps, config.CONSUMER_GROUP);
+  await joinErasureSaga(runtime, (request) => deps.erasure.erase(request));
+  await startConsumers(runtime, deps);
   const importWorker = new ImportWorker({
     imports: deps.imports, files: deps.importFiles, targetFor: (job) => importTargetFor(deps, job), log, leaseMs: config.IMPORT_LEASE_MS, pollMs: config.IMPORT_POLL_MS,
   });

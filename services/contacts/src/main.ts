@@ -1,14 +1,6 @@
-import { loadContactsConfig } from "./config";
+import { runService } from "@crm/kit";
 import { startContacts } from "./app";
+import { loadContactsConfig } from "./config";
 
-async function main(): Promise<void> {
-  const config = loadContactsConfig();
-  const { runtime, ports } = await startContacts(config);
-  runtime.handleSignals();
-  runtime.log.info(ports, "contacts service ready");
-}
-
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+// The process: configuration from the environment, then the service (app.ts wires it).
+runService(() => startContacts(loadContactsConfig()));

@@ -1,9 +1,11 @@
 import { Metadata, type ServiceError } from "@grpc/grpc-js";
-import { IDENTITY_METADATA_KEY, createGrpcClient, identityKey, signIdentity, statusDetailsOf, type Identity } from "@crm/kit";
+import { IDENTITY_METADATA_KEY, identityKey, signIdentity, statusDetailsOf, type Identity } from "@crm/kit";
 import { contactsV1 } from "@crm/proto";
-import { TEST_IDENTITY_KEY, testInfra, uniqueName } from "@crm/testing";
+import { TEST_IDENTITY_KEY, startInProcess } from "@crm/testing";
 import { startContacts } from "../src/app";
-import { contactsConfigSchema } from "../src/config";
+import { loadContactsConfig } from "../src/config";
+
+export { grpcError, testTenant as tenant, waitFor } from "@crm/testing";
 
 export type ContactsService = Awaited<ReturnType<typeof startContacts>>;
 const key = identityKey(TEST_IDENTITY_KEY);
@@ -13,41 +15,7 @@ const key = identityKey(TEST_IDENTITY_KEY);
  * database, or with another instance's (`replicaOf`), as a second replica would run.
  */
 export async function startTestService(name: string, options: { replicaOf?: string; env?: Record<string, string> } = {}) {
-  const infra = testInfra();
-  const database = options.replicaOf ?? uniqueName(name);
-  const service = await startContacts(
-    contactsConfigSchema.parse({
-      GRPC_PORT: "0",
-      OPS_PORT: "0",
-      MONGODB_URL: infra.mongodbUrl,
-      MONGODB_DATABASE: database,
-      NATS_URL: infra.natsUrl,
-      REDIS_URL: infra.redisUrl,
-      REDIS_KEY_PREFIX: database,
-      IDENTITY_SIGNING_KEY: TEST_IDENTITY_KEY,
-      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
-      OUTBOX_SWEEP_INTERVAL_MS: "5000",
-      CONSUMER_GROUP: database,
-      ...options.env,
-    }),
-  );
-  const client = createGrpcClient(contactsV1.ContactsServiceClient, `127.0.0.1:${service.ports.grpcPort}`);
-  return {
-    service,
-    client,
-    database,
-    async stop() {
-      client.close();
-      // Background work stops before its database is dropped beneath it.
-      await service.importWorker.stop();
-      if (!options.replicaOf) await service.runtime.mongo.dropDatabase();
-      await service.runtime.close();
-    },
-  };
-}
-
-export function tenant(name: string, roles = ["admin"]): Identity {
-  return { subject: `user-${name}`, tenantId: uniqueName(name), roles, scopes: [] };
+  return startInProcess(name, (env) => startContacts(loadContactsConfig(env)), contactsV1.ContactsServiceClient, options);
 }
 
 export async function as(identity: Identity) {
@@ -68,15 +36,6 @@ export function contactInput(fields: Partial<contactsV1.ContactInput> = {}): con
 export const emails = (...addresses: string[]) => addresses.map((address, i) => ({ address, type: "", primary: i === 0 }));
 export const phones = (...numbers: string[]) => numbers.map((number, i) => ({ number, type: "", primary: i === 0 }));
 
-export async function grpcError(promise: Promise<unknown>): Promise<ServiceError> {
-  return promise.then(
-    () => {
-      throw new Error("expected an error");
-    },
-    (error: ServiceError) => error,
-  );
-}
-
 /** The duplicate candidates carried by an ALREADY_EXISTS status. */
 export function candidatesOf(error: ServiceError): contactsV1.DuplicateCandidate[] {
   return statusDetailsOf(error)
@@ -87,13 +46,3 @@ export function candidatesOf(error: ServiceError): contactsV1.DuplicateCandidate
 export const condition = (field: string, comparator: number, ...values: string[]) => ({
   node: { $case: "condition" as const, condition: { field, comparator, values } },
 });
-
-export async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}

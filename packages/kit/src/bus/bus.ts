@@ -86,8 +86,8 @@ export class EventBus {
   }
 
   /** Starts a durable consumer; it runs until stop() or close(). */
-  async consume(options: Omit<ConsumerOptions, "bus" | "log">): Promise<EventConsumer> {
-    const consumer = await EventConsumer.start({ ...options, bus: this, log: this.log });
+  async consume(options: Omit<ConsumerOptions, "js" | "jsm" | "log">): Promise<EventConsumer> {
+    const consumer = await EventConsumer.start({ ...options, js: this.js, jsm: this.jsm, log: this.log });
     this.consumers.push(consumer);
     return consumer;
   }

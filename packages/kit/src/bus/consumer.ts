@@ -1,10 +1,9 @@
 import { SpanKind, SpanStatusCode, context, trace } from "@opentelemetry/api";
-import { AckPolicy, DeliverPolicy, type ConsumerMessages, type JsMsg } from "@nats-io/jetstream";
+import { AckPolicy, DeliverPolicy, type ConsumerMessages, type JetStreamClient, type JetStreamManager, type JsMsg } from "@nats-io/jetstream";
 import { headers as natsHeaders } from "@nats-io/nats-core";
 import type { Logger } from "../logger";
 import { kitMeter } from "../telemetry/metrics";
 import { contextFromHeaders } from "../telemetry/propagation";
-import type { EventBus } from "./bus";
 import type { RedisIdempotencyStore } from "./idempotency";
 import { deadLetterSubject, EVENT_HEADERS, messagingSpanAttributes } from "./streams";
 
@@ -18,7 +17,9 @@ export interface ReceivedEvent {
 }
 
 export interface ConsumerOptions {
-  bus: EventBus;
+  /** The JetStream connection of the process (EventBus holds it): consumers and dead letters. */
+  js: JetStreamClient;
+  jsm: JetStreamManager;
   log: Logger;
   stream: string;
   /** Durable name, `<service>-<purpose>` (e.g. `interactions-timeline`; NATS forbids dots). */
@@ -62,8 +63,8 @@ export class EventConsumer {
   }
 
   private async open(): Promise<void> {
-    const { bus, stream, durable, filterSubjects, startAt = "all" } = this.options;
-    await bus.jsm.consumers.add(stream, {
+    const { js, jsm, stream, durable, filterSubjects, startAt = "all" } = this.options;
+    await jsm.consumers.add(stream, {
       durable_name: durable,
       ack_policy: AckPolicy.Explicit,
       deliver_policy: startAt === "new" ? DeliverPolicy.New : DeliverPolicy.All,
@@ -71,7 +72,7 @@ export class EventConsumer {
       ack_wait: 30_000_000_000,
       max_deliver: -1,
     });
-    const consumer = await bus.js.consumers.get(stream, durable);
+    const consumer = await js.consumers.get(stream, durable);
     this.messages = await consumer.consume({ max_messages: 64 });
     const messages = this.messages;
     this.loop = (async () => {
@@ -132,7 +133,7 @@ export class EventConsumer {
   }
 
   private async retryOrPark(message: JsMsg, event: ReceivedEvent, error: unknown): Promise<void> {
-    const { durable, log, bus, maxAttempts = 5, backoffMs = [500, 2_000, 10_000, 30_000] } = this.options;
+    const { durable, log, js, maxAttempts = 5, backoffMs = [500, 2_000, 10_000, 30_000] } = this.options;
     if (event.deliveryCount < maxAttempts) {
       const delay = backoffMs[Math.min(event.deliveryCount - 1, backoffMs.length - 1)] ?? 1_000;
       log.warn({ err: error, durable, eventId: event.eventId, attempt: event.deliveryCount, delay }, "event failed; will retry");
@@ -148,7 +149,7 @@ export class EventConsumer {
     headers.set(EVENT_HEADERS.originalSubject, message.subject);
     headers.set(EVENT_HEADERS.error, String((error as Error)?.message ?? error).slice(0, 500));
     // The dead-letter copy keeps the event id, so parking it twice stores it once.
-    await bus.js.publish(deadLetterSubject(durable), message.data, { headers, msgID: `${durable}:${event.eventId}` });
+    await js.publish(deadLetterSubject(durable), message.data, { headers, msgID: `${durable}:${event.eventId}` });
     log.error({ err: error, durable, eventId: event.eventId }, "event parked in the dead-letter stream");
     message.term("parked in the dead-letter stream");
     this.processed.add(1, { consumer: durable, outcome: "dead_letter" });

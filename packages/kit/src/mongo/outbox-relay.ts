@@ -83,6 +83,12 @@ export class OutboxRelay {
     this.schedule(() => this.sweep());
   }
 
+  /** Publishes the outbox of one more model, from its next sweep on. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any model with the outbox plugin
+  track(model: Model<any>): void {
+    this.collections.push(model.collection as unknown as Collection<OutboxDocument>);
+  }
+
   /** The relay as one model's repository sees it. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any model with the outbox plugin
   outboxOf(model: Model<any>): ModelOutbox {

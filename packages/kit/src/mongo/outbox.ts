@@ -1,3 +1,4 @@
+import type { EventMeta } from "@crm/proto";
 import { Schema } from "mongoose";
 import { uuidv7 } from "../ids";
 import { currentTraceHeaders } from "../telemetry/propagation";
@@ -55,6 +56,34 @@ export function outboxEvent(event: NewEvent, now = new Date()): OutboxEvent {
     traceHeaders: currentTraceHeaders(),
     createdAt: now,
   };
+}
+
+/** What an event is: its subject (`crm.<service>.<entity>.<event>`) and its payload's message type. */
+export interface EventKind {
+  subject: string;
+  type: string;
+}
+
+/** A generated message type (ts-proto) that encodes T. */
+export interface MessageCodec<T> {
+  encode(message: T): { finish(): Uint8Array };
+}
+
+/**
+ * Builds an outbox entry whose payload carries its own EventMeta: the event id (also its
+ * Nats-Msg-Id), the tenant, when it happened and who caused it.
+ */
+export function outboxEventWithMeta<T>(
+  kind: EventKind,
+  tenantId: string,
+  actor: string,
+  at: Date,
+  build: (meta: EventMeta) => T,
+  codec: MessageCodec<T>,
+): OutboxEvent {
+  const id = uuidv7(at.getTime());
+  const payload = codec.encode(build({ eventId: id, tenantId, occurTime: at, actor })).finish();
+  return outboxEvent({ id, ...kind, tenantId, payload }, at);
 }
 
 /** The update that appends events to a document's outbox, for use beside the state change. */

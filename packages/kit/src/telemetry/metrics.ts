@@ -4,6 +4,7 @@ import { resourceFromAttributes } from "@opentelemetry/resources";
 import { MeterProvider } from "@opentelemetry/sdk-metrics";
 import { ATTR_SERVICE_NAME } from "@opentelemetry/semantic-conventions";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { telemetryServiceName } from "./service-name";
 
 let exporter: PrometheusExporter | undefined;
 
@@ -12,7 +13,7 @@ let exporter: PrometheusExporter | undefined;
 function ensureMeterProvider(): PrometheusExporter {
   if (!exporter) {
     exporter = new PrometheusExporter({ preventServerStart: true });
-    const resource = resourceFromAttributes({ [ATTR_SERVICE_NAME]: process.env.SERVICE_NAME ?? "crm" });
+    const resource = resourceFromAttributes({ [ATTR_SERVICE_NAME]: telemetryServiceName() });
     metrics.setGlobalMeterProvider(new MeterProvider({ resource, readers: [exporter] }));
   }
   return exporter;

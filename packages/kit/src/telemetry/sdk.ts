@@ -10,6 +10,7 @@ import { resourceFromAttributes } from "@opentelemetry/resources";
 import { AlwaysOffSampler, BatchSpanProcessor, NodeTracerProvider, type SpanProcessor } from "@opentelemetry/sdk-trace-node";
 import { ATTR_SERVICE_NAME } from "@opentelemetry/semantic-conventions";
 import { kitMeter } from "./metrics";
+import { telemetryServiceName } from "./service-name";
 
 /** Paths of the ops endpoint, kept out of traces: probes every few seconds would drown them. */
 const OPS_PATHS = new Set(["/healthz", "/readyz", "/metrics"]);
@@ -32,7 +33,7 @@ export function startTelemetry(env: NodeJS.ProcessEnv = process.env): TelemetryH
   const exporting = Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
   if (exporting) spanProcessors.push(new BatchSpanProcessor(new OTLPTraceExporter(), { scheduledDelayMillis: 200 }));
   const provider = new NodeTracerProvider({
-    resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: env.SERVICE_NAME ?? env.OTEL_SERVICE_NAME ?? "crm" }),
+    resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: telemetryServiceName(env) }),
     spanProcessors,
     ...(exporting || env.OTEL_TRACES_SAMPLER ? {} : { sampler: new AlwaysOffSampler() }),
   });

@@ -1,17 +1,8 @@
 import { eventsV1 } from "@crm/proto";
-import { outboxEvent, uuidv7, type OutboxEvent } from "@crm/kit";
+import { outboxEventWithMeta as event, type OutboxEvent } from "@crm/kit";
 import type { Contact } from "../domain/contact";
 import type { Organization } from "../domain/organization";
-import { CONTACT_EVENTS, ERASURE_EVENTS, ORGANIZATION_EVENTS } from "./subjects";
-
-type Meta = eventsV1.ContactCreated["meta"];
-
-/** Builds an outbox entry whose payload carries its own event id. */
-function event<T>(kind: { subject: string; type: string }, tenantId: string, actor: string, at: Date, encode: (meta: Meta) => T, codec: { encode(message: T): { finish(): Uint8Array } }): OutboxEvent {
-  const id = uuidv7(at.getTime());
-  const payload = codec.encode(encode({ eventId: id, tenantId, occurTime: at, actor })).finish();
-  return outboxEvent({ id, ...kind, tenantId, payload }, at);
-}
+import { CONTACT_EVENTS, ORGANIZATION_EVENTS } from "./subjects";
 
 const summary = (contact: Contact) => ({
   contactId: contact.id,
@@ -54,16 +45,5 @@ export function organizationChanged(kind: "created" | "updated", organization: O
     organization.updatedAt,
     (meta) => ({ meta, organizationId: organization.id, name: organization.name, domain: organization.domain, parentId: organization.parentId, changedFields }),
     eventsV1.OrganizationChanged,
-  );
-}
-
-export function erasureCompleted(tenantId: string, requestId: string, counts: { erased: number; anonymised: number }, at: Date): OutboxEvent {
-  return event(
-    ERASURE_EVENTS.completed,
-    tenantId,
-    "service:contacts",
-    at,
-    (meta) => ({ meta, requestId, service: "contacts", erased: String(counts.erased), anonymised: String(counts.anonymised) }),
-    eventsV1.SubjectErasureCompleted,
   );
 }

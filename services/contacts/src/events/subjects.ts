@@ -13,12 +13,11 @@ export const ORGANIZATION_EVENTS = {
   updated: { subject: "crm.contacts.organization.updated", type: "crm.events.v1.OrganizationChanged" },
 } as const;
 
-export const ERASURE_EVENTS = {
-  completed: { subject: "crm.contacts.subject.erasure_completed", type: "crm.events.v1.SubjectErasureCompleted" },
-} as const;
-
-/** Subjects of other services this one consumes, with their producers' streams. */
+/**
+ * Subjects of other services this one consumes, with their producers' streams. Erasure requests
+ * (and this service's confirmations, crm.contacts.subject.erasure_completed) are the kit's:
+ * every service takes part in that saga the same way.
+ */
 export const CONSUMED = {
-  erasureRequested: { service: "consent", subject: "crm.consent.subject.erasure_requested" },
   interactionLogged: { service: "interactions", subject: "crm.interactions.interaction.logged" },
 } as const;

@@ -1,5 +1,5 @@
 import { contactsV1 } from "@crm/proto";
-import { UUID_PATTERN, ValidationError, type Identity, type ServiceRuntime } from "@crm/kit";
+import { ValidationError, actorOf, requireId, type ServiceRuntime } from "@crm/kit";
 import { CONTACT_FIELD_NAMES, toDraft, type ContactFields } from "../domain/contact";
 import { applyMask, maskedFields } from "../domain/field-mask";
 import { contactListFields } from "../domain/list-fields";
@@ -20,7 +20,6 @@ type Handlers = Pick<
 /** People: proto in, validation and domain call, proto out. */
 export function contactHandlers(rpc: ServiceRuntime["rpc"], deps: ContactsDependencies): Handlers {
   const { contacts, writer, merges, cache, customFields } = deps;
-  const actor = (identity: Identity) => ({ tenantId: identity.tenantId, subject: identity.subject });
 
   const prepare = async (tenantId: string, draft: ReturnType<typeof toContactDraft>): Promise<ContactFields> =>
     writer.prepare(tenantId, draft, await customFields.list(tenantId));
@@ -29,7 +28,7 @@ export function contactHandlers(rpc: ServiceRuntime["rpc"], deps: ContactsDepend
     createContact: rpc("CreateContact", async (request: contactsV1.CreateContactRequest, { identity }) => {
       if (request.requestId.length > MAX_REQUEST_ID) throw ValidationError.field("requestId", `must be at most ${MAX_REQUEST_ID} characters`);
       const fields = await prepare(identity.tenantId, toContactDraft(request.contact));
-      const created = await writer.create(actor(identity), fields, { allowDuplicates: request.allowDuplicates, requestId: request.requestId || undefined });
+      const created = await writer.create(actorOf(identity), fields, { allowDuplicates: request.allowDuplicates, requestId: request.requestId || undefined });
       return { contact: toProtoContact(created) };
     }),
 
@@ -49,7 +48,7 @@ export function contactHandlers(rpc: ServiceRuntime["rpc"], deps: ContactsDepend
       requireCurrent(request.etag, current, "contact");
       const input = toContactDraft(request.contact);
       const draft = { ...applyMask(toDraft(fieldsOf(current)), input, fields), defaultPhoneRegion: input.defaultPhoneRegion };
-      const updated = await writer.update(actor(identity), current, await prepare(identity.tenantId, draft));
+      const updated = await writer.update(actorOf(identity), current, await prepare(identity.tenantId, draft));
       return { contact: toProtoContact(updated) };
     }),
 
@@ -57,7 +56,7 @@ export function contactHandlers(rpc: ServiceRuntime["rpc"], deps: ContactsDepend
       requireId(request.id, "id");
       const current = await contacts.get(identity.tenantId, request.id);
       requireCurrent(request.etag, current, "contact");
-      await writer.delete(actor(identity), current);
+      await writer.delete(actorOf(identity), current);
       return {};
     }),
 
@@ -98,18 +97,14 @@ export function contactHandlers(rpc: ServiceRuntime["rpc"], deps: ContactsDepend
       requireId(request.mergedId, "mergedId");
       const fromMerged = request.fieldsFromMerged.length ? maskedFields(request.fieldsFromMerged, CONTACT_FIELD_NAMES, "a contact") : [];
       const definitions = await customFields.list(identity.tenantId);
-      const result = await merges.merge(actor(identity), request.survivorId, request.mergedId, fromMerged, versionOf(request.survivorEtag, "survivorEtag"), definitions);
+      const result = await merges.merge(actorOf(identity), request.survivorId, request.mergedId, fromMerged, versionOf(request.survivorEtag, "survivorEtag"), definitions);
       return { contact: toProtoContact(result.contact), mergeId: result.mergeId, fieldSources: result.fieldSources };
     }),
 
     undoContactMerge: rpc("UndoContactMerge", async (request: contactsV1.UndoContactMergeRequest, { identity }) => {
       requireId(request.mergeId, "mergeId");
-      const { survivor, restored } = await merges.undo(actor(identity), request.mergeId);
+      const { survivor, restored } = await merges.undo(actorOf(identity), request.mergeId);
       return { survivor: toProtoContact(survivor), restored: toProtoContact(restored) };
     }),
   };
-}
-
-export function requireId(id: string, field: string): void {
-  if (!UUID_PATTERN.test(id)) throw ValidationError.field(field, "is not an id this API issued");
 }

@@ -1,12 +1,11 @@
 import { contactsV1 } from "@crm/proto";
 import { stringify } from "csv-stringify/sync";
-import { ClientGoneError, ValidationError, type Logger, type ServiceRuntime } from "@crm/kit";
+import { ClientGoneError, requireId, ValidationError, type Logger, type ServiceRuntime } from "@crm/kit";
 import { CONTACT_COLUMNS, contactToRow, mappingViolations } from "../domain/csv-columns";
 import { contactListFields } from "../domain/list-fields";
 import { isCountryCode } from "../domain/normalise";
 import { searchQueryTokens } from "../domain/search";
 import type { DuplicatePolicy, ImportJobDocument, ImportOptions } from "../store/import-job.model";
-import { requireId } from "./contact-handlers";
 import type { ContactsDependencies } from "./dependencies";
 import { receiveImportFile } from "./import-upload";
 import type { ImportWorker } from "./import-worker";

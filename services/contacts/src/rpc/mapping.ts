@@ -1,5 +1,5 @@
 import { contactsV1 } from "@crm/proto";
-import { PreconditionFailedError, ValidationError } from "@crm/kit";
+import { PreconditionFailedError, toEtag, ValidationError } from "@crm/kit";
 import type { Contact, ContactDraft, PostalAddress, RelationshipType } from "../domain/contact";
 import { customValueText, type CustomFieldDefinition, type CustomFieldType } from "../domain/custom-fields";
 import type { Organization, OrganizationDraft } from "../domain/organization";
@@ -145,11 +145,6 @@ export function toDefinition(input: contactsV1.CustomFieldDefinition | undefined
   const type = FIELD_TYPE_FROM_PROTO.get(input.type);
   if (!type) throw ValidationError.field("definition.type", "must be text, number, boolean, date or select");
   return { key: input.key, label: input.label, type, options: input.options };
-}
-
-/** Weak etag from the version: `W/"3"`. */
-export function toEtag(version: number): string {
-  return `W/"${version}"`;
 }
 
 /** Refuses a write made over a stale read: FAILED_PRECONDITION when the etag names another version. */

@@ -1,9 +1,8 @@
 import { contactsV1 } from "@crm/proto";
-import { PermissionDeniedError, type ServiceRuntime } from "@crm/kit";
+import { PermissionDeniedError, actorOf, requireId, type ServiceRuntime } from "@crm/kit";
 import { applyMask, maskedFields } from "../domain/field-mask";
 import { ORGANIZATION_FIELD_NAMES, organizationDraftOf, prepareOrganization, type OrganizationDraft } from "../domain/organization";
 import { searchQueryTokens } from "../domain/search";
-import { requireId } from "./contact-handlers";
 import type { ContactsDependencies } from "./dependencies";
 import { requireCurrent, toDefinition, toOrganizationDraft, toProtoDefinition, toProtoOrganization } from "./mapping";
 
@@ -17,8 +16,7 @@ export function organizationHandlers(rpc: ServiceRuntime["rpc"], { organizations
   return {
     createOrganization: rpc("CreateOrganization", async (request: contactsV1.CreateOrganizationRequest, { identity }) => {
       const fields = prepareOrganization(toOrganizationDraft(request.organization));
-      const actor = { tenantId: identity.tenantId, subject: identity.subject };
-      return { organization: toProtoOrganization(await organizations.create(actor, fields, { allowDuplicates: request.allowDuplicates, requestId: request.requestId || undefined })) };
+      return { organization: toProtoOrganization(await organizations.create(actorOf(identity), fields, { allowDuplicates: request.allowDuplicates, requestId: request.requestId || undefined })) };
     }),
 
     getOrganization: rpc("GetOrganization", async (request: contactsV1.GetOrganizationRequest, { identity }) => {
@@ -32,8 +30,7 @@ export function organizationHandlers(rpc: ServiceRuntime["rpc"], { organizations
       const current = await organizations.get(identity.tenantId, request.id);
       requireCurrent(request.etag, current, "organisation");
       const draft = applyMask<OrganizationDraft, (typeof fields)[number]>(organizationDraftOf(current), toOrganizationDraft(request.organization), fields);
-      const actor = { tenantId: identity.tenantId, subject: identity.subject };
-      return { organization: toProtoOrganization(await organizations.update(actor, current, prepareOrganization(draft))) };
+      return { organization: toProtoOrganization(await organizations.update(actorOf(identity), current, prepareOrganization(draft))) };
     }),
 
     listOrganizations: rpc("ListOrganizations", async (request: contactsV1.ListOrganizationsRequest, { identity }) => {

@@ -1,9 +1,5 @@
-/** Who writes: the tenant whose data changes, and the user or service making the change. */
-export interface Actor {
-  tenantId: string;
-  /** Who makes the change (user or service id), for audit fields and events. */
-  subject: string;
-}
+/** Who writes: the tenant whose data changes, and the user or service making the change (the kit's Actor). */
+export type { Actor } from "@crm/kit";
 
 export interface CreateOptions {
   allowDuplicates: boolean;

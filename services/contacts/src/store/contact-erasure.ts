@@ -1,25 +1,16 @@
-import { appendToOutbox } from "@crm/kit";
+import type { ErasureCounts, ErasureRequest } from "@crm/kit";
 import { emptyDraft, type Contact } from "../domain/contact";
-import { contactErased, erasureCompleted } from "../events/contact-events";
+import { contactErased } from "../events/contact-events";
 import type { ContactRepository } from "./contact-repository";
 import type { ContactWriter } from "./contact-writer";
-import type { ErasureModel } from "./erasure.model";
 import type { MatchKeyIndex } from "./match-keys";
 import type { MergeModel } from "./merge.model";
 
-export interface ErasureRequest {
-  tenantId: string;
-  requestId: string;
-  contactId: string;
-  emails: string[];
-  phones: string[];
-}
-
 /**
- * The contacts service's part of the erasure saga. Every record of the subject (found by id
- * and by its known e-mails and phones, in any state) keeps only its id and non-personal
- * business fields; merge audits lose their snapshots; cached copies go. A repeated request
- * re-confirms from its receipt without erasing again.
+ * The contacts service's part of the erasure saga (the kit's ErasureSaga keeps the receipt and
+ * confirms). Every record of the subject (found by id and by its known e-mails and phones, in
+ * any state) keeps only its id and non-personal business fields; merge audits lose their
+ * snapshots; cached copies go.
  */
 export class ContactErasure {
   constructor(
@@ -27,23 +18,11 @@ export class ContactErasure {
     private readonly writer: ContactWriter,
     private readonly keys: MatchKeyIndex,
     private readonly merges: MergeModel,
-    private readonly erasures: ErasureModel,
-    private readonly onOutboxWrite: (id: string) => void,
   ) {}
 
-  async erase(request: ErasureRequest): Promise<{ erased: number; anonymised: number }> {
+  async erase(request: ErasureRequest): Promise<ErasureCounts & { recordIds: string[] }> {
     const { tenantId, requestId } = request;
-    const receiptId = `${tenantId}|${requestId}`;
     const now = new Date();
-    const receipt = await this.erasures.findOne({ _id: receiptId, tenantId }).lean();
-    if (receipt?.status === "done") {
-      const counts = { erased: receipt.erased, anonymised: receipt.anonymised };
-      await this.erasures.updateOne({ _id: receiptId, tenantId }, appendToOutbox([erasureCompleted(tenantId, requestId, counts, now)], now));
-      this.onOutboxWrite(receiptId);
-      return counts;
-    }
-    if (!receipt) await this.erasures.create({ _id: receiptId, tenantId, requestId, status: "erasing", receivedAt: now });
-
     const subjects = await this.subjects(request);
     let anonymised = 0;
     for (const contact of subjects) {
@@ -60,13 +39,7 @@ export class ContactErasure {
     );
     await this.writer.invalidate(tenantId, ids);
 
-    const counts = { erased: scrubbed.modifiedCount, anonymised };
-    await this.erasures.updateOne(
-      { _id: receiptId, tenantId },
-      { $set: { status: "done", contactIds: ids, ...counts, completedAt: new Date(), ...appendToOutbox([], now).$set }, $push: appendToOutbox([erasureCompleted(tenantId, requestId, counts, now)], now).$push },
-    );
-    this.onOutboxWrite(receiptId);
-    return counts;
+    return { erased: scrubbed.modifiedCount, anonymised, recordIds: ids };
   }
 
   /** The subject's records: by contact id, and by identifiers in the match-key index. */

@@ -1,16 +1,14 @@
 import { commonV1 } from "@crm/proto";
-import { NotFoundError, PreconditionFailedError, paginate, toMongoFilter, type FieldSpecs, type ModelOutbox, type OutboxEvent, type Page, appendToOutbox } from "@crm/kit";
+import { listFilter, NotFoundError, PreconditionFailedError, TenantRepository, type FieldSpecs, type ListQuery, type ModelOutbox, type OutboxEvent, type Page } from "@crm/kit";
 import type { Contact, ContactFields } from "../domain/contact";
 import { DEFAULT_CONTACT_ORDER } from "../domain/list-fields";
 import type { ContactDocument, ContactModel } from "./contact.model";
 import { withoutUndefined } from "./documents";
 
-export interface ListContactsQuery {
-  filter: commonV1.Filter | undefined;
+export interface ListContactsQuery extends ListQuery {
   /** Tokens every result must carry (domain/search.ts). */
   searchTokens: string[];
-  orderBy: commonV1.OrderBy[];
-  page: commonV1.PageRequest | undefined;
+  /** The list fields with the tenant's custom fields (domain/list-fields.ts). */
   fields: FieldSpecs;
 }
 
@@ -24,18 +22,14 @@ export interface Derived {
  * The only code that reads and writes the contacts collection. Every method is scoped to one
  * tenant; every write that changes a contact bumps its version and carries its events.
  */
-export class ContactRepository {
-  constructor(
-    readonly model: ContactModel,
-    /** Told after each write that left events in the outbox, to publish them at once. */
-    private readonly outbox: ModelOutbox,
-  ) {}
+export class ContactRepository extends TenantRepository<ContactDocument> {
+  constructor(model: ContactModel, outbox: ModelOutbox) {
+    super(model, outbox);
+  }
 
   /** Inserts new contacts with their derived data and events, in one write. */
   async insertMany(items: Array<{ contact: Contact; derived: Derived; events: OutboxEvent[] }>): Promise<void> {
-    if (items.length === 0) return;
-    await this.model.insertMany(items.map(({ contact, derived, events }) => ({ ...toDocument(contact), ...derived, outbox: events, outboxSince: contact.createdAt })));
-    this.outbox.inserted(items.map(({ contact, events }) => ({ id: contact.id, events, since: contact.createdAt })));
+    await this.insertWithEvents(items.map(({ contact, derived, events }) => ({ document: { ...toDocument(contact), ...derived }, events, at: contact.createdAt })));
   }
 
   /** The active contact, or NOT_FOUND (also for merged, deleted and erased ones). */
@@ -49,7 +43,7 @@ export class ContactRepository {
 
   /** The contact in any state, by primary key. */
   async find(tenantId: string, id: string): Promise<Contact | undefined> {
-    const document = await this.model.findOne({ _id: id, tenantId }, { outbox: 0, searchTokens: 0, matchKeys: 0 }).lean<ContactDocument>();
+    const document = await this.findDocument(tenantId, id, { outbox: 0, searchTokens: 0, matchKeys: 0 });
     return document ? toContact(document) : undefined;
   }
 
@@ -76,31 +70,20 @@ export class ContactRepository {
    */
   async replace(contact: Contact, expectedVersion: number, derived: Derived | undefined, events: OutboxEvent[]): Promise<void> {
     const { _id, tenantId, createdAt: _createdAt, createdBy: _createdBy, ...fields } = toDocument(contact);
-    const outbox = appendToOutbox(events, contact.updatedAt);
-    const result = await this.model.updateOne(
-      { _id, tenantId, version: expectedVersion },
-      {
-        $set: { ...fields, ...derived, ...(events.length > 0 ? outbox.$set : {}) },
-        ...(events.length > 0 ? { $push: outbox.$push } : {}),
-        // Optional fields the new state no longer has.
-        ...(contact.mergedInto === undefined ? { $unset: { mergedInto: 1 } } : {}),
-      },
-    );
-    if (result.matchedCount === 0) {
+    const update = {
+      $set: { ...fields, ...derived },
+      // Optional fields the new state no longer has.
+      ...(contact.mergedInto === undefined ? { $unset: { mergedInto: 1 } } : {}),
+    };
+    if (!(await this.updateAtVersion(tenantId, _id, expectedVersion, update, events, contact.updatedAt))) {
       const current = await this.find(tenantId, _id);
       if (!current) throw new NotFoundError(`contact ${_id} not found`);
       throw new PreconditionFailedError(`contact ${_id} changed since it was read (version ${current.version}); read it again`);
     }
-    if (events.length > 0) this.outbox.changed(_id);
   }
 
   async list(tenantId: string, query: ListContactsQuery): Promise<Page<Contact>> {
-    const filter = this.filterFor(tenantId, query.filter, query.searchTokens, query.fields);
-    const page = await paginate<ContactDocument>(this.model, filter, query.fields, {
-      orderBy: query.orderBy,
-      page: query.page,
-      defaultOrder: DEFAULT_CONTACT_ORDER,
-    });
+    const page = await this.page(tenantId, query, { fields: query.fields, defaultOrder: DEFAULT_CONTACT_ORDER, where: activeWith(query.searchTokens) });
     return { items: page.items.map(toContact), pageInfo: page.pageInfo };
   }
 
@@ -109,7 +92,7 @@ export class ContactRepository {
    * The filter is checked here, before the first batch is read.
    */
   stream(tenantId: string, filter: commonV1.Filter | undefined, searchTokens: string[], fields: FieldSpecs, afterId: string, batchSize: number): AsyncGenerator<Contact[]> {
-    const base = this.filterFor(tenantId, filter, searchTokens, fields);
+    const base = listFilter(tenantId, filter, fields, activeWith(searchTokens));
     return this.batches(afterId ? { ...base, _id: { $gt: afterId } } : base, batchSize);
   }
 
@@ -139,15 +122,11 @@ export class ContactRepository {
     return touched;
   }
 
-  private filterFor(tenantId: string, filter: commonV1.Filter | undefined, searchTokens: string[], fields: FieldSpecs): Record<string, unknown> {
-    const translated = toMongoFilter(filter, fields);
-    return {
-      tenantId,
-      state: "active",
-      ...(searchTokens.length > 0 ? { searchTokens: { $all: searchTokens } } : {}),
-      ...(Object.keys(translated).length > 0 ? { $and: [translated] } : {}),
-    };
-  }
+}
+
+/** Lists and streams read active contacts, carrying every search token when there are some. */
+function activeWith(searchTokens: string[]): Record<string, unknown> {
+  return { state: "active", ...(searchTokens.length > 0 ? { searchTokens: { $all: searchTokens } } : {}) };
 }
 
 export function toDocument(contact: Contact): Omit<ContactDocument, "searchTokens" | "matchKeys" | "outbox" | "outboxSince"> {

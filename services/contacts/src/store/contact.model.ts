@@ -1,9 +1,9 @@
-import { outboxPlugin, tenantScopePlugin, type OutboxEvent } from "@crm/kit";
+import { outboxPlugin, recordAuditPlugin, tenantScopePlugin, type OutboxEvent, type RecordAudit } from "@crm/kit";
 import { Schema, type Connection, type Model } from "mongoose";
 import { RELATIONSHIP_TYPES, type ContactFields, type ContactState } from "../domain/contact";
 
 /** A contact as stored: its fields, its search tokens and match keys, and its outbox. */
-export interface ContactDocument extends ContactFields {
+export interface ContactDocument extends ContactFields, RecordAudit {
   _id: string;
   tenantId: string;
   state: ContactState;
@@ -13,11 +13,6 @@ export interface ContactDocument extends ContactFields {
   /** Keys held in the match-key index for this contact, to release them when they change. */
   matchKeys: string[];
   lastInteractionAt?: Date;
-  createdBy: string;
-  updatedBy: string;
-  createdAt: Date;
-  updatedAt: Date;
-  version: number;
   outbox: OutboxEvent[];
   outboxSince?: Date;
 }
@@ -65,15 +60,11 @@ const contactSchema = new Schema<ContactDocument>(
     searchTokens: { type: [String], default: [] },
     matchKeys: { type: [String], default: [] },
     lastInteractionAt: Date,
-    createdBy: { type: String, required: true },
-    updatedBy: { type: String, required: true },
-    createdAt: { type: Date, required: true },
-    updatedAt: { type: Date, required: true },
-    version: { type: Number, required: true, default: 1 },
   },
   { collection: "contacts", versionKey: false, strict: "throw", minimize: false },
 );
 contactSchema.plugin(tenantScopePlugin);
+contactSchema.plugin(recordAuditPlugin);
 contactSchema.plugin(outboxPlugin);
 
 // Lists always filter on state; each order is (tenant, state, sort field, id), matching the

@@ -1,4 +1,4 @@
-import { tenantScopePlugin } from "@crm/kit";
+import { registerModel, tenantScopePlugin } from "@crm/kit";
 import { Schema, type Connection, type Model } from "mongoose";
 
 /**
@@ -27,8 +27,4 @@ schema.index({ tenantId: 1, jobId: 1, seq: 1 }, { unique: true });
 
 export type ImportFileChunkModel = Model<ImportFileChunkDocument>;
 
-export async function createImportFileChunkModel(connection: Connection): Promise<ImportFileChunkModel> {
-  const model = connection.model<ImportFileChunkDocument>("ImportFileChunk", schema);
-  await model.createIndexes();
-  return model;
-}
+export const createImportFileChunkModel = (connection: Connection): Promise<ImportFileChunkModel> => registerModel(connection, "ImportFileChunk", schema);

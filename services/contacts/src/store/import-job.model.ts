@@ -1,4 +1,4 @@
-import { tenantScopePlugin } from "@crm/kit";
+import { registerModel, tenantScopePlugin } from "@crm/kit";
 import { Schema, type Connection, type Model } from "mongoose";
 
 export type ImportStatus = "awaiting_file" | "receiving" | "queued" | "running" | "completed" | "failed";
@@ -78,8 +78,4 @@ schema.index({ status: 1, leaseUntil: 1 });
 
 export type ImportJobModel = Model<ImportJobDocument>;
 
-export async function createImportJobModel(connection: Connection): Promise<ImportJobModel> {
-  const model = connection.model<ImportJobDocument>("ImportJob", schema);
-  await model.createIndexes();
-  return model;
-}
+export const createImportJobModel = (connection: Connection): Promise<ImportJobModel> => registerModel(connection, "ImportJob", schema);

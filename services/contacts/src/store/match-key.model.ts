@@ -1,4 +1,4 @@
-import { tenantScopePlugin } from "@crm/kit";
+import { registerModel, tenantScopePlugin } from "@crm/kit";
 import { Schema, type Connection, type Model } from "mongoose";
 
 /**
@@ -20,8 +20,4 @@ matchKeySchema.plugin(tenantScopePlugin);
 
 export type MatchKeyModel = Model<MatchKeyDocument>;
 
-export async function createMatchKeyModel(connection: Connection): Promise<MatchKeyModel> {
-  const model = connection.model<MatchKeyDocument>("MatchKey", matchKeySchema);
-  await model.createIndexes();
-  return model;
-}
+export const createMatchKeyModel = (connection: Connection): Promise<MatchKeyModel> => registerModel(connection, "MatchKey", matchKeySchema);

@@ -1,4 +1,4 @@
-import { tenantScopePlugin } from "@crm/kit";
+import { registerModel, tenantScopePlugin } from "@crm/kit";
 import { Schema, type Connection, type Model } from "mongoose";
 import type { Contact } from "../domain/contact";
 
@@ -40,8 +40,4 @@ schema.index({ tenantId: 1, survivorId: 1 });
 
 export type MergeModel = Model<MergeDocument>;
 
-export async function createMergeModel(connection: Connection): Promise<MergeModel> {
-  const model = connection.model<MergeDocument>("Merge", schema);
-  await model.createIndexes();
-  return model;
-}
+export const createMergeModel = (connection: Connection): Promise<MergeModel> => registerModel(connection, "Merge", schema);

@@ -1,5 +1,4 @@
-import { commonV1 } from "@crm/proto";
-import { NotFoundError, PreconditionFailedError, appendToOutbox, paginate, toMongoFilter, uuidv7, type Logger, type Page } from "@crm/kit";
+import { NotFoundError, PreconditionFailedError, TenantRepository, uuidv7, type ListQuery, type Logger, type ModelOutbox, type Page } from "@crm/kit";
 import { organizationMatchKeys, rankCandidates, scoreOrganization, STRONG_MATCH, type Candidate } from "../domain/duplicates";
 import { ORGANIZATION_LIST_FIELDS } from "../domain/list-fields";
 import { organizationDraftOf, type Organization, type OrganizationFields } from "../domain/organization";
@@ -12,13 +11,15 @@ import type { OrganizationDocument, OrganizationModel } from "./organization.mod
 import { changedFields, withoutUndefined } from "./documents";
 
 /** Organisations: the same clean-record and duplicate rules as contacts, keyed by domain and name. */
-export class OrganizationRepository {
+export class OrganizationRepository extends TenantRepository<OrganizationDocument> {
   constructor(
-    readonly model: OrganizationModel,
+    model: OrganizationModel,
     private readonly keys: MatchKeyIndex,
-    private readonly onOutboxWrite: (id: string) => void,
+    outbox: ModelOutbox,
     private readonly log: Logger,
-  ) {}
+  ) {
+    super(model, outbox);
+  }
 
   async create(actor: Actor, fields: OrganizationFields, options: CreateOptions): Promise<Organization> {
     const { tenantId } = actor;
@@ -43,12 +44,11 @@ export class OrganizationRepository {
       }
       await this.keys.add(tenantId, [...held.keys(), ...scoped.similarity], id);
       const organization: Organization = { ...fields, id, tenantId, createdAt: now, updatedAt: now, version: 1 };
-      await this.model.create({
+      const document = {
         ...withoutUndefined(fields), _id: id, tenantId, createdAt: now, updatedAt: now, version: 1, createdBy: actor.subject, updatedBy: actor.subject,
         searchTokens: searchTokens(organizationSearchWords(fields)), matchKeys: [...scoped.identity, ...scoped.similarity],
-        outbox: [organizationChanged("created", organization, [], actor.subject)], outboxSince: now,
-      });
-      this.onOutboxWrite(id);
+      };
+      await this.insertWithEvents([{ document, events: [organizationChanged("created", organization, [], actor.subject)], at: now }]);
       return organization;
     } catch (error) {
       await this.keys.release(tenantId, [...scoped.identity, ...scoped.similarity], id).catch((e: unknown) => this.log.warn({ err: e }, "could not release match keys"));
@@ -73,17 +73,14 @@ export class OrganizationRepository {
     await this.keys.add(tenantId, allKeys, current.id);
     const updated: Organization = { ...current, ...fields, updatedAt: new Date(), version: current.version + 1 };
     const changed = changedFields(organizationDraftOf(current), fields);
-    const outbox = appendToOutbox([organizationChanged("updated", updated, changed, actor.subject)], updated.updatedAt);
-    const result = await this.model.updateOne(
-      { _id: current.id, tenantId, version: current.version },
-      {
-        $set: { ...withoutUndefined(fields), updatedAt: updated.updatedAt, updatedBy: actor.subject, version: updated.version, searchTokens: searchTokens(organizationSearchWords(fields)), matchKeys: allKeys, ...outbox.$set },
-        ...(fields.annualRevenue ? {} : { $unset: { annualRevenue: 1 } }),
-        $push: outbox.$push,
-      },
-    );
-    if (result.matchedCount === 0) throw new PreconditionFailedError(`organisation ${current.id} changed since it was read; read it again`);
-    this.onOutboxWrite(current.id);
+    const update = {
+      $set: { ...withoutUndefined(fields), updatedAt: updated.updatedAt, updatedBy: actor.subject, version: updated.version, searchTokens: searchTokens(organizationSearchWords(fields)), matchKeys: allKeys },
+      ...(fields.annualRevenue ? {} : { $unset: { annualRevenue: 1 } }),
+    };
+    const events = [organizationChanged("updated", updated, changed, actor.subject)];
+    if (!(await this.updateAtVersion(tenantId, current.id, current.version, update, events, updated.updatedAt))) {
+      throw new PreconditionFailedError(`organisation ${current.id} changed since it was read; read it again`);
+    }
     await this.keys.release(tenantId, previousKeys.filter((key) => !allKeys.includes(key)), current.id);
     return updated;
   }
@@ -104,8 +101,7 @@ export class OrganizationRepository {
     return undefined;
   }
 
-  /** Names of these organisations (those that exist), for contacts' search tokens. */
-  /** The names of the organisations that exist among ids, in the order of ids. */
+  /** The names of the organisations that exist among ids, in the order of ids (contacts' search tokens). */
   async namesOf(tenantId: string, ids: string[]): Promise<string[]> {
     const names = await this.namesById(tenantId, ids);
     return ids.flatMap((id) => names.get(id) ?? []);
@@ -118,17 +114,11 @@ export class OrganizationRepository {
     return new Map(documents.map((document) => [document._id, document.name]));
   }
 
-  async list(tenantId: string, query: { filter: commonV1.Filter | undefined; searchTokens: string[]; orderBy: commonV1.OrderBy[]; page: commonV1.PageRequest | undefined }): Promise<Page<Organization>> {
-    const translated = toMongoFilter(query.filter, ORGANIZATION_LIST_FIELDS);
-    const filter = {
-      tenantId,
-      ...(query.searchTokens.length > 0 ? { searchTokens: { $all: query.searchTokens } } : {}),
-      ...(Object.keys(translated).length > 0 ? { $and: [translated] } : {}),
-    };
-    const page = await paginate<OrganizationDocument>(this.model, filter, ORGANIZATION_LIST_FIELDS, {
-      orderBy: query.orderBy,
-      page: query.page,
+  async list(tenantId: string, query: ListQuery & { searchTokens: string[] }): Promise<Page<Organization>> {
+    const page = await this.page(tenantId, query, {
+      fields: ORGANIZATION_LIST_FIELDS,
       defaultOrder: { field: "createdAt", descending: true },
+      where: query.searchTokens.length > 0 ? { searchTokens: { $all: query.searchTokens } } : {},
     });
     return { items: page.items.map(toOrganization), pageInfo: page.pageInfo };
   }

@@ -1,19 +1,14 @@
-import { outboxPlugin, tenantScopePlugin, type OutboxEvent } from "@crm/kit";
+import { outboxPlugin, recordAuditPlugin, registerModel, tenantScopePlugin, type OutboxEvent, type RecordAudit } from "@crm/kit";
 import { Schema, type Connection, type Model } from "mongoose";
 import { RELATIONSHIP_TYPES } from "../domain/contact";
 import type { OrganizationFields } from "../domain/organization";
 import { postalAddressSchema } from "./contact.model";
 
-export interface OrganizationDocument extends OrganizationFields {
+export interface OrganizationDocument extends OrganizationFields, RecordAudit {
   _id: string;
   tenantId: string;
   searchTokens: string[];
   matchKeys: string[];
-  createdBy: string;
-  updatedBy: string;
-  createdAt: Date;
-  updatedAt: Date;
-  version: number;
   outbox: OutboxEvent[];
   outboxSince?: Date;
 }
@@ -34,15 +29,11 @@ const schema = new Schema<OrganizationDocument>(
     externalId: { type: String, default: "" },
     searchTokens: { type: [String], default: [] },
     matchKeys: { type: [String], default: [] },
-    createdBy: { type: String, required: true },
-    updatedBy: { type: String, required: true },
-    createdAt: { type: Date, required: true },
-    updatedAt: { type: Date, required: true },
-    version: { type: Number, required: true, default: 1 },
   },
   { collection: "organizations", versionKey: false, strict: "throw" },
 );
 schema.plugin(tenantScopePlugin);
+schema.plugin(recordAuditPlugin);
 schema.plugin(outboxPlugin);
 schema.index({ tenantId: 1, createdAt: -1, _id: -1 });
 schema.index({ tenantId: 1, name: 1, _id: 1 });
@@ -53,8 +44,4 @@ schema.index({ tenantId: 1, industry: 1 });
 
 export type OrganizationModel = Model<OrganizationDocument>;
 
-export async function createOrganizationModel(connection: Connection): Promise<OrganizationModel> {
-  const model = connection.model<OrganizationDocument>("Organization", schema);
-  await model.createIndexes();
-  return model;
-}
+export const createOrganizationModel = (connection: Connection): Promise<OrganizationModel> => registerModel(connection, "Organization", schema);

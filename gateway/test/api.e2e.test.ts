@@ -6,7 +6,7 @@ let tokenA: string;
 let tokenB: string;
 
 beforeAll(async () => {
-  platform = await startPlatform();
+  platform = await startPlatform({ services: ["contacts"] });
   tokenA = await signTestToken({ tenant: uniqueName("tenant_a") });
   tokenB = await signTestToken({ tenant: uniqueName("tenant_b") });
 }, 60_000);

@@ -7,7 +7,7 @@ let contacts: PlatformProcess;
 let token: string;
 
 beforeAll(async () => {
-  platform = await startPlatform();
+  platform = await startPlatform({ services: ["contacts"] });
   contacts = platform.processes.find((p) => p.name === "contacts")!;
   token = await signTestToken({ tenant: uniqueName("read_cache") });
 }, 60_000);

@@ -6,7 +6,7 @@ let platform: RunningPlatform;
 let token: string;
 
 beforeAll(async () => {
-  platform = await startPlatform();
+  platform = await startPlatform({ services: ["contacts"] });
   token = await signTestToken({ tenant: uniqueName("records") });
 }, 60_000);
 afterAll(async () => {

@@ -6,7 +6,7 @@ let contacts: PlatformProcess;
 let token: string;
 
 beforeAll(async () => {
-  platform = await startPlatform({ gatewayEnv: { UPSTREAM_TIMEOUT_MS: "1000" } });
+  platform = await startPlatform({ services: ["contacts"], gatewayEnv: { UPSTREAM_TIMEOUT_MS: "1000" } });
   contacts = platform.processes.find((p) => p.name === "contacts")!;
   token = await signTestToken({ tenant: uniqueName("retries") });
 }, 60_000);

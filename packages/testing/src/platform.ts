@@ -14,12 +14,22 @@ export interface RunningPlatform {
   stop(): Promise<void>;
 }
 
+export interface PlatformOptions {
+  otlpEndpoint?: string;
+  gatewayEnv?: Record<string, string>;
+  /**
+   * The services to start (default: every registered one). A test of one service's routes need
+   * not start the others; the gateway's clients to those answer UNAVAILABLE if called.
+   */
+  services?: string[];
+}
+
 /**
- * Starts every registered service (packages/registry/services.json), then the gateway, as real
+ * Starts the registered services (packages/registry/services.json), then the gateway, as real
  * processes on free ports against the real infrastructure; each service with a database, Redis
  * prefix and consumer group of its own. Pass otlpEndpoint to collect their spans.
  */
-export async function startPlatform(options: { otlpEndpoint?: string; gatewayEnv?: Record<string, string> } = {}): Promise<RunningPlatform> {
+export async function startPlatform(options: PlatformOptions = {}): Promise<RunningPlatform> {
   const telemetry: Record<string, string> = options.otlpEndpoint ? { OTEL_EXPORTER_OTLP_ENDPOINT: options.otlpEndpoint } : {};
   const services: PlatformProcess[] = [];
   const databases: Record<string, string> = {};
@@ -29,7 +39,15 @@ export async function startPlatform(options: { otlpEndpoint?: string; gatewayEnv
     for (const process of [...processes].reverse()) await process.stop();
   };
   try {
-    for (const service of loadRegistry().services) {
+    const registered = loadRegistry().services;
+    const unknown = (options.services ?? []).filter((name) => !registered.some((service) => service.name === name));
+    if (unknown.length > 0) throw new Error(`not registered: ${unknown.join(", ")}`);
+    for (const service of registered) {
+      if (options.services && !options.services.includes(service.name)) {
+        // Unstarted: its address answers nothing, so a call fails fast as UNAVAILABLE.
+        gatewayEnv[service.addressEnv] = `127.0.0.1:${await freePort()}`;
+        continue;
+      }
       const database = uniqueName(`e2e_${service.name.replaceAll("-", "_")}`);
       const [grpcPort, opsPort] = await Promise.all([freePort(), freePort()]);
       services.push(

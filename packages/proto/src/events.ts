@@ -2,3 +2,8 @@
 export { ContactCreated, ContactDeleted, ContactErased, ContactMerged, ContactMergeUndone, ContactUpdated, OrganizationChanged } from "./gen/crm/events/v1/contacts";
 export { SubjectErasureCompleted, SubjectErasureRequested } from "./gen/crm/events/v1/erasure";
 export { InteractionLogged } from "./gen/crm/events/v1/interactions";
+export { LeadCreated } from "./gen/crm/events/v1/sales_pipeline";
+export { TicketCreated } from "./gen/crm/events/v1/support_tickets";
+export { PurposeCreated } from "./gen/crm/events/v1/consent";
+export { CampaignCreated } from "./gen/crm/events/v1/marketing_campaign";
+export { InteractionCreated } from "./gen/crm/events/v1/interactions";

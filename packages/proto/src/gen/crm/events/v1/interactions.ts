@@ -13,6 +13,13 @@ export const protobufPackage = "crm.events.v1";
 
 export const protobufFileName = "crm/events/v1/interactions.proto";
 
+/** crm.interactions.interaction.created */
+export interface InteractionCreated {
+  meta?: EventMeta | undefined;
+  interactionId: string;
+  name: string;
+}
+
 /** crm.interactions.interaction.logged: a call, e-mail, meeting, note, message or web visit. */
 export interface InteractionLogged {
   meta?: EventMeta | undefined;
@@ -24,6 +31,111 @@ export interface InteractionLogged {
   /** When the interaction happened (not when it was logged). */
   occurTime?: Date | undefined;
 }
+
+function createBaseInteractionCreated(): InteractionCreated {
+  return { meta: undefined, interactionId: "", name: "" };
+}
+
+export const InteractionCreated: MessageFns<InteractionCreated> = {
+  encode(message: InteractionCreated, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.meta !== undefined) {
+      EventMeta.encode(message.meta, writer.uint32(10).fork()).join();
+    }
+    if (message.interactionId !== "") {
+      writer.uint32(18).string(message.interactionId);
+    }
+    if (message.name !== "") {
+      writer.uint32(26).string(message.name);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): InteractionCreated {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseInteractionCreated();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.meta = EventMeta.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.interactionId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): InteractionCreated {
+    return {
+      meta: isSet(object.meta) ? EventMeta.fromJSON(object.meta) : undefined,
+      interactionId: isSet(object.interactionId)
+        ? globalThis.String(object.interactionId)
+        : isSet(object.interaction_id)
+        ? globalThis.String(object.interaction_id)
+        : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+    };
+  },
+
+  toJSON(message: InteractionCreated): unknown {
+    const obj: any = {};
+    if (message.meta !== undefined) {
+      obj.meta = EventMeta.toJSON(message.meta);
+    }
+    if (message.interactionId !== "") {
+      obj.interactionId = message.interactionId;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<InteractionCreated>, I>>(base?: I): InteractionCreated {
+    return InteractionCreated.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<InteractionCreated>, I>>(object: I): InteractionCreated {
+    const message = createBaseInteractionCreated();
+    message.meta = (object.meta !== undefined && object.meta !== null) ? EventMeta.fromPartial(object.meta) : undefined;
+    message.interactionId = object.interactionId ?? "";
+    message.name = object.name ?? "";
+    return message;
+  },
+};
 
 function createBaseInteractionLogged(): InteractionLogged {
   return { meta: undefined, interactionId: "", kind: "", contactIds: [], organizationId: "", occurTime: undefined };

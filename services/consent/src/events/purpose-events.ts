@@ -1,0 +1,16 @@
+import { eventsV1 } from "@crm/proto";
+import { outboxEventWithMeta, type OutboxEvent } from "@crm/kit";
+import type { Purpose } from "../domain/purpose";
+import { PURPOSE_EVENTS } from "./subjects";
+
+/** purpose.created: the id and name a consumer needs to link and show it. */
+export function purposeCreated(purpose: Purpose): OutboxEvent {
+  return outboxEventWithMeta(
+    PURPOSE_EVENTS.created,
+    purpose.tenantId,
+    purpose.createdBy,
+    purpose.createdAt,
+    (meta) => ({ meta, purposeId: purpose.id, name: purpose.name }),
+    eventsV1.PurposeCreated,
+  );
+}

@@ -1,0 +1,16 @@
+import type { FieldSpecs } from "@crm/kit";
+
+/**
+ * What ListCampaigns may filter and order by: the API name, the stored path, the type. Only
+ * these fields ever reach a query; a sortable one needs an index in store/campaign.model.ts.
+ */
+export const CAMPAIGN_LIST_FIELDS: FieldSpecs = {
+  id: { path: "_id", type: "string" },
+  name: { path: "name", type: "string", sortable: true },
+  createdBy: { path: "createdBy", type: "string" },
+  createdAt: { path: "createdAt", type: "date", sortable: true },
+  updatedAt: { path: "updatedAt", type: "date", sortable: true },
+};
+
+/** Newest first, unless the caller orders otherwise. */
+export const DEFAULT_CAMPAIGN_ORDER = { field: "createdAt", descending: true };

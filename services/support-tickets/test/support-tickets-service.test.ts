@@ -1,0 +1,81 @@
+import { status as Status } from "@grpc/grpc-js";
+import { callUnary, createLogger, ERASURE_REQUESTED, EventBus, fieldViolationsOf, uuidv7, type Identity } from "@crm/kit";
+import { commonV1, eventsV1, supportTicketsV1 } from "@crm/proto";
+import { EventWatcher, grpcError, testInfra, testTenant } from "@crm/testing";
+import { as, startTestService } from "./support";
+
+// The whole service in this process, against the real FerretDB, NATS and Redis; its events seen on NATS.
+let harness: Awaited<ReturnType<typeof startTestService>>;
+let published: EventWatcher;
+
+beforeAll(async () => {
+  harness = await startTestService("support_tickets");
+  published = await EventWatcher.start("crm.support-tickets.>");
+});
+afterAll(async () => {
+  await published?.stop();
+  await harness?.stop();
+});
+
+const create = async (identity: Identity, name: string, requestId = "") =>
+  (await callUnary(harness.client.createTicket.bind(harness.client), { ticket: { name }, requestId }, await as(identity))).ticket!;
+const get = async (identity: Identity, id: string) =>
+  (await callUnary(harness.client.getTicket.bind(harness.client), { id }, await as(identity))).ticket!;
+const list = async (identity: Identity, request: Partial<supportTicketsV1.ListTicketsRequest>) =>
+  callUnary(harness.client.listTickets.bind(harness.client), supportTicketsV1.ListTicketsRequest.fromPartial(request), await as(identity));
+const names = (response: supportTicketsV1.ListTicketsResponse) => response.tickets.map((item) => item.name);
+
+describe("SupportTicketsService", () => {
+  it("stores a ticket, reads it back and publishes ticket.created", async () => {
+    const owner = testTenant("owner");
+    const created = await create(owner, "  First   one ");
+    expect(created).toMatchObject({ name: "First one", createdBy: owner.subject, etag: 'W/"1"' });
+    expect(await get(owner, created.id)).toEqual(created);
+    const event = await published.next((e) => e.subject === "crm.support-tickets.ticket.created" && eventsV1.TicketCreated.decode(e.payload).ticketId === created.id);
+    expect(event.headers).toMatchObject({ "Crm-Tenant": owner.tenantId, "Crm-Event-Type": "crm.events.v1.TicketCreated" });
+  });
+
+  it("refuses a blank name with the field, and keeps tenants apart", async () => {
+    const [mine, other] = [testTenant("mine"), testTenant("other")];
+    const invalid = await grpcError(create(mine, "   "));
+    expect(invalid.code).toBe(Status.INVALID_ARGUMENT);
+    expect(fieldViolationsOf(invalid)).toEqual([{ field: "ticket.name", description: "is required" }]);
+    const theirs = await create(other, "Theirs");
+    expect((await grpcError(get(mine, theirs.id))).code).toBe(Status.NOT_FOUND);
+    expect(names(await list(mine, {}))).toEqual([]);
+  });
+
+  it("answers a create repeated with its request id with the first ticket", async () => {
+    const owner = testTenant("retry");
+    const requestId = uuidv7();
+    const first = await create(owner, "Once", requestId);
+    expect((await create(owner, "Once", requestId)).id).toBe(first.id);
+    expect(names(await list(owner, {}))).toEqual(["Once"]);
+  });
+
+  it("lists with a filter, an order and cursors", async () => {
+    const owner = testTenant("list");
+    for (const name of ["Cherry", "Apple", "Banana"]) await create(owner, name);
+    const byName = [{ field: "name", descending: false }];
+    const first = await list(owner, { orderBy: byName, page: commonV1.PageRequest.fromPartial({ pageSize: 2 }) });
+    expect(names(first)).toEqual(["Apple", "Banana"]);
+    expect(first.pageInfo?.hasNextPage).toBe(true);
+    const next = commonV1.PageRequest.fromPartial({ pageSize: 2, pageToken: first.pageInfo!.endCursor });
+    expect(names(await list(owner, { orderBy: byName, page: next }))).toEqual(["Cherry"]);
+    const startsWith = { field: "name", comparator: commonV1.Comparator.COMPARATOR_STARTS_WITH, values: ["Ba"] };
+    expect(names(await list(owner, { filter: { node: { $case: "condition", condition: startsWith } } }))).toEqual(["Banana"]);
+    expect((await grpcError(list(owner, { orderBy: [{ field: "createdBy", descending: false }] }))).code).toBe(Status.INVALID_ARGUMENT);
+  });
+
+  it("confirms an erasure request with zero counts: it holds no personal data", async () => {
+    const consent = await EventBus.connect(testInfra().natsUrl, "consent-test", createLogger("consent-test", "silent"));
+    const owner = testTenant("erasure");
+    const requestId = uuidv7();
+    const request = eventsV1.SubjectErasureRequested.fromPartial({ meta: { tenantId: owner.tenantId }, requestId, contactId: uuidv7() });
+    const payload = eventsV1.SubjectErasureRequested.encode(request).finish();
+    await consent.publish({ subject: ERASURE_REQUESTED.subject, type: "crm.events.v1.SubjectErasureRequested", tenantId: owner.tenantId, eventId: uuidv7(), payload });
+    await consent.close();
+    const confirmed = await published.next((e) => e.subject === "crm.support-tickets.subject.erasure_completed" && eventsV1.SubjectErasureCompleted.decode(e.payload).requestId === requestId);
+    expect(eventsV1.SubjectErasureCompleted.decode(confirmed.payload)).toMatchObject({ service: "support-tickets", erased: "0", anonymised: "0" });
+  });
+});

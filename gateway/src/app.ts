@@ -1,4 +1,4 @@
-import { createLogger, type Logger } from "@crm/kit";
+import { createLogger, type Logger } from "@crm/kit/edge";
 import express, { type Express } from "express";
 import { authenticate, type AuthSettings } from "./auth/authenticate";
 import { ReadCache } from "./cache/read-cache";

@@ -1,4 +1,4 @@
-import { UnauthenticatedError, type Identity } from "@crm/kit";
+import { UnauthenticatedError, type Identity } from "@crm/kit/edge";
 import { Router, type Request, type RequestHandler, type Response } from "express";
 import { z } from "zod";
 import { requirePermission, type Permission } from "../auth/permissions";

@@ -66,13 +66,18 @@ mapfile -t REGISTRY < <(node -e '
 read -r _ gateway_port gateway_ops <<<"${REGISTRY[0]}"
 GATEWAY_PORT="${GATEWAY_PORT:-$((gateway_port + PORT_OFFSET))}"
 GATEWAY_OPS=$((gateway_ops + PORT_OFFSET))
+# Every service's address, given to the gateway and to each service (the consent service asks
+# every one of them for its part of an access request).
 ADDRESSES=()
+for entry in "${REGISTRY[@]:1}"; do
+  read -r name grpc ops address_env <<<"$entry"
+  ADDRESSES+=("$address_env=127.0.0.1:$((grpc + PORT_OFFSET))")
+done
 METRICS="http://127.0.0.1:$GATEWAY_OPS/metrics (gateway)"
 for entry in "${REGISTRY[@]:1}"; do
   read -r name grpc ops address_env <<<"$entry"
   grpc=$((grpc + PORT_OFFSET)) ops=$((ops + PORT_OFFSET))
-  run "$name" "$ops" "$grpc" "services/$name" SERVICE_NAME="$name" GRPC_PORT="$grpc" OPS_PORT="$ops"
-  ADDRESSES+=("$address_env=127.0.0.1:$grpc")
+  run "$name" "$ops" "$grpc" "services/$name" SERVICE_NAME="$name" GRPC_PORT="$grpc" OPS_PORT="$ops" "${ADDRESSES[@]}"
   METRICS+=", http://127.0.0.1:$ops/metrics ($name)"
 done
 run gateway "$GATEWAY_OPS" "$GATEWAY_PORT" gateway SERVICE_NAME=gateway PORT="$GATEWAY_PORT" OPS_PORT="$GATEWAY_OPS" "${ADDRESSES[@]}"

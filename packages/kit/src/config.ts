@@ -31,6 +31,13 @@ export const serviceConfigSchema = baseConfigSchema.extend({
    */
   CONSUMER_GROUP: z.string().regex(/^[A-Za-z0-9_-]+$/).optional(),
   /**
+   * The platform deployment this process belongs to, when several share one NATS (every test
+   * platform does; production usually has one, the default ""). Erasure requests carry the
+   * deployment that asks and are answered only by its services, so that the consent service,
+   * which waits for one confirmation per registered service, never counts another deployment's.
+   */
+  DEPLOYMENT: z.string().regex(/^[A-Za-z0-9_-]*$/).default(""),
+  /**
    * How often the outbox relay sweeps for events left behind by a crash or another replica (its
    * own failures it retries by itself). The sweep reads the outboxSince index, on FerretDB too
    * (scripts/patches): a few milliseconds when nothing is pending.

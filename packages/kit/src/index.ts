@@ -23,6 +23,7 @@ export * from "./mongo/tenant-repository";
 export * from "./erasure/erasure-receipt.model";
 export * from "./erasure/erasure-saga";
 export * from "./erasure/join-erasure-saga";
+export * from "./erasure/subject-export";
 export * from "./bus/bus";
 export * from "./bus/consumer";
 export * from "./bus/idempotency";

@@ -6,8 +6,9 @@ import type { EventConsumer, ReceivedEvent } from "./bus/consumer";
 import { RedisIdempotencyStore } from "./bus/idempotency";
 import { serviceStream } from "./bus/streams";
 import type { serviceConfigSchema } from "./config";
+import { holdsNoSubjectData, subjectDataService, type SubjectExporter } from "./erasure/subject-export";
 import { createRpcWrapper } from "./grpc/handler";
-import { GrpcServer, type ServiceRegistration } from "./grpc/server";
+import { GrpcServer, type ServeOptions, type ServiceRegistration } from "./grpc/server";
 import { startOpsServer } from "./http/ops-server";
 import { identityKey } from "./identity";
 import { createLogger, type Logger } from "./logger";
@@ -49,6 +50,7 @@ export class ServiceRuntime {
   private readonly workers: BackgroundWorker[] = [];
   private grpc: GrpcServer | undefined;
   private ops: Server | undefined;
+  private subjectExporter: SubjectExporter = holdsNoSubjectData;
 
   private constructor(
     readonly config: ServiceConfig,
@@ -114,9 +116,18 @@ export class ServiceRuntime {
     worker.start();
   }
 
-  /** Serves gRPC and the ops endpoint; returns the bound ports. */
-  async serve(services: ServiceRegistration[]): Promise<{ grpcPort: number; opsPort: number }> {
-    this.grpc = GrpcServer.create(services, this.log);
+  /**
+   * Answers data-subject access requests with this exporter. Every service answers them (serve()
+   * adds crm.subject_data.v1.SubjectDataService), by default with an empty part.
+   */
+  exportSubjectDataWith(exporter: SubjectExporter): void {
+    this.subjectExporter = exporter;
+  }
+
+  /** Serves gRPC (the given services and the subject-data participant) and the ops endpoint; returns the bound ports. */
+  async serve(services: ServiceRegistration[], options: ServeOptions = {}): Promise<{ grpcPort: number; opsPort: number }> {
+    const participant = subjectDataService(this.service, this.rpc, () => this.subjectExporter);
+    this.grpc = GrpcServer.create([...services, participant], this.log, options);
     const grpcPort = await this.grpc.listen(this.config.GRPC_PORT);
     this.grpc.followReadiness(this.readiness);
     const ops = await startOpsServer(this.config.OPS_PORT, this.readiness);

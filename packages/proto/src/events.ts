@@ -4,6 +4,6 @@ export { SubjectErasureCompleted, SubjectErasureRequested } from "./gen/crm/even
 export { InteractionLogged } from "./gen/crm/events/v1/interactions";
 export { LeadCreated } from "./gen/crm/events/v1/sales_pipeline";
 export { TicketCreated } from "./gen/crm/events/v1/support_tickets";
-export { PurposeCreated } from "./gen/crm/events/v1/consent";
+export { ConsentChanged, PurposeCreated, PurposeUpdated, SubjectAccessRequested, SubjectRequestCompleted } from "./gen/crm/events/v1/consent";
 export { CampaignCreated } from "./gen/crm/events/v1/marketing_campaign";
 export { InteractionCreated } from "./gen/crm/events/v1/interactions";

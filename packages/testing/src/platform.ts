@@ -8,7 +8,7 @@ export interface RunningPlatform {
   gatewayUrl: string;
   /** Each service's database (also its Redis prefix and consumer group), by service name. */
   databases: Record<string, string>;
-  /** Each service's gRPC address, by service name. */
+  /** Each registered service's gRPC address, by service name (nothing answers at an unstarted one's). */
   addresses: Record<string, string>;
   processes: PlatformProcess[];
   stop(): Promise<void>;
@@ -42,25 +42,38 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
     const registered = loadRegistry().services;
     const unknown = (options.services ?? []).filter((name) => !registered.some((service) => service.name === name));
     if (unknown.length > 0) throw new Error(`not registered: ${unknown.join(", ")}`);
+    const started = registered.filter((service) => !options.services || options.services.includes(service.name));
+    // Every address first: services that call others (the consent service asks each one for
+    // its part of an access request) are told where all of them listen, as the gateway is.
+    const ports = new Map<string, { grpcPort: number; opsPort: number }>();
     for (const service of registered) {
-      if (options.services && !options.services.includes(service.name)) {
-        // Unstarted: its address answers nothing, so a call fails fast as UNAVAILABLE.
-        gatewayEnv[service.addressEnv] = `127.0.0.1:${await freePort()}`;
-        continue;
-      }
+      // Unstarted: its address answers nothing, so a call fails fast as UNAVAILABLE.
+      ports.set(service.name, { grpcPort: await freePort(), opsPort: await freePort() });
+      addresses[service.name] = `127.0.0.1:${ports.get(service.name)!.grpcPort}`;
+      gatewayEnv[service.addressEnv] = addresses[service.name]!;
+    }
+    // One deployment: its services answer its erasure requests only, not other platforms' on the same NATS.
+    const deployment = uniqueName("platform");
+    for (const service of started) {
       const database = uniqueName(`e2e_${service.name.replaceAll("-", "_")}`);
-      const [grpcPort, opsPort] = await Promise.all([freePort(), freePort()]);
+      const { grpcPort, opsPort } = ports.get(service.name)!;
       services.push(
         await startProcess({
           name: service.name,
           dir: `services/${service.name}`,
           opsPort,
-          env: { ...telemetry, ...serviceTestEnv(database), SERVICE_NAME: service.name, GRPC_PORT: String(grpcPort), OPS_PORT: String(opsPort) },
+          env: {
+            ...telemetry,
+            ...serviceTestEnv(database),
+            ...gatewayEnv,
+            SERVICE_NAME: service.name,
+            GRPC_PORT: String(grpcPort),
+            OPS_PORT: String(opsPort),
+            DEPLOYMENT: deployment,
+          },
         }),
       );
       databases[service.name] = database;
-      addresses[service.name] = `127.0.0.1:${grpcPort}`;
-      gatewayEnv[service.addressEnv] = addresses[service.name]!;
     }
     const [gatewayPort, gatewayOps] = await Promise.all([freePort(), freePort()]);
     const gateway = await startProcess({

@@ -21,20 +21,53 @@ export interface PlatformProcess {
   resume(): void;
   output(): string;
   stop(): Promise<number | null>;
+  /** Starts the process again, as it was (same environment: ports, database, consumer group), once stopped; waits until it is ready. */
+  restart(): Promise<void>;
 }
 
-/**
- * Runs a built service as the platform runs it (`node --require @crm/kit/telemetry dist/main.js`)
- * and waits until its /readyz answers 200.
- */
-export async function startProcess(options: {
+export interface ProcessOptions {
   name: string;
   /** Package folder, relative to the repository root. */
   dir: string;
   env: Record<string, string>;
   opsPort: number;
   timeoutMs?: number;
-}): Promise<PlatformProcess> {
+}
+
+/**
+ * Runs a built service as the platform runs it (`node --require @crm/kit/telemetry dist/main.js`)
+ * and waits until its /readyz answers 200.
+ */
+export async function startProcess(options: ProcessOptions): Promise<PlatformProcess> {
+  let running = await spawnReady(options);
+  return {
+    name: options.name,
+    pause: () => void running.child.kill("SIGSTOP"),
+    resume: () => void running.child.kill("SIGCONT"),
+    output: () => running.output(),
+    stop: async () => {
+      if (!running.hasExited()) running.child.kill("SIGTERM");
+      return running.exited;
+    },
+    restart: async () => {
+      if (!running.hasExited()) throw new Error(`${options.name} is still running: stop it first`);
+      const before = running.output();
+      running = await spawnReady(options);
+      const current = running;
+      running = { ...current, output: () => before + current.output() };
+    },
+  };
+}
+
+interface Spawned {
+  child: ChildProcess;
+  exited: Promise<number | null>;
+  /** True once it exited, whether with a code or by a signal. */
+  hasExited(): boolean;
+  output(): string;
+}
+
+async function spawnReady(options: ProcessOptions): Promise<Spawned> {
   const root = path.resolve(__dirname, "../../..");
   const child: ChildProcess = spawn(process.execPath, ["--require", "@crm/kit/telemetry", "dist/main.js"], {
     cwd: path.join(root, options.dir),
@@ -44,10 +77,16 @@ export async function startProcess(options: {
   let output = "";
   child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  let hasExited = false;
+  const exited = new Promise<number | null>((resolve) =>
+    child.once("exit", (code) => {
+      hasExited = true;
+      resolve(code);
+    }),
+  );
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`${options.name} exited during start-up:\n${output}`);
+    if (hasExited) throw new Error(`${options.name} exited during start-up:\n${output}`);
     if (Date.now() > deadline) {
       child.kill("SIGKILL");
       throw new Error(`${options.name} was not ready in time:\n${output}`);
@@ -56,14 +95,5 @@ export async function startProcess(options: {
     if (ready) break;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  return {
-    name: options.name,
-    pause: () => void child.kill("SIGSTOP"),
-    resume: () => void child.kill("SIGCONT"),
-    output: () => output,
-    stop: async () => {
-      if (child.exitCode === null) child.kill("SIGTERM");
-      return exited;
-    },
-  };
+  return { child, exited, hasExited: () => hasExited, output: () => output };
 }

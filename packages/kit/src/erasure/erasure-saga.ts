@@ -38,6 +38,8 @@ export class ErasureSaga {
     private readonly receipts: ErasureReceiptModel,
     private readonly erase: Eraser,
     private readonly outbox: ModelOutbox,
+    /** This service's deployment (ServiceConfig.DEPLOYMENT), named in each confirmation. */
+    private readonly deployment = "",
   ) {}
 
   async handle(request: ErasureRequest): Promise<ErasureCounts> {
@@ -70,7 +72,14 @@ export class ErasureSaga {
       request.tenantId,
       `service:${this.service}`,
       at,
-      (meta) => ({ meta, requestId: request.requestId, service: this.service, erased: String(counts.erased), anonymised: String(counts.anonymised) }),
+      (meta) => ({
+        meta,
+        requestId: request.requestId,
+        service: this.service,
+        erased: String(counts.erased),
+        anonymised: String(counts.anonymised),
+        deployment: this.deployment,
+      }),
       eventsV1.SubjectErasureCompleted,
     );
   }

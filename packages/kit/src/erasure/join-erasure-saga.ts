@@ -9,16 +9,19 @@ export const ERASURE_REQUESTED: EventSource = { service: "consent", subject: "cr
 
 /**
  * Makes this service take part in the erasure saga: a durable consumer `<group>-erasure` hands
- * each request to the saga, whose receipts' outbox the runtime's relay publishes. Call after
- * startOutboxRelay.
+ * each request of its deployment to the saga, whose receipts' outbox the runtime's relay
+ * publishes. Call after startOutboxRelay.
  */
 export async function joinErasureSaga(runtime: ServiceRuntime, erase: Eraser): Promise<{ saga: ErasureSaga; consumer: EventConsumer }> {
   const receipts = await createErasureReceiptModel(runtime.mongo);
   const relay = runtime.outboxRelay;
   relay.track(receipts);
-  const saga = new ErasureSaga(runtime.service, receipts, erase, relay.outboxOf(receipts));
+  const deployment = runtime.config.DEPLOYMENT;
+  const saga = new ErasureSaga(runtime.service, receipts, erase, relay.outboxOf(receipts), deployment);
   const consumer = await runtime.consumeEvents(ERASURE_REQUESTED, "erasure", async (event) => {
     const request = eventsV1.SubjectErasureRequested.decode(event.payload);
+    // Another deployment's request (several share one NATS): its own services answer it.
+    if (request.deployment !== deployment) return;
     const tenantId = request.meta?.tenantId || event.tenantId;
     if (!tenantId || !request.requestId) throw new Error("erasure request without tenant or request id");
     const counts = await saga.handle({ tenantId, requestId: request.requestId, contactId: request.contactId, emails: request.emails, phones: request.phones });

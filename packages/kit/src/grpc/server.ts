@@ -6,6 +6,11 @@ import { addReflection } from "./reflection";
 
 const HEALTH_SERVICE = "grpc.health.v1.Health";
 
+export interface ServeOptions {
+  /** Largest request the server reads (grpc-js: 4 MiB): raise it for methods that take large batches. */
+  maxReceiveMessageBytes?: number;
+}
+
 export interface ServiceRegistration {
   /** Fully-qualified name, e.g. `crm.contacts.v1.ContactsService`. */
   name: string;
@@ -34,10 +39,13 @@ export class GrpcServer {
     this.health.addToServer(server);
   }
 
-  static create(services: ServiceRegistration[], log: Logger): GrpcServer {
+  static create(services: ServiceRegistration[], log: Logger, options: ServeOptions = {}): GrpcServer {
     // No maximum connection age: grpc-js drops the streams in flight when it retires a
     // connection, and imports and segment streams run for many minutes.
-    const server = new Server({ "grpc.keepalive_permit_without_calls": 1 });
+    const server = new Server({
+      "grpc.keepalive_permit_without_calls": 1,
+      ...(options.maxReceiveMessageBytes ? { "grpc.max_receive_message_length": options.maxReceiveMessageBytes } : {}),
+    });
     for (const service of services) server.addService(service.definition, service.implementation);
     addReflection(server, [...services.map((s) => s.name), HEALTH_SERVICE]);
     return new GrpcServer(server, services, log);

@@ -18,12 +18,134 @@ import {
   type ServiceError,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
+import { FieldMask } from "../../../google/protobuf/field_mask";
 import { Timestamp } from "../../../google/protobuf/timestamp";
 import { Filter, OrderBy, PageInfo, PageRequest } from "../../common/v1/query";
+import {
+  Channel,
+  channelFromJSON,
+  channelToJSON,
+  CheckReason,
+  checkReasonFromJSON,
+  checkReasonToJSON,
+  CheckSubject,
+  Consent,
+  ConsentInput,
+  LedgerBreak,
+  LedgerEntry,
+} from "./consents";
+import { SignedReceipt, SubjectRequest, SubjectRequestInput } from "./subject_requests";
+import { Suppression, SuppressionInput } from "./suppressions";
 
 export const protobufPackage = "crm.consent.v1";
 
 export const protobufFileName = "crm/consent/v1/consent.proto";
+
+/** Why personal data is processed: the lawful basis of article 6 GDPR. */
+export enum LawfulBasis {
+  LAWFUL_BASIS_UNSPECIFIED = 0,
+  LAWFUL_BASIS_CONSENT = 1,
+  LAWFUL_BASIS_CONTRACT = 2,
+  LAWFUL_BASIS_LEGITIMATE_INTEREST = 3,
+  LAWFUL_BASIS_LEGAL_OBLIGATION = 4,
+  LAWFUL_BASIS_VITAL_INTEREST = 5,
+  LAWFUL_BASIS_PUBLIC_TASK = 6,
+}
+
+export function lawfulBasisFromJSON(object: any): LawfulBasis {
+  switch (object) {
+    case 0:
+    case "LAWFUL_BASIS_UNSPECIFIED":
+      return LawfulBasis.LAWFUL_BASIS_UNSPECIFIED;
+    case 1:
+    case "LAWFUL_BASIS_CONSENT":
+      return LawfulBasis.LAWFUL_BASIS_CONSENT;
+    case 2:
+    case "LAWFUL_BASIS_CONTRACT":
+      return LawfulBasis.LAWFUL_BASIS_CONTRACT;
+    case 3:
+    case "LAWFUL_BASIS_LEGITIMATE_INTEREST":
+      return LawfulBasis.LAWFUL_BASIS_LEGITIMATE_INTEREST;
+    case 4:
+    case "LAWFUL_BASIS_LEGAL_OBLIGATION":
+      return LawfulBasis.LAWFUL_BASIS_LEGAL_OBLIGATION;
+    case 5:
+    case "LAWFUL_BASIS_VITAL_INTEREST":
+      return LawfulBasis.LAWFUL_BASIS_VITAL_INTEREST;
+    case 6:
+    case "LAWFUL_BASIS_PUBLIC_TASK":
+      return LawfulBasis.LAWFUL_BASIS_PUBLIC_TASK;
+    default:
+      throw new globalThis.Error("Unrecognized enum value " + object + " for enum LawfulBasis");
+  }
+}
+
+export function lawfulBasisToJSON(object: LawfulBasis): string {
+  switch (object) {
+    case LawfulBasis.LAWFUL_BASIS_UNSPECIFIED:
+      return "LAWFUL_BASIS_UNSPECIFIED";
+    case LawfulBasis.LAWFUL_BASIS_CONSENT:
+      return "LAWFUL_BASIS_CONSENT";
+    case LawfulBasis.LAWFUL_BASIS_CONTRACT:
+      return "LAWFUL_BASIS_CONTRACT";
+    case LawfulBasis.LAWFUL_BASIS_LEGITIMATE_INTEREST:
+      return "LAWFUL_BASIS_LEGITIMATE_INTEREST";
+    case LawfulBasis.LAWFUL_BASIS_LEGAL_OBLIGATION:
+      return "LAWFUL_BASIS_LEGAL_OBLIGATION";
+    case LawfulBasis.LAWFUL_BASIS_VITAL_INTEREST:
+      return "LAWFUL_BASIS_VITAL_INTEREST";
+    case LawfulBasis.LAWFUL_BASIS_PUBLIC_TASK:
+      return "LAWFUL_BASIS_PUBLIC_TASK";
+    default:
+      throw new globalThis.Error("Unrecognized enum value " + object + " for enum LawfulBasis");
+  }
+}
+
+/** Whether a subject without any record may be contacted (opt-out) or not (opt-in). */
+export enum OptMode {
+  OPT_MODE_UNSPECIFIED = 0,
+  OPT_MODE_OPT_IN = 1,
+  OPT_MODE_OPT_OUT = 2,
+}
+
+export function optModeFromJSON(object: any): OptMode {
+  switch (object) {
+    case 0:
+    case "OPT_MODE_UNSPECIFIED":
+      return OptMode.OPT_MODE_UNSPECIFIED;
+    case 1:
+    case "OPT_MODE_OPT_IN":
+      return OptMode.OPT_MODE_OPT_IN;
+    case 2:
+    case "OPT_MODE_OPT_OUT":
+      return OptMode.OPT_MODE_OPT_OUT;
+    default:
+      throw new globalThis.Error("Unrecognized enum value " + object + " for enum OptMode");
+  }
+}
+
+export function optModeToJSON(object: OptMode): string {
+  switch (object) {
+    case OptMode.OPT_MODE_UNSPECIFIED:
+      return "OPT_MODE_UNSPECIFIED";
+    case OptMode.OPT_MODE_OPT_IN:
+      return "OPT_MODE_OPT_IN";
+    case OptMode.OPT_MODE_OPT_OUT:
+      return "OPT_MODE_OPT_OUT";
+    default:
+      throw new globalThis.Error("Unrecognized enum value " + object + " for enum OptMode");
+  }
+}
+
+/** One version of the text a subject saw when giving or refusing consent. */
+export interface Notice {
+  version: number;
+  text: string;
+  /** Consents given under an earlier version no longer count once this one is published. */
+  requiresRenewal: boolean;
+  publishTime?: Date | undefined;
+  publishedBy: string;
+}
 
 export interface Purpose {
   id: string;
@@ -36,11 +158,32 @@ export interface Purpose {
   createdBy: string;
   /** Weak etag of the stored version, e.g. W/"1". */
   etag: string;
+  /** Stable name for code and imports, unique in the tenant (e.g. marketing-email). */
+  key: string;
+  description: string;
+  lawfulBasis: LawfulBasis;
+  /** How long data processed for this purpose is kept, in days (0: not set). */
+  retentionDays: number;
+  /** A grant expires this many days after it was given (0: never). */
+  consentValidityDays: number;
+  optMode: OptMode;
+  /** Every version of the notice, oldest first; the last is the current one. */
+  notices: Notice[];
+  /** Grants under a notice version older than this no longer count (0: every version counts). */
+  renewalRequiredFrom: number;
 }
 
 /** The fields a client writes. */
 export interface PurposeInput {
   name: string;
+  key: string;
+  description: string;
+  lawfulBasis: LawfulBasis;
+  retentionDays: number;
+  consentValidityDays: number;
+  optMode: OptMode;
+  /** The first notice's text (version 1), on create. */
+  noticeText: string;
 }
 
 export interface CreatePurposeRequest {
@@ -74,8 +217,350 @@ export interface ListPurposesResponse {
   pageInfo?: PageInfo | undefined;
 }
 
+export interface UpdatePurposeRequest {
+  id: string;
+  purpose?:
+    | PurposeInput
+    | undefined;
+  /** Paths of PurposeInput to change: name, description, retention_days, consent_validity_days. */
+  updateMask?:
+    | string[]
+    | undefined;
+  /** The etag read with the purpose; FAILED_PRECONDITION when it is stale. Empty skips the check. */
+  etag: string;
+}
+
+export interface UpdatePurposeResponse {
+  purpose?: Purpose | undefined;
+}
+
+export interface PublishNoticeRequest {
+  purposeId: string;
+  text: string;
+  requiresRenewal: boolean;
+  /** As in UpdatePurposeRequest. */
+  etag: string;
+}
+
+export interface PublishNoticeResponse {
+  purpose?: Purpose | undefined;
+}
+
+export interface RecordConsentsRequest {
+  consents: ConsentInput[];
+}
+
+export interface RecordConsentsResponse {
+  /** The ledger entry of each input, in order (the first one's, for a repeated request id). */
+  entries: LedgerEntry[];
+}
+
+export interface ListConsentsRequest {
+  filter?: Filter | undefined;
+  orderBy: OrderBy[];
+  page?: PageRequest | undefined;
+}
+
+export interface ListConsentsResponse {
+  consents: Consent[];
+  pageInfo?: PageInfo | undefined;
+}
+
+export interface ListConsentHistoryRequest {
+  filter?: Filter | undefined;
+  orderBy: OrderBy[];
+  page?: PageRequest | undefined;
+}
+
+export interface ListConsentHistoryResponse {
+  entries: LedgerEntry[];
+  pageInfo?: PageInfo | undefined;
+}
+
+export interface VerifyLedgerRequest {
+}
+
+export interface VerifyLedgerResponse {
+  intact: boolean;
+  entriesChecked: string;
+  /** The last entry read: anchor it elsewhere (its hash) to detect removals at the end later. */
+  headSeq: string;
+  headHash: string;
+  /** The first entry that does not verify (absent when intact). */
+  firstBreak?: LedgerBreak | undefined;
+}
+
+export interface CheckConsentsRequest {
+  purposeId: string;
+  /** A channel to contact on (not CHANNEL_ANY). */
+  channel: Channel;
+  subjects: CheckSubject[];
+}
+
+export interface CheckConsentsResponse {
+  /** One answer per subject, in the order asked. */
+  allowed: boolean[];
+  reasons: CheckReason[];
+}
+
+export interface AddSuppressionRequest {
+  suppression?:
+    | SuppressionInput
+    | undefined;
+  /** As in CreatePurposeRequest; adding an address already suppressed answers its entry too. */
+  requestId: string;
+}
+
+export interface AddSuppressionResponse {
+  suppression?: Suppression | undefined;
+}
+
+export interface GetSuppressionRequest {
+  id: string;
+}
+
+export interface GetSuppressionResponse {
+  suppression?: Suppression | undefined;
+}
+
+export interface ListSuppressionsRequest {
+  filter?: Filter | undefined;
+  orderBy: OrderBy[];
+  page?: PageRequest | undefined;
+}
+
+export interface ListSuppressionsResponse {
+  suppressions: Suppression[];
+  pageInfo?: PageInfo | undefined;
+}
+
+export interface RemoveSuppressionRequest {
+  id: string;
+}
+
+export interface RemoveSuppressionResponse {
+}
+
+export interface CreateSubjectRequestRequest {
+  request?:
+    | SubjectRequestInput
+    | undefined;
+  /** As in CreatePurposeRequest. */
+  requestId: string;
+}
+
+export interface CreateSubjectRequestResponse {
+  request?: SubjectRequest | undefined;
+}
+
+export interface GetSubjectRequestRequest {
+  id: string;
+}
+
+export interface GetSubjectRequestResponse {
+  request?: SubjectRequest | undefined;
+}
+
+export interface ListSubjectRequestsRequest {
+  filter?: Filter | undefined;
+  orderBy: OrderBy[];
+  page?: PageRequest | undefined;
+}
+
+export interface ListSubjectRequestsResponse {
+  requests: SubjectRequest[];
+  pageInfo?: PageInfo | undefined;
+}
+
+export interface GetSubjectRequestReceiptRequest {
+  id: string;
+}
+
+export interface GetSubjectRequestReceiptResponse {
+  receipt?: SignedReceipt | undefined;
+}
+
+export interface GetSubjectAccessExportRequest {
+  id: string;
+}
+
+export interface GetSubjectAccessExportResponse {
+  /** {"requestId", "subject", "services": {"<service>": <its part>}} */
+  exportJson: string;
+}
+
+export interface VerifyReceiptRequest {
+  receipt?: SignedReceipt | undefined;
+}
+
+export interface VerifyReceiptResponse {
+  /** The request the receipt is for, once its signature checked out. */
+  requestId: string;
+  verifyTime?: Date | undefined;
+}
+
+function createBaseNotice(): Notice {
+  return { version: 0, text: "", requiresRenewal: false, publishTime: undefined, publishedBy: "" };
+}
+
+export const Notice: MessageFns<Notice> = {
+  encode(message: Notice, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.version !== 0) {
+      writer.uint32(8).int32(message.version);
+    }
+    if (message.text !== "") {
+      writer.uint32(18).string(message.text);
+    }
+    if (message.requiresRenewal !== false) {
+      writer.uint32(24).bool(message.requiresRenewal);
+    }
+    if (message.publishTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.publishTime), writer.uint32(34).fork()).join();
+    }
+    if (message.publishedBy !== "") {
+      writer.uint32(42).string(message.publishedBy);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Notice {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseNotice();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.version = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.text = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.requiresRenewal = reader.bool();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.publishTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.publishedBy = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Notice {
+    return {
+      version: isSet(object.version) ? globalThis.Number(object.version) : 0,
+      text: isSet(object.text) ? globalThis.String(object.text) : "",
+      requiresRenewal: isSet(object.requiresRenewal)
+        ? globalThis.Boolean(object.requiresRenewal)
+        : isSet(object.requires_renewal)
+        ? globalThis.Boolean(object.requires_renewal)
+        : false,
+      publishTime: isSet(object.publishTime)
+        ? fromJsonTimestamp(object.publishTime)
+        : isSet(object.publish_time)
+        ? fromJsonTimestamp(object.publish_time)
+        : undefined,
+      publishedBy: isSet(object.publishedBy)
+        ? globalThis.String(object.publishedBy)
+        : isSet(object.published_by)
+        ? globalThis.String(object.published_by)
+        : "",
+    };
+  },
+
+  toJSON(message: Notice): unknown {
+    const obj: any = {};
+    if (message.version !== 0) {
+      obj.version = Math.round(message.version);
+    }
+    if (message.text !== "") {
+      obj.text = message.text;
+    }
+    if (message.requiresRenewal !== false) {
+      obj.requiresRenewal = message.requiresRenewal;
+    }
+    if (message.publishTime !== undefined) {
+      obj.publishTime = message.publishTime.toISOString();
+    }
+    if (message.publishedBy !== "") {
+      obj.publishedBy = message.publishedBy;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Notice>, I>>(base?: I): Notice {
+    return Notice.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Notice>, I>>(object: I): Notice {
+    const message = createBaseNotice();
+    message.version = object.version ?? 0;
+    message.text = object.text ?? "";
+    message.requiresRenewal = object.requiresRenewal ?? false;
+    message.publishTime = object.publishTime ?? undefined;
+    message.publishedBy = object.publishedBy ?? "";
+    return message;
+  },
+};
+
 function createBasePurpose(): Purpose {
-  return { id: "", name: "", createTime: undefined, updateTime: undefined, createdBy: "", etag: "" };
+  return {
+    id: "",
+    name: "",
+    createTime: undefined,
+    updateTime: undefined,
+    createdBy: "",
+    etag: "",
+    key: "",
+    description: "",
+    lawfulBasis: 0,
+    retentionDays: 0,
+    consentValidityDays: 0,
+    optMode: 0,
+    notices: [],
+    renewalRequiredFrom: 0,
+  };
 }
 
 export const Purpose: MessageFns<Purpose> = {
@@ -97,6 +582,30 @@ export const Purpose: MessageFns<Purpose> = {
     }
     if (message.etag !== "") {
       writer.uint32(50).string(message.etag);
+    }
+    if (message.key !== "") {
+      writer.uint32(58).string(message.key);
+    }
+    if (message.description !== "") {
+      writer.uint32(66).string(message.description);
+    }
+    if (message.lawfulBasis !== 0) {
+      writer.uint32(72).int32(message.lawfulBasis);
+    }
+    if (message.retentionDays !== 0) {
+      writer.uint32(80).int32(message.retentionDays);
+    }
+    if (message.consentValidityDays !== 0) {
+      writer.uint32(88).int32(message.consentValidityDays);
+    }
+    if (message.optMode !== 0) {
+      writer.uint32(96).int32(message.optMode);
+    }
+    for (const v of message.notices) {
+      Notice.encode(v!, writer.uint32(106).fork()).join();
+    }
+    if (message.renewalRequiredFrom !== 0) {
+      writer.uint32(112).int32(message.renewalRequiredFrom);
     }
     return writer;
   },
@@ -162,6 +671,70 @@ export const Purpose: MessageFns<Purpose> = {
             message.etag = reader.string();
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.description = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.lawfulBasis = reader.int32() as any;
+            continue;
+          }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.retentionDays = reader.int32();
+            continue;
+          }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.consentValidityDays = reader.int32();
+            continue;
+          }
+          case 12: {
+            if (tag !== 96) {
+              break;
+            }
+
+            message.optMode = reader.int32() as any;
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.notices.push(Notice.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 14: {
+            if (tag !== 112) {
+              break;
+            }
+
+            message.renewalRequiredFrom = reader.int32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -194,6 +767,36 @@ export const Purpose: MessageFns<Purpose> = {
         ? globalThis.String(object.created_by)
         : "",
       etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      description: isSet(object.description) ? globalThis.String(object.description) : "",
+      lawfulBasis: isSet(object.lawfulBasis)
+        ? lawfulBasisFromJSON(object.lawfulBasis)
+        : isSet(object.lawful_basis)
+        ? lawfulBasisFromJSON(object.lawful_basis)
+        : 0,
+      retentionDays: isSet(object.retentionDays)
+        ? globalThis.Number(object.retentionDays)
+        : isSet(object.retention_days)
+        ? globalThis.Number(object.retention_days)
+        : 0,
+      consentValidityDays: isSet(object.consentValidityDays)
+        ? globalThis.Number(object.consentValidityDays)
+        : isSet(object.consent_validity_days)
+        ? globalThis.Number(object.consent_validity_days)
+        : 0,
+      optMode: isSet(object.optMode)
+        ? optModeFromJSON(object.optMode)
+        : isSet(object.opt_mode)
+        ? optModeFromJSON(object.opt_mode)
+        : 0,
+      notices: globalThis.Array.isArray(object?.notices)
+        ? object.notices.map((e: any) => Notice.fromJSON(e))
+        : [],
+      renewalRequiredFrom: isSet(object.renewalRequiredFrom)
+        ? globalThis.Number(object.renewalRequiredFrom)
+        : isSet(object.renewal_required_from)
+        ? globalThis.Number(object.renewal_required_from)
+        : 0,
     };
   },
 
@@ -217,6 +820,30 @@ export const Purpose: MessageFns<Purpose> = {
     if (message.etag !== "") {
       obj.etag = message.etag;
     }
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.description !== "") {
+      obj.description = message.description;
+    }
+    if (message.lawfulBasis !== 0) {
+      obj.lawfulBasis = lawfulBasisToJSON(message.lawfulBasis);
+    }
+    if (message.retentionDays !== 0) {
+      obj.retentionDays = Math.round(message.retentionDays);
+    }
+    if (message.consentValidityDays !== 0) {
+      obj.consentValidityDays = Math.round(message.consentValidityDays);
+    }
+    if (message.optMode !== 0) {
+      obj.optMode = optModeToJSON(message.optMode);
+    }
+    if (message.notices?.length) {
+      obj.notices = message.notices.map((e) => Notice.toJSON(e));
+    }
+    if (message.renewalRequiredFrom !== 0) {
+      obj.renewalRequiredFrom = Math.round(message.renewalRequiredFrom);
+    }
     return obj;
   },
 
@@ -231,18 +858,56 @@ export const Purpose: MessageFns<Purpose> = {
     message.updateTime = object.updateTime ?? undefined;
     message.createdBy = object.createdBy ?? "";
     message.etag = object.etag ?? "";
+    message.key = object.key ?? "";
+    message.description = object.description ?? "";
+    message.lawfulBasis = object.lawfulBasis ?? 0;
+    message.retentionDays = object.retentionDays ?? 0;
+    message.consentValidityDays = object.consentValidityDays ?? 0;
+    message.optMode = object.optMode ?? 0;
+    message.notices = object.notices?.map((e) => Notice.fromPartial(e)) || [];
+    message.renewalRequiredFrom = object.renewalRequiredFrom ?? 0;
     return message;
   },
 };
 
 function createBasePurposeInput(): PurposeInput {
-  return { name: "" };
+  return {
+    name: "",
+    key: "",
+    description: "",
+    lawfulBasis: 0,
+    retentionDays: 0,
+    consentValidityDays: 0,
+    optMode: 0,
+    noticeText: "",
+  };
 }
 
 export const PurposeInput: MessageFns<PurposeInput> = {
   encode(message: PurposeInput, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.name !== "") {
       writer.uint32(10).string(message.name);
+    }
+    if (message.key !== "") {
+      writer.uint32(18).string(message.key);
+    }
+    if (message.description !== "") {
+      writer.uint32(26).string(message.description);
+    }
+    if (message.lawfulBasis !== 0) {
+      writer.uint32(32).int32(message.lawfulBasis);
+    }
+    if (message.retentionDays !== 0) {
+      writer.uint32(40).int32(message.retentionDays);
+    }
+    if (message.consentValidityDays !== 0) {
+      writer.uint32(48).int32(message.consentValidityDays);
+    }
+    if (message.optMode !== 0) {
+      writer.uint32(56).int32(message.optMode);
+    }
+    if (message.noticeText !== "") {
+      writer.uint32(66).string(message.noticeText);
     }
     return writer;
   },
@@ -268,6 +933,62 @@ export const PurposeInput: MessageFns<PurposeInput> = {
             message.name = reader.string();
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.description = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.lawfulBasis = reader.int32() as any;
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.retentionDays = reader.int32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.consentValidityDays = reader.int32();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.optMode = reader.int32() as any;
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.noticeText = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -281,13 +1002,63 @@ export const PurposeInput: MessageFns<PurposeInput> = {
   },
 
   fromJSON(object: any): PurposeInput {
-    return { name: isSet(object.name) ? globalThis.String(object.name) : "" };
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      description: isSet(object.description) ? globalThis.String(object.description) : "",
+      lawfulBasis: isSet(object.lawfulBasis)
+        ? lawfulBasisFromJSON(object.lawfulBasis)
+        : isSet(object.lawful_basis)
+        ? lawfulBasisFromJSON(object.lawful_basis)
+        : 0,
+      retentionDays: isSet(object.retentionDays)
+        ? globalThis.Number(object.retentionDays)
+        : isSet(object.retention_days)
+        ? globalThis.Number(object.retention_days)
+        : 0,
+      consentValidityDays: isSet(object.consentValidityDays)
+        ? globalThis.Number(object.consentValidityDays)
+        : isSet(object.consent_validity_days)
+        ? globalThis.Number(object.consent_validity_days)
+        : 0,
+      optMode: isSet(object.optMode)
+        ? optModeFromJSON(object.optMode)
+        : isSet(object.opt_mode)
+        ? optModeFromJSON(object.opt_mode)
+        : 0,
+      noticeText: isSet(object.noticeText)
+        ? globalThis.String(object.noticeText)
+        : isSet(object.notice_text)
+        ? globalThis.String(object.notice_text)
+        : "",
+    };
   },
 
   toJSON(message: PurposeInput): unknown {
     const obj: any = {};
     if (message.name !== "") {
       obj.name = message.name;
+    }
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.description !== "") {
+      obj.description = message.description;
+    }
+    if (message.lawfulBasis !== 0) {
+      obj.lawfulBasis = lawfulBasisToJSON(message.lawfulBasis);
+    }
+    if (message.retentionDays !== 0) {
+      obj.retentionDays = Math.round(message.retentionDays);
+    }
+    if (message.consentValidityDays !== 0) {
+      obj.consentValidityDays = Math.round(message.consentValidityDays);
+    }
+    if (message.optMode !== 0) {
+      obj.optMode = optModeToJSON(message.optMode);
+    }
+    if (message.noticeText !== "") {
+      obj.noticeText = message.noticeText;
     }
     return obj;
   },
@@ -298,6 +1069,13 @@ export const PurposeInput: MessageFns<PurposeInput> = {
   fromPartial<I extends Exact<DeepPartial<PurposeInput>, I>>(object: I): PurposeInput {
     const message = createBasePurposeInput();
     message.name = object.name ?? "";
+    message.key = object.key ?? "";
+    message.description = object.description ?? "";
+    message.lawfulBasis = object.lawfulBasis ?? 0;
+    message.retentionDays = object.retentionDays ?? 0;
+    message.consentValidityDays = object.consentValidityDays ?? 0;
+    message.optMode = object.optMode ?? 0;
+    message.noticeText = object.noticeText ?? "";
     return message;
   },
 };
@@ -798,9 +1576,2923 @@ export const ListPurposesResponse: MessageFns<ListPurposesResponse> = {
   },
 };
 
+function createBaseUpdatePurposeRequest(): UpdatePurposeRequest {
+  return { id: "", purpose: undefined, updateMask: undefined, etag: "" };
+}
+
+export const UpdatePurposeRequest: MessageFns<UpdatePurposeRequest> = {
+  encode(message: UpdatePurposeRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.purpose !== undefined) {
+      PurposeInput.encode(message.purpose, writer.uint32(18).fork()).join();
+    }
+    if (message.updateMask !== undefined) {
+      FieldMask.encode(FieldMask.wrap(message.updateMask), writer.uint32(26).fork()).join();
+    }
+    if (message.etag !== "") {
+      writer.uint32(34).string(message.etag);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdatePurposeRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdatePurposeRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.purpose = PurposeInput.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.updateMask = FieldMask.unwrap(FieldMask.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.etag = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdatePurposeRequest {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      purpose: isSet(object.purpose) ? PurposeInput.fromJSON(object.purpose) : undefined,
+      updateMask: isSet(object.updateMask)
+        ? FieldMask.unwrap(FieldMask.fromJSON(object.updateMask))
+        : isSet(object.update_mask)
+        ? FieldMask.unwrap(FieldMask.fromJSON(object.update_mask))
+        : undefined,
+      etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
+    };
+  },
+
+  toJSON(message: UpdatePurposeRequest): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.purpose !== undefined) {
+      obj.purpose = PurposeInput.toJSON(message.purpose);
+    }
+    if (message.updateMask !== undefined) {
+      obj.updateMask = FieldMask.toJSON(FieldMask.wrap(message.updateMask));
+    }
+    if (message.etag !== "") {
+      obj.etag = message.etag;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdatePurposeRequest>, I>>(base?: I): UpdatePurposeRequest {
+    return UpdatePurposeRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdatePurposeRequest>, I>>(object: I): UpdatePurposeRequest {
+    const message = createBaseUpdatePurposeRequest();
+    message.id = object.id ?? "";
+    message.purpose = (object.purpose !== undefined && object.purpose !== null)
+      ? PurposeInput.fromPartial(object.purpose)
+      : undefined;
+    message.updateMask = object.updateMask ?? undefined;
+    message.etag = object.etag ?? "";
+    return message;
+  },
+};
+
+function createBaseUpdatePurposeResponse(): UpdatePurposeResponse {
+  return { purpose: undefined };
+}
+
+export const UpdatePurposeResponse: MessageFns<UpdatePurposeResponse> = {
+  encode(message: UpdatePurposeResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.purpose !== undefined) {
+      Purpose.encode(message.purpose, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdatePurposeResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdatePurposeResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.purpose = Purpose.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdatePurposeResponse {
+    return { purpose: isSet(object.purpose) ? Purpose.fromJSON(object.purpose) : undefined };
+  },
+
+  toJSON(message: UpdatePurposeResponse): unknown {
+    const obj: any = {};
+    if (message.purpose !== undefined) {
+      obj.purpose = Purpose.toJSON(message.purpose);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdatePurposeResponse>, I>>(base?: I): UpdatePurposeResponse {
+    return UpdatePurposeResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdatePurposeResponse>, I>>(object: I): UpdatePurposeResponse {
+    const message = createBaseUpdatePurposeResponse();
+    message.purpose = (object.purpose !== undefined && object.purpose !== null)
+      ? Purpose.fromPartial(object.purpose)
+      : undefined;
+    return message;
+  },
+};
+
+function createBasePublishNoticeRequest(): PublishNoticeRequest {
+  return { purposeId: "", text: "", requiresRenewal: false, etag: "" };
+}
+
+export const PublishNoticeRequest: MessageFns<PublishNoticeRequest> = {
+  encode(message: PublishNoticeRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.purposeId !== "") {
+      writer.uint32(10).string(message.purposeId);
+    }
+    if (message.text !== "") {
+      writer.uint32(18).string(message.text);
+    }
+    if (message.requiresRenewal !== false) {
+      writer.uint32(24).bool(message.requiresRenewal);
+    }
+    if (message.etag !== "") {
+      writer.uint32(34).string(message.etag);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PublishNoticeRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePublishNoticeRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.purposeId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.text = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.requiresRenewal = reader.bool();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.etag = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PublishNoticeRequest {
+    return {
+      purposeId: isSet(object.purposeId)
+        ? globalThis.String(object.purposeId)
+        : isSet(object.purpose_id)
+        ? globalThis.String(object.purpose_id)
+        : "",
+      text: isSet(object.text) ? globalThis.String(object.text) : "",
+      requiresRenewal: isSet(object.requiresRenewal)
+        ? globalThis.Boolean(object.requiresRenewal)
+        : isSet(object.requires_renewal)
+        ? globalThis.Boolean(object.requires_renewal)
+        : false,
+      etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
+    };
+  },
+
+  toJSON(message: PublishNoticeRequest): unknown {
+    const obj: any = {};
+    if (message.purposeId !== "") {
+      obj.purposeId = message.purposeId;
+    }
+    if (message.text !== "") {
+      obj.text = message.text;
+    }
+    if (message.requiresRenewal !== false) {
+      obj.requiresRenewal = message.requiresRenewal;
+    }
+    if (message.etag !== "") {
+      obj.etag = message.etag;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PublishNoticeRequest>, I>>(base?: I): PublishNoticeRequest {
+    return PublishNoticeRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PublishNoticeRequest>, I>>(object: I): PublishNoticeRequest {
+    const message = createBasePublishNoticeRequest();
+    message.purposeId = object.purposeId ?? "";
+    message.text = object.text ?? "";
+    message.requiresRenewal = object.requiresRenewal ?? false;
+    message.etag = object.etag ?? "";
+    return message;
+  },
+};
+
+function createBasePublishNoticeResponse(): PublishNoticeResponse {
+  return { purpose: undefined };
+}
+
+export const PublishNoticeResponse: MessageFns<PublishNoticeResponse> = {
+  encode(message: PublishNoticeResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.purpose !== undefined) {
+      Purpose.encode(message.purpose, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PublishNoticeResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePublishNoticeResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.purpose = Purpose.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PublishNoticeResponse {
+    return { purpose: isSet(object.purpose) ? Purpose.fromJSON(object.purpose) : undefined };
+  },
+
+  toJSON(message: PublishNoticeResponse): unknown {
+    const obj: any = {};
+    if (message.purpose !== undefined) {
+      obj.purpose = Purpose.toJSON(message.purpose);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PublishNoticeResponse>, I>>(base?: I): PublishNoticeResponse {
+    return PublishNoticeResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PublishNoticeResponse>, I>>(object: I): PublishNoticeResponse {
+    const message = createBasePublishNoticeResponse();
+    message.purpose = (object.purpose !== undefined && object.purpose !== null)
+      ? Purpose.fromPartial(object.purpose)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseRecordConsentsRequest(): RecordConsentsRequest {
+  return { consents: [] };
+}
+
+export const RecordConsentsRequest: MessageFns<RecordConsentsRequest> = {
+  encode(message: RecordConsentsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.consents) {
+      ConsentInput.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RecordConsentsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRecordConsentsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.consents.push(ConsentInput.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RecordConsentsRequest {
+    return {
+      consents: globalThis.Array.isArray(object?.consents)
+        ? object.consents.map((e: any) => ConsentInput.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: RecordConsentsRequest): unknown {
+    const obj: any = {};
+    if (message.consents?.length) {
+      obj.consents = message.consents.map((e) => ConsentInput.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RecordConsentsRequest>, I>>(base?: I): RecordConsentsRequest {
+    return RecordConsentsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RecordConsentsRequest>, I>>(object: I): RecordConsentsRequest {
+    const message = createBaseRecordConsentsRequest();
+    message.consents = object.consents?.map((e) => ConsentInput.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseRecordConsentsResponse(): RecordConsentsResponse {
+  return { entries: [] };
+}
+
+export const RecordConsentsResponse: MessageFns<RecordConsentsResponse> = {
+  encode(message: RecordConsentsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.entries) {
+      LedgerEntry.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RecordConsentsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRecordConsentsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.entries.push(LedgerEntry.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RecordConsentsResponse {
+    return {
+      entries: globalThis.Array.isArray(object?.entries) ? object.entries.map((e: any) => LedgerEntry.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: RecordConsentsResponse): unknown {
+    const obj: any = {};
+    if (message.entries?.length) {
+      obj.entries = message.entries.map((e) => LedgerEntry.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RecordConsentsResponse>, I>>(base?: I): RecordConsentsResponse {
+    return RecordConsentsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RecordConsentsResponse>, I>>(object: I): RecordConsentsResponse {
+    const message = createBaseRecordConsentsResponse();
+    message.entries = object.entries?.map((e) => LedgerEntry.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseListConsentsRequest(): ListConsentsRequest {
+  return { filter: undefined, orderBy: [], page: undefined };
+}
+
+export const ListConsentsRequest: MessageFns<ListConsentsRequest> = {
+  encode(message: ListConsentsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.filter !== undefined) {
+      Filter.encode(message.filter, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.orderBy) {
+      OrderBy.encode(v!, writer.uint32(18).fork()).join();
+    }
+    if (message.page !== undefined) {
+      PageRequest.encode(message.page, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListConsentsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListConsentsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.filter = Filter.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.orderBy.push(OrderBy.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.page = PageRequest.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListConsentsRequest {
+    return {
+      filter: isSet(object.filter) ? Filter.fromJSON(object.filter) : undefined,
+      orderBy: globalThis.Array.isArray(object?.orderBy)
+        ? object.orderBy.map((e: any) => OrderBy.fromJSON(e))
+        : globalThis.Array.isArray(object?.order_by)
+        ? object.order_by.map((e: any) => OrderBy.fromJSON(e))
+        : [],
+      page: isSet(object.page) ? PageRequest.fromJSON(object.page) : undefined,
+    };
+  },
+
+  toJSON(message: ListConsentsRequest): unknown {
+    const obj: any = {};
+    if (message.filter !== undefined) {
+      obj.filter = Filter.toJSON(message.filter);
+    }
+    if (message.orderBy?.length) {
+      obj.orderBy = message.orderBy.map((e) => OrderBy.toJSON(e));
+    }
+    if (message.page !== undefined) {
+      obj.page = PageRequest.toJSON(message.page);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListConsentsRequest>, I>>(base?: I): ListConsentsRequest {
+    return ListConsentsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListConsentsRequest>, I>>(object: I): ListConsentsRequest {
+    const message = createBaseListConsentsRequest();
+    message.filter = (object.filter !== undefined && object.filter !== null)
+      ? Filter.fromPartial(object.filter)
+      : undefined;
+    message.orderBy = object.orderBy?.map((e) => OrderBy.fromPartial(e)) || [];
+    message.page = (object.page !== undefined && object.page !== null)
+      ? PageRequest.fromPartial(object.page)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseListConsentsResponse(): ListConsentsResponse {
+  return { consents: [], pageInfo: undefined };
+}
+
+export const ListConsentsResponse: MessageFns<ListConsentsResponse> = {
+  encode(message: ListConsentsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.consents) {
+      Consent.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.pageInfo !== undefined) {
+      PageInfo.encode(message.pageInfo, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListConsentsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListConsentsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.consents.push(Consent.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.pageInfo = PageInfo.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListConsentsResponse {
+    return {
+      consents: globalThis.Array.isArray(object?.consents) ? object.consents.map((e: any) => Consent.fromJSON(e)) : [],
+      pageInfo: isSet(object.pageInfo)
+        ? PageInfo.fromJSON(object.pageInfo)
+        : isSet(object.page_info)
+        ? PageInfo.fromJSON(object.page_info)
+        : undefined,
+    };
+  },
+
+  toJSON(message: ListConsentsResponse): unknown {
+    const obj: any = {};
+    if (message.consents?.length) {
+      obj.consents = message.consents.map((e) => Consent.toJSON(e));
+    }
+    if (message.pageInfo !== undefined) {
+      obj.pageInfo = PageInfo.toJSON(message.pageInfo);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListConsentsResponse>, I>>(base?: I): ListConsentsResponse {
+    return ListConsentsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListConsentsResponse>, I>>(object: I): ListConsentsResponse {
+    const message = createBaseListConsentsResponse();
+    message.consents = object.consents?.map((e) => Consent.fromPartial(e)) || [];
+    message.pageInfo = (object.pageInfo !== undefined && object.pageInfo !== null)
+      ? PageInfo.fromPartial(object.pageInfo)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseListConsentHistoryRequest(): ListConsentHistoryRequest {
+  return { filter: undefined, orderBy: [], page: undefined };
+}
+
+export const ListConsentHistoryRequest: MessageFns<ListConsentHistoryRequest> = {
+  encode(message: ListConsentHistoryRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.filter !== undefined) {
+      Filter.encode(message.filter, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.orderBy) {
+      OrderBy.encode(v!, writer.uint32(18).fork()).join();
+    }
+    if (message.page !== undefined) {
+      PageRequest.encode(message.page, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListConsentHistoryRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListConsentHistoryRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.filter = Filter.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.orderBy.push(OrderBy.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.page = PageRequest.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListConsentHistoryRequest {
+    return {
+      filter: isSet(object.filter) ? Filter.fromJSON(object.filter) : undefined,
+      orderBy: globalThis.Array.isArray(object?.orderBy)
+        ? object.orderBy.map((e: any) => OrderBy.fromJSON(e))
+        : globalThis.Array.isArray(object?.order_by)
+        ? object.order_by.map((e: any) => OrderBy.fromJSON(e))
+        : [],
+      page: isSet(object.page) ? PageRequest.fromJSON(object.page) : undefined,
+    };
+  },
+
+  toJSON(message: ListConsentHistoryRequest): unknown {
+    const obj: any = {};
+    if (message.filter !== undefined) {
+      obj.filter = Filter.toJSON(message.filter);
+    }
+    if (message.orderBy?.length) {
+      obj.orderBy = message.orderBy.map((e) => OrderBy.toJSON(e));
+    }
+    if (message.page !== undefined) {
+      obj.page = PageRequest.toJSON(message.page);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListConsentHistoryRequest>, I>>(base?: I): ListConsentHistoryRequest {
+    return ListConsentHistoryRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListConsentHistoryRequest>, I>>(object: I): ListConsentHistoryRequest {
+    const message = createBaseListConsentHistoryRequest();
+    message.filter = (object.filter !== undefined && object.filter !== null)
+      ? Filter.fromPartial(object.filter)
+      : undefined;
+    message.orderBy = object.orderBy?.map((e) => OrderBy.fromPartial(e)) || [];
+    message.page = (object.page !== undefined && object.page !== null)
+      ? PageRequest.fromPartial(object.page)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseListConsentHistoryResponse(): ListConsentHistoryResponse {
+  return { entries: [], pageInfo: undefined };
+}
+
+export const ListConsentHistoryResponse: MessageFns<ListConsentHistoryResponse> = {
+  encode(message: ListConsentHistoryResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.entries) {
+      LedgerEntry.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.pageInfo !== undefined) {
+      PageInfo.encode(message.pageInfo, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListConsentHistoryResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListConsentHistoryResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.entries.push(LedgerEntry.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.pageInfo = PageInfo.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListConsentHistoryResponse {
+    return {
+      entries: globalThis.Array.isArray(object?.entries) ? object.entries.map((e: any) => LedgerEntry.fromJSON(e)) : [],
+      pageInfo: isSet(object.pageInfo)
+        ? PageInfo.fromJSON(object.pageInfo)
+        : isSet(object.page_info)
+        ? PageInfo.fromJSON(object.page_info)
+        : undefined,
+    };
+  },
+
+  toJSON(message: ListConsentHistoryResponse): unknown {
+    const obj: any = {};
+    if (message.entries?.length) {
+      obj.entries = message.entries.map((e) => LedgerEntry.toJSON(e));
+    }
+    if (message.pageInfo !== undefined) {
+      obj.pageInfo = PageInfo.toJSON(message.pageInfo);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListConsentHistoryResponse>, I>>(base?: I): ListConsentHistoryResponse {
+    return ListConsentHistoryResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListConsentHistoryResponse>, I>>(object: I): ListConsentHistoryResponse {
+    const message = createBaseListConsentHistoryResponse();
+    message.entries = object.entries?.map((e) => LedgerEntry.fromPartial(e)) || [];
+    message.pageInfo = (object.pageInfo !== undefined && object.pageInfo !== null)
+      ? PageInfo.fromPartial(object.pageInfo)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseVerifyLedgerRequest(): VerifyLedgerRequest {
+  return {};
+}
+
+export const VerifyLedgerRequest: MessageFns<VerifyLedgerRequest> = {
+  encode(_: VerifyLedgerRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): VerifyLedgerRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseVerifyLedgerRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): VerifyLedgerRequest {
+    return {};
+  },
+
+  toJSON(_: VerifyLedgerRequest): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<VerifyLedgerRequest>, I>>(base?: I): VerifyLedgerRequest {
+    return VerifyLedgerRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<VerifyLedgerRequest>, I>>(_: I): VerifyLedgerRequest {
+    const message = createBaseVerifyLedgerRequest();
+    return message;
+  },
+};
+
+function createBaseVerifyLedgerResponse(): VerifyLedgerResponse {
+  return { intact: false, entriesChecked: "0", headSeq: "0", headHash: "", firstBreak: undefined };
+}
+
+export const VerifyLedgerResponse: MessageFns<VerifyLedgerResponse> = {
+  encode(message: VerifyLedgerResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.intact !== false) {
+      writer.uint32(8).bool(message.intact);
+    }
+    if (message.entriesChecked !== "0") {
+      writer.uint32(16).int64(message.entriesChecked);
+    }
+    if (message.headSeq !== "0") {
+      writer.uint32(24).int64(message.headSeq);
+    }
+    if (message.headHash !== "") {
+      writer.uint32(34).string(message.headHash);
+    }
+    if (message.firstBreak !== undefined) {
+      LedgerBreak.encode(message.firstBreak, writer.uint32(42).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): VerifyLedgerResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseVerifyLedgerResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.intact = reader.bool();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.entriesChecked = reader.int64().toString();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.headSeq = reader.int64().toString();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.headHash = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.firstBreak = LedgerBreak.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): VerifyLedgerResponse {
+    return {
+      intact: isSet(object.intact) ? globalThis.Boolean(object.intact) : false,
+      entriesChecked: isSet(object.entriesChecked)
+        ? globalThis.String(object.entriesChecked)
+        : isSet(object.entries_checked)
+        ? globalThis.String(object.entries_checked)
+        : "0",
+      headSeq: isSet(object.headSeq)
+        ? globalThis.String(object.headSeq)
+        : isSet(object.head_seq)
+        ? globalThis.String(object.head_seq)
+        : "0",
+      headHash: isSet(object.headHash)
+        ? globalThis.String(object.headHash)
+        : isSet(object.head_hash)
+        ? globalThis.String(object.head_hash)
+        : "",
+      firstBreak: isSet(object.firstBreak)
+        ? LedgerBreak.fromJSON(object.firstBreak)
+        : isSet(object.first_break)
+        ? LedgerBreak.fromJSON(object.first_break)
+        : undefined,
+    };
+  },
+
+  toJSON(message: VerifyLedgerResponse): unknown {
+    const obj: any = {};
+    if (message.intact !== false) {
+      obj.intact = message.intact;
+    }
+    if (message.entriesChecked !== "0") {
+      obj.entriesChecked = message.entriesChecked;
+    }
+    if (message.headSeq !== "0") {
+      obj.headSeq = message.headSeq;
+    }
+    if (message.headHash !== "") {
+      obj.headHash = message.headHash;
+    }
+    if (message.firstBreak !== undefined) {
+      obj.firstBreak = LedgerBreak.toJSON(message.firstBreak);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<VerifyLedgerResponse>, I>>(base?: I): VerifyLedgerResponse {
+    return VerifyLedgerResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<VerifyLedgerResponse>, I>>(object: I): VerifyLedgerResponse {
+    const message = createBaseVerifyLedgerResponse();
+    message.intact = object.intact ?? false;
+    message.entriesChecked = object.entriesChecked ?? "0";
+    message.headSeq = object.headSeq ?? "0";
+    message.headHash = object.headHash ?? "";
+    message.firstBreak = (object.firstBreak !== undefined && object.firstBreak !== null)
+      ? LedgerBreak.fromPartial(object.firstBreak)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseCheckConsentsRequest(): CheckConsentsRequest {
+  return { purposeId: "", channel: 0, subjects: [] };
+}
+
+export const CheckConsentsRequest: MessageFns<CheckConsentsRequest> = {
+  encode(message: CheckConsentsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.purposeId !== "") {
+      writer.uint32(10).string(message.purposeId);
+    }
+    if (message.channel !== 0) {
+      writer.uint32(16).int32(message.channel);
+    }
+    for (const v of message.subjects) {
+      CheckSubject.encode(v!, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CheckConsentsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCheckConsentsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.purposeId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.channel = reader.int32() as any;
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.subjects.push(CheckSubject.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CheckConsentsRequest {
+    return {
+      purposeId: isSet(object.purposeId)
+        ? globalThis.String(object.purposeId)
+        : isSet(object.purpose_id)
+        ? globalThis.String(object.purpose_id)
+        : "",
+      channel: isSet(object.channel) ? channelFromJSON(object.channel) : 0,
+      subjects: globalThis.Array.isArray(object?.subjects)
+        ? object.subjects.map((e: any) => CheckSubject.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: CheckConsentsRequest): unknown {
+    const obj: any = {};
+    if (message.purposeId !== "") {
+      obj.purposeId = message.purposeId;
+    }
+    if (message.channel !== 0) {
+      obj.channel = channelToJSON(message.channel);
+    }
+    if (message.subjects?.length) {
+      obj.subjects = message.subjects.map((e) => CheckSubject.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CheckConsentsRequest>, I>>(base?: I): CheckConsentsRequest {
+    return CheckConsentsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CheckConsentsRequest>, I>>(object: I): CheckConsentsRequest {
+    const message = createBaseCheckConsentsRequest();
+    message.purposeId = object.purposeId ?? "";
+    message.channel = object.channel ?? 0;
+    message.subjects = object.subjects?.map((e) => CheckSubject.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseCheckConsentsResponse(): CheckConsentsResponse {
+  return { allowed: [], reasons: [] };
+}
+
+export const CheckConsentsResponse: MessageFns<CheckConsentsResponse> = {
+  encode(message: CheckConsentsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.allowed.length !== 0) {
+      writer.uint32(10).fork();
+      for (const v of message.allowed) {
+        writer.bool(v);
+      }
+      writer.join();
+    }
+    if (message.reasons.length !== 0) {
+      writer.uint32(18).fork();
+      for (const v of message.reasons) {
+        writer.int32(v);
+      }
+      writer.join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CheckConsentsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCheckConsentsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag === 8) {
+              message.allowed.push(reader.bool());
+
+              continue;
+            }
+
+            if (tag === 10) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.allowed.push(reader.bool());
+              }
+
+              continue;
+            }
+
+            break;
+          }
+          case 2: {
+            if (tag === 16) {
+              message.reasons.push(reader.int32() as any);
+
+              continue;
+            }
+
+            if (tag === 18) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.reasons.push(reader.int32() as any);
+              }
+
+              continue;
+            }
+
+            break;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CheckConsentsResponse {
+    return {
+      allowed: globalThis.Array.isArray(object?.allowed) ? object.allowed.map((e: any) => globalThis.Boolean(e)) : [],
+      reasons: globalThis.Array.isArray(object?.reasons) ? object.reasons.map((e: any) => checkReasonFromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: CheckConsentsResponse): unknown {
+    const obj: any = {};
+    if (message.allowed?.length) {
+      obj.allowed = message.allowed;
+    }
+    if (message.reasons?.length) {
+      obj.reasons = message.reasons.map((e) => checkReasonToJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CheckConsentsResponse>, I>>(base?: I): CheckConsentsResponse {
+    return CheckConsentsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CheckConsentsResponse>, I>>(object: I): CheckConsentsResponse {
+    const message = createBaseCheckConsentsResponse();
+    message.allowed = object.allowed?.map((e) => e) || [];
+    message.reasons = object.reasons?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseAddSuppressionRequest(): AddSuppressionRequest {
+  return { suppression: undefined, requestId: "" };
+}
+
+export const AddSuppressionRequest: MessageFns<AddSuppressionRequest> = {
+  encode(message: AddSuppressionRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.suppression !== undefined) {
+      SuppressionInput.encode(message.suppression, writer.uint32(10).fork()).join();
+    }
+    if (message.requestId !== "") {
+      writer.uint32(18).string(message.requestId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AddSuppressionRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAddSuppressionRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.suppression = SuppressionInput.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AddSuppressionRequest {
+    return {
+      suppression: isSet(object.suppression) ? SuppressionInput.fromJSON(object.suppression) : undefined,
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
+    };
+  },
+
+  toJSON(message: AddSuppressionRequest): unknown {
+    const obj: any = {};
+    if (message.suppression !== undefined) {
+      obj.suppression = SuppressionInput.toJSON(message.suppression);
+    }
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AddSuppressionRequest>, I>>(base?: I): AddSuppressionRequest {
+    return AddSuppressionRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AddSuppressionRequest>, I>>(object: I): AddSuppressionRequest {
+    const message = createBaseAddSuppressionRequest();
+    message.suppression = (object.suppression !== undefined && object.suppression !== null)
+      ? SuppressionInput.fromPartial(object.suppression)
+      : undefined;
+    message.requestId = object.requestId ?? "";
+    return message;
+  },
+};
+
+function createBaseAddSuppressionResponse(): AddSuppressionResponse {
+  return { suppression: undefined };
+}
+
+export const AddSuppressionResponse: MessageFns<AddSuppressionResponse> = {
+  encode(message: AddSuppressionResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.suppression !== undefined) {
+      Suppression.encode(message.suppression, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AddSuppressionResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAddSuppressionResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.suppression = Suppression.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AddSuppressionResponse {
+    return { suppression: isSet(object.suppression) ? Suppression.fromJSON(object.suppression) : undefined };
+  },
+
+  toJSON(message: AddSuppressionResponse): unknown {
+    const obj: any = {};
+    if (message.suppression !== undefined) {
+      obj.suppression = Suppression.toJSON(message.suppression);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AddSuppressionResponse>, I>>(base?: I): AddSuppressionResponse {
+    return AddSuppressionResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AddSuppressionResponse>, I>>(object: I): AddSuppressionResponse {
+    const message = createBaseAddSuppressionResponse();
+    message.suppression = (object.suppression !== undefined && object.suppression !== null)
+      ? Suppression.fromPartial(object.suppression)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseGetSuppressionRequest(): GetSuppressionRequest {
+  return { id: "" };
+}
+
+export const GetSuppressionRequest: MessageFns<GetSuppressionRequest> = {
+  encode(message: GetSuppressionRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetSuppressionRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetSuppressionRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetSuppressionRequest {
+    return { id: isSet(object.id) ? globalThis.String(object.id) : "" };
+  },
+
+  toJSON(message: GetSuppressionRequest): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetSuppressionRequest>, I>>(base?: I): GetSuppressionRequest {
+    return GetSuppressionRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetSuppressionRequest>, I>>(object: I): GetSuppressionRequest {
+    const message = createBaseGetSuppressionRequest();
+    message.id = object.id ?? "";
+    return message;
+  },
+};
+
+function createBaseGetSuppressionResponse(): GetSuppressionResponse {
+  return { suppression: undefined };
+}
+
+export const GetSuppressionResponse: MessageFns<GetSuppressionResponse> = {
+  encode(message: GetSuppressionResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.suppression !== undefined) {
+      Suppression.encode(message.suppression, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetSuppressionResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetSuppressionResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.suppression = Suppression.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetSuppressionResponse {
+    return { suppression: isSet(object.suppression) ? Suppression.fromJSON(object.suppression) : undefined };
+  },
+
+  toJSON(message: GetSuppressionResponse): unknown {
+    const obj: any = {};
+    if (message.suppression !== undefined) {
+      obj.suppression = Suppression.toJSON(message.suppression);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetSuppressionResponse>, I>>(base?: I): GetSuppressionResponse {
+    return GetSuppressionResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetSuppressionResponse>, I>>(object: I): GetSuppressionResponse {
+    const message = createBaseGetSuppressionResponse();
+    message.suppression = (object.suppression !== undefined && object.suppression !== null)
+      ? Suppression.fromPartial(object.suppression)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseListSuppressionsRequest(): ListSuppressionsRequest {
+  return { filter: undefined, orderBy: [], page: undefined };
+}
+
+export const ListSuppressionsRequest: MessageFns<ListSuppressionsRequest> = {
+  encode(message: ListSuppressionsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.filter !== undefined) {
+      Filter.encode(message.filter, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.orderBy) {
+      OrderBy.encode(v!, writer.uint32(18).fork()).join();
+    }
+    if (message.page !== undefined) {
+      PageRequest.encode(message.page, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListSuppressionsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListSuppressionsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.filter = Filter.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.orderBy.push(OrderBy.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.page = PageRequest.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListSuppressionsRequest {
+    return {
+      filter: isSet(object.filter) ? Filter.fromJSON(object.filter) : undefined,
+      orderBy: globalThis.Array.isArray(object?.orderBy)
+        ? object.orderBy.map((e: any) => OrderBy.fromJSON(e))
+        : globalThis.Array.isArray(object?.order_by)
+        ? object.order_by.map((e: any) => OrderBy.fromJSON(e))
+        : [],
+      page: isSet(object.page) ? PageRequest.fromJSON(object.page) : undefined,
+    };
+  },
+
+  toJSON(message: ListSuppressionsRequest): unknown {
+    const obj: any = {};
+    if (message.filter !== undefined) {
+      obj.filter = Filter.toJSON(message.filter);
+    }
+    if (message.orderBy?.length) {
+      obj.orderBy = message.orderBy.map((e) => OrderBy.toJSON(e));
+    }
+    if (message.page !== undefined) {
+      obj.page = PageRequest.toJSON(message.page);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListSuppressionsRequest>, I>>(base?: I): ListSuppressionsRequest {
+    return ListSuppressionsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListSuppressionsRequest>, I>>(object: I): ListSuppressionsRequest {
+    const message = createBaseListSuppressionsRequest();
+    message.filter = (object.filter !== undefined && object.filter !== null)
+      ? Filter.fromPartial(object.filter)
+      : undefined;
+    message.orderBy = object.orderBy?.map((e) => OrderBy.fromPartial(e)) || [];
+    message.page = (object.page !== undefined && object.page !== null)
+      ? PageRequest.fromPartial(object.page)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseListSuppressionsResponse(): ListSuppressionsResponse {
+  return { suppressions: [], pageInfo: undefined };
+}
+
+export const ListSuppressionsResponse: MessageFns<ListSuppressionsResponse> = {
+  encode(message: ListSuppressionsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.suppressions) {
+      Suppression.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.pageInfo !== undefined) {
+      PageInfo.encode(message.pageInfo, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListSuppressionsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListSuppressionsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.suppressions.push(Suppression.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.pageInfo = PageInfo.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListSuppressionsResponse {
+    return {
+      suppressions: globalThis.Array.isArray(object?.suppressions)
+        ? object.suppressions.map((e: any) => Suppression.fromJSON(e))
+        : [],
+      pageInfo: isSet(object.pageInfo)
+        ? PageInfo.fromJSON(object.pageInfo)
+        : isSet(object.page_info)
+        ? PageInfo.fromJSON(object.page_info)
+        : undefined,
+    };
+  },
+
+  toJSON(message: ListSuppressionsResponse): unknown {
+    const obj: any = {};
+    if (message.suppressions?.length) {
+      obj.suppressions = message.suppressions.map((e) => Suppression.toJSON(e));
+    }
+    if (message.pageInfo !== undefined) {
+      obj.pageInfo = PageInfo.toJSON(message.pageInfo);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListSuppressionsResponse>, I>>(base?: I): ListSuppressionsResponse {
+    return ListSuppressionsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListSuppressionsResponse>, I>>(object: I): ListSuppressionsResponse {
+    const message = createBaseListSuppressionsResponse();
+    message.suppressions = object.suppressions?.map((e) => Suppression.fromPartial(e)) || [];
+    message.pageInfo = (object.pageInfo !== undefined && object.pageInfo !== null)
+      ? PageInfo.fromPartial(object.pageInfo)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseRemoveSuppressionRequest(): RemoveSuppressionRequest {
+  return { id: "" };
+}
+
+export const RemoveSuppressionRequest: MessageFns<RemoveSuppressionRequest> = {
+  encode(message: RemoveSuppressionRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RemoveSuppressionRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRemoveSuppressionRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RemoveSuppressionRequest {
+    return { id: isSet(object.id) ? globalThis.String(object.id) : "" };
+  },
+
+  toJSON(message: RemoveSuppressionRequest): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RemoveSuppressionRequest>, I>>(base?: I): RemoveSuppressionRequest {
+    return RemoveSuppressionRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RemoveSuppressionRequest>, I>>(object: I): RemoveSuppressionRequest {
+    const message = createBaseRemoveSuppressionRequest();
+    message.id = object.id ?? "";
+    return message;
+  },
+};
+
+function createBaseRemoveSuppressionResponse(): RemoveSuppressionResponse {
+  return {};
+}
+
+export const RemoveSuppressionResponse: MessageFns<RemoveSuppressionResponse> = {
+  encode(_: RemoveSuppressionResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RemoveSuppressionResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRemoveSuppressionResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): RemoveSuppressionResponse {
+    return {};
+  },
+
+  toJSON(_: RemoveSuppressionResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RemoveSuppressionResponse>, I>>(base?: I): RemoveSuppressionResponse {
+    return RemoveSuppressionResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RemoveSuppressionResponse>, I>>(_: I): RemoveSuppressionResponse {
+    const message = createBaseRemoveSuppressionResponse();
+    return message;
+  },
+};
+
+function createBaseCreateSubjectRequestRequest(): CreateSubjectRequestRequest {
+  return { request: undefined, requestId: "" };
+}
+
+export const CreateSubjectRequestRequest: MessageFns<CreateSubjectRequestRequest> = {
+  encode(message: CreateSubjectRequestRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.request !== undefined) {
+      SubjectRequestInput.encode(message.request, writer.uint32(10).fork()).join();
+    }
+    if (message.requestId !== "") {
+      writer.uint32(18).string(message.requestId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateSubjectRequestRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateSubjectRequestRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.request = SubjectRequestInput.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CreateSubjectRequestRequest {
+    return {
+      request: isSet(object.request) ? SubjectRequestInput.fromJSON(object.request) : undefined,
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
+    };
+  },
+
+  toJSON(message: CreateSubjectRequestRequest): unknown {
+    const obj: any = {};
+    if (message.request !== undefined) {
+      obj.request = SubjectRequestInput.toJSON(message.request);
+    }
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CreateSubjectRequestRequest>, I>>(base?: I): CreateSubjectRequestRequest {
+    return CreateSubjectRequestRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CreateSubjectRequestRequest>, I>>(object: I): CreateSubjectRequestRequest {
+    const message = createBaseCreateSubjectRequestRequest();
+    message.request = (object.request !== undefined && object.request !== null)
+      ? SubjectRequestInput.fromPartial(object.request)
+      : undefined;
+    message.requestId = object.requestId ?? "";
+    return message;
+  },
+};
+
+function createBaseCreateSubjectRequestResponse(): CreateSubjectRequestResponse {
+  return { request: undefined };
+}
+
+export const CreateSubjectRequestResponse: MessageFns<CreateSubjectRequestResponse> = {
+  encode(message: CreateSubjectRequestResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.request !== undefined) {
+      SubjectRequest.encode(message.request, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateSubjectRequestResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateSubjectRequestResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.request = SubjectRequest.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CreateSubjectRequestResponse {
+    return { request: isSet(object.request) ? SubjectRequest.fromJSON(object.request) : undefined };
+  },
+
+  toJSON(message: CreateSubjectRequestResponse): unknown {
+    const obj: any = {};
+    if (message.request !== undefined) {
+      obj.request = SubjectRequest.toJSON(message.request);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CreateSubjectRequestResponse>, I>>(base?: I): CreateSubjectRequestResponse {
+    return CreateSubjectRequestResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CreateSubjectRequestResponse>, I>>(object: I): CreateSubjectRequestResponse {
+    const message = createBaseCreateSubjectRequestResponse();
+    message.request = (object.request !== undefined && object.request !== null)
+      ? SubjectRequest.fromPartial(object.request)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseGetSubjectRequestRequest(): GetSubjectRequestRequest {
+  return { id: "" };
+}
+
+export const GetSubjectRequestRequest: MessageFns<GetSubjectRequestRequest> = {
+  encode(message: GetSubjectRequestRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetSubjectRequestRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetSubjectRequestRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetSubjectRequestRequest {
+    return { id: isSet(object.id) ? globalThis.String(object.id) : "" };
+  },
+
+  toJSON(message: GetSubjectRequestRequest): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetSubjectRequestRequest>, I>>(base?: I): GetSubjectRequestRequest {
+    return GetSubjectRequestRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetSubjectRequestRequest>, I>>(object: I): GetSubjectRequestRequest {
+    const message = createBaseGetSubjectRequestRequest();
+    message.id = object.id ?? "";
+    return message;
+  },
+};
+
+function createBaseGetSubjectRequestResponse(): GetSubjectRequestResponse {
+  return { request: undefined };
+}
+
+export const GetSubjectRequestResponse: MessageFns<GetSubjectRequestResponse> = {
+  encode(message: GetSubjectRequestResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.request !== undefined) {
+      SubjectRequest.encode(message.request, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetSubjectRequestResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetSubjectRequestResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.request = SubjectRequest.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetSubjectRequestResponse {
+    return { request: isSet(object.request) ? SubjectRequest.fromJSON(object.request) : undefined };
+  },
+
+  toJSON(message: GetSubjectRequestResponse): unknown {
+    const obj: any = {};
+    if (message.request !== undefined) {
+      obj.request = SubjectRequest.toJSON(message.request);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetSubjectRequestResponse>, I>>(base?: I): GetSubjectRequestResponse {
+    return GetSubjectRequestResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetSubjectRequestResponse>, I>>(object: I): GetSubjectRequestResponse {
+    const message = createBaseGetSubjectRequestResponse();
+    message.request = (object.request !== undefined && object.request !== null)
+      ? SubjectRequest.fromPartial(object.request)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseListSubjectRequestsRequest(): ListSubjectRequestsRequest {
+  return { filter: undefined, orderBy: [], page: undefined };
+}
+
+export const ListSubjectRequestsRequest: MessageFns<ListSubjectRequestsRequest> = {
+  encode(message: ListSubjectRequestsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.filter !== undefined) {
+      Filter.encode(message.filter, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.orderBy) {
+      OrderBy.encode(v!, writer.uint32(18).fork()).join();
+    }
+    if (message.page !== undefined) {
+      PageRequest.encode(message.page, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListSubjectRequestsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListSubjectRequestsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.filter = Filter.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.orderBy.push(OrderBy.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.page = PageRequest.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListSubjectRequestsRequest {
+    return {
+      filter: isSet(object.filter) ? Filter.fromJSON(object.filter) : undefined,
+      orderBy: globalThis.Array.isArray(object?.orderBy)
+        ? object.orderBy.map((e: any) => OrderBy.fromJSON(e))
+        : globalThis.Array.isArray(object?.order_by)
+        ? object.order_by.map((e: any) => OrderBy.fromJSON(e))
+        : [],
+      page: isSet(object.page) ? PageRequest.fromJSON(object.page) : undefined,
+    };
+  },
+
+  toJSON(message: ListSubjectRequestsRequest): unknown {
+    const obj: any = {};
+    if (message.filter !== undefined) {
+      obj.filter = Filter.toJSON(message.filter);
+    }
+    if (message.orderBy?.length) {
+      obj.orderBy = message.orderBy.map((e) => OrderBy.toJSON(e));
+    }
+    if (message.page !== undefined) {
+      obj.page = PageRequest.toJSON(message.page);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListSubjectRequestsRequest>, I>>(base?: I): ListSubjectRequestsRequest {
+    return ListSubjectRequestsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListSubjectRequestsRequest>, I>>(object: I): ListSubjectRequestsRequest {
+    const message = createBaseListSubjectRequestsRequest();
+    message.filter = (object.filter !== undefined && object.filter !== null)
+      ? Filter.fromPartial(object.filter)
+      : undefined;
+    message.orderBy = object.orderBy?.map((e) => OrderBy.fromPartial(e)) || [];
+    message.page = (object.page !== undefined && object.page !== null)
+      ? PageRequest.fromPartial(object.page)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseListSubjectRequestsResponse(): ListSubjectRequestsResponse {
+  return { requests: [], pageInfo: undefined };
+}
+
+export const ListSubjectRequestsResponse: MessageFns<ListSubjectRequestsResponse> = {
+  encode(message: ListSubjectRequestsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.requests) {
+      SubjectRequest.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.pageInfo !== undefined) {
+      PageInfo.encode(message.pageInfo, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListSubjectRequestsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListSubjectRequestsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.requests.push(SubjectRequest.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.pageInfo = PageInfo.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListSubjectRequestsResponse {
+    return {
+      requests: globalThis.Array.isArray(object?.requests)
+        ? object.requests.map((e: any) => SubjectRequest.fromJSON(e))
+        : [],
+      pageInfo: isSet(object.pageInfo)
+        ? PageInfo.fromJSON(object.pageInfo)
+        : isSet(object.page_info)
+        ? PageInfo.fromJSON(object.page_info)
+        : undefined,
+    };
+  },
+
+  toJSON(message: ListSubjectRequestsResponse): unknown {
+    const obj: any = {};
+    if (message.requests?.length) {
+      obj.requests = message.requests.map((e) => SubjectRequest.toJSON(e));
+    }
+    if (message.pageInfo !== undefined) {
+      obj.pageInfo = PageInfo.toJSON(message.pageInfo);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListSubjectRequestsResponse>, I>>(base?: I): ListSubjectRequestsResponse {
+    return ListSubjectRequestsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListSubjectRequestsResponse>, I>>(object: I): ListSubjectRequestsResponse {
+    const message = createBaseListSubjectRequestsResponse();
+    message.requests = object.requests?.map((e) => SubjectRequest.fromPartial(e)) || [];
+    message.pageInfo = (object.pageInfo !== undefined && object.pageInfo !== null)
+      ? PageInfo.fromPartial(object.pageInfo)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseGetSubjectRequestReceiptRequest(): GetSubjectRequestReceiptRequest {
+  return { id: "" };
+}
+
+export const GetSubjectRequestReceiptRequest: MessageFns<GetSubjectRequestReceiptRequest> = {
+  encode(message: GetSubjectRequestReceiptRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetSubjectRequestReceiptRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetSubjectRequestReceiptRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetSubjectRequestReceiptRequest {
+    return { id: isSet(object.id) ? globalThis.String(object.id) : "" };
+  },
+
+  toJSON(message: GetSubjectRequestReceiptRequest): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetSubjectRequestReceiptRequest>, I>>(base?: I): GetSubjectRequestReceiptRequest {
+    return GetSubjectRequestReceiptRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetSubjectRequestReceiptRequest>, I>>(
+    object: I,
+  ): GetSubjectRequestReceiptRequest {
+    const message = createBaseGetSubjectRequestReceiptRequest();
+    message.id = object.id ?? "";
+    return message;
+  },
+};
+
+function createBaseGetSubjectRequestReceiptResponse(): GetSubjectRequestReceiptResponse {
+  return { receipt: undefined };
+}
+
+export const GetSubjectRequestReceiptResponse: MessageFns<GetSubjectRequestReceiptResponse> = {
+  encode(message: GetSubjectRequestReceiptResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.receipt !== undefined) {
+      SignedReceipt.encode(message.receipt, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetSubjectRequestReceiptResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetSubjectRequestReceiptResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.receipt = SignedReceipt.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetSubjectRequestReceiptResponse {
+    return { receipt: isSet(object.receipt) ? SignedReceipt.fromJSON(object.receipt) : undefined };
+  },
+
+  toJSON(message: GetSubjectRequestReceiptResponse): unknown {
+    const obj: any = {};
+    if (message.receipt !== undefined) {
+      obj.receipt = SignedReceipt.toJSON(message.receipt);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetSubjectRequestReceiptResponse>, I>>(
+    base?: I,
+  ): GetSubjectRequestReceiptResponse {
+    return GetSubjectRequestReceiptResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetSubjectRequestReceiptResponse>, I>>(
+    object: I,
+  ): GetSubjectRequestReceiptResponse {
+    const message = createBaseGetSubjectRequestReceiptResponse();
+    message.receipt = (object.receipt !== undefined && object.receipt !== null)
+      ? SignedReceipt.fromPartial(object.receipt)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseGetSubjectAccessExportRequest(): GetSubjectAccessExportRequest {
+  return { id: "" };
+}
+
+export const GetSubjectAccessExportRequest: MessageFns<GetSubjectAccessExportRequest> = {
+  encode(message: GetSubjectAccessExportRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetSubjectAccessExportRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetSubjectAccessExportRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetSubjectAccessExportRequest {
+    return { id: isSet(object.id) ? globalThis.String(object.id) : "" };
+  },
+
+  toJSON(message: GetSubjectAccessExportRequest): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetSubjectAccessExportRequest>, I>>(base?: I): GetSubjectAccessExportRequest {
+    return GetSubjectAccessExportRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetSubjectAccessExportRequest>, I>>(
+    object: I,
+  ): GetSubjectAccessExportRequest {
+    const message = createBaseGetSubjectAccessExportRequest();
+    message.id = object.id ?? "";
+    return message;
+  },
+};
+
+function createBaseGetSubjectAccessExportResponse(): GetSubjectAccessExportResponse {
+  return { exportJson: "" };
+}
+
+export const GetSubjectAccessExportResponse: MessageFns<GetSubjectAccessExportResponse> = {
+  encode(message: GetSubjectAccessExportResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.exportJson !== "") {
+      writer.uint32(10).string(message.exportJson);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetSubjectAccessExportResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetSubjectAccessExportResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.exportJson = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetSubjectAccessExportResponse {
+    return {
+      exportJson: isSet(object.exportJson)
+        ? globalThis.String(object.exportJson)
+        : isSet(object.export_json)
+        ? globalThis.String(object.export_json)
+        : "",
+    };
+  },
+
+  toJSON(message: GetSubjectAccessExportResponse): unknown {
+    const obj: any = {};
+    if (message.exportJson !== "") {
+      obj.exportJson = message.exportJson;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetSubjectAccessExportResponse>, I>>(base?: I): GetSubjectAccessExportResponse {
+    return GetSubjectAccessExportResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetSubjectAccessExportResponse>, I>>(
+    object: I,
+  ): GetSubjectAccessExportResponse {
+    const message = createBaseGetSubjectAccessExportResponse();
+    message.exportJson = object.exportJson ?? "";
+    return message;
+  },
+};
+
+function createBaseVerifyReceiptRequest(): VerifyReceiptRequest {
+  return { receipt: undefined };
+}
+
+export const VerifyReceiptRequest: MessageFns<VerifyReceiptRequest> = {
+  encode(message: VerifyReceiptRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.receipt !== undefined) {
+      SignedReceipt.encode(message.receipt, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): VerifyReceiptRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseVerifyReceiptRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.receipt = SignedReceipt.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): VerifyReceiptRequest {
+    return { receipt: isSet(object.receipt) ? SignedReceipt.fromJSON(object.receipt) : undefined };
+  },
+
+  toJSON(message: VerifyReceiptRequest): unknown {
+    const obj: any = {};
+    if (message.receipt !== undefined) {
+      obj.receipt = SignedReceipt.toJSON(message.receipt);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<VerifyReceiptRequest>, I>>(base?: I): VerifyReceiptRequest {
+    return VerifyReceiptRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<VerifyReceiptRequest>, I>>(object: I): VerifyReceiptRequest {
+    const message = createBaseVerifyReceiptRequest();
+    message.receipt = (object.receipt !== undefined && object.receipt !== null)
+      ? SignedReceipt.fromPartial(object.receipt)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseVerifyReceiptResponse(): VerifyReceiptResponse {
+  return { requestId: "", verifyTime: undefined };
+}
+
+export const VerifyReceiptResponse: MessageFns<VerifyReceiptResponse> = {
+  encode(message: VerifyReceiptResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.requestId !== "") {
+      writer.uint32(10).string(message.requestId);
+    }
+    if (message.verifyTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.verifyTime), writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): VerifyReceiptResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseVerifyReceiptResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.verifyTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): VerifyReceiptResponse {
+    return {
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
+      verifyTime: isSet(object.verifyTime)
+        ? fromJsonTimestamp(object.verifyTime)
+        : isSet(object.verify_time)
+        ? fromJsonTimestamp(object.verify_time)
+        : undefined,
+    };
+  },
+
+  toJSON(message: VerifyReceiptResponse): unknown {
+    const obj: any = {};
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
+    }
+    if (message.verifyTime !== undefined) {
+      obj.verifyTime = message.verifyTime.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<VerifyReceiptResponse>, I>>(base?: I): VerifyReceiptResponse {
+    return VerifyReceiptResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<VerifyReceiptResponse>, I>>(object: I): VerifyReceiptResponse {
+    const message = createBaseVerifyReceiptResponse();
+    message.requestId = object.requestId ?? "";
+    message.verifyTime = object.verifyTime ?? undefined;
+    return message;
+  },
+};
+
 /**
- * The consent service. Made by `pnpm new-service`: extend it (docs/extending.md, "Add an
- * RPC"); fields and methods once released are never removed or renumbered (buf breaking).
+ * The consent service: purposes and their notices, consents kept in a tamper-evident ledger,
+ * batch checks before contacting people, the suppression list, and data-subject access and
+ * erasure requests across every service. Fields and methods once released are never removed or
+ * renumbered (buf breaking).
  */
 export type ConsentServiceService = typeof ConsentServiceService;
 export const ConsentServiceService = {
@@ -834,6 +4526,201 @@ export const ConsentServiceService = {
       Buffer.from(ListPurposesResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ListPurposesResponse => ListPurposesResponse.decode(value),
   },
+  /** Name, description, retention and consent validity; the lawful basis and opt mode stay. */
+  updatePurpose: {
+    path: "/crm.consent.v1.ConsentService/UpdatePurpose" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: UpdatePurposeRequest): Buffer => Buffer.from(UpdatePurposeRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UpdatePurposeRequest => UpdatePurposeRequest.decode(value),
+    responseSerialize: (value: UpdatePurposeResponse): Buffer =>
+      Buffer.from(UpdatePurposeResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): UpdatePurposeResponse => UpdatePurposeResponse.decode(value),
+  },
+  /** A new version of the notice subjects see; it may require consents given before to be renewed. */
+  publishNotice: {
+    path: "/crm.consent.v1.ConsentService/PublishNotice" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: PublishNoticeRequest): Buffer => Buffer.from(PublishNoticeRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): PublishNoticeRequest => PublishNoticeRequest.decode(value),
+    responseSerialize: (value: PublishNoticeResponse): Buffer =>
+      Buffer.from(PublishNoticeResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): PublishNoticeResponse => PublishNoticeResponse.decode(value),
+  },
+  /** Grants and withdrawals (1 to 1000), each appended to the tenant's ledger; idempotent by request id. */
+  recordConsents: {
+    path: "/crm.consent.v1.ConsentService/RecordConsents" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RecordConsentsRequest): Buffer =>
+      Buffer.from(RecordConsentsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RecordConsentsRequest => RecordConsentsRequest.decode(value),
+    responseSerialize: (value: RecordConsentsResponse): Buffer =>
+      Buffer.from(RecordConsentsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RecordConsentsResponse => RecordConsentsResponse.decode(value),
+  },
+  /** Current consents (one per subject, purpose and channel), derived from the ledger. */
+  listConsents: {
+    path: "/crm.consent.v1.ConsentService/ListConsents" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListConsentsRequest): Buffer => Buffer.from(ListConsentsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListConsentsRequest => ListConsentsRequest.decode(value),
+    responseSerialize: (value: ListConsentsResponse): Buffer =>
+      Buffer.from(ListConsentsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListConsentsResponse => ListConsentsResponse.decode(value),
+  },
+  /** Ledger entries: every grant, withdrawal and erasure, with its proof. */
+  listConsentHistory: {
+    path: "/crm.consent.v1.ConsentService/ListConsentHistory" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListConsentHistoryRequest): Buffer =>
+      Buffer.from(ListConsentHistoryRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListConsentHistoryRequest => ListConsentHistoryRequest.decode(value),
+    responseSerialize: (value: ListConsentHistoryResponse): Buffer =>
+      Buffer.from(ListConsentHistoryResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListConsentHistoryResponse => ListConsentHistoryResponse.decode(value),
+  },
+  /** Recomputes the tenant's hash chain; names the first entry that was changed or removed. */
+  verifyLedger: {
+    path: "/crm.consent.v1.ConsentService/VerifyLedger" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: VerifyLedgerRequest): Buffer => Buffer.from(VerifyLedgerRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): VerifyLedgerRequest => VerifyLedgerRequest.decode(value),
+    responseSerialize: (value: VerifyLedgerResponse): Buffer =>
+      Buffer.from(VerifyLedgerResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): VerifyLedgerResponse => VerifyLedgerResponse.decode(value),
+  },
+  /** May these subjects be contacted for a purpose on a channel? Up to 100 000 at once. */
+  checkConsents: {
+    path: "/crm.consent.v1.ConsentService/CheckConsents" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: CheckConsentsRequest): Buffer => Buffer.from(CheckConsentsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CheckConsentsRequest => CheckConsentsRequest.decode(value),
+    responseSerialize: (value: CheckConsentsResponse): Buffer =>
+      Buffer.from(CheckConsentsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): CheckConsentsResponse => CheckConsentsResponse.decode(value),
+  },
+  addSuppression: {
+    path: "/crm.consent.v1.ConsentService/AddSuppression" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: AddSuppressionRequest): Buffer =>
+      Buffer.from(AddSuppressionRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): AddSuppressionRequest => AddSuppressionRequest.decode(value),
+    responseSerialize: (value: AddSuppressionResponse): Buffer =>
+      Buffer.from(AddSuppressionResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): AddSuppressionResponse => AddSuppressionResponse.decode(value),
+  },
+  getSuppression: {
+    path: "/crm.consent.v1.ConsentService/GetSuppression" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetSuppressionRequest): Buffer =>
+      Buffer.from(GetSuppressionRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetSuppressionRequest => GetSuppressionRequest.decode(value),
+    responseSerialize: (value: GetSuppressionResponse): Buffer =>
+      Buffer.from(GetSuppressionResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetSuppressionResponse => GetSuppressionResponse.decode(value),
+  },
+  listSuppressions: {
+    path: "/crm.consent.v1.ConsentService/ListSuppressions" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListSuppressionsRequest): Buffer =>
+      Buffer.from(ListSuppressionsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListSuppressionsRequest => ListSuppressionsRequest.decode(value),
+    responseSerialize: (value: ListSuppressionsResponse): Buffer =>
+      Buffer.from(ListSuppressionsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListSuppressionsResponse => ListSuppressionsResponse.decode(value),
+  },
+  removeSuppression: {
+    path: "/crm.consent.v1.ConsentService/RemoveSuppression" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RemoveSuppressionRequest): Buffer =>
+      Buffer.from(RemoveSuppressionRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RemoveSuppressionRequest => RemoveSuppressionRequest.decode(value),
+    responseSerialize: (value: RemoveSuppressionResponse): Buffer =>
+      Buffer.from(RemoveSuppressionResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RemoveSuppressionResponse => RemoveSuppressionResponse.decode(value),
+  },
+  /** Starts an access or erasure request across every registered service; tracked until all answered. */
+  createSubjectRequest: {
+    path: "/crm.consent.v1.ConsentService/CreateSubjectRequest" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: CreateSubjectRequestRequest): Buffer =>
+      Buffer.from(CreateSubjectRequestRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CreateSubjectRequestRequest => CreateSubjectRequestRequest.decode(value),
+    responseSerialize: (value: CreateSubjectRequestResponse): Buffer =>
+      Buffer.from(CreateSubjectRequestResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): CreateSubjectRequestResponse => CreateSubjectRequestResponse.decode(value),
+  },
+  getSubjectRequest: {
+    path: "/crm.consent.v1.ConsentService/GetSubjectRequest" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetSubjectRequestRequest): Buffer =>
+      Buffer.from(GetSubjectRequestRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetSubjectRequestRequest => GetSubjectRequestRequest.decode(value),
+    responseSerialize: (value: GetSubjectRequestResponse): Buffer =>
+      Buffer.from(GetSubjectRequestResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetSubjectRequestResponse => GetSubjectRequestResponse.decode(value),
+  },
+  listSubjectRequests: {
+    path: "/crm.consent.v1.ConsentService/ListSubjectRequests" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListSubjectRequestsRequest): Buffer =>
+      Buffer.from(ListSubjectRequestsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListSubjectRequestsRequest => ListSubjectRequestsRequest.decode(value),
+    responseSerialize: (value: ListSubjectRequestsResponse): Buffer =>
+      Buffer.from(ListSubjectRequestsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListSubjectRequestsResponse => ListSubjectRequestsResponse.decode(value),
+  },
+  /** The signed receipt of a completed request. */
+  getSubjectRequestReceipt: {
+    path: "/crm.consent.v1.ConsentService/GetSubjectRequestReceipt" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetSubjectRequestReceiptRequest): Buffer =>
+      Buffer.from(GetSubjectRequestReceiptRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetSubjectRequestReceiptRequest =>
+      GetSubjectRequestReceiptRequest.decode(value),
+    responseSerialize: (value: GetSubjectRequestReceiptResponse): Buffer =>
+      Buffer.from(GetSubjectRequestReceiptResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetSubjectRequestReceiptResponse =>
+      GetSubjectRequestReceiptResponse.decode(value),
+  },
+  /** The JSON export of a completed access request: every service's part. */
+  getSubjectAccessExport: {
+    path: "/crm.consent.v1.ConsentService/GetSubjectAccessExport" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetSubjectAccessExportRequest): Buffer =>
+      Buffer.from(GetSubjectAccessExportRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetSubjectAccessExportRequest => GetSubjectAccessExportRequest.decode(value),
+    responseSerialize: (value: GetSubjectAccessExportResponse): Buffer =>
+      Buffer.from(GetSubjectAccessExportResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetSubjectAccessExportResponse =>
+      GetSubjectAccessExportResponse.decode(value),
+  },
+  /** Checks a receipt's signature: INVALID_ARGUMENT when it was altered or not signed here. */
+  verifyReceipt: {
+    path: "/crm.consent.v1.ConsentService/VerifyReceipt" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: VerifyReceiptRequest): Buffer => Buffer.from(VerifyReceiptRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): VerifyReceiptRequest => VerifyReceiptRequest.decode(value),
+    responseSerialize: (value: VerifyReceiptResponse): Buffer =>
+      Buffer.from(VerifyReceiptResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): VerifyReceiptResponse => VerifyReceiptResponse.decode(value),
+  },
 } as const;
 
 export interface ConsentServiceServer extends UntypedServiceImplementation {
@@ -841,6 +4728,34 @@ export interface ConsentServiceServer extends UntypedServiceImplementation {
   getPurpose: handleUnaryCall<GetPurposeRequest, GetPurposeResponse>;
   /** Filter, order and cursor as every List method takes them (crm/common/v1/query.proto). */
   listPurposes: handleUnaryCall<ListPurposesRequest, ListPurposesResponse>;
+  /** Name, description, retention and consent validity; the lawful basis and opt mode stay. */
+  updatePurpose: handleUnaryCall<UpdatePurposeRequest, UpdatePurposeResponse>;
+  /** A new version of the notice subjects see; it may require consents given before to be renewed. */
+  publishNotice: handleUnaryCall<PublishNoticeRequest, PublishNoticeResponse>;
+  /** Grants and withdrawals (1 to 1000), each appended to the tenant's ledger; idempotent by request id. */
+  recordConsents: handleUnaryCall<RecordConsentsRequest, RecordConsentsResponse>;
+  /** Current consents (one per subject, purpose and channel), derived from the ledger. */
+  listConsents: handleUnaryCall<ListConsentsRequest, ListConsentsResponse>;
+  /** Ledger entries: every grant, withdrawal and erasure, with its proof. */
+  listConsentHistory: handleUnaryCall<ListConsentHistoryRequest, ListConsentHistoryResponse>;
+  /** Recomputes the tenant's hash chain; names the first entry that was changed or removed. */
+  verifyLedger: handleUnaryCall<VerifyLedgerRequest, VerifyLedgerResponse>;
+  /** May these subjects be contacted for a purpose on a channel? Up to 100 000 at once. */
+  checkConsents: handleUnaryCall<CheckConsentsRequest, CheckConsentsResponse>;
+  addSuppression: handleUnaryCall<AddSuppressionRequest, AddSuppressionResponse>;
+  getSuppression: handleUnaryCall<GetSuppressionRequest, GetSuppressionResponse>;
+  listSuppressions: handleUnaryCall<ListSuppressionsRequest, ListSuppressionsResponse>;
+  removeSuppression: handleUnaryCall<RemoveSuppressionRequest, RemoveSuppressionResponse>;
+  /** Starts an access or erasure request across every registered service; tracked until all answered. */
+  createSubjectRequest: handleUnaryCall<CreateSubjectRequestRequest, CreateSubjectRequestResponse>;
+  getSubjectRequest: handleUnaryCall<GetSubjectRequestRequest, GetSubjectRequestResponse>;
+  listSubjectRequests: handleUnaryCall<ListSubjectRequestsRequest, ListSubjectRequestsResponse>;
+  /** The signed receipt of a completed request. */
+  getSubjectRequestReceipt: handleUnaryCall<GetSubjectRequestReceiptRequest, GetSubjectRequestReceiptResponse>;
+  /** The JSON export of a completed access request: every service's part. */
+  getSubjectAccessExport: handleUnaryCall<GetSubjectAccessExportRequest, GetSubjectAccessExportResponse>;
+  /** Checks a receipt's signature: INVALID_ARGUMENT when it was altered or not signed here. */
+  verifyReceipt: handleUnaryCall<VerifyReceiptRequest, VerifyReceiptResponse>;
 }
 
 export interface ConsentServiceClient extends Client {
@@ -889,6 +4804,272 @@ export interface ConsentServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ListPurposesResponse) => void,
+  ): ClientUnaryCall;
+  /** Name, description, retention and consent validity; the lawful basis and opt mode stay. */
+  updatePurpose(
+    request: UpdatePurposeRequest,
+    callback: (error: ServiceError | null, response: UpdatePurposeResponse) => void,
+  ): ClientUnaryCall;
+  updatePurpose(
+    request: UpdatePurposeRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: UpdatePurposeResponse) => void,
+  ): ClientUnaryCall;
+  updatePurpose(
+    request: UpdatePurposeRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UpdatePurposeResponse) => void,
+  ): ClientUnaryCall;
+  /** A new version of the notice subjects see; it may require consents given before to be renewed. */
+  publishNotice(
+    request: PublishNoticeRequest,
+    callback: (error: ServiceError | null, response: PublishNoticeResponse) => void,
+  ): ClientUnaryCall;
+  publishNotice(
+    request: PublishNoticeRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: PublishNoticeResponse) => void,
+  ): ClientUnaryCall;
+  publishNotice(
+    request: PublishNoticeRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: PublishNoticeResponse) => void,
+  ): ClientUnaryCall;
+  /** Grants and withdrawals (1 to 1000), each appended to the tenant's ledger; idempotent by request id. */
+  recordConsents(
+    request: RecordConsentsRequest,
+    callback: (error: ServiceError | null, response: RecordConsentsResponse) => void,
+  ): ClientUnaryCall;
+  recordConsents(
+    request: RecordConsentsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RecordConsentsResponse) => void,
+  ): ClientUnaryCall;
+  recordConsents(
+    request: RecordConsentsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RecordConsentsResponse) => void,
+  ): ClientUnaryCall;
+  /** Current consents (one per subject, purpose and channel), derived from the ledger. */
+  listConsents(
+    request: ListConsentsRequest,
+    callback: (error: ServiceError | null, response: ListConsentsResponse) => void,
+  ): ClientUnaryCall;
+  listConsents(
+    request: ListConsentsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListConsentsResponse) => void,
+  ): ClientUnaryCall;
+  listConsents(
+    request: ListConsentsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListConsentsResponse) => void,
+  ): ClientUnaryCall;
+  /** Ledger entries: every grant, withdrawal and erasure, with its proof. */
+  listConsentHistory(
+    request: ListConsentHistoryRequest,
+    callback: (error: ServiceError | null, response: ListConsentHistoryResponse) => void,
+  ): ClientUnaryCall;
+  listConsentHistory(
+    request: ListConsentHistoryRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListConsentHistoryResponse) => void,
+  ): ClientUnaryCall;
+  listConsentHistory(
+    request: ListConsentHistoryRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListConsentHistoryResponse) => void,
+  ): ClientUnaryCall;
+  /** Recomputes the tenant's hash chain; names the first entry that was changed or removed. */
+  verifyLedger(
+    request: VerifyLedgerRequest,
+    callback: (error: ServiceError | null, response: VerifyLedgerResponse) => void,
+  ): ClientUnaryCall;
+  verifyLedger(
+    request: VerifyLedgerRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: VerifyLedgerResponse) => void,
+  ): ClientUnaryCall;
+  verifyLedger(
+    request: VerifyLedgerRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: VerifyLedgerResponse) => void,
+  ): ClientUnaryCall;
+  /** May these subjects be contacted for a purpose on a channel? Up to 100 000 at once. */
+  checkConsents(
+    request: CheckConsentsRequest,
+    callback: (error: ServiceError | null, response: CheckConsentsResponse) => void,
+  ): ClientUnaryCall;
+  checkConsents(
+    request: CheckConsentsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: CheckConsentsResponse) => void,
+  ): ClientUnaryCall;
+  checkConsents(
+    request: CheckConsentsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: CheckConsentsResponse) => void,
+  ): ClientUnaryCall;
+  addSuppression(
+    request: AddSuppressionRequest,
+    callback: (error: ServiceError | null, response: AddSuppressionResponse) => void,
+  ): ClientUnaryCall;
+  addSuppression(
+    request: AddSuppressionRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: AddSuppressionResponse) => void,
+  ): ClientUnaryCall;
+  addSuppression(
+    request: AddSuppressionRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: AddSuppressionResponse) => void,
+  ): ClientUnaryCall;
+  getSuppression(
+    request: GetSuppressionRequest,
+    callback: (error: ServiceError | null, response: GetSuppressionResponse) => void,
+  ): ClientUnaryCall;
+  getSuppression(
+    request: GetSuppressionRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetSuppressionResponse) => void,
+  ): ClientUnaryCall;
+  getSuppression(
+    request: GetSuppressionRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetSuppressionResponse) => void,
+  ): ClientUnaryCall;
+  listSuppressions(
+    request: ListSuppressionsRequest,
+    callback: (error: ServiceError | null, response: ListSuppressionsResponse) => void,
+  ): ClientUnaryCall;
+  listSuppressions(
+    request: ListSuppressionsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListSuppressionsResponse) => void,
+  ): ClientUnaryCall;
+  listSuppressions(
+    request: ListSuppressionsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListSuppressionsResponse) => void,
+  ): ClientUnaryCall;
+  removeSuppression(
+    request: RemoveSuppressionRequest,
+    callback: (error: ServiceError | null, response: RemoveSuppressionResponse) => void,
+  ): ClientUnaryCall;
+  removeSuppression(
+    request: RemoveSuppressionRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RemoveSuppressionResponse) => void,
+  ): ClientUnaryCall;
+  removeSuppression(
+    request: RemoveSuppressionRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RemoveSuppressionResponse) => void,
+  ): ClientUnaryCall;
+  /** Starts an access or erasure request across every registered service; tracked until all answered. */
+  createSubjectRequest(
+    request: CreateSubjectRequestRequest,
+    callback: (error: ServiceError | null, response: CreateSubjectRequestResponse) => void,
+  ): ClientUnaryCall;
+  createSubjectRequest(
+    request: CreateSubjectRequestRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: CreateSubjectRequestResponse) => void,
+  ): ClientUnaryCall;
+  createSubjectRequest(
+    request: CreateSubjectRequestRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: CreateSubjectRequestResponse) => void,
+  ): ClientUnaryCall;
+  getSubjectRequest(
+    request: GetSubjectRequestRequest,
+    callback: (error: ServiceError | null, response: GetSubjectRequestResponse) => void,
+  ): ClientUnaryCall;
+  getSubjectRequest(
+    request: GetSubjectRequestRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetSubjectRequestResponse) => void,
+  ): ClientUnaryCall;
+  getSubjectRequest(
+    request: GetSubjectRequestRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetSubjectRequestResponse) => void,
+  ): ClientUnaryCall;
+  listSubjectRequests(
+    request: ListSubjectRequestsRequest,
+    callback: (error: ServiceError | null, response: ListSubjectRequestsResponse) => void,
+  ): ClientUnaryCall;
+  listSubjectRequests(
+    request: ListSubjectRequestsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListSubjectRequestsResponse) => void,
+  ): ClientUnaryCall;
+  listSubjectRequests(
+    request: ListSubjectRequestsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListSubjectRequestsResponse) => void,
+  ): ClientUnaryCall;
+  /** The signed receipt of a completed request. */
+  getSubjectRequestReceipt(
+    request: GetSubjectRequestReceiptRequest,
+    callback: (error: ServiceError | null, response: GetSubjectRequestReceiptResponse) => void,
+  ): ClientUnaryCall;
+  getSubjectRequestReceipt(
+    request: GetSubjectRequestReceiptRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetSubjectRequestReceiptResponse) => void,
+  ): ClientUnaryCall;
+  getSubjectRequestReceipt(
+    request: GetSubjectRequestReceiptRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetSubjectRequestReceiptResponse) => void,
+  ): ClientUnaryCall;
+  /** The JSON export of a completed access request: every service's part. */
+  getSubjectAccessExport(
+    request: GetSubjectAccessExportRequest,
+    callback: (error: ServiceError | null, response: GetSubjectAccessExportResponse) => void,
+  ): ClientUnaryCall;
+  getSubjectAccessExport(
+    request: GetSubjectAccessExportRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetSubjectAccessExportResponse) => void,
+  ): ClientUnaryCall;
+  getSubjectAccessExport(
+    request: GetSubjectAccessExportRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetSubjectAccessExportResponse) => void,
+  ): ClientUnaryCall;
+  /** Checks a receipt's signature: INVALID_ARGUMENT when it was altered or not signed here. */
+  verifyReceipt(
+    request: VerifyReceiptRequest,
+    callback: (error: ServiceError | null, response: VerifyReceiptResponse) => void,
+  ): ClientUnaryCall;
+  verifyReceipt(
+    request: VerifyReceiptRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: VerifyReceiptResponse) => void,
+  ): ClientUnaryCall;
+  verifyReceipt(
+    request: VerifyReceiptRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: VerifyReceiptResponse) => void,
   ): ClientUnaryCall;
 }
 

@@ -6,6 +6,7 @@
 
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
+import { Timestamp } from "../../../google/protobuf/timestamp";
 import { EventMeta } from "./envelope";
 
 export const protobufPackage = "crm.events.v1";
@@ -17,6 +18,63 @@ export interface PurposeCreated {
   meta?: EventMeta | undefined;
   purposeId: string;
   name: string;
+}
+
+/** crm.consent.purpose.updated: a changed purpose, or a new notice version. */
+export interface PurposeUpdated {
+  meta?: EventMeta | undefined;
+  purposeId: string;
+  name: string;
+  /** PurposeInput paths that changed; "notice" for a new notice version. */
+  changedFields: string[];
+  currentNoticeVersion: number;
+  /** Grants under an older notice no longer count (0: all do). */
+  renewalRequiredFrom: number;
+}
+
+/** crm.consent.consent.changed: a grant or withdrawal was recorded for a subject (a contact). */
+export interface ConsentChanged {
+  meta?: EventMeta | undefined;
+  subjectId: string;
+  purposeId: string;
+  /** email, phone, sms, post or any. */
+  channel: string;
+  /** granted or withdrawn. */
+  status: string;
+  /** form, import, api, unsubscribe_link, agent or merge. */
+  source: string;
+  changeTime?: Date | undefined;
+  expireTime?:
+    | Date
+    | undefined;
+  /** The ledger entry: its place in the chain and its hash. */
+  ledgerSeq: string;
+  ledgerHash: string;
+}
+
+/**
+ * crm.consent.subject.access_requested: a data-subject access request started; every service
+ * is asked for its part over gRPC (crm.subject_data.v1.SubjectDataService).
+ */
+export interface SubjectAccessRequested {
+  meta?: EventMeta | undefined;
+  requestId: string;
+  contactId: string;
+}
+
+/**
+ * crm.consent.subject_request.completed: every service answered an access or erasure request,
+ * and its signed receipt is issued. (crm.consent.subject.erasure_completed is this service's own
+ * confirmation as a participant, as every service sends one.)
+ */
+export interface SubjectRequestCompleted {
+  meta?: EventMeta | undefined;
+  requestId: string;
+  /** access or erasure. */
+  kind: string;
+  /** SHA-256 of the tenant and the subject's id; no personal data. */
+  subjectPseudonym: string;
+  services: string[];
 }
 
 function createBasePurposeCreated(): PurposeCreated {
@@ -124,6 +182,676 @@ export const PurposeCreated: MessageFns<PurposeCreated> = {
   },
 };
 
+function createBasePurposeUpdated(): PurposeUpdated {
+  return {
+    meta: undefined,
+    purposeId: "",
+    name: "",
+    changedFields: [],
+    currentNoticeVersion: 0,
+    renewalRequiredFrom: 0,
+  };
+}
+
+export const PurposeUpdated: MessageFns<PurposeUpdated> = {
+  encode(message: PurposeUpdated, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.meta !== undefined) {
+      EventMeta.encode(message.meta, writer.uint32(10).fork()).join();
+    }
+    if (message.purposeId !== "") {
+      writer.uint32(18).string(message.purposeId);
+    }
+    if (message.name !== "") {
+      writer.uint32(26).string(message.name);
+    }
+    for (const v of message.changedFields) {
+      writer.uint32(34).string(v!);
+    }
+    if (message.currentNoticeVersion !== 0) {
+      writer.uint32(40).int32(message.currentNoticeVersion);
+    }
+    if (message.renewalRequiredFrom !== 0) {
+      writer.uint32(48).int32(message.renewalRequiredFrom);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PurposeUpdated {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePurposeUpdated();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.meta = EventMeta.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.purposeId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.changedFields.push(reader.string());
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.currentNoticeVersion = reader.int32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.renewalRequiredFrom = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PurposeUpdated {
+    return {
+      meta: isSet(object.meta) ? EventMeta.fromJSON(object.meta) : undefined,
+      purposeId: isSet(object.purposeId)
+        ? globalThis.String(object.purposeId)
+        : isSet(object.purpose_id)
+        ? globalThis.String(object.purpose_id)
+        : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      changedFields: globalThis.Array.isArray(object?.changedFields)
+        ? object.changedFields.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.changed_fields)
+        ? object.changed_fields.map((e: any) => globalThis.String(e))
+        : [],
+      currentNoticeVersion: isSet(object.currentNoticeVersion)
+        ? globalThis.Number(object.currentNoticeVersion)
+        : isSet(object.current_notice_version)
+        ? globalThis.Number(object.current_notice_version)
+        : 0,
+      renewalRequiredFrom: isSet(object.renewalRequiredFrom)
+        ? globalThis.Number(object.renewalRequiredFrom)
+        : isSet(object.renewal_required_from)
+        ? globalThis.Number(object.renewal_required_from)
+        : 0,
+    };
+  },
+
+  toJSON(message: PurposeUpdated): unknown {
+    const obj: any = {};
+    if (message.meta !== undefined) {
+      obj.meta = EventMeta.toJSON(message.meta);
+    }
+    if (message.purposeId !== "") {
+      obj.purposeId = message.purposeId;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.changedFields?.length) {
+      obj.changedFields = message.changedFields;
+    }
+    if (message.currentNoticeVersion !== 0) {
+      obj.currentNoticeVersion = Math.round(message.currentNoticeVersion);
+    }
+    if (message.renewalRequiredFrom !== 0) {
+      obj.renewalRequiredFrom = Math.round(message.renewalRequiredFrom);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PurposeUpdated>, I>>(base?: I): PurposeUpdated {
+    return PurposeUpdated.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PurposeUpdated>, I>>(object: I): PurposeUpdated {
+    const message = createBasePurposeUpdated();
+    message.meta = (object.meta !== undefined && object.meta !== null) ? EventMeta.fromPartial(object.meta) : undefined;
+    message.purposeId = object.purposeId ?? "";
+    message.name = object.name ?? "";
+    message.changedFields = object.changedFields?.map((e) => e) || [];
+    message.currentNoticeVersion = object.currentNoticeVersion ?? 0;
+    message.renewalRequiredFrom = object.renewalRequiredFrom ?? 0;
+    return message;
+  },
+};
+
+function createBaseConsentChanged(): ConsentChanged {
+  return {
+    meta: undefined,
+    subjectId: "",
+    purposeId: "",
+    channel: "",
+    status: "",
+    source: "",
+    changeTime: undefined,
+    expireTime: undefined,
+    ledgerSeq: "0",
+    ledgerHash: "",
+  };
+}
+
+export const ConsentChanged: MessageFns<ConsentChanged> = {
+  encode(message: ConsentChanged, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.meta !== undefined) {
+      EventMeta.encode(message.meta, writer.uint32(10).fork()).join();
+    }
+    if (message.subjectId !== "") {
+      writer.uint32(18).string(message.subjectId);
+    }
+    if (message.purposeId !== "") {
+      writer.uint32(26).string(message.purposeId);
+    }
+    if (message.channel !== "") {
+      writer.uint32(34).string(message.channel);
+    }
+    if (message.status !== "") {
+      writer.uint32(42).string(message.status);
+    }
+    if (message.source !== "") {
+      writer.uint32(50).string(message.source);
+    }
+    if (message.changeTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.changeTime), writer.uint32(58).fork()).join();
+    }
+    if (message.expireTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.expireTime), writer.uint32(66).fork()).join();
+    }
+    if (message.ledgerSeq !== "0") {
+      writer.uint32(72).int64(message.ledgerSeq);
+    }
+    if (message.ledgerHash !== "") {
+      writer.uint32(82).string(message.ledgerHash);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ConsentChanged {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseConsentChanged();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.meta = EventMeta.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.subjectId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.purposeId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.channel = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.status = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.source = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.changeTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.expireTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.ledgerSeq = reader.int64().toString();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.ledgerHash = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ConsentChanged {
+    return {
+      meta: isSet(object.meta) ? EventMeta.fromJSON(object.meta) : undefined,
+      subjectId: isSet(object.subjectId)
+        ? globalThis.String(object.subjectId)
+        : isSet(object.subject_id)
+        ? globalThis.String(object.subject_id)
+        : "",
+      purposeId: isSet(object.purposeId)
+        ? globalThis.String(object.purposeId)
+        : isSet(object.purpose_id)
+        ? globalThis.String(object.purpose_id)
+        : "",
+      channel: isSet(object.channel) ? globalThis.String(object.channel) : "",
+      status: isSet(object.status) ? globalThis.String(object.status) : "",
+      source: isSet(object.source) ? globalThis.String(object.source) : "",
+      changeTime: isSet(object.changeTime)
+        ? fromJsonTimestamp(object.changeTime)
+        : isSet(object.change_time)
+        ? fromJsonTimestamp(object.change_time)
+        : undefined,
+      expireTime: isSet(object.expireTime)
+        ? fromJsonTimestamp(object.expireTime)
+        : isSet(object.expire_time)
+        ? fromJsonTimestamp(object.expire_time)
+        : undefined,
+      ledgerSeq: isSet(object.ledgerSeq)
+        ? globalThis.String(object.ledgerSeq)
+        : isSet(object.ledger_seq)
+        ? globalThis.String(object.ledger_seq)
+        : "0",
+      ledgerHash: isSet(object.ledgerHash)
+        ? globalThis.String(object.ledgerHash)
+        : isSet(object.ledger_hash)
+        ? globalThis.String(object.ledger_hash)
+        : "",
+    };
+  },
+
+  toJSON(message: ConsentChanged): unknown {
+    const obj: any = {};
+    if (message.meta !== undefined) {
+      obj.meta = EventMeta.toJSON(message.meta);
+    }
+    if (message.subjectId !== "") {
+      obj.subjectId = message.subjectId;
+    }
+    if (message.purposeId !== "") {
+      obj.purposeId = message.purposeId;
+    }
+    if (message.channel !== "") {
+      obj.channel = message.channel;
+    }
+    if (message.status !== "") {
+      obj.status = message.status;
+    }
+    if (message.source !== "") {
+      obj.source = message.source;
+    }
+    if (message.changeTime !== undefined) {
+      obj.changeTime = message.changeTime.toISOString();
+    }
+    if (message.expireTime !== undefined) {
+      obj.expireTime = message.expireTime.toISOString();
+    }
+    if (message.ledgerSeq !== "0") {
+      obj.ledgerSeq = message.ledgerSeq;
+    }
+    if (message.ledgerHash !== "") {
+      obj.ledgerHash = message.ledgerHash;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ConsentChanged>, I>>(base?: I): ConsentChanged {
+    return ConsentChanged.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ConsentChanged>, I>>(object: I): ConsentChanged {
+    const message = createBaseConsentChanged();
+    message.meta = (object.meta !== undefined && object.meta !== null) ? EventMeta.fromPartial(object.meta) : undefined;
+    message.subjectId = object.subjectId ?? "";
+    message.purposeId = object.purposeId ?? "";
+    message.channel = object.channel ?? "";
+    message.status = object.status ?? "";
+    message.source = object.source ?? "";
+    message.changeTime = object.changeTime ?? undefined;
+    message.expireTime = object.expireTime ?? undefined;
+    message.ledgerSeq = object.ledgerSeq ?? "0";
+    message.ledgerHash = object.ledgerHash ?? "";
+    return message;
+  },
+};
+
+function createBaseSubjectAccessRequested(): SubjectAccessRequested {
+  return { meta: undefined, requestId: "", contactId: "" };
+}
+
+export const SubjectAccessRequested: MessageFns<SubjectAccessRequested> = {
+  encode(message: SubjectAccessRequested, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.meta !== undefined) {
+      EventMeta.encode(message.meta, writer.uint32(10).fork()).join();
+    }
+    if (message.requestId !== "") {
+      writer.uint32(18).string(message.requestId);
+    }
+    if (message.contactId !== "") {
+      writer.uint32(26).string(message.contactId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SubjectAccessRequested {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSubjectAccessRequested();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.meta = EventMeta.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.contactId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SubjectAccessRequested {
+    return {
+      meta: isSet(object.meta) ? EventMeta.fromJSON(object.meta) : undefined,
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
+      contactId: isSet(object.contactId)
+        ? globalThis.String(object.contactId)
+        : isSet(object.contact_id)
+        ? globalThis.String(object.contact_id)
+        : "",
+    };
+  },
+
+  toJSON(message: SubjectAccessRequested): unknown {
+    const obj: any = {};
+    if (message.meta !== undefined) {
+      obj.meta = EventMeta.toJSON(message.meta);
+    }
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
+    }
+    if (message.contactId !== "") {
+      obj.contactId = message.contactId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SubjectAccessRequested>, I>>(base?: I): SubjectAccessRequested {
+    return SubjectAccessRequested.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SubjectAccessRequested>, I>>(object: I): SubjectAccessRequested {
+    const message = createBaseSubjectAccessRequested();
+    message.meta = (object.meta !== undefined && object.meta !== null) ? EventMeta.fromPartial(object.meta) : undefined;
+    message.requestId = object.requestId ?? "";
+    message.contactId = object.contactId ?? "";
+    return message;
+  },
+};
+
+function createBaseSubjectRequestCompleted(): SubjectRequestCompleted {
+  return { meta: undefined, requestId: "", kind: "", subjectPseudonym: "", services: [] };
+}
+
+export const SubjectRequestCompleted: MessageFns<SubjectRequestCompleted> = {
+  encode(message: SubjectRequestCompleted, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.meta !== undefined) {
+      EventMeta.encode(message.meta, writer.uint32(10).fork()).join();
+    }
+    if (message.requestId !== "") {
+      writer.uint32(18).string(message.requestId);
+    }
+    if (message.kind !== "") {
+      writer.uint32(26).string(message.kind);
+    }
+    if (message.subjectPseudonym !== "") {
+      writer.uint32(34).string(message.subjectPseudonym);
+    }
+    for (const v of message.services) {
+      writer.uint32(42).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SubjectRequestCompleted {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSubjectRequestCompleted();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.meta = EventMeta.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.kind = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.subjectPseudonym = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.services.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SubjectRequestCompleted {
+    return {
+      meta: isSet(object.meta) ? EventMeta.fromJSON(object.meta) : undefined,
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
+      kind: isSet(object.kind) ? globalThis.String(object.kind) : "",
+      subjectPseudonym: isSet(object.subjectPseudonym)
+        ? globalThis.String(object.subjectPseudonym)
+        : isSet(object.subject_pseudonym)
+        ? globalThis.String(object.subject_pseudonym)
+        : "",
+      services: globalThis.Array.isArray(object?.services) ? object.services.map((e: any) => globalThis.String(e)) : [],
+    };
+  },
+
+  toJSON(message: SubjectRequestCompleted): unknown {
+    const obj: any = {};
+    if (message.meta !== undefined) {
+      obj.meta = EventMeta.toJSON(message.meta);
+    }
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
+    }
+    if (message.kind !== "") {
+      obj.kind = message.kind;
+    }
+    if (message.subjectPseudonym !== "") {
+      obj.subjectPseudonym = message.subjectPseudonym;
+    }
+    if (message.services?.length) {
+      obj.services = message.services;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SubjectRequestCompleted>, I>>(base?: I): SubjectRequestCompleted {
+    return SubjectRequestCompleted.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SubjectRequestCompleted>, I>>(object: I): SubjectRequestCompleted {
+    const message = createBaseSubjectRequestCompleted();
+    message.meta = (object.meta !== undefined && object.meta !== null) ? EventMeta.fromPartial(object.meta) : undefined;
+    message.requestId = object.requestId ?? "";
+    message.kind = object.kind ?? "";
+    message.subjectPseudonym = object.subjectPseudonym ?? "";
+    message.services = object.services?.map((e) => e) || [];
+    return message;
+  },
+};
+
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
 
 export type DeepPartial<T> = T extends Builtin ? T
@@ -136,6 +864,28 @@ export type DeepPartial<T> = T extends Builtin ? T
 type KeysOfUnion<T> = T extends T ? keyof T : never;
 export type Exact<P, I extends P> = P extends Builtin ? P
   : P & { [K in keyof P]: Exact<P[K], I[K]> } & { [K in Exclude<keyof I, KeysOfUnion<P>>]: never };
+
+function toTimestamp(date: Date): Timestamp {
+  const seconds = Math.trunc(date.getTime() / 1_000).toString();
+  const nanos = (date.getTime() % 1_000) * 1_000_000;
+  return { seconds, nanos };
+}
+
+function fromTimestamp(t: Timestamp): Date {
+  let millis = (globalThis.Number(t.seconds) || 0) * 1_000;
+  millis += (t.nanos || 0) / 1_000_000;
+  return new globalThis.Date(millis);
+}
+
+function fromJsonTimestamp(o: any): Date {
+  if (o instanceof globalThis.Date) {
+    return o;
+  } else if (typeof o === "string") {
+    return new globalThis.Date(o);
+  } else {
+    return fromTimestamp(Timestamp.fromJSON(o));
+  }
+}
 
 function isSet(value: any): boolean {
   return value !== null && value !== undefined;

@@ -20,6 +20,11 @@ export interface SubjectErasureRequested {
   /** Known identifiers of the subject, for records that name them without the contact id. */
   emails: string[];
   phones: string[];
+  /**
+   * The platform deployment that asks (the kit's DEPLOYMENT); only its services answer, so that
+   * several deployments on one NATS (the tests do that) never confirm each other's requests.
+   */
+  deployment: string;
 }
 
 /** crm.<service>.subject.erasure_completed */
@@ -29,10 +34,12 @@ export interface SubjectErasureCompleted {
   service: string;
   erased: string;
   anonymised: string;
+  /** The deployment of the answering service, as in the request. */
+  deployment: string;
 }
 
 function createBaseSubjectErasureRequested(): SubjectErasureRequested {
-  return { meta: undefined, requestId: "", contactId: "", emails: [], phones: [] };
+  return { meta: undefined, requestId: "", contactId: "", emails: [], phones: [], deployment: "" };
 }
 
 export const SubjectErasureRequested: MessageFns<SubjectErasureRequested> = {
@@ -51,6 +58,9 @@ export const SubjectErasureRequested: MessageFns<SubjectErasureRequested> = {
     }
     for (const v of message.phones) {
       writer.uint32(42).string(v!);
+    }
+    if (message.deployment !== "") {
+      writer.uint32(50).string(message.deployment);
     }
     return writer;
   },
@@ -108,6 +118,14 @@ export const SubjectErasureRequested: MessageFns<SubjectErasureRequested> = {
             message.phones.push(reader.string());
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.deployment = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -135,6 +153,7 @@ export const SubjectErasureRequested: MessageFns<SubjectErasureRequested> = {
         : "",
       emails: globalThis.Array.isArray(object?.emails) ? object.emails.map((e: any) => globalThis.String(e)) : [],
       phones: globalThis.Array.isArray(object?.phones) ? object.phones.map((e: any) => globalThis.String(e)) : [],
+      deployment: isSet(object.deployment) ? globalThis.String(object.deployment) : "",
     };
   },
 
@@ -155,6 +174,9 @@ export const SubjectErasureRequested: MessageFns<SubjectErasureRequested> = {
     if (message.phones?.length) {
       obj.phones = message.phones;
     }
+    if (message.deployment !== "") {
+      obj.deployment = message.deployment;
+    }
     return obj;
   },
 
@@ -168,12 +190,13 @@ export const SubjectErasureRequested: MessageFns<SubjectErasureRequested> = {
     message.contactId = object.contactId ?? "";
     message.emails = object.emails?.map((e) => e) || [];
     message.phones = object.phones?.map((e) => e) || [];
+    message.deployment = object.deployment ?? "";
     return message;
   },
 };
 
 function createBaseSubjectErasureCompleted(): SubjectErasureCompleted {
-  return { meta: undefined, requestId: "", service: "", erased: "0", anonymised: "0" };
+  return { meta: undefined, requestId: "", service: "", erased: "0", anonymised: "0", deployment: "" };
 }
 
 export const SubjectErasureCompleted: MessageFns<SubjectErasureCompleted> = {
@@ -192,6 +215,9 @@ export const SubjectErasureCompleted: MessageFns<SubjectErasureCompleted> = {
     }
     if (message.anonymised !== "0") {
       writer.uint32(40).int64(message.anonymised);
+    }
+    if (message.deployment !== "") {
+      writer.uint32(50).string(message.deployment);
     }
     return writer;
   },
@@ -249,6 +275,14 @@ export const SubjectErasureCompleted: MessageFns<SubjectErasureCompleted> = {
             message.anonymised = reader.int64().toString();
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.deployment = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -272,6 +306,7 @@ export const SubjectErasureCompleted: MessageFns<SubjectErasureCompleted> = {
       service: isSet(object.service) ? globalThis.String(object.service) : "",
       erased: isSet(object.erased) ? globalThis.String(object.erased) : "0",
       anonymised: isSet(object.anonymised) ? globalThis.String(object.anonymised) : "0",
+      deployment: isSet(object.deployment) ? globalThis.String(object.deployment) : "",
     };
   },
 
@@ -292,6 +327,9 @@ export const SubjectErasureCompleted: MessageFns<SubjectErasureCompleted> = {
     if (message.anonymised !== "0") {
       obj.anonymised = message.anonymised;
     }
+    if (message.deployment !== "") {
+      obj.deployment = message.deployment;
+    }
     return obj;
   },
 
@@ -305,6 +343,7 @@ export const SubjectErasureCompleted: MessageFns<SubjectErasureCompleted> = {
     message.service = object.service ?? "";
     message.erased = object.erased ?? "0";
     message.anonymised = object.anonymised ?? "0";
+    message.deployment = object.deployment ?? "";
     return message;
   },
 };

@@ -47,6 +47,11 @@ export class EventWatcher {
     }
   }
 
+  /** Every event seen so far that the predicate accepts (how often something was published). */
+  seen(predicate: (event: WatchedEvent) => boolean): WatchedEvent[] {
+    return this.events.filter(predicate);
+  }
+
   async stop(): Promise<void> {
     this.subscription.unsubscribe();
     await this.connection.drain();

@@ -1,0 +1,38 @@
+import { testInfra, uniqueName } from "@crm/testing";
+import type { Connection } from "mongoose";
+import { connectMongo } from "../src";
+
+// What the outbox, etags and leases rely on, checked on the storage the tests run on (FerretDB,
+// with scripts/patches, or MongoDB): each update applies to a document atomically, so updates of
+// one document at the same time all land, and a condition passes for one writer only.
+let mongo: Connection;
+
+beforeAll(async () => {
+  mongo = await connectMongo(testInfra().mongodbUrl, uniqueName("atomic"));
+});
+afterAll(async () => {
+  await mongo.dropDatabase();
+  await mongo.close();
+});
+
+describe("updates of one document at the same time", () => {
+  it("all land when they set different fields", async () => {
+    const documents = mongo.db!.collection<{ _id: string; parts: Record<string, boolean> }>("parts");
+    for (let round = 0; round < 10; round++) {
+      const _id = `round-${round}`;
+      await documents.insertOne({ _id, parts: Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`p${i}`, false])) });
+      await Promise.all(Array.from({ length: 6 }, (_, i) => documents.updateOne({ _id, [`parts.p${i}`]: false }, { $set: { [`parts.p${i}`]: true } })));
+      expect(Object.values((await documents.findOne({ _id }))!.parts)).toEqual(Array(6).fill(true));
+    }
+  });
+
+  it("let one writer through a version condition", async () => {
+    const documents = mongo.db!.collection<{ _id: string; version: number; writer?: number }>("versions");
+    for (let round = 0; round < 10; round++) {
+      const _id = `round-${round}`;
+      await documents.insertOne({ _id, version: 1 });
+      const results = await Promise.all(Array.from({ length: 4 }, (_, writer) => documents.updateOne({ _id, version: 1 }, { $set: { version: 2, writer } })));
+      expect(results.map((result) => result.modifiedCount).reduce((a, b) => a + b)).toBe(1);
+    }
+  });
+});

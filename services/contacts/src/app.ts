@@ -9,6 +9,7 @@ import { ContactCache } from "./store/contact-cache";
 import { ContactCreation } from "./store/contact-creation";
 import { CachedContactReads } from "./store/contact-reads";
 import { ContactErasure } from "./store/contact-erasure";
+import { ContactExport } from "./store/contact-export";
 import { ContactMerges } from "./store/contact-merges";
 import { ContactRepository } from "./store/contact-repository";
 import { ContactWriter } from "./store/contact-writer";
@@ -60,6 +61,8 @@ export async function startContacts(config: ContactsConfig) {
     importFiles: new ImportFileStore(models.importFileChunk),
   };
   await joinErasureSaga(runtime, (request) => deps.erasure.erase(request));
+  const subjectExport = new ContactExport(contacts, keys, models.merge);
+  runtime.exportSubjectDataWith((request) => subjectExport.export(request));
   await startConsumers(runtime, deps);
   const importWorker = new ImportWorker({
     imports: deps.imports, files: deps.importFiles, targetFor: (job) => importTargetFor(deps, job), log, leaseMs: config.IMPORT_LEASE_MS, pollMs: config.IMPORT_POLL_MS,

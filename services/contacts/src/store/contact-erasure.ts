@@ -5,6 +5,7 @@ import type { ContactRepository } from "./contact-repository";
 import type { ContactWriter } from "./contact-writer";
 import type { MatchKeyIndex } from "./match-keys";
 import type { MergeModel } from "./merge.model";
+import { findSubjectRecords } from "./subject-records";
 
 /**
  * The contacts service's part of the erasure saga (the kit's ErasureSaga keeps the receipt and
@@ -23,7 +24,7 @@ export class ContactErasure {
   async erase(request: ErasureRequest): Promise<ErasureCounts & { recordIds: string[] }> {
     const { tenantId, requestId } = request;
     const now = new Date();
-    const subjects = await this.subjects(request);
+    const subjects = await findSubjectRecords({ contacts: this.contacts, keys: this.keys, merges: this.merges }, request);
     let anonymised = 0;
     for (const contact of subjects) {
       if (contact.state === "erased") continue;
@@ -40,18 +41,6 @@ export class ContactErasure {
     await this.writer.invalidate(tenantId, ids);
 
     return { erased: scrubbed.modifiedCount, anonymised, recordIds: ids };
-  }
-
-  /** The subject's records: by contact id, and by identifiers in the match-key index. */
-  private async subjects(request: ErasureRequest): Promise<Contact[]> {
-    const keys = [...request.emails.map((e) => `email:${e.trim().toLowerCase()}`), ...request.phones.map((p) => `phone:${p.trim()}`)];
-    const held = await this.keys.lookup(request.tenantId, keys);
-    const ids = [...new Set([request.contactId, ...[...held.values()].flat()].filter(Boolean))];
-    // Records merged into the subject carry its data too.
-    const merged = await this.merges.find({ tenantId: request.tenantId, survivorId: { $in: ids } }, { mergedId: 1 }).lean();
-    const all = [...new Set([...ids, ...merged.map((m) => m.mergedId)])];
-    const found = await Promise.all(all.map((id) => this.contacts.find(request.tenantId, id)));
-    return found.filter((c): c is Contact => c !== undefined);
   }
 }
 

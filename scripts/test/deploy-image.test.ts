@@ -172,6 +172,11 @@ describe("the image's contents, run", () => {
       },
       ports.gatewayOps,
     );
+    // What the chart's probes ask the service: gRPC health as a whole (readiness) and "liveness".
+    for (const service of ["", "liveness"]) {
+      const { stdout, stderr } = await execute("grpc-health-probe", [`-addr=127.0.0.1:${ports.contactsGrpc}`, `-service=${service}`], { timeout: 20_000 });
+      expect(stdout + stderr).toContain("status: SERVING");
+    }
   }, 90_000);
 
   it("passes the chart's helm test: ready, and an API call through the gateway to contacts", async () => {

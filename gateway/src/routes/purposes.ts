@@ -91,7 +91,7 @@ export function registerPurposeRoutes(api: ApiRegistry, client: ConsentClient): 
 
   api.route({
     method: "patch", path: "/v1/purposes/:id", operationId: "updatePurpose", summary: "Change a purpose's name, description or policy", tag: "Purposes",
-    permission: "consent:admin", params: idParams, body: purposePatchSchema, headers: [ifMatchHeader("purpose")],
+    permission: "consent:write", params: idParams, body: purposePatchSchema, headers: [ifMatchHeader("purpose")],
     response: { status: 200, schema: purposeSchema, description: "The purpose" },
     handler: async ({ params, body, identity, req, res }) => {
       const { purpose } = await client.call(identity, "updatePurpose", { id: params.id, purpose: toPurposeInput(body), updateMask: maskOf(body), etag: ifMatch(req.get("if-match")) });
@@ -102,7 +102,7 @@ export function registerPurposeRoutes(api: ApiRegistry, client: ConsentClient): 
 
   api.route({
     method: "post", path: "/v1/purposes/:id/notices", operationId: "publishNotice", summary: "Publish a new version of a purpose's notice", tag: "Purposes",
-    permission: "consent:admin", params: idParams, headers: [ifMatchHeader("purpose")],
+    permission: "consent:write", params: idParams, headers: [ifMatchHeader("purpose")],
     body: z.object({
       text: z.string().max(20_000).regex(/\S/, "is required"),
       requiresRenewal: z.boolean().optional().describe("Grants given under earlier versions stop counting until renewed"),

@@ -79,11 +79,21 @@ export async function startConsent(config: ConsentConfig) {
   });
   runtime.runInBackground(worker);
   runtime.runInBackground(repair);
+  // The channels to the other services close with the background work that uses them.
   runtime.runInBackground({ start: () => undefined, stop: async () => participants.close() });
 
   const deps = {
-    purposes, recorder, states, ledger, checks: new ConsentChecks({ cache, states, suppressionCache, suppressions }),
-    suppressions, suppressionCache, requests, coordinator, signer, kickWorker: () => worker.kick(),
+    purposes,
+    recorder,
+    states,
+    ledger,
+    checks: new ConsentChecks({ cache, states, suppressionCache, suppressions }),
+    suppressions,
+    suppressionCache,
+    requests,
+    coordinator,
+    signer,
+    kickWorker: () => worker.kick(),
   };
   const ports = await runtime.serve([consentService(runtime.rpc, deps)], { maxReceiveMessageBytes: MAX_REQUEST_BYTES });
   return { runtime, relay, ports, models, deps, worker };

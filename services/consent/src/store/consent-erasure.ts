@@ -34,9 +34,20 @@ export class ConsentErasure {
     const pseudonym = subjectPseudonym(tenantId, contactId);
     const [record] = await ledger.append(tenantId, [
       {
-        kind: "erasure", purposeId: "", channel: "", action: "", source: "", noticeVersion: 0, recordedBy: "service:consent",
-        occurredAt: now, recordedAt: now, expiresAt: undefined, note: erasureNote(requestId), subjectPseudonym: pseudonym,
-        requestKey: `erasure:${requestId}`, announce: false,
+        kind: "erasure",
+        purposeId: "",
+        channel: "",
+        action: "",
+        source: "",
+        noticeVersion: 0,
+        recordedBy: "service:consent",
+        occurredAt: now,
+        recordedAt: now,
+        expiresAt: undefined,
+        note: erasureNote(requestId),
+        subjectPseudonym: pseudonym,
+        requestKey: `erasure:${requestId}`,
+        announce: false,
       },
     ]);
     const entries = await ledger.eraseSubject(tenantId, contactId, requestId);

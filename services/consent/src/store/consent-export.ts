@@ -35,8 +35,13 @@ export class ConsentExport {
     return {
       data: {
         consents: consents.map((state) => ({
-          ...purpose(state.purposeId), channel: state.channel, status: state.status, source: state.source, noticeVersion: state.noticeVersion,
-          changedAt: state.changedAt, expiresAt: state.expiresAt ?? null,
+          ...purpose(state.purposeId),
+          channel: state.channel,
+          status: state.status,
+          source: state.source,
+          noticeVersion: state.noticeVersion,
+          changedAt: state.changedAt,
+          expiresAt: state.expiresAt ?? null,
         })),
         history: history.map((entry) => ({ ...purpose(entry.purposeId), ...proofOf(entry) })),
         suppressions: suppressed.map((item) => ({ type: item.type, address: item.address, reason: item.reason, createdAt: item.createdAt })),
@@ -47,9 +52,20 @@ export class ConsentExport {
   }
 }
 
+/** A ledger entry as its subject sees it: what was recorded, when, by whom, with what proof. */
 function proofOf(entry: StoredEntry) {
   return {
-    seq: entry.seq, channel: entry.channel, action: entry.action, source: entry.source, noticeVersion: entry.noticeVersion, occurredAt: entry.occurredAt,
-    recordedAt: entry.recordedAt, recordedBy: entry.recordedBy, ipAddress: entry.ipAddress ?? "", userAgent: entry.userAgent ?? "", note: entry.note, hash: entry.hash,
+    seq: entry.seq,
+    channel: entry.channel,
+    action: entry.action,
+    source: entry.source,
+    noticeVersion: entry.noticeVersion,
+    occurredAt: entry.occurredAt,
+    recordedAt: entry.recordedAt,
+    recordedBy: entry.recordedBy,
+    ipAddress: entry.ipAddress ?? "",
+    userAgent: entry.userAgent ?? "",
+    note: entry.note,
+    hash: entry.hash,
   };
 }

@@ -2,7 +2,7 @@ import { status as Status } from "@grpc/grpc-js";
 import { fieldViolationsOf, uuidv7 } from "@crm/kit";
 import { commonV1, consentV1, eventsV1 } from "@crm/proto";
 import { EventWatcher } from "@crm/testing";
-import { call, consentInput, ConsentAction, ConsentSource, createPurpose, grpcError, record, startTestService, tenant, type ConsentHarness } from "./support";
+import { call, consentInput, ConsentAction, ConsentSource, createPurpose, grpcError, record, startTestService, tenant, waitFor, type ConsentHarness } from "./support";
 
 // Grants and withdrawals in the hash-chained ledger, on the real FerretDB, NATS and Redis; the
 // tampering is done as an attacker with database access would, on the stored documents.
@@ -10,7 +10,7 @@ let harness: ConsentHarness;
 let published: EventWatcher;
 
 beforeAll(async () => {
-  harness = await startTestService("ledger");
+  harness = await startTestService("ledger", { PROJECTION_REPAIR_AFTER_MS: "300" });
   published = await EventWatcher.start("crm.consent.consent.changed");
 });
 afterAll(async () => {
@@ -77,6 +77,28 @@ describe("the consent ledger", () => {
     const stored = await ledger().find({ tenantId: owner.tenantId }).sort({ seq: 1 }).lean();
     expect(stored.map((entry) => entry.seq)).toEqual(Array.from({ length: 120 }, (_, i) => i + 1));
     expect(await verify(owner)).toMatchObject({ intact: true, entriesChecked: "120" });
+  });
+
+  it("finishes the projection of entries whose writer stopped after appending them", async () => {
+    const owner = tenant("crash");
+    const purpose = await createPurpose(harness, owner);
+    const subjectId = uuidv7();
+    const at = new Date();
+    // What a writer that stopped right after its append leaves: the entry, its state never written.
+    await harness.service.deps.ledger.append(owner.tenantId, [
+      {
+        kind: "consent", purposeId: purpose.id, channel: "email", action: "grant", source: "form", noticeVersion: 1, recordedBy: owner.subject,
+        occurredAt: at, recordedAt: at, expiresAt: undefined, note: "", subjectPseudonym: "", personal: { subjectId, ipAddress: "", userAgent: "" },
+        requestKey: uuidv7(), announce: true,
+      },
+    ]);
+    const allowed = async () =>
+      (await call(harness, owner, "checkConsents", { purposeId: purpose.id, channel: consentV1.Channel.CHANNEL_EMAIL, subjects: [{ subjectId, address: "" }] })).allowed[0];
+    expect(await allowed()).toBe(false);
+    const state = await waitFor(async () => (await call(harness, owner, "listConsents", consentV1.ListConsentsRequest.fromPartial({ filter: condition("subjectId", subjectId) }))).consents[0], 10_000);
+    expect(state).toMatchObject({ status: consentV1.ConsentStatus.CONSENT_STATUS_GRANTED });
+    // The cached "no record" was replaced too.
+    expect(await allowed()).toBe(true);
   });
 
   it("names the first entry changed in the database, a removed one, and personal data changed", async () => {

@@ -36,9 +36,9 @@ export function subjectDataService(service: string, rpc: ReturnType<typeof creat
   const implementation: subjectDataV1.SubjectDataServiceServer = {
     exportSubjectData: rpc("ExportSubjectData", async (request: subjectDataV1.ExportSubjectDataRequest, { identity }) => {
       if (!identity.subject.startsWith("service:")) throw new PermissionDeniedError("only services ask for a subject's data");
-      if (!request.requestId) throw ValidationError.field("request_id", "is required");
+      if (!request.requestId) throw ValidationError.field("requestId", "is required");
       if (!request.contactId && request.emails.length === 0 && request.phones.length === 0) {
-        throw ValidationError.field("contact_id", "is required, unless e-mails or phones are given");
+        throw ValidationError.field("contactId", "is required, unless e-mails or phones are given");
       }
       const part = await exporter()({ tenantId: identity.tenantId, requestId: request.requestId, contactId: request.contactId, emails: request.emails, phones: request.phones });
       return { service, dataJson: JSON.stringify(part.data ?? {}), records: String(part.records) };

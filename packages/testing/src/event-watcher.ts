@@ -47,6 +47,11 @@ export class EventWatcher {
     }
   }
 
+  /** Every event seen so far that the predicate accepts, e.g. to check that something was published once. */
+  matching(predicate: (event: WatchedEvent) => boolean): WatchedEvent[] {
+    return this.events.filter(predicate);
+  }
+
   async stop(): Promise<void> {
     this.subscription.unsubscribe();
     await this.connection.drain();

@@ -1,6 +1,6 @@
 import { uuidv7, ValidationError } from "@crm/kit";
 import { countEngagement } from "../src/domain/engagement";
-import { eraseFromInteraction, erasureSubject, scrubText } from "../src/domain/erasure";
+import { eraseFromInteraction, erasureSubject, namesOfSubject, scrubText } from "../src/domain/erasure";
 import { prepareInteraction, type InteractionDraft, type InteractionFields } from "../src/domain/interaction";
 import { resolvedRefs } from "../src/domain/links";
 import { interactionSummary } from "../src/domain/summary";
@@ -164,8 +164,11 @@ describe("engagement", () => {
 describe("erasure", () => {
   const subject = erasureSubject([eve], ["eve@example.com"], ["+44 20 7946 0958"]);
 
-  it("scrubs e-mail addresses and phone numbers in any common writing, and names as whole words", () => {
-    expect(scrubText("Mail EVE@example.com or call 020 7946 0958 (Eve, not Steve)", subject, ["Eve"])).toBe("Mail [erased] or call [erased] ([erased], not Steve)");
+  it("scrubs e-mail addresses and phone numbers in any common writing, and names as whole words (their parts where the subject is linked)", () => {
+    const named = erasureSubject([eve], ["eve@example.com"], ["+44 20 7946 0958"], ["Eve  Example"]);
+    const text = "Mail EVE@example.com or call 020 7946 0958 (Eve Example, not Steve; Eve)";
+    expect(scrubText(text, named, true)).toBe("Mail [erased] or call [erased] ([erased], not Steve; [erased])");
+    expect(scrubText(text, named, false)).toBe("Mail [erased] or call [erased] ([erased], not Steve; Eve)");
   });
 
   it("erases an interaction that concerns only the subject, and takes the subject out of a shared one", () => {
@@ -178,7 +181,8 @@ describe("erasure", () => {
       "u",
     );
     expect(eraseFromInteraction({ ...meeting, contactIds: [eve] }, subject)).toEqual({ outcome: "erase" });
-    const result = eraseFromInteraction(meeting, subject);
+    const known = erasureSubject([eve], subject.emails, subject.phones, namesOfSubject([meeting], subject));
+    const result = eraseFromInteraction(meeting, known);
     expect(result.outcome).toBe("anonymise");
     if (result.outcome !== "anonymise") return;
     expect(result.fields).toMatchObject({ contactIds: [bob], subject: "Kick-off with [erased]" });

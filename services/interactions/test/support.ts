@@ -14,9 +14,30 @@ export type TestService = Awaited<ReturnType<typeof startTestService>>;
  * client to it. Its consumers start at the events published from now on: the shared NATS keeps
  * every earlier run's events, which are not this test's.
  */
-export function startTestService(name: string, options: { replicaOf?: string; env?: Record<string, string> } = {}) {
+export async function startTestService(name: string, options: { replicaOf?: string; env?: Record<string, string> } = {}) {
   const env = { CONSUMER_START: "new", TASK_OVERDUE_POLL_MS: "100", TASK_OVERDUE_LEASE_MS: "1000", ...options.env };
-  return startInProcess(name, (values) => startInteractions(loadInteractionsConfig(values)), interactionsV1.InteractionsServiceClient, { ...options, env });
+  const harness = await startInProcess(name, (values) => startInteractions(loadInteractionsConfig(values)), interactionsV1.InteractionsServiceClient, { ...options, env });
+  const group = env.CONSUMER_GROUP ?? harness.database;
+  return {
+    ...harness,
+    /** Stops the service; its first instance also removes its durable consumers, which no later run reads. */
+    async stop() {
+      const { jsm } = harness.service.runtime.bus;
+      const durables = options.replicaOf && !options.env?.CONSUMER_GROUP ? [] : await durablesOf(jsm, group);
+      await harness.stop();
+      const cleaner = await EventBus.connect(testInfra().natsUrl, "test-cleanup", createLogger("test-cleanup", "silent"));
+      for (const { stream, name: durable } of durables) await cleaner.jsm.consumers.delete(stream, durable).catch(() => undefined);
+      await cleaner.close();
+    },
+  };
+}
+
+async function durablesOf(jsm: EventBus["jsm"], group: string): Promise<Array<{ stream: string; name: string }>> {
+  const found: Array<{ stream: string; name: string }> = [];
+  for (const stream of ["CRM_CONTACTS", "CRM_INTERACTIONS", "CRM_CONSENT"]) {
+    for await (const consumer of jsm.consumers.list(stream)) if (consumer.name.startsWith(`${group}-`)) found.push({ stream, name: consumer.name });
+  }
+  return found;
 }
 
 /** Call settings as the gateway sends them for this identity: its signed token and a deadline, no retries. */

@@ -26,7 +26,8 @@ export interface OverdueSchedulerSettings {
  * it, so even two holders (a lease taken over while its old holder still ran) announce it once.
  */
 export class OverdueScheduler implements BackgroundWorker {
-  private readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  /** The name this replica holds the lease under. */
+  readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private timer: NodeJS.Timeout | undefined;
   private wakeAt = Infinity;
   private running: Promise<void> | undefined;

@@ -1,5 +1,5 @@
 import type { Actor, ErasureCounts, ErasureRequest } from "@crm/kit";
-import { eraseFromInteraction, eraseFromTask, erasureSubject, subjectSearchWords, type ErasureSubject } from "../domain/erasure";
+import { eraseFromInteraction, eraseFromTask, erasureSubject, namesOfSubject, subjectSearchWords, type ErasureSubject } from "../domain/erasure";
 import type { Interaction } from "../domain/interaction";
 import type { ContactFates } from "./contact-fates";
 import type { InteractionRepository } from "./interaction-repository";
@@ -18,11 +18,13 @@ export interface SubjectErasureStores {
  * also run for each contact record the contacts service reports erased. In this order:
  *  1. the subject's contacts (it and those merged into it) are recorded as erased, so that from
  *     then on nothing links or shows them, including events that arrive late or are replayed;
- *  2. interactions that concern only the subject are erased, those shared with others lose the
- *     subject (its link, attendance, addresses, handle) and every mention of it in their text,
- *     and so do interactions that merely mention its e-mail addresses or phones;
- *  3. tasks lose their links to the subject and its mentions;
- *  4. every timeline entry that names the subject goes.
+ *  2. every timeline entry that names the subject goes (before the interactions change, whose
+ *     new versions then come back onto the timelines of the others they concern);
+ *  3. interactions that concern only the subject are erased, those shared with others lose the
+ *     subject (its link, attendance, addresses, handle) and every mention of it in their text
+ *     (e-mails, phones, and the names it attended meetings under), and so do interactions that
+ *     merely mention its e-mail addresses or phones;
+ *  4. tasks lose their links to the subject and its mentions.
  * Counts: erased = interactions erased and timeline entries removed; anonymised = interactions
  * and tasks anonymised. Safe to run again: what is done is not found twice.
  */
@@ -41,14 +43,15 @@ export class SubjectErasure {
     return this.eraseSubject(tenantId, erasureSubject(await this.stores.fates.withMergedInto(tenantId, contactId), [], []));
   }
 
-  private async eraseSubject(tenantId: string, subject: ErasureSubject): Promise<ErasureCounts & { recordIds: string[] }> {
+  private async eraseSubject(tenantId: string, identified: ErasureSubject): Promise<ErasureCounts & { recordIds: string[] }> {
     const { interactions, tasks, timeline, fates } = this.stores;
-    const contactIds = [...subject.contactIds];
+    const contactIds = [...identified.contactIds];
     await fates.recordErased(tenantId, contactIds);
-    const counts = { erased: 0, anonymised: 0 };
+    const counts = { erased: await timeline.removeNaming(tenantId, contactIds), anonymised: 0 };
     const recordIds: string[] = [];
 
-    const candidates = uniqueById([...(await interactions.linkedTo(tenantId, contactIds)), ...(await interactions.mentioning(tenantId, subjectSearchWords(subject)))]);
+    const candidates = uniqueById([...(await interactions.linkedTo(tenantId, contactIds)), ...(await interactions.mentioning(tenantId, subjectSearchWords(identified)))]);
+    const subject = erasureSubject(contactIds, identified.emails, identified.phones, namesOfSubject(candidates, identified));
     for (const interaction of candidates) {
       const result = eraseFromInteraction(interaction, subject);
       if (result.outcome === "untouched") continue;
@@ -58,15 +61,13 @@ export class SubjectErasure {
       recordIds.push(interaction.id);
     }
 
-    for (const task of await tasks.linkedToOrMentioning(tenantId, contactIds, [...subject.emails])) {
+    for (const task of await tasks.linkedToOrMentioning(tenantId, contactIds, [...subject.emails, ...subject.names])) {
       const result = eraseFromTask(task, subject);
       if (result.outcome !== "anonymise") continue;
       await tasks.anonymise(task, result.fields);
       counts.anonymised++;
       recordIds.push(task.id);
     }
-
-    counts.erased += await timeline.removeNaming(tenantId, contactIds);
     return { ...counts, recordIds };
   }
 }

@@ -48,6 +48,9 @@ export interface ConsumerOptions {
 
 export type ConsumerStart = "all" | "new" | Date;
 
+/** Resolves after what is already queued has run: a message received before then is "waiting". */
+const nextTurn = () => new Promise<undefined>((resolve) => setImmediate(() => resolve(undefined)));
+
 const tracer = trace.getTracer("@crm/kit/bus");
 const DEFAULT_MAX_BATCH = 64;
 
@@ -103,18 +106,34 @@ export class EventConsumer {
     for await (const message of messages) await this.handle(message);
   }
 
-  /** Takes a message, then every one already waiting (without waiting for more), and handles them together. */
+  /**
+   * Takes a message, then every one already received (without waiting for more), and handles them
+   * together. A message is "already received" when the iterator yields it before the next turn of
+   * the event loop; the read still pending then is kept for the next batch.
+   */
   private async batches(messages: ConsumerMessages): Promise<void> {
     const iterator = messages[Symbol.asyncIterator]();
     const max = this.options.maxBatch ?? DEFAULT_MAX_BATCH;
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-      const batch = [next.value];
-      while (batch.length < max && messages.getPending() > 0) {
-        const more = await iterator.next();
-        if (more.done) break;
+    let pending: Promise<IteratorResult<JsMsg>> | undefined;
+    for (;;) {
+      const first = await (pending ?? iterator.next());
+      pending = undefined;
+      if (first.done) return;
+      const batch = [first.value];
+      let ended = false;
+      while (batch.length < max) {
+        pending = iterator.next();
+        const more = await Promise.race([pending, nextTurn()]);
+        if (!more) break;
+        pending = undefined;
+        if (more.done) {
+          ended = true;
+          break;
+        }
         batch.push(more.value);
       }
       await this.handleBatch(batch);
+      if (ended) return;
     }
   }
 

@@ -59,7 +59,7 @@ describe("gateway /v1/interactions, /v1/tasks and timelines", () => {
       return data.some((c: Body) => c.id === ada) ? true : undefined;
     }, 20_000);
     // Newest first: the contact was created today, the call happened in March 2025.
-    const feed = await timelineWith(ada, (data) => data.length === 2 && data[1].summary.endsWith("Renewal signed"));
+    const feed = await timelineWith(ada, (data) => data.length === 2 && data[1]?.summary.endsWith("Renewal signed"));
     expect(feed.map((e) => [e.kind, e.source])).toEqual([["contact.created", "contacts"], ["call", "interactions"]]);
     const calls = await timeline(ada, `?filter=${encodeURIComponent("kind[eq]:call")}&limit=1`);
     expect(calls).toMatchObject({ data: [{ kind: "call", about: { type: "interaction", id: logged.json.id } }], pageInfo: { hasNextPage: false } });

@@ -15,7 +15,7 @@ export type TestService = Awaited<ReturnType<typeof startTestService>>;
  * every earlier run's events, which are not this test's.
  */
 export async function startTestService(name: string, options: { replicaOf?: string; env?: Record<string, string> } = {}) {
-  const env = { CONSUMER_START: "new", TASK_OVERDUE_POLL_MS: "100", TASK_OVERDUE_LEASE_MS: "1000", ...options.env };
+  const env: Record<string, string> = { CONSUMER_START: "new", TASK_OVERDUE_POLL_MS: "100", TASK_OVERDUE_LEASE_MS: "1000", ...options.env };
   const harness = await startInProcess(name, (values) => startInteractions(loadInteractionsConfig(values)), interactionsV1.InteractionsServiceClient, { ...options, env });
   const group = env.CONSUMER_GROUP ?? harness.database;
   return {

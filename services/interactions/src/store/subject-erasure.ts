@@ -56,7 +56,7 @@ export class SubjectErasure {
       const result = eraseFromInteraction(interaction, subject);
       if (result.outcome === "untouched") continue;
       if (result.outcome === "erase") await interactions.erase(interaction);
-      else await interactions.update(this.actor(tenantId), interaction, result.fields, ["erasure"]);
+      else await interactions.update(this.actor(tenantId), interaction, result.fields, ["contactIds", "subject", "body", "details"]);
       counts[result.outcome === "erase" ? "erased" : "anonymised"]++;
       recordIds.push(interaction.id);
     }

@@ -10,10 +10,11 @@ function interactionFact(event: eventsV1.InteractionLogged | eventsV1.Interactio
   return {
     kind: event.kind,
     occurredAt: event.occurTime ?? loggedAt,
-    summary: event.summary,
-    links: [...event.contactIds.flatMap(contact), ...link("organization")(event.organizationId), ...link("deal")(event.dealId), ...link("ticket")(event.ticketId)],
+    summary: event.summary ?? "",
+    links: [...event.contactIds.flatMap(contact), ...link("organization")(event.organizationId), ...link("deal")(event.dealId ?? ""), ...link("ticket")(event.ticketId ?? "")],
     about: interaction(event.interactionId)[0],
-    record: { id: event.interactionId, version: Math.max(1, event.version) },
+    // Events from before versions were published count as the first.
+    record: { id: event.interactionId, version: Math.max(1, event.version ?? 1) },
   };
 }
 

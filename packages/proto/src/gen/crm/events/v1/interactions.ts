@@ -35,13 +35,19 @@ export interface InteractionLogged {
   occurTime?:
     | Date
     | undefined;
-  /** One line for a timeline or a "last interaction": the kind, its details, the subject line. */
-  summary: string;
-  dealId: string;
-  ticketId: string;
-  ownerId: string;
+  /**
+   * Fields 7 to 11 came after the first release: declared optional so that code built against
+   * the first version still compiles; this service always sets them.
+   * One line for a timeline or a "last interaction": the kind, its details, the subject line.
+   */
+  summary?: string | undefined;
+  dealId?: string | undefined;
+  ticketId?: string | undefined;
+  ownerId?:
+    | string
+    | undefined;
   /** The interaction's version (1 when logged): a consumer keeps the highest it has seen. */
-  version: number;
+  version?: number | undefined;
 }
 
 /** crm.interactions.interaction.updated: the interaction as it now is. */
@@ -227,11 +233,11 @@ function createBaseInteractionLogged(): InteractionLogged {
     contactIds: [],
     organizationId: "",
     occurTime: undefined,
-    summary: "",
-    dealId: "",
-    ticketId: "",
-    ownerId: "",
-    version: 0,
+    summary: undefined,
+    dealId: undefined,
+    ticketId: undefined,
+    ownerId: undefined,
+    version: undefined,
   };
 }
 
@@ -255,19 +261,19 @@ export const InteractionLogged: MessageFns<InteractionLogged> = {
     if (message.occurTime !== undefined) {
       Timestamp.encode(toTimestamp(message.occurTime), writer.uint32(50).fork()).join();
     }
-    if (message.summary !== "") {
+    if (message.summary !== undefined) {
       writer.uint32(58).string(message.summary);
     }
-    if (message.dealId !== "") {
+    if (message.dealId !== undefined) {
       writer.uint32(66).string(message.dealId);
     }
-    if (message.ticketId !== "") {
+    if (message.ticketId !== undefined) {
       writer.uint32(74).string(message.ticketId);
     }
-    if (message.ownerId !== "") {
+    if (message.ownerId !== undefined) {
       writer.uint32(82).string(message.ownerId);
     }
-    if (message.version !== 0) {
+    if (message.version !== undefined) {
       writer.uint32(88).int32(message.version);
     }
     return writer;
@@ -410,23 +416,23 @@ export const InteractionLogged: MessageFns<InteractionLogged> = {
         : isSet(object.occur_time)
         ? fromJsonTimestamp(object.occur_time)
         : undefined,
-      summary: isSet(object.summary) ? globalThis.String(object.summary) : "",
+      summary: isSet(object.summary) ? globalThis.String(object.summary) : undefined,
       dealId: isSet(object.dealId)
         ? globalThis.String(object.dealId)
         : isSet(object.deal_id)
         ? globalThis.String(object.deal_id)
-        : "",
+        : undefined,
       ticketId: isSet(object.ticketId)
         ? globalThis.String(object.ticketId)
         : isSet(object.ticket_id)
         ? globalThis.String(object.ticket_id)
-        : "",
+        : undefined,
       ownerId: isSet(object.ownerId)
         ? globalThis.String(object.ownerId)
         : isSet(object.owner_id)
         ? globalThis.String(object.owner_id)
-        : "",
-      version: isSet(object.version) ? globalThis.Number(object.version) : 0,
+        : undefined,
+      version: isSet(object.version) ? globalThis.Number(object.version) : undefined,
     };
   },
 
@@ -450,19 +456,19 @@ export const InteractionLogged: MessageFns<InteractionLogged> = {
     if (message.occurTime !== undefined) {
       obj.occurTime = message.occurTime.toISOString();
     }
-    if (message.summary !== "") {
+    if (message.summary !== undefined) {
       obj.summary = message.summary;
     }
-    if (message.dealId !== "") {
+    if (message.dealId !== undefined) {
       obj.dealId = message.dealId;
     }
-    if (message.ticketId !== "") {
+    if (message.ticketId !== undefined) {
       obj.ticketId = message.ticketId;
     }
-    if (message.ownerId !== "") {
+    if (message.ownerId !== undefined) {
       obj.ownerId = message.ownerId;
     }
-    if (message.version !== 0) {
+    if (message.version !== undefined) {
       obj.version = Math.round(message.version);
     }
     return obj;
@@ -479,11 +485,11 @@ export const InteractionLogged: MessageFns<InteractionLogged> = {
     message.contactIds = object.contactIds?.map((e) => e) || [];
     message.organizationId = object.organizationId ?? "";
     message.occurTime = object.occurTime ?? undefined;
-    message.summary = object.summary ?? "";
-    message.dealId = object.dealId ?? "";
-    message.ticketId = object.ticketId ?? "";
-    message.ownerId = object.ownerId ?? "";
-    message.version = object.version ?? 0;
+    message.summary = object.summary ?? undefined;
+    message.dealId = object.dealId ?? undefined;
+    message.ticketId = object.ticketId ?? undefined;
+    message.ownerId = object.ownerId ?? undefined;
+    message.version = object.version ?? undefined;
     return message;
   },
 };

@@ -11,11 +11,11 @@ export type TestService = Awaited<ReturnType<typeof startTestService>>;
 /**
  * The service in this process on free ports, against the real FerretDB, NATS and Redis, with a
  * database of its own (or another instance's, `replicaOf`, as a second replica runs), and a gRPC
- * client to it. Its consumers start at the events published from now on: the shared NATS keeps
- * every earlier run's events, which are not this test's.
+ * client to it (its consumers start at the events published from then on: the harness's
+ * environment), asking for the overdue scheduler's lease every 100 ms.
  */
 export async function startTestService(name: string, options: { replicaOf?: string; env?: Record<string, string> } = {}) {
-  const env: Record<string, string> = { CONSUMER_START: "new", TASK_OVERDUE_POLL_MS: "100", TASK_OVERDUE_LEASE_MS: "1000", ...options.env };
+  const env: Record<string, string> = { TASK_OVERDUE_POLL_MS: "100", TASK_OVERDUE_LEASE_MS: "1000", ...options.env };
   const harness = await startInProcess(name, (values) => startInteractions(loadInteractionsConfig(values)), interactionsV1.InteractionsServiceClient, { ...options, env });
   const group = env.CONSUMER_GROUP ?? harness.database;
   return {

@@ -1,4 +1,5 @@
 import { signTestToken, startPlatform, uniqueName, waitFor, type RunningPlatform } from "@crm/testing";
+import { gatewayCalls, type Body } from "./gateway-calls";
 
 // The interactions API with the real contacts service beside it, over HTTP: interactions reach
 // contacts' last-interaction time, contacts' events reach the timeline, a merge moves it.
@@ -13,18 +14,7 @@ afterAll(async () => {
   await platform?.stop();
 });
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are read loosely in assertions
-type Body = Record<string, any>;
-
-const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
-  const response = await fetch(`${platform.gatewayUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { "content-type": "application/json" } : {}), ...headers },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, json: (text ? JSON.parse(text) : undefined) as Body };
-};
+const call = gatewayCalls(() => ({ url: platform.gatewayUrl, token }));
 const newContact = async (givenName: string) => (await call("POST", "/v1/contacts?allowDuplicates=true", { givenName, familyName: "Tester" })).json.id as string;
 const timeline = async (contactId: string, query = "") => (await call("GET", `/v1/contacts/${contactId}/timeline${query}`)).json;
 const timelineWith = (contactId: string, accept: (data: Body[]) => boolean) =>

@@ -1,7 +1,8 @@
 import type { InteractionFields } from "./interaction";
 import type { Attendee } from "./interaction-details";
 import type { TaskFields } from "./task";
-import { foldText, PHONE_LIKE, phoneTail } from "./text-search";
+import { foldText } from "@crm/kit";
+import { PHONE_LIKE, phoneTail } from "./text-search";
 
 /** What replaces a mention of an erased subject in free text. */
 export const ERASED_MENTION = "[erased]";

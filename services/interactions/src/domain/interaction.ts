@@ -23,16 +23,9 @@ export interface InteractionDraft {
   details: InteractionDetails | undefined;
 }
 
-/** The fields of an interaction, validated and standardised. Free text is kept as given. */
-export interface InteractionFields {
+/** The fields of an interaction, validated and standardised: a time and details always. Free text is kept as given. */
+export interface InteractionFields extends Omit<InteractionDraft, "occurredAt" | "details"> {
   occurredAt: Date;
-  ownerId: string;
-  contactIds: string[];
-  organizationId: string;
-  dealId: string;
-  ticketId: string;
-  subject: string;
-  body: string;
   details: InteractionDetails;
 }
 

@@ -1,4 +1,4 @@
-import { ValidationError } from "@crm/kit";
+import { foldText, ValidationError } from "@crm/kit";
 
 const MIN_PREFIX = 2;
 /** Longest prefix stored; longer query words are cut to it. */
@@ -16,18 +16,6 @@ export const PHONE_LIKE = /\+?\d[\d\s().-]{5,}\d/g;
 
 /** The last digits of a phone number, which its national and international writings share. */
 export const phoneTail = (digits: string): string => digits.slice(-7);
-
-/** Lower case, without accents or ligatures: "Łukasz ÆRØ" reads as "lukasz aero". */
-export function foldText(text: string): string {
-  return text
-    .normalize("NFKD")
-    .replace(/\p{M}/gu, "")
-    .replace(/[łŁ]/g, "l")
-    .replace(/[øØ]/g, "o")
-    .replace(/ß/g, "ss")
-    .replace(/[æÆ]/g, "ae")
-    .toLowerCase();
-}
 
 /**
  * The words a text is found by: its letters-and-digits runs, folded, and each phone number it

@@ -15,4 +15,17 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The gateway takes the kit's edge entry: the full kit loads MongoDB, Redis and the bus it never uses.
+    files: ["gateway/src/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [{ name: "@crm/kit", message: "Import from @crm/kit/edge in the gateway." }],
+          patterns: [{ group: ["**/services/*", "@crm/contacts", "@crm/gateway"], message: "Import only from packages/* (@crm/proto, @crm/kit)." }],
+        },
+      ],
+    },
+  },
 );

@@ -1,10 +1,11 @@
-import { createLogger, type Logger } from "@crm/kit";
+import { createLogger, type Logger } from "@crm/kit/edge";
 import express, { type Express } from "express";
 import { authenticate, type AuthSettings } from "./auth/authenticate";
 import { ReadCache } from "./cache/read-cache";
 import { ApiRegistry } from "./http/api-registry";
 import { problemHandler, sendProblem } from "./http/problem";
 import { requestId } from "./http/request-id";
+import { serverTelemetry } from "./http/server-telemetry";
 import { renderReferencePage } from "./openapi/reference-page";
 import type { ConnectedService } from "./modules/gateway-module";
 
@@ -24,7 +25,7 @@ export function createGatewayApp({ auth, services, readCache = new ReadCache({ m
   // ETags are the records' versions, set by the routes; express would hash every body for one.
   app.set("etag", false);
   app.set("query parser", "simple");
-  app.use(requestId);
+  app.use(serverTelemetry(), requestId);
 
   const api = new ApiRegistry();
   for (const service of services) service.registerRoutes(api, { readCache });

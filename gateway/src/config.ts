@@ -1,4 +1,4 @@
-import { baseConfigSchema, loadConfig } from "@crm/kit";
+import { baseConfigSchema, loadConfig } from "@crm/kit/edge";
 import type { RegisteredService } from "@crm/registry";
 import { z } from "zod";
 

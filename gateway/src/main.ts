@@ -1,4 +1,4 @@
-import { createLogger, handleShutdown, identityKey, Readiness, startOpsServer, flushTelemetry } from "@crm/kit";
+import { createLogger, handleShutdown, identityKey, Readiness, startOpsServer, flushTelemetry } from "@crm/kit/edge";
 import { loadRegistry } from "@crm/registry";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";

@@ -1,4 +1,4 @@
-import { tokenHash, TtlCache, UnauthenticatedError, type Identity } from "@crm/kit";
+import { tokenHash, TtlCache, UnauthenticatedError, type Identity } from "@crm/kit/edge";
 import type { RequestHandler } from "express";
 import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey, type JWTVerifyOptions } from "jose";
 import { z } from "zod";

@@ -1,4 +1,4 @@
-import { PermissionDeniedError, UnauthenticatedError, type Identity } from "@crm/kit";
+import { PermissionDeniedError, UnauthenticatedError, type Identity } from "@crm/kit/edge";
 import type { RequestHandler } from "express";
 
 /** What a route needs: an action on one service's records, e.g. `contacts:read`. */

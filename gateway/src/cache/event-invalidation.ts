@@ -1,4 +1,4 @@
-import { EVENT_HEADERS, type Logger } from "@crm/kit";
+import { EVENT_HEADERS, type Logger } from "@crm/kit/edge";
 import { connect } from "@nats-io/transport-node";
 import type { ReadCache } from "./read-cache";
 

@@ -1,4 +1,4 @@
-import { kitMeter, TtlCache } from "@crm/kit";
+import { kitMeter, TtlCache } from "@crm/kit/edge";
 
 /** A response the gateway can answer again: its JSON and its ETag. */
 export interface CachedResponse {

@@ -1,6 +1,6 @@
 import type { ClientReadableStream, ClientWritableStream } from "@grpc/grpc-js";
 import { contactsV1 } from "@crm/proto";
-import { ServiceClient, type Identity } from "@crm/kit";
+import { ServiceClient, type Identity } from "@crm/kit/edge";
 
 /** Streams of a whole segment or file take longer than one page. */
 const STREAM_TIMEOUT_MS = 30 * 60_000;

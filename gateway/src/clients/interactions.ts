@@ -1,5 +1,5 @@
 import { interactionsV1 } from "@crm/proto";
-import { ServiceClient } from "@crm/kit";
+import { ServiceClient } from "@crm/kit/edge";
 import type { ClientSettings } from "../modules/gateway-module";
 
 export type InteractionsClient = ServiceClient<interactionsV1.InteractionsServiceClient>;

@@ -1,9 +1,10 @@
-import { UnauthenticatedError, type Identity } from "@crm/kit";
+import { UnauthenticatedError, type Identity } from "@crm/kit/edge";
 import { Router, type Request, type RequestHandler, type Response } from "express";
 import { z } from "zod";
 import { requirePermission, type Permission } from "../auth/permissions";
 import { HttpError } from "./problem";
 import { candidateSchema } from "../routes/schemas";
+import { markRoute } from "./server-telemetry";
 import { parseInput } from "./validate";
 
 interface RouteInput<P, Q, B> {
@@ -216,6 +217,7 @@ export class JsonText {
 /** Validates a request against a route's schemas, runs its handler and sends its answer. */
 function handle(definition: RouteDefinition<z.ZodType, z.ZodType, z.ZodType>): RequestHandler {
   return async (req, res, next) => {
+    markRoute(res, definition.path);
     try {
       if (!req.identity) throw new UnauthenticatedError("authentication required");
       const mediaType = definition.body ? "application/json" : definition.rawBody?.mediaType;

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { ValidationError } from "@crm/kit";
+import { ValidationError } from "@crm/kit/edge";
 import type { Request, Response } from "express";
 import type { HeaderDefinition } from "./api-registry";
 

@@ -1,6 +1,6 @@
 import { status as GrpcStatus } from "@grpc/grpc-js";
 import { trace } from "@opentelemetry/api";
-import { DomainError, fieldViolationsOf, isGrpcError, statusDetailsOf, type FieldViolation, type Logger } from "@crm/kit";
+import { DomainError, fieldViolationsOf, isGrpcError, statusDetailsOf, type FieldViolation, type Logger } from "@crm/kit/edge";
 import { contactsV1 } from "@crm/proto";
 import type { ErrorRequestHandler, Request, Response } from "express";
 

@@ -1,5 +1,5 @@
 import type { commonV1 } from "@crm/proto";
-import type { Identity } from "@crm/kit";
+import type { Identity } from "@crm/kit/edge";
 import { z } from "zod";
 import { listQuerySchema, toListRequest, toPageInfo, type ListRequestParts } from "../query/list-params";
 import { idParams, pageInfoSchema } from "../routes/schemas";

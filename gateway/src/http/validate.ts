@@ -1,4 +1,4 @@
-import { ValidationError } from "@crm/kit";
+import { ValidationError } from "@crm/kit/edge";
 import type { z } from "zod";
 
 /** Parses input with a schema; failures become one ValidationError listing every field. */

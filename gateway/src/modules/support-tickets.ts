@@ -1,5 +1,5 @@
 import { supportTicketsV1 } from "@crm/proto";
-import { ServiceClient } from "@crm/kit";
+import { ServiceClient } from "@crm/kit/edge";
 import { z } from "zod";
 import { registerResourceRoutes } from "../http/resource-routes";
 import { defineGatewayService } from "./gateway-module";

@@ -1,5 +1,5 @@
 import { commonV1 } from "@crm/proto";
-import { FILTER_LIMITS, ValidationError } from "@crm/kit";
+import { FILTER_LIMITS, ValidationError } from "@crm/kit/edge";
 
 const { Comparator } = commonV1;
 type Filter = commonV1.Filter;

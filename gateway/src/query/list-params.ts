@@ -1,5 +1,5 @@
 import { commonV1 } from "@crm/proto";
-import { ValidationError, type FieldViolation } from "@crm/kit";
+import { ValidationError, type FieldViolation } from "@crm/kit/edge";
 import { z } from "zod";
 import { parseFilter } from "./filter-parser";
 

@@ -1,5 +1,5 @@
 import { contactsV1 } from "@crm/proto";
-import { UUID_PATTERN } from "@crm/kit";
+import { UUID_PATTERN } from "@crm/kit/edge";
 import { z } from "zod";
 import type { HeaderDefinition } from "../http/api-registry";
 

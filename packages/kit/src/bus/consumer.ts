@@ -152,8 +152,9 @@ export class EventConsumer {
     if (messages.length === 1) return this.handle(messages[0]!);
     const { durable, batchHandler, idempotency } = this.options;
     const received = messages.map((message) => ({ message, ...this.begin(message) }));
+    let done = new Set<string>();
     try {
-      const done = await idempotency.doneAmong(durable, received.map(({ event }) => event.eventId));
+      done = await idempotency.doneAmong(durable, received.map(({ event }) => event.eventId));
       const fresh = received.filter(({ event }) => !done.has(event.eventId));
       if (fresh.length > 0) await context.with(trace.setSpan(context.active(), fresh[0]!.span), () => batchHandler!(fresh.map(({ event }) => event)));
       await idempotency.markAllDone(durable, fresh.map(({ event }) => event.eventId).filter(Boolean));
@@ -163,10 +164,11 @@ export class EventConsumer {
       for (const message of messages) await this.handle(message);
       return;
     }
-    for (const { message, span } of received) {
-      span.setAttribute("messaging.batch.message_count", messages.length);
+    for (const { message, event, span } of received) {
+      const duplicate = done.has(event.eventId);
+      span.setAttributes({ "messaging.batch.message_count": messages.length, ...(duplicate ? { "crm.duplicate": true } : {}) });
       message.ack();
-      this.processed.add(1, { consumer: durable, outcome: "ok" });
+      this.processed.add(1, { consumer: durable, outcome: duplicate ? "duplicate" : "ok" });
       span.end();
     }
   }

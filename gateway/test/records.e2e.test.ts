@@ -1,4 +1,5 @@
 import { signTestToken, startPlatform, uniqueName, type RunningPlatform } from "@crm/testing";
+import { gatewayCalls, type Body } from "./gateway-calls";
 
 // The contacts API beyond create/read: updates with ETags, duplicates, merges, organisations,
 // custom fields, CSV import and export, through the gateway over HTTP.
@@ -13,18 +14,7 @@ afterAll(async () => {
   await platform?.stop();
 });
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are read loosely in assertions
-type Body = Record<string, any>;
-
-const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
-  const response = await fetch(`${platform.gatewayUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body !== undefined && typeof body !== "string" ? { "content-type": "application/json" } : {}), ...headers },
-    ...(body !== undefined ? { body: typeof body === "string" ? body : JSON.stringify(body) } : {}),
-  });
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, text, json: (text && response.headers.get("content-type")?.includes("json") ? JSON.parse(text) : undefined) as Body };
-};
+const call = gatewayCalls(() => ({ url: platform.gatewayUrl, token }));
 
 const finishedJob = async (id: string): Promise<Body> => {
   for (const deadline = Date.now() + 20_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 50))) {

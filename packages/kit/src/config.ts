@@ -38,6 +38,15 @@ export const serviceConfigSchema = baseConfigSchema.extend({
    */
   DEPLOYMENT: z.string().regex(/^[A-Za-z0-9_-]*$/).default(""),
   /**
+   * Where a durable consumer created for the first time starts in its producer's stream: `all`
+   * (the whole history, the default: a new consumer catches up), `new` (events published from
+   * then on), or an ISO 8601 time (a replay from then). A durable that exists continues where it
+   * stopped, whatever this says.
+   */
+  CONSUMER_START: z
+    .union([z.enum(["all", "new"]), z.iso.datetime({ offset: true }).transform((time) => new Date(time))])
+    .default("all"),
+  /**
    * How often the outbox relay sweeps for events left behind by a crash or another replica (its
    * own failures it retries by itself). The sweep reads the outboxSince index, on FerretDB too
    * (scripts/patches): a few milliseconds when nothing is pending.

@@ -4,6 +4,7 @@ export * from "./config";
 export * from "./logger";
 export * from "./identity";
 export * from "./ttl-cache";
+export * from "./text";
 export * from "./readiness";
 export * from "./shutdown";
 export * from "./redis";

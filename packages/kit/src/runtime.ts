@@ -2,7 +2,7 @@ import type { Server } from "node:http";
 import type { Redis } from "ioredis";
 import type { Connection, Model } from "mongoose";
 import { EventBus } from "./bus/bus";
-import type { EventConsumer, ReceivedEvent } from "./bus/consumer";
+import type { ConsumerOptions, EventConsumer, ReceivedEvent } from "./bus/consumer";
 import { RedisIdempotencyStore } from "./bus/idempotency";
 import { serviceStream } from "./bus/streams";
 import type { serviceConfigSchema } from "./config";
@@ -25,7 +25,8 @@ export type ServiceConfig = z.output<typeof serviceConfigSchema>;
 /** Events of one producing service that a consumer reads: the producer's name gives its stream. */
 export interface EventSource {
   service: string;
-  subject: string;
+  /** One subject, or several of the same producer read by one durable consumer. */
+  subject: string | readonly string[];
 }
 
 /** Work a service runs beside its RPCs (job workers, schedulers): stopped before connections close. */
@@ -94,19 +95,33 @@ export class ServiceRuntime {
   }
 
   /**
-   * A durable consumer of one subject, named `<CONSUMER_GROUP>-<purpose>` (NATS forbids dots in
+   * A durable consumer of a producer's subjects, named `<CONSUMER_GROUP>-<purpose>` (NATS forbids dots in
    * durable names), de-duplicated by event id. The producer's stream is ensured here too, so
    * that this service can start before its producer. Handlers must be safe to run twice.
    */
   async consumeEvents(source: EventSource, purpose: string, handler: (event: ReceivedEvent) => Promise<void>): Promise<EventConsumer> {
+    return this.consume(source, purpose, { handler });
+  }
+
+  /**
+   * A durable consumer like consumeEvents whose handler takes the events already waiting
+   * together (up to maxBatch): for consumers that write what arrives in bursts in one go.
+   * A failed batch is handled again one event at a time (so only a poison event is parked).
+   */
+  async consumeEventBatches(source: EventSource, purpose: string, handler: (events: ReceivedEvent[]) => Promise<void>, maxBatch?: number): Promise<EventConsumer> {
+    return this.consume(source, purpose, { handler: (event) => handler([event]), batchHandler: handler, ...(maxBatch ? { maxBatch } : {}) });
+  }
+
+  private async consume(source: EventSource, purpose: string, handlers: Pick<ConsumerOptions, "handler" | "batchHandler" | "maxBatch">): Promise<EventConsumer> {
     const stream = serviceStream(source.service);
     await this.bus.ensureStream(stream.name, stream.subjects);
     return this.bus.consume({
       stream: stream.name,
       durable: `${this.config.CONSUMER_GROUP ?? this.service}-${purpose}`,
-      filterSubjects: [source.subject],
+      filterSubjects: typeof source.subject === "string" ? [source.subject] : [...source.subject],
       idempotency: this.idempotency,
-      handler,
+      startAt: this.config.CONSUMER_START,
+      ...handlers,
     });
   }
 

@@ -94,4 +94,57 @@ describe("EventBus", () => {
     expect(message?.header.get("Crm-Original-Subject")).toBe(stream.subject);
     expect(message?.header.get("Crm-Error")).toBe("cannot handle this one");
   });
+
+  it("hands the events already waiting to a batch handler together; a failed batch is handled one event at a time, so only the poison one is parked", async () => {
+    const durable = uniqueName("batch");
+    const ids = Array.from({ length: 30 }, (_, i) => `${durable}-${i}`);
+    const poison = ids[7]!;
+    for (const id of ids) await publish(id, id);
+    const batches: string[][] = [];
+    const handled: string[] = [];
+    const batchHandler = async (events: ReceivedEvent[]) => {
+      batches.push(events.map((e) => e.eventId));
+      if (events.some((e) => e.eventId === poison)) throw new Error("cannot handle this one");
+      handled.push(...events.map((e) => e.eventId));
+    };
+    const consumer = await bus.consume({
+      stream: stream.name,
+      durable,
+      filterSubjects: [stream.subject],
+      idempotency: new RedisIdempotencyStore(redis),
+      maxAttempts: 2,
+      backoffMs: [50],
+      batchHandler,
+      handler: (event) => batchHandler([event]),
+    });
+    const parked = `crm.dead_letter.${durable}`;
+    await until(async () => {
+      const info = await bus.jsm.streams.info("CRM_DEAD_LETTER", { subjects_filter: parked });
+      return (info.state.subjects?.[parked] ?? 0) === 1 && ids.every((id) => id === poison || handled.includes(id));
+    });
+    await consumer.stop();
+    expect(batches.some((batch) => batch.length > 1)).toBe(true);
+    expect(batches.every((batch) => batch.length <= 64)).toBe(true);
+    expect(handled.filter((id) => ids.includes(id)).sort()).toEqual(ids.filter((id) => id !== poison).sort());
+  });
+
+  it("starts a new durable at a given time: a replay from then", async () => {
+    await publish(uniqueName("before"), "before");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const from = new Date();
+    const after = uniqueName("after");
+    await publish(after, "after");
+    const seen: string[] = [];
+    const consumer = await bus.consume({
+      stream: stream.name,
+      durable: uniqueName("replay"),
+      filterSubjects: [stream.subject],
+      idempotency: new RedisIdempotencyStore(redis),
+      startAt: from,
+      handler: async (event) => void seen.push(event.eventId),
+    });
+    await until(() => seen.includes(after));
+    await consumer.stop();
+    expect(seen).toEqual([after]);
+  });
 });

@@ -1,7 +1,7 @@
 // Every event payload of crm.events.v1, whichever file declares it.
 export { ContactCreated, ContactDeleted, ContactErased, ContactMerged, ContactMergeUndone, ContactUpdated, OrganizationChanged } from "./gen/crm/events/v1/contacts";
 export { SubjectErasureCompleted, SubjectErasureRequested } from "./gen/crm/events/v1/erasure";
-export { InteractionLogged } from "./gen/crm/events/v1/interactions";
+export { InteractionDeleted, InteractionLogged, InteractionUpdated, TaskChanged, TaskLink, TaskOverdue } from "./gen/crm/events/v1/interactions";
 export { LeadCreated } from "./gen/crm/events/v1/sales_pipeline";
 export { TicketCreated } from "./gen/crm/events/v1/support_tickets";
 export { ConsentChanged, PurposeCreated, PurposeUpdated, SubjectAccessRequested, SubjectRequestCompleted } from "./gen/crm/events/v1/consent";

@@ -4,8 +4,10 @@ import { TEST_IDENTITY_KEY } from "./tokens";
 
 /**
  * The environment of one service under test: the real infrastructure, a database, Redis prefix
- * and consumer group of its own (named `database`), the test identity key, and a short outbox
- * sweep. Process and in-process runs both start from it.
+ * and consumer group of its own (named `database`), the test identity key, a short outbox sweep,
+ * and consumers that start at the events published from then on (the shared NATS keeps every
+ * earlier run's events, which are no test's business and grow with each run). Process and
+ * in-process runs both start from it.
  */
 export function serviceTestEnv(database: string): Record<string, string> {
   const infra = testInfra();
@@ -18,6 +20,7 @@ export function serviceTestEnv(database: string): Record<string, string> {
     CONSUMER_GROUP: database,
     IDENTITY_SIGNING_KEY: TEST_IDENTITY_KEY,
     OUTBOX_SWEEP_INTERVAL_MS: "5000",
+    CONSUMER_START: "new",
   };
 }
 

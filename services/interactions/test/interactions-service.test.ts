@@ -1,15 +1,17 @@
 import { status as Status } from "@grpc/grpc-js";
-import { callUnary, createLogger, ERASURE_REQUESTED, EventBus, fieldViolationsOf, uuidv7, type Identity } from "@crm/kit";
-import { commonV1, eventsV1, interactionsV1 } from "@crm/proto";
-import { EventWatcher, grpcError, testInfra, testTenant } from "@crm/testing";
-import { as, startTestService } from "./support";
+import { fieldViolationsOf, uuidv7 } from "@crm/kit";
+import { commonV1, eventsV1 } from "@crm/proto";
+import { EventWatcher } from "@crm/testing";
+import { api, grpcError, note, startTestService, tenant, type TestService } from "./support";
 
 // The whole service in this process, against the real FerretDB, NATS and Redis; its events seen on NATS.
-let harness: Awaited<ReturnType<typeof startTestService>>;
+let harness: TestService;
+let calls: ReturnType<typeof api>;
 let published: EventWatcher;
 
 beforeAll(async () => {
   harness = await startTestService("interactions");
+  calls = api(harness);
   published = await EventWatcher.start("crm.interactions.>");
 });
 afterAll(async () => {
@@ -17,65 +19,101 @@ afterAll(async () => {
   await harness?.stop();
 });
 
-const create = async (identity: Identity, name: string, requestId = "") =>
-  (await callUnary(harness.client.createInteraction.bind(harness.client), { interaction: { name }, requestId }, await as(identity))).interaction!;
-const get = async (identity: Identity, id: string) =>
-  (await callUnary(harness.client.getInteraction.bind(harness.client), { id }, await as(identity))).interaction!;
-const list = async (identity: Identity, request: Partial<interactionsV1.ListInteractionsRequest>) =>
-  callUnary(harness.client.listInteractions.bind(harness.client), interactionsV1.ListInteractionsRequest.fromPartial(request), await as(identity));
-const names = (response: interactionsV1.ListInteractionsResponse) => response.interactions.map((item) => item.name);
+const { Comparator } = commonV1;
+const condition = (field: string, comparator: commonV1.Comparator, ...values: string[]) => ({ node: { $case: "condition" as const, condition: { field, comparator, values } } });
+const subjects = (response: { interactions: Array<{ subject: string }> }) => response.interactions.map((i) => i.subject);
 
-describe("InteractionsService", () => {
-  it("stores a interaction, reads it back and publishes interaction.created", async () => {
-    const owner = testTenant("owner");
-    const created = await create(owner, "  First   one ");
-    expect(created).toMatchObject({ name: "First one", createdBy: owner.subject, etag: 'W/"1"' });
-    expect(await get(owner, created.id)).toEqual(created);
-    const event = await published.next((e) => e.subject === "crm.interactions.interaction.created" && eventsV1.InteractionCreated.decode(e.payload).interactionId === created.id);
-    expect(event.headers).toMatchObject({ "Crm-Tenant": owner.tenantId, "Crm-Event-Type": "crm.events.v1.InteractionCreated" });
+describe("logging interactions", () => {
+  it("logs a call with its details, reads it back, and publishes interaction.logged for contacts' last interaction", async () => {
+    const owner = tenant("call");
+    const [ada, bob, org] = [uuidv7(), uuidv7(), uuidv7()];
+    const occurTime = new Date("2026-03-02T10:15:00Z");
+    const call = await calls.log(owner, {
+      contactIds: [ada, bob],
+      organizationId: org,
+      occurTime,
+      subject: "Renewal terms",
+      body: "Asked for a 10% discount; send the proposal by Friday.",
+      details: { $case: "call", call: { direction: "Outbound", durationSeconds: 754, outcome: "connected", recordingUrl: "https://rec.example/1" } },
+    });
+    expect(call).toMatchObject({ kind: "call", contactIds: [ada, bob], organizationId: org, ownerId: owner.subject, occurTime, etag: 'W/"1"' });
+    expect(call.details).toEqual({ $case: "call", call: { direction: "outbound", durationSeconds: 754, outcome: "connected", recordingUrl: "https://rec.example/1" } });
+    expect(await calls.get(owner, call.id)).toEqual(call);
+
+    const event = await published.next((e) => e.subject === "crm.interactions.interaction.logged" && eventsV1.InteractionLogged.decode(e.payload).interactionId === call.id);
+    expect(event.headers).toMatchObject({ "Crm-Tenant": owner.tenantId, "Crm-Event-Type": "crm.events.v1.InteractionLogged" });
+    expect(eventsV1.InteractionLogged.decode(event.payload)).toMatchObject({
+      kind: "call",
+      contactIds: [ada, bob],
+      organizationId: org,
+      occurTime,
+      summary: "Outbound call, 13 min, connected: Renewal terms",
+      version: 1,
+    });
   });
 
-  it("refuses a blank name with the field, and keeps tenants apart", async () => {
-    const [mine, other] = [testTenant("mine"), testTenant("other")];
-    const invalid = await grpcError(create(mine, "   "));
+  it("logs an e-mail once per message id, even when a re-sent copy comes with another request id", async () => {
+    const owner = tenant("email");
+    const email = (requestId: string) =>
+      calls.log(
+        owner,
+        { contactIds: [uuidv7()], subject: "Quote", details: { $case: "email", email: { direction: "inbound", threadId: "th-1", messageId: "<q-42@mail.example>", fromAddress: "a@b.example", toAddresses: [] } } },
+        requestId,
+      );
+    const first = await email(uuidv7());
+    const copy = await email(uuidv7());
+    expect(copy.id).toBe(first.id);
+    expect(subjects(await calls.list(owner, {}))).toEqual(["Quote"]);
+  });
+
+  it("refuses bad input with every field violation and stores nothing; keeps tenants apart", async () => {
+    const [mine, other] = [tenant("mine"), tenant("other")];
+    const invalid = await grpcError(calls.log(mine, { contactIds: ["x"], details: { $case: "webVisit", webVisit: { pageUrl: "not a url", pageTitle: "", referrer: "", campaign: "" } } }));
     expect(invalid.code).toBe(Status.INVALID_ARGUMENT);
-    expect(fieldViolationsOf(invalid)).toEqual([{ field: "interaction.name", description: "is required" }]);
-    const theirs = await create(other, "Theirs");
-    expect((await grpcError(get(mine, theirs.id))).code).toBe(Status.NOT_FOUND);
-    expect(names(await list(mine, {}))).toEqual([]);
+    expect(fieldViolationsOf(invalid)).toEqual([
+      { field: "interaction.contactIds[0]", description: "is not an id this API issued" },
+      { field: "interaction.webVisit.pageUrl", description: "must be an http or https URL" },
+    ]);
+    expect((await calls.list(mine, {})).interactions).toEqual([]);
+    const theirs = await calls.log(other, note([uuidv7()]));
+    expect((await grpcError(calls.get(mine, theirs.id))).code).toBe(Status.NOT_FOUND);
   });
 
-  it("answers a create repeated with its request id with the first interaction", async () => {
-    const owner = testTenant("retry");
-    const requestId = uuidv7();
-    const first = await create(owner, "Once", requestId);
-    expect((await create(owner, "Once", requestId)).id).toBe(first.id);
-    expect(names(await list(owner, {}))).toEqual(["Once"]);
+  it("finds free text by word prefix, and lists by linked record, kind and time with cursors", async () => {
+    const owner = tenant("search");
+    const [ada, bob] = [uuidv7(), uuidv7()];
+    const at = (day: number) => new Date(Date.UTC(2026, 0, day));
+    await calls.log(owner, note([ada], { occurTime: at(1), subject: "First", body: "Discussed the négociation of the Łódź office" }));
+    await calls.log(owner, note([ada, bob], { occurTime: at(3), subject: "Second", body: "Nothing special" }));
+    await calls.log(owner, { contactIds: [ada], occurTime: at(2), subject: "Third", details: { $case: "message", message: { channel: "social", network: "LinkedIn", handle: "@ada", direction: "inbound" } } });
+
+    expect(subjects(await calls.list(owner, { search: "negoc lodz" }))).toEqual(["First"]);
+    expect(subjects(await calls.list(owner, { search: "linked" }))).toEqual(["Third"]);
+    expect(subjects(await calls.list(owner, { filter: condition("contactId", Comparator.COMPARATOR_EQ, bob) }))).toEqual(["Second"]);
+    expect(subjects(await calls.list(owner, { filter: condition("kind", Comparator.COMPARATOR_EQ, "note") }))).toEqual(["Second", "First"]);
+    const first = await calls.list(owner, { filter: condition("contactId", Comparator.COMPARATOR_EQ, ada), page: { pageSize: 2, pageToken: "", direction: 0 } });
+    expect(subjects(first)).toEqual(["Second", "Third"]);
+    const next = await calls.list(owner, { filter: condition("contactId", Comparator.COMPARATOR_EQ, ada), page: { pageSize: 2, pageToken: first.pageInfo!.endCursor, direction: 0 } });
+    expect(subjects(next)).toEqual(["First"]);
+    const bad = await grpcError(calls.list(owner, { filter: condition("body", Comparator.COMPARATOR_EQ, "x") }));
+    expect(fieldViolationsOf(bad)[0]?.field).toBe("filter.body");
   });
 
-  it("lists with a filter, an order and cursors", async () => {
-    const owner = testTenant("list");
-    for (const name of ["Cherry", "Apple", "Banana"]) await create(owner, name);
-    const byName = [{ field: "name", descending: false }];
-    const first = await list(owner, { orderBy: byName, page: commonV1.PageRequest.fromPartial({ pageSize: 2 }) });
-    expect(names(first)).toEqual(["Apple", "Banana"]);
-    expect(first.pageInfo?.hasNextPage).toBe(true);
-    const next = commonV1.PageRequest.fromPartial({ pageSize: 2, pageToken: first.pageInfo!.endCursor });
-    expect(names(await list(owner, { orderBy: byName, page: next }))).toEqual(["Cherry"]);
-    const startsWith = { field: "name", comparator: commonV1.Comparator.COMPARATOR_STARTS_WITH, values: ["Ba"] };
-    expect(names(await list(owner, { filter: { node: { $case: "condition", condition: startsWith } } }))).toEqual(["Banana"]);
-    expect((await grpcError(list(owner, { orderBy: [{ field: "createdBy", descending: false }] }))).code).toBe(Status.INVALID_ARGUMENT);
-  });
+  it("updates the fields a mask names at the etag read, refuses a stale etag and a change of kind, then deletes", async () => {
+    const owner = tenant("update");
+    const created = await calls.log(owner, note([uuidv7()], { subject: "Draft", body: "v1" }));
+    const updated = await calls.update(owner, { id: created.id, etag: created.etag, updateMask: ["subject"], interaction: { subject: "Final", body: "ignored" } as never });
+    expect(updated).toMatchObject({ subject: "Final", body: "v1", etag: 'W/"2"' });
+    expect((await grpcError(calls.update(owner, { id: created.id, etag: created.etag, updateMask: ["body"], interaction: { body: "x" } as never }))).code).toBe(Status.FAILED_PRECONDITION);
+    const kind = await grpcError(calls.update(owner, { id: created.id, updateMask: ["details"], interaction: { details: { $case: "call", call: { direction: "inbound", durationSeconds: 1, outcome: "", recordingUrl: "" } } } as never }));
+    expect(fieldViolationsOf(kind)).toEqual([{ field: "interaction.call", description: "the kind cannot change: this interaction is a note" }]);
 
-  it("confirms an erasure request with zero counts: it holds no personal data", async () => {
-    const consent = await EventBus.connect(testInfra().natsUrl, "consent-test", createLogger("consent-test", "silent"));
-    const owner = testTenant("erasure");
-    const requestId = uuidv7();
-    const request = eventsV1.SubjectErasureRequested.fromPartial({ meta: { tenantId: owner.tenantId }, requestId, contactId: uuidv7() });
-    const payload = eventsV1.SubjectErasureRequested.encode(request).finish();
-    await consent.publish({ subject: ERASURE_REQUESTED.subject, type: "crm.events.v1.SubjectErasureRequested", tenantId: owner.tenantId, eventId: uuidv7(), payload });
-    await consent.close();
-    const confirmed = await published.next((e) => e.subject === "crm.interactions.subject.erasure_completed" && eventsV1.SubjectErasureCompleted.decode(e.payload).requestId === requestId);
-    expect(eventsV1.SubjectErasureCompleted.decode(confirmed.payload)).toMatchObject({ service: "interactions", erased: "0", anonymised: "0" });
+    await calls.remove(owner, created.id, updated.etag);
+    expect((await grpcError(calls.get(owner, created.id))).code).toBe(Status.NOT_FOUND);
+    expect((await calls.list(owner, { search: "final" })).interactions).toEqual([]);
+    const deleted = await published.next((e) => e.subject === "crm.interactions.interaction.deleted" && eventsV1.InteractionDeleted.decode(e.payload).interactionId === created.id);
+    expect(eventsV1.InteractionDeleted.decode(deleted.payload)).toMatchObject({ version: 3, reason: "deleted" });
+    const stub = await harness.service.models.interaction.findOne({ tenantId: owner.tenantId, _id: created.id }).lean();
+    expect(stub).toMatchObject({ state: "deleted", subject: "", body: "", searchTokens: [], refs: [] });
   });
 });

@@ -26,21 +26,43 @@ export interface ConsumerOptions {
   durable: string;
   filterSubjects: string[];
   handler: (event: ReceivedEvent) => Promise<void>;
+  /**
+   * Handles the messages already waiting together (up to `maxBatch`), e.g. in one bulk write,
+   * instead of one at a time: an event burst costs a few writes, not one per event. When a
+   * batch fails, its events are handled one by one with `handler`, so that only a poison
+   * message is retried and parked.
+   */
+  batchHandler?: (events: ReceivedEvent[]) => Promise<void>;
+  maxBatch?: number;
   idempotency: RedisIdempotencyStore;
   /** Attempts before the message is parked in the dead-letter stream. */
   maxAttempts?: number;
-  /** Where a new durable starts: the whole stream (default) or only events published from now on. */
-  startAt?: "all" | "new";
+  /**
+   * Where a new durable starts: the whole stream (default), only events published from now on,
+   * or events published from a time on (a replay). An existing durable continues where it was.
+   */
+  startAt?: ConsumerStart;
   /** Delay before each retry; the last value repeats. */
   backoffMs?: number[];
 }
 
+export type ConsumerStart = "all" | "new" | Date;
+
+/** Resolves after what is already queued has run: a message received before then is "waiting". */
+const nextTurn = () => new Promise<undefined>((resolve) => setImmediate(() => resolve(undefined)));
+
 const tracer = trace.getTracer("@crm/kit/bus");
+const DEFAULT_MAX_BATCH = 64;
+
+function deliverPolicy(startAt: ConsumerStart) {
+  if (startAt instanceof Date) return { deliver_policy: DeliverPolicy.StartTime, opt_start_time: startAt.toISOString() };
+  return { deliver_policy: startAt === "new" ? DeliverPolicy.New : DeliverPolicy.All };
+}
 
 /**
  * A durable pull consumer: explicit ack after the handler succeeded, nothing done twice for a
  * redelivered event, retries with backoff, and a dead-letter stream for poison messages.
- * Messages are handled one at a time, in stream order.
+ * Messages are handled one at a time, in stream order, or in batches of those already waiting.
  */
 export class EventConsumer {
   private loop: Promise<void> = Promise.resolve();
@@ -67,7 +89,7 @@ export class EventConsumer {
     await jsm.consumers.add(stream, {
       durable_name: durable,
       ack_policy: AckPolicy.Explicit,
-      deliver_policy: startAt === "new" ? DeliverPolicy.New : DeliverPolicy.All,
+      ...deliverPolicy(startAt),
       filter_subjects: filterSubjects,
       ack_wait: 30_000_000_000,
       max_deliver: -1,
@@ -75,9 +97,44 @@ export class EventConsumer {
     const consumer = await js.consumers.get(stream, durable);
     this.messages = await consumer.consume({ max_messages: 64 });
     const messages = this.messages;
-    this.loop = (async () => {
-      for await (const message of messages) await this.handle(message);
-    })().catch((error: unknown) => this.options.log.error({ err: error, durable }, "consumer loop ended"));
+    this.loop = (this.options.batchHandler ? this.batches(messages) : this.oneByOne(messages)).catch((error: unknown) =>
+      this.options.log.error({ err: error, durable }, "consumer loop ended"),
+    );
+  }
+
+  private async oneByOne(messages: ConsumerMessages): Promise<void> {
+    for await (const message of messages) await this.handle(message);
+  }
+
+  /**
+   * Takes a message, then every one already received (without waiting for more), and handles them
+   * together. A message is "already received" when the iterator yields it before the next turn of
+   * the event loop; the read still pending then is kept for the next batch.
+   */
+  private async batches(messages: ConsumerMessages): Promise<void> {
+    const iterator = messages[Symbol.asyncIterator]();
+    const max = this.options.maxBatch ?? DEFAULT_MAX_BATCH;
+    let pending: Promise<IteratorResult<JsMsg>> | undefined;
+    for (;;) {
+      const first = await (pending ?? iterator.next());
+      pending = undefined;
+      if (first.done) return;
+      const batch = [first.value];
+      let ended = false;
+      while (batch.length < max) {
+        pending = iterator.next();
+        const more = await Promise.race([pending, nextTurn()]);
+        if (!more) break;
+        pending = undefined;
+        if (more.done) {
+          ended = true;
+          break;
+        }
+        batch.push(more.value);
+      }
+      await this.handleBatch(batch);
+      if (ended) return;
+    }
   }
 
   /** Stops fetching and waits for the message in hand. */
@@ -86,8 +143,38 @@ export class EventConsumer {
     await this.loop;
   }
 
-  private async handle(message: JsMsg): Promise<void> {
-    const { durable, handler, idempotency } = this.options;
+  /**
+   * Handles the events of a batch that are not done yet in one call, then acknowledges them all;
+   * each keeps its own process span, a child of its producer's. A failed batch is handled again
+   * one event at a time.
+   */
+  private async handleBatch(messages: JsMsg[]): Promise<void> {
+    if (messages.length === 1) return this.handle(messages[0]!);
+    const { durable, batchHandler, idempotency } = this.options;
+    const received = messages.map((message) => ({ message, ...this.begin(message) }));
+    let done = new Set<string>();
+    try {
+      done = await idempotency.doneAmong(durable, received.map(({ event }) => event.eventId));
+      const fresh = received.filter(({ event }) => !done.has(event.eventId));
+      if (fresh.length > 0) await context.with(trace.setSpan(context.active(), fresh[0]!.span), () => batchHandler!(fresh.map(({ event }) => event)));
+      await idempotency.markAllDone(durable, fresh.map(({ event }) => event.eventId).filter(Boolean));
+    } catch (error) {
+      this.options.log.warn({ err: error, durable, events: messages.length }, "event batch failed; handling its events one by one");
+      received.forEach(({ span }) => span.end());
+      for (const message of messages) await this.handle(message);
+      return;
+    }
+    for (const { message, event, span } of received) {
+      const duplicate = done.has(event.eventId);
+      span.setAttributes({ "messaging.batch.message_count": messages.length, ...(duplicate ? { "crm.duplicate": true } : {}) });
+      message.ack();
+      this.processed.add(1, { consumer: durable, outcome: duplicate ? "duplicate" : "ok" });
+      span.end();
+    }
+  }
+
+  /** The event a message carries, and its process span (a child of the producer's), started. */
+  private begin(message: JsMsg) {
     const headerValue = (name: string) => message.headers?.get(name) ?? "";
     const event: ReceivedEvent = {
       subject: message.subject,
@@ -105,11 +192,17 @@ export class EventConsumer {
         kind: SpanKind.CONSUMER,
         attributes: {
           ...messagingSpanAttributes("process", message.subject, event.eventId, event.tenantId),
-          "messaging.consumer.group.name": durable,
+          "messaging.consumer.group.name": this.options.durable,
         },
       },
       parent,
     );
+    return { event, span, parent };
+  }
+
+  private async handle(message: JsMsg): Promise<void> {
+    const { durable, handler, idempotency } = this.options;
+    const { event, span, parent } = this.begin(message);
     await context.with(trace.setSpan(parent, span), async () => {
       try {
         if (event.eventId && (await idempotency.isDone(durable, event.eventId))) {

@@ -18,6 +18,21 @@ export class RedisIdempotencyStore {
     await this.redis.set(this.key(consumer, eventId), "1", "EX", this.ttlSeconds);
   }
 
+  /** Which of these events the consumer has finished (one round trip for all). */
+  async doneAmong(consumer: string, eventIds: string[]): Promise<Set<string>> {
+    const ids = eventIds.filter(Boolean);
+    if (ids.length === 0) return new Set();
+    const found = await this.redis.mget(ids.map((id) => this.key(consumer, id)));
+    return new Set(ids.filter((_, i) => found[i] !== null));
+  }
+
+  async markAllDone(consumer: string, eventIds: string[]): Promise<void> {
+    if (eventIds.length === 0) return;
+    const pipeline = this.redis.pipeline();
+    for (const id of eventIds) pipeline.set(this.key(consumer, id), "1", "EX", this.ttlSeconds);
+    await pipeline.exec();
+  }
+
   private key(consumer: string, eventId: string): string {
     return `consumed:${consumer}:${eventId}`;
   }

@@ -5,7 +5,7 @@ import { createErasureReceiptModel } from "./erasure-receipt.model";
 import { ErasureSaga, type Eraser } from "./erasure-saga";
 
 /** Erasure requests, published by the consent service to every service. */
-export const ERASURE_REQUESTED: EventSource = { service: "consent", subject: "crm.consent.subject.erasure_requested" };
+export const ERASURE_REQUESTED = { service: "consent", subject: "crm.consent.subject.erasure_requested" } as const satisfies EventSource;
 
 /**
  * Makes this service take part in the erasure saga: a durable consumer `<group>-erasure` hands

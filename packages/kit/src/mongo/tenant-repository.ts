@@ -50,8 +50,11 @@ export function listFilter(tenantId: string, filter: commonV1.Filter | undefined
 export abstract class TenantRepository<D extends { _id: string; tenantId: string }> {
   protected constructor(
     readonly model: Model<D>,
-    /** The relay, told after each write that left events in the outbox (relay.outboxOf(model)). */
-    private readonly outbox: ModelOutbox,
+    /**
+     * The relay, told after each write that left events in the outbox (relay.outboxOf(model)); a
+     * subclass that writes events under conditions of its own (a claim) tells it too.
+     */
+    protected readonly outbox: ModelOutbox,
   ) {}
 
   /** Stores new documents, each with its events, in one write; the relay publishes them without reading them back. */

@@ -13,7 +13,10 @@ export const protobufPackage = "crm.events.v1";
 
 export const protobufFileName = "crm/events/v1/interactions.proto";
 
-/** crm.interactions.interaction.created */
+/**
+ * The generated skeleton's placeholder: never published (interaction.logged is), kept because
+ * released messages are never removed.
+ */
 export interface InteractionCreated {
   meta?: EventMeta | undefined;
   interactionId: string;
@@ -29,7 +32,92 @@ export interface InteractionLogged {
   contactIds: string[];
   organizationId: string;
   /** When the interaction happened (not when it was logged). */
+  occurTime?:
+    | Date
+    | undefined;
+  /**
+   * Fields 7 to 11 came after the first release: declared optional so that code built against
+   * the first version still compiles; this service always sets them.
+   * One line for a timeline or a "last interaction": the kind, its details, the subject line.
+   */
+  summary?: string | undefined;
+  dealId?: string | undefined;
+  ticketId?: string | undefined;
+  ownerId?:
+    | string
+    | undefined;
+  /** The interaction's version (1 when logged): a consumer keeps the highest it has seen. */
+  version?: number | undefined;
+}
+
+/** crm.interactions.interaction.updated: the interaction as it now is. */
+export interface InteractionUpdated {
+  meta?: EventMeta | undefined;
+  interactionId: string;
+  kind: string;
+  contactIds: string[];
+  organizationId: string;
   occurTime?: Date | undefined;
+  summary: string;
+  dealId: string;
+  ticketId: string;
+  ownerId: string;
+  version: number;
+  /** InteractionInput paths that changed. */
+  changedFields: string[];
+}
+
+/** crm.interactions.interaction.deleted: deleted by a user, or erased (reason "erased"). */
+export interface InteractionDeleted {
+  meta?: EventMeta | undefined;
+  interactionId: string;
+  version: number;
+  contactIds: string[];
+  /** deleted or erased. */
+  reason: string;
+}
+
+/** A record a task follows up. */
+export interface TaskLink {
+  /** contact, organization, deal, lead, order, ticket, campaign, interaction or task. */
+  type: string;
+  id: string;
+}
+
+/**
+ * crm.interactions.task.created, crm.interactions.task.updated, crm.interactions.task.completed:
+ * the task as it now is.
+ */
+export interface TaskChanged {
+  meta?: EventMeta | undefined;
+  taskId: string;
+  title: string;
+  assigneeId: string;
+  dueTime?:
+    | Date
+    | undefined;
+  /** low, normal, high or urgent. */
+  priority: string;
+  /** open, in_progress, completed or cancelled. */
+  status: string;
+  links: TaskLink[];
+  version: number;
+  /** TaskInput paths that changed (empty when created). */
+  changedFields: string[];
+}
+
+/**
+ * crm.interactions.task.overdue: an open task passed its due time. Announced once per due
+ * time, whichever replica notices.
+ */
+export interface TaskOverdue {
+  meta?: EventMeta | undefined;
+  taskId: string;
+  title: string;
+  assigneeId: string;
+  dueTime?: Date | undefined;
+  priority: string;
+  links: TaskLink[];
 }
 
 function createBaseInteractionCreated(): InteractionCreated {
@@ -138,7 +226,19 @@ export const InteractionCreated: MessageFns<InteractionCreated> = {
 };
 
 function createBaseInteractionLogged(): InteractionLogged {
-  return { meta: undefined, interactionId: "", kind: "", contactIds: [], organizationId: "", occurTime: undefined };
+  return {
+    meta: undefined,
+    interactionId: "",
+    kind: "",
+    contactIds: [],
+    organizationId: "",
+    occurTime: undefined,
+    summary: undefined,
+    dealId: undefined,
+    ticketId: undefined,
+    ownerId: undefined,
+    version: undefined,
+  };
 }
 
 export const InteractionLogged: MessageFns<InteractionLogged> = {
@@ -160,6 +260,21 @@ export const InteractionLogged: MessageFns<InteractionLogged> = {
     }
     if (message.occurTime !== undefined) {
       Timestamp.encode(toTimestamp(message.occurTime), writer.uint32(50).fork()).join();
+    }
+    if (message.summary !== undefined) {
+      writer.uint32(58).string(message.summary);
+    }
+    if (message.dealId !== undefined) {
+      writer.uint32(66).string(message.dealId);
+    }
+    if (message.ticketId !== undefined) {
+      writer.uint32(74).string(message.ticketId);
+    }
+    if (message.ownerId !== undefined) {
+      writer.uint32(82).string(message.ownerId);
+    }
+    if (message.version !== undefined) {
+      writer.uint32(88).int32(message.version);
     }
     return writer;
   },
@@ -225,6 +340,46 @@ export const InteractionLogged: MessageFns<InteractionLogged> = {
             message.occurTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.summary = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.dealId = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.ticketId = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.ownerId = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.version = reader.int32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -261,6 +416,23 @@ export const InteractionLogged: MessageFns<InteractionLogged> = {
         : isSet(object.occur_time)
         ? fromJsonTimestamp(object.occur_time)
         : undefined,
+      summary: isSet(object.summary) ? globalThis.String(object.summary) : undefined,
+      dealId: isSet(object.dealId)
+        ? globalThis.String(object.dealId)
+        : isSet(object.deal_id)
+        ? globalThis.String(object.deal_id)
+        : undefined,
+      ticketId: isSet(object.ticketId)
+        ? globalThis.String(object.ticketId)
+        : isSet(object.ticket_id)
+        ? globalThis.String(object.ticket_id)
+        : undefined,
+      ownerId: isSet(object.ownerId)
+        ? globalThis.String(object.ownerId)
+        : isSet(object.owner_id)
+        ? globalThis.String(object.owner_id)
+        : undefined,
+      version: isSet(object.version) ? globalThis.Number(object.version) : undefined,
     };
   },
 
@@ -284,6 +456,21 @@ export const InteractionLogged: MessageFns<InteractionLogged> = {
     if (message.occurTime !== undefined) {
       obj.occurTime = message.occurTime.toISOString();
     }
+    if (message.summary !== undefined) {
+      obj.summary = message.summary;
+    }
+    if (message.dealId !== undefined) {
+      obj.dealId = message.dealId;
+    }
+    if (message.ticketId !== undefined) {
+      obj.ticketId = message.ticketId;
+    }
+    if (message.ownerId !== undefined) {
+      obj.ownerId = message.ownerId;
+    }
+    if (message.version !== undefined) {
+      obj.version = Math.round(message.version);
+    }
     return obj;
   },
 
@@ -298,6 +485,948 @@ export const InteractionLogged: MessageFns<InteractionLogged> = {
     message.contactIds = object.contactIds?.map((e) => e) || [];
     message.organizationId = object.organizationId ?? "";
     message.occurTime = object.occurTime ?? undefined;
+    message.summary = object.summary ?? undefined;
+    message.dealId = object.dealId ?? undefined;
+    message.ticketId = object.ticketId ?? undefined;
+    message.ownerId = object.ownerId ?? undefined;
+    message.version = object.version ?? undefined;
+    return message;
+  },
+};
+
+function createBaseInteractionUpdated(): InteractionUpdated {
+  return {
+    meta: undefined,
+    interactionId: "",
+    kind: "",
+    contactIds: [],
+    organizationId: "",
+    occurTime: undefined,
+    summary: "",
+    dealId: "",
+    ticketId: "",
+    ownerId: "",
+    version: 0,
+    changedFields: [],
+  };
+}
+
+export const InteractionUpdated: MessageFns<InteractionUpdated> = {
+  encode(message: InteractionUpdated, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.meta !== undefined) {
+      EventMeta.encode(message.meta, writer.uint32(10).fork()).join();
+    }
+    if (message.interactionId !== "") {
+      writer.uint32(18).string(message.interactionId);
+    }
+    if (message.kind !== "") {
+      writer.uint32(26).string(message.kind);
+    }
+    for (const v of message.contactIds) {
+      writer.uint32(34).string(v!);
+    }
+    if (message.organizationId !== "") {
+      writer.uint32(42).string(message.organizationId);
+    }
+    if (message.occurTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.occurTime), writer.uint32(50).fork()).join();
+    }
+    if (message.summary !== "") {
+      writer.uint32(58).string(message.summary);
+    }
+    if (message.dealId !== "") {
+      writer.uint32(66).string(message.dealId);
+    }
+    if (message.ticketId !== "") {
+      writer.uint32(74).string(message.ticketId);
+    }
+    if (message.ownerId !== "") {
+      writer.uint32(82).string(message.ownerId);
+    }
+    if (message.version !== 0) {
+      writer.uint32(88).int32(message.version);
+    }
+    for (const v of message.changedFields) {
+      writer.uint32(98).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): InteractionUpdated {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseInteractionUpdated();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.meta = EventMeta.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.interactionId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.kind = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.contactIds.push(reader.string());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.organizationId = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.occurTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.summary = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.dealId = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.ticketId = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.ownerId = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.version = reader.int32();
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.changedFields.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): InteractionUpdated {
+    return {
+      meta: isSet(object.meta) ? EventMeta.fromJSON(object.meta) : undefined,
+      interactionId: isSet(object.interactionId)
+        ? globalThis.String(object.interactionId)
+        : isSet(object.interaction_id)
+        ? globalThis.String(object.interaction_id)
+        : "",
+      kind: isSet(object.kind) ? globalThis.String(object.kind) : "",
+      contactIds: globalThis.Array.isArray(object?.contactIds)
+        ? object.contactIds.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.contact_ids)
+        ? object.contact_ids.map((e: any) => globalThis.String(e))
+        : [],
+      organizationId: isSet(object.organizationId)
+        ? globalThis.String(object.organizationId)
+        : isSet(object.organization_id)
+        ? globalThis.String(object.organization_id)
+        : "",
+      occurTime: isSet(object.occurTime)
+        ? fromJsonTimestamp(object.occurTime)
+        : isSet(object.occur_time)
+        ? fromJsonTimestamp(object.occur_time)
+        : undefined,
+      summary: isSet(object.summary) ? globalThis.String(object.summary) : "",
+      dealId: isSet(object.dealId)
+        ? globalThis.String(object.dealId)
+        : isSet(object.deal_id)
+        ? globalThis.String(object.deal_id)
+        : "",
+      ticketId: isSet(object.ticketId)
+        ? globalThis.String(object.ticketId)
+        : isSet(object.ticket_id)
+        ? globalThis.String(object.ticket_id)
+        : "",
+      ownerId: isSet(object.ownerId)
+        ? globalThis.String(object.ownerId)
+        : isSet(object.owner_id)
+        ? globalThis.String(object.owner_id)
+        : "",
+      version: isSet(object.version) ? globalThis.Number(object.version) : 0,
+      changedFields: globalThis.Array.isArray(object?.changedFields)
+        ? object.changedFields.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.changed_fields)
+        ? object.changed_fields.map((e: any) => globalThis.String(e))
+        : [],
+    };
+  },
+
+  toJSON(message: InteractionUpdated): unknown {
+    const obj: any = {};
+    if (message.meta !== undefined) {
+      obj.meta = EventMeta.toJSON(message.meta);
+    }
+    if (message.interactionId !== "") {
+      obj.interactionId = message.interactionId;
+    }
+    if (message.kind !== "") {
+      obj.kind = message.kind;
+    }
+    if (message.contactIds?.length) {
+      obj.contactIds = message.contactIds;
+    }
+    if (message.organizationId !== "") {
+      obj.organizationId = message.organizationId;
+    }
+    if (message.occurTime !== undefined) {
+      obj.occurTime = message.occurTime.toISOString();
+    }
+    if (message.summary !== "") {
+      obj.summary = message.summary;
+    }
+    if (message.dealId !== "") {
+      obj.dealId = message.dealId;
+    }
+    if (message.ticketId !== "") {
+      obj.ticketId = message.ticketId;
+    }
+    if (message.ownerId !== "") {
+      obj.ownerId = message.ownerId;
+    }
+    if (message.version !== 0) {
+      obj.version = Math.round(message.version);
+    }
+    if (message.changedFields?.length) {
+      obj.changedFields = message.changedFields;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<InteractionUpdated>, I>>(base?: I): InteractionUpdated {
+    return InteractionUpdated.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<InteractionUpdated>, I>>(object: I): InteractionUpdated {
+    const message = createBaseInteractionUpdated();
+    message.meta = (object.meta !== undefined && object.meta !== null) ? EventMeta.fromPartial(object.meta) : undefined;
+    message.interactionId = object.interactionId ?? "";
+    message.kind = object.kind ?? "";
+    message.contactIds = object.contactIds?.map((e) => e) || [];
+    message.organizationId = object.organizationId ?? "";
+    message.occurTime = object.occurTime ?? undefined;
+    message.summary = object.summary ?? "";
+    message.dealId = object.dealId ?? "";
+    message.ticketId = object.ticketId ?? "";
+    message.ownerId = object.ownerId ?? "";
+    message.version = object.version ?? 0;
+    message.changedFields = object.changedFields?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseInteractionDeleted(): InteractionDeleted {
+  return { meta: undefined, interactionId: "", version: 0, contactIds: [], reason: "" };
+}
+
+export const InteractionDeleted: MessageFns<InteractionDeleted> = {
+  encode(message: InteractionDeleted, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.meta !== undefined) {
+      EventMeta.encode(message.meta, writer.uint32(10).fork()).join();
+    }
+    if (message.interactionId !== "") {
+      writer.uint32(18).string(message.interactionId);
+    }
+    if (message.version !== 0) {
+      writer.uint32(24).int32(message.version);
+    }
+    for (const v of message.contactIds) {
+      writer.uint32(34).string(v!);
+    }
+    if (message.reason !== "") {
+      writer.uint32(42).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): InteractionDeleted {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseInteractionDeleted();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.meta = EventMeta.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.interactionId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.version = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.contactIds.push(reader.string());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): InteractionDeleted {
+    return {
+      meta: isSet(object.meta) ? EventMeta.fromJSON(object.meta) : undefined,
+      interactionId: isSet(object.interactionId)
+        ? globalThis.String(object.interactionId)
+        : isSet(object.interaction_id)
+        ? globalThis.String(object.interaction_id)
+        : "",
+      version: isSet(object.version) ? globalThis.Number(object.version) : 0,
+      contactIds: globalThis.Array.isArray(object?.contactIds)
+        ? object.contactIds.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.contact_ids)
+        ? object.contact_ids.map((e: any) => globalThis.String(e))
+        : [],
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: InteractionDeleted): unknown {
+    const obj: any = {};
+    if (message.meta !== undefined) {
+      obj.meta = EventMeta.toJSON(message.meta);
+    }
+    if (message.interactionId !== "") {
+      obj.interactionId = message.interactionId;
+    }
+    if (message.version !== 0) {
+      obj.version = Math.round(message.version);
+    }
+    if (message.contactIds?.length) {
+      obj.contactIds = message.contactIds;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<InteractionDeleted>, I>>(base?: I): InteractionDeleted {
+    return InteractionDeleted.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<InteractionDeleted>, I>>(object: I): InteractionDeleted {
+    const message = createBaseInteractionDeleted();
+    message.meta = (object.meta !== undefined && object.meta !== null) ? EventMeta.fromPartial(object.meta) : undefined;
+    message.interactionId = object.interactionId ?? "";
+    message.version = object.version ?? 0;
+    message.contactIds = object.contactIds?.map((e) => e) || [];
+    message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
+function createBaseTaskLink(): TaskLink {
+  return { type: "", id: "" };
+}
+
+export const TaskLink: MessageFns<TaskLink> = {
+  encode(message: TaskLink, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.type !== "") {
+      writer.uint32(10).string(message.type);
+    }
+    if (message.id !== "") {
+      writer.uint32(18).string(message.id);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TaskLink {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTaskLink();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.type = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TaskLink {
+    return {
+      type: isSet(object.type) ? globalThis.String(object.type) : "",
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+    };
+  },
+
+  toJSON(message: TaskLink): unknown {
+    const obj: any = {};
+    if (message.type !== "") {
+      obj.type = message.type;
+    }
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<TaskLink>, I>>(base?: I): TaskLink {
+    return TaskLink.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<TaskLink>, I>>(object: I): TaskLink {
+    const message = createBaseTaskLink();
+    message.type = object.type ?? "";
+    message.id = object.id ?? "";
+    return message;
+  },
+};
+
+function createBaseTaskChanged(): TaskChanged {
+  return {
+    meta: undefined,
+    taskId: "",
+    title: "",
+    assigneeId: "",
+    dueTime: undefined,
+    priority: "",
+    status: "",
+    links: [],
+    version: 0,
+    changedFields: [],
+  };
+}
+
+export const TaskChanged: MessageFns<TaskChanged> = {
+  encode(message: TaskChanged, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.meta !== undefined) {
+      EventMeta.encode(message.meta, writer.uint32(10).fork()).join();
+    }
+    if (message.taskId !== "") {
+      writer.uint32(18).string(message.taskId);
+    }
+    if (message.title !== "") {
+      writer.uint32(26).string(message.title);
+    }
+    if (message.assigneeId !== "") {
+      writer.uint32(34).string(message.assigneeId);
+    }
+    if (message.dueTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.dueTime), writer.uint32(42).fork()).join();
+    }
+    if (message.priority !== "") {
+      writer.uint32(50).string(message.priority);
+    }
+    if (message.status !== "") {
+      writer.uint32(58).string(message.status);
+    }
+    for (const v of message.links) {
+      TaskLink.encode(v!, writer.uint32(66).fork()).join();
+    }
+    if (message.version !== 0) {
+      writer.uint32(72).int32(message.version);
+    }
+    for (const v of message.changedFields) {
+      writer.uint32(82).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TaskChanged {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTaskChanged();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.meta = EventMeta.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.taskId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.title = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.assigneeId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.dueTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.priority = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.status = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.links.push(TaskLink.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.version = reader.int32();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.changedFields.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TaskChanged {
+    return {
+      meta: isSet(object.meta) ? EventMeta.fromJSON(object.meta) : undefined,
+      taskId: isSet(object.taskId)
+        ? globalThis.String(object.taskId)
+        : isSet(object.task_id)
+        ? globalThis.String(object.task_id)
+        : "",
+      title: isSet(object.title) ? globalThis.String(object.title) : "",
+      assigneeId: isSet(object.assigneeId)
+        ? globalThis.String(object.assigneeId)
+        : isSet(object.assignee_id)
+        ? globalThis.String(object.assignee_id)
+        : "",
+      dueTime: isSet(object.dueTime)
+        ? fromJsonTimestamp(object.dueTime)
+        : isSet(object.due_time)
+        ? fromJsonTimestamp(object.due_time)
+        : undefined,
+      priority: isSet(object.priority) ? globalThis.String(object.priority) : "",
+      status: isSet(object.status) ? globalThis.String(object.status) : "",
+      links: globalThis.Array.isArray(object?.links)
+        ? object.links.map((e: any) => TaskLink.fromJSON(e))
+        : [],
+      version: isSet(object.version) ? globalThis.Number(object.version) : 0,
+      changedFields: globalThis.Array.isArray(object?.changedFields)
+        ? object.changedFields.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.changed_fields)
+        ? object.changed_fields.map((e: any) => globalThis.String(e))
+        : [],
+    };
+  },
+
+  toJSON(message: TaskChanged): unknown {
+    const obj: any = {};
+    if (message.meta !== undefined) {
+      obj.meta = EventMeta.toJSON(message.meta);
+    }
+    if (message.taskId !== "") {
+      obj.taskId = message.taskId;
+    }
+    if (message.title !== "") {
+      obj.title = message.title;
+    }
+    if (message.assigneeId !== "") {
+      obj.assigneeId = message.assigneeId;
+    }
+    if (message.dueTime !== undefined) {
+      obj.dueTime = message.dueTime.toISOString();
+    }
+    if (message.priority !== "") {
+      obj.priority = message.priority;
+    }
+    if (message.status !== "") {
+      obj.status = message.status;
+    }
+    if (message.links?.length) {
+      obj.links = message.links.map((e) => TaskLink.toJSON(e));
+    }
+    if (message.version !== 0) {
+      obj.version = Math.round(message.version);
+    }
+    if (message.changedFields?.length) {
+      obj.changedFields = message.changedFields;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<TaskChanged>, I>>(base?: I): TaskChanged {
+    return TaskChanged.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<TaskChanged>, I>>(object: I): TaskChanged {
+    const message = createBaseTaskChanged();
+    message.meta = (object.meta !== undefined && object.meta !== null) ? EventMeta.fromPartial(object.meta) : undefined;
+    message.taskId = object.taskId ?? "";
+    message.title = object.title ?? "";
+    message.assigneeId = object.assigneeId ?? "";
+    message.dueTime = object.dueTime ?? undefined;
+    message.priority = object.priority ?? "";
+    message.status = object.status ?? "";
+    message.links = object.links?.map((e) => TaskLink.fromPartial(e)) || [];
+    message.version = object.version ?? 0;
+    message.changedFields = object.changedFields?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseTaskOverdue(): TaskOverdue {
+  return { meta: undefined, taskId: "", title: "", assigneeId: "", dueTime: undefined, priority: "", links: [] };
+}
+
+export const TaskOverdue: MessageFns<TaskOverdue> = {
+  encode(message: TaskOverdue, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.meta !== undefined) {
+      EventMeta.encode(message.meta, writer.uint32(10).fork()).join();
+    }
+    if (message.taskId !== "") {
+      writer.uint32(18).string(message.taskId);
+    }
+    if (message.title !== "") {
+      writer.uint32(26).string(message.title);
+    }
+    if (message.assigneeId !== "") {
+      writer.uint32(34).string(message.assigneeId);
+    }
+    if (message.dueTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.dueTime), writer.uint32(42).fork()).join();
+    }
+    if (message.priority !== "") {
+      writer.uint32(50).string(message.priority);
+    }
+    for (const v of message.links) {
+      TaskLink.encode(v!, writer.uint32(58).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TaskOverdue {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTaskOverdue();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.meta = EventMeta.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.taskId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.title = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.assigneeId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.dueTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.priority = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.links.push(TaskLink.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TaskOverdue {
+    return {
+      meta: isSet(object.meta) ? EventMeta.fromJSON(object.meta) : undefined,
+      taskId: isSet(object.taskId)
+        ? globalThis.String(object.taskId)
+        : isSet(object.task_id)
+        ? globalThis.String(object.task_id)
+        : "",
+      title: isSet(object.title) ? globalThis.String(object.title) : "",
+      assigneeId: isSet(object.assigneeId)
+        ? globalThis.String(object.assigneeId)
+        : isSet(object.assignee_id)
+        ? globalThis.String(object.assignee_id)
+        : "",
+      dueTime: isSet(object.dueTime)
+        ? fromJsonTimestamp(object.dueTime)
+        : isSet(object.due_time)
+        ? fromJsonTimestamp(object.due_time)
+        : undefined,
+      priority: isSet(object.priority) ? globalThis.String(object.priority) : "",
+      links: globalThis.Array.isArray(object?.links)
+        ? object.links.map((e: any) => TaskLink.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: TaskOverdue): unknown {
+    const obj: any = {};
+    if (message.meta !== undefined) {
+      obj.meta = EventMeta.toJSON(message.meta);
+    }
+    if (message.taskId !== "") {
+      obj.taskId = message.taskId;
+    }
+    if (message.title !== "") {
+      obj.title = message.title;
+    }
+    if (message.assigneeId !== "") {
+      obj.assigneeId = message.assigneeId;
+    }
+    if (message.dueTime !== undefined) {
+      obj.dueTime = message.dueTime.toISOString();
+    }
+    if (message.priority !== "") {
+      obj.priority = message.priority;
+    }
+    if (message.links?.length) {
+      obj.links = message.links.map((e) => TaskLink.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<TaskOverdue>, I>>(base?: I): TaskOverdue {
+    return TaskOverdue.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<TaskOverdue>, I>>(object: I): TaskOverdue {
+    const message = createBaseTaskOverdue();
+    message.meta = (object.meta !== undefined && object.meta !== null) ? EventMeta.fromPartial(object.meta) : undefined;
+    message.taskId = object.taskId ?? "";
+    message.title = object.title ?? "";
+    message.assigneeId = object.assigneeId ?? "";
+    message.dueTime = object.dueTime ?? undefined;
+    message.priority = object.priority ?? "";
+    message.links = object.links?.map((e) => TaskLink.fromPartial(e)) || [];
     return message;
   },
 };

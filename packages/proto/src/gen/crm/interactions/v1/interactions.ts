@@ -18,6 +18,7 @@ import {
   type ServiceError,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
+import { FieldMask } from "../../../google/protobuf/field_mask";
 import { Timestamp } from "../../../google/protobuf/timestamp";
 import { Filter, OrderBy, PageInfo, PageRequest } from "../../common/v1/query";
 
@@ -25,8 +26,80 @@ export const protobufPackage = "crm.interactions.v1";
 
 export const protobufFileName = "crm/interactions/v1/interactions.proto";
 
+/**
+ * A record of any service, by type (contact, organization, deal, lead, order, ticket, campaign,
+ * interaction, task) and id.
+ */
+export interface RecordRef {
+  type: string;
+  id: string;
+}
+
+export interface CallDetails {
+  /** inbound or outbound. */
+  direction: string;
+  durationSeconds: number;
+  /** connected, no_answer, voicemail, busy or failed. */
+  outcome: string;
+  /** Where the recording is kept (https). */
+  recordingUrl: string;
+}
+
+export interface EmailDetails {
+  /** inbound or outbound. */
+  direction: string;
+  threadId: string;
+  /** The Message-ID header: an e-mail already logged with it is not logged again. */
+  messageId: string;
+  fromAddress: string;
+  toAddresses: string[];
+}
+
+export interface Attendee {
+  /** The contact, when the attendee is one. */
+  contactId: string;
+  name: string;
+  email: string;
+}
+
+export interface MeetingDetails {
+  /** The start is the interaction's occur_time. */
+  endTime?: Date | undefined;
+  attendees: Attendee[];
+  location: string;
+  /** The video call's link (https). */
+  meetingUrl: string;
+}
+
+export interface NoteDetails {
+}
+
+export interface MessageDetails {
+  /** chat, sms or social. */
+  channel: string;
+  /** For social messages: linkedin, x, facebook, instagram, whatsapp... */
+  network: string;
+  /** The other side's handle or number on that channel. */
+  handle: string;
+  /** inbound or outbound. */
+  direction: string;
+}
+
+export interface WebVisitDetails {
+  pageUrl: string;
+  pageTitle: string;
+  referrer: string;
+  /** The campaign that brought the visitor (e.g. its utm_campaign). */
+  campaign: string;
+}
+
 export interface Interaction {
   id: string;
+  /**
+   * The generated skeleton's placeholder, never set: the subject line is `subject`.
+   *
+   * @deprecated
+   */
   name: string;
   createTime?: Date | undefined;
   updateTime?:
@@ -36,11 +109,60 @@ export interface Interaction {
   createdBy: string;
   /** Weak etag of the stored version, e.g. W/"1". */
   etag: string;
+  /** call, email, meeting, note, message or web_visit. */
+  kind: string;
+  /** When it happened (a meeting: when it starts). */
+  occurTime?: Date | undefined;
+  ownerId: string;
+  /** The contacts it involves; a merged contact is shown as the contact it was merged into. */
+  contactIds: string[];
+  organizationId: string;
+  dealId: string;
+  ticketId: string;
+  /** An e-mail's subject, a meeting's title, a call's or note's topic. */
+  subject: string;
+  /** Free text as given: an e-mail's body or summary, a note, a call's or meeting's notes. */
+  body: string;
+  details?:
+    | { $case: "call"; call: CallDetails }
+    | { $case: "email"; email: EmailDetails }
+    | { $case: "meeting"; meeting: MeetingDetails }
+    | { $case: "note"; note: NoteDetails }
+    | { $case: "message"; message: MessageDetails }
+    | { $case: "webVisit"; webVisit: WebVisitDetails }
+    | undefined;
+  updatedBy: string;
 }
 
-/** The fields a client writes. */
+/** The fields a client writes. The kind is the case of `details`. */
 export interface InteractionInput {
+  /**
+   * The generated skeleton's placeholder, ignored: the subject line is `subject`.
+   *
+   * @deprecated
+   */
   name: string;
+  /** Defaults to now. */
+  occurTime?:
+    | Date
+    | undefined;
+  /** Defaults to the caller. */
+  ownerId: string;
+  /** At least one. */
+  contactIds: string[];
+  organizationId: string;
+  dealId: string;
+  ticketId: string;
+  subject: string;
+  body: string;
+  details?:
+    | { $case: "call"; call: CallDetails }
+    | { $case: "email"; email: EmailDetails }
+    | { $case: "meeting"; meeting: MeetingDetails }
+    | { $case: "note"; note: NoteDetails }
+    | { $case: "message"; message: MessageDetails }
+    | { $case: "webVisit"; webVisit: WebVisitDetails }
+    | undefined;
 }
 
 export interface CreateInteractionRequest {
@@ -66,7 +188,14 @@ export interface GetInteractionResponse {
 export interface ListInteractionsRequest {
   filter?: Filter | undefined;
   orderBy: OrderBy[];
-  page?: PageRequest | undefined;
+  page?:
+    | PageRequest
+    | undefined;
+  /**
+   * Words matched as prefixes of the words of the subject, body and details, ignoring case
+   * and accents.
+   */
+  search: string;
 }
 
 export interface ListInteractionsResponse {
@@ -74,8 +203,1097 @@ export interface ListInteractionsResponse {
   pageInfo?: PageInfo | undefined;
 }
 
+export interface UpdateInteractionRequest {
+  id: string;
+  interaction?:
+    | InteractionInput
+    | undefined;
+  /**
+   * Paths of InteractionInput to change, e.g. ["subject", "contact_ids", "details"]; lists and
+   * details are replaced whole. The kind cannot change.
+   */
+  updateMask?:
+    | string[]
+    | undefined;
+  /** The etag read; FAILED_PRECONDITION when it is stale. Empty skips the check. */
+  etag: string;
+}
+
+export interface UpdateInteractionResponse {
+  interaction?: Interaction | undefined;
+}
+
+export interface DeleteInteractionRequest {
+  id: string;
+  etag: string;
+}
+
+export interface DeleteInteractionResponse {
+}
+
+export interface Task {
+  id: string;
+  title: string;
+  notes: string;
+  dueTime?: Date | undefined;
+  assigneeId: string;
+  /** low, normal, high or urgent. */
+  priority: string;
+  /** open, in_progress, completed or cancelled. */
+  status: string;
+  /** The records it follows up; a merged contact is shown as the contact it was merged into. */
+  links: RecordRef[];
+  completeTime?:
+    | Date
+    | undefined;
+  /** Open or in progress, and past its due time. */
+  overdue: boolean;
+  createTime?: Date | undefined;
+  updateTime?: Date | undefined;
+  createdBy: string;
+  updatedBy: string;
+  etag: string;
+}
+
+export interface TaskInput {
+  title: string;
+  notes: string;
+  dueTime?:
+    | Date
+    | undefined;
+  /** Defaults to the caller. */
+  assigneeId: string;
+  /** Defaults to normal. */
+  priority: string;
+  /** Defaults to open. */
+  status: string;
+  links: RecordRef[];
+}
+
+export interface CreateTaskRequest {
+  task?: TaskInput | undefined;
+  requestId: string;
+}
+
+export interface CreateTaskResponse {
+  task?: Task | undefined;
+}
+
+export interface GetTaskRequest {
+  id: string;
+}
+
+export interface GetTaskResponse {
+  task?: Task | undefined;
+}
+
+export interface ListTasksRequest {
+  filter?: Filter | undefined;
+  orderBy: OrderBy[];
+  page?: PageRequest | undefined;
+}
+
+export interface ListTasksResponse {
+  tasks: Task[];
+  pageInfo?: PageInfo | undefined;
+}
+
+export interface UpdateTaskRequest {
+  id: string;
+  task?:
+    | TaskInput
+    | undefined;
+  /** Paths of TaskInput to change, e.g. ["status"] or ["due_time", "assignee_id"]. */
+  updateMask?: string[] | undefined;
+  etag: string;
+}
+
+export interface UpdateTaskResponse {
+  task?: Task | undefined;
+}
+
+/** One fact on a timeline. */
+export interface TimelineEntry {
+  id: string;
+  /**
+   * call, email, meeting, note, message, web_visit, task.completed, contact.created,
+   * contact.merged, organization.created..., and each producing service's own kinds
+   * (deal.stage_changed, ticket.opened...).
+   */
+  kind: string;
+  occurTime?: Date | undefined;
+  summary: string;
+  /** The service that reported it. */
+  source: string;
+  /** The record the entry is about (the interaction, the deal...), to open it. */
+  about?:
+    | RecordRef
+    | undefined;
+  /** Every record whose timeline shows it. */
+  links: RecordRef[];
+}
+
+export interface ListTimelineRequest {
+  /** A contact, an organization or a deal. */
+  record?:
+    | RecordRef
+    | undefined;
+  /** Over kind, source and occurredAt. */
+  filter?:
+    | Filter
+    | undefined;
+  /** occurredAt, newest first by default. */
+  orderBy: OrderBy[];
+  page?: PageRequest | undefined;
+}
+
+export interface ListTimelineResponse {
+  entries: TimelineEntry[];
+  pageInfo?: PageInfo | undefined;
+}
+
+export interface LastInteraction {
+  interactionId: string;
+  kind: string;
+  occurTime?: Date | undefined;
+  summary: string;
+}
+
+export interface EngagementWindow {
+  /** 30, 90 or 365: the window ends now. */
+  days: number;
+  /** Interactions by kind; kinds without any are absent. */
+  counts: { [key: string]: number };
+  total: number;
+}
+
+export interface EngagementWindow_CountsEntry {
+  key: string;
+  value: number;
+}
+
+export interface ContactEngagement {
+  contactId: string;
+  /** Absent when the contact has none yet. */
+  lastInteraction?: LastInteraction | undefined;
+  windows: EngagementWindow[];
+}
+
+export interface GetEngagementRequest {
+  /** At most 100. */
+  contactIds: string[];
+}
+
+export interface GetEngagementResponse {
+  /** In the order asked. */
+  engagements: ContactEngagement[];
+}
+
+function createBaseRecordRef(): RecordRef {
+  return { type: "", id: "" };
+}
+
+export const RecordRef: MessageFns<RecordRef> = {
+  encode(message: RecordRef, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.type !== "") {
+      writer.uint32(10).string(message.type);
+    }
+    if (message.id !== "") {
+      writer.uint32(18).string(message.id);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RecordRef {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRecordRef();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.type = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RecordRef {
+    return {
+      type: isSet(object.type) ? globalThis.String(object.type) : "",
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+    };
+  },
+
+  toJSON(message: RecordRef): unknown {
+    const obj: any = {};
+    if (message.type !== "") {
+      obj.type = message.type;
+    }
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RecordRef>, I>>(base?: I): RecordRef {
+    return RecordRef.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RecordRef>, I>>(object: I): RecordRef {
+    const message = createBaseRecordRef();
+    message.type = object.type ?? "";
+    message.id = object.id ?? "";
+    return message;
+  },
+};
+
+function createBaseCallDetails(): CallDetails {
+  return { direction: "", durationSeconds: 0, outcome: "", recordingUrl: "" };
+}
+
+export const CallDetails: MessageFns<CallDetails> = {
+  encode(message: CallDetails, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.direction !== "") {
+      writer.uint32(10).string(message.direction);
+    }
+    if (message.durationSeconds !== 0) {
+      writer.uint32(16).int32(message.durationSeconds);
+    }
+    if (message.outcome !== "") {
+      writer.uint32(26).string(message.outcome);
+    }
+    if (message.recordingUrl !== "") {
+      writer.uint32(34).string(message.recordingUrl);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CallDetails {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCallDetails();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.direction = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.durationSeconds = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.outcome = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.recordingUrl = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CallDetails {
+    return {
+      direction: isSet(object.direction) ? globalThis.String(object.direction) : "",
+      durationSeconds: isSet(object.durationSeconds)
+        ? globalThis.Number(object.durationSeconds)
+        : isSet(object.duration_seconds)
+        ? globalThis.Number(object.duration_seconds)
+        : 0,
+      outcome: isSet(object.outcome) ? globalThis.String(object.outcome) : "",
+      recordingUrl: isSet(object.recordingUrl)
+        ? globalThis.String(object.recordingUrl)
+        : isSet(object.recording_url)
+        ? globalThis.String(object.recording_url)
+        : "",
+    };
+  },
+
+  toJSON(message: CallDetails): unknown {
+    const obj: any = {};
+    if (message.direction !== "") {
+      obj.direction = message.direction;
+    }
+    if (message.durationSeconds !== 0) {
+      obj.durationSeconds = Math.round(message.durationSeconds);
+    }
+    if (message.outcome !== "") {
+      obj.outcome = message.outcome;
+    }
+    if (message.recordingUrl !== "") {
+      obj.recordingUrl = message.recordingUrl;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CallDetails>, I>>(base?: I): CallDetails {
+    return CallDetails.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CallDetails>, I>>(object: I): CallDetails {
+    const message = createBaseCallDetails();
+    message.direction = object.direction ?? "";
+    message.durationSeconds = object.durationSeconds ?? 0;
+    message.outcome = object.outcome ?? "";
+    message.recordingUrl = object.recordingUrl ?? "";
+    return message;
+  },
+};
+
+function createBaseEmailDetails(): EmailDetails {
+  return { direction: "", threadId: "", messageId: "", fromAddress: "", toAddresses: [] };
+}
+
+export const EmailDetails: MessageFns<EmailDetails> = {
+  encode(message: EmailDetails, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.direction !== "") {
+      writer.uint32(10).string(message.direction);
+    }
+    if (message.threadId !== "") {
+      writer.uint32(18).string(message.threadId);
+    }
+    if (message.messageId !== "") {
+      writer.uint32(26).string(message.messageId);
+    }
+    if (message.fromAddress !== "") {
+      writer.uint32(34).string(message.fromAddress);
+    }
+    for (const v of message.toAddresses) {
+      writer.uint32(42).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EmailDetails {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEmailDetails();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.direction = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.threadId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.messageId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.fromAddress = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.toAddresses.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): EmailDetails {
+    return {
+      direction: isSet(object.direction) ? globalThis.String(object.direction) : "",
+      threadId: isSet(object.threadId)
+        ? globalThis.String(object.threadId)
+        : isSet(object.thread_id)
+        ? globalThis.String(object.thread_id)
+        : "",
+      messageId: isSet(object.messageId)
+        ? globalThis.String(object.messageId)
+        : isSet(object.message_id)
+        ? globalThis.String(object.message_id)
+        : "",
+      fromAddress: isSet(object.fromAddress)
+        ? globalThis.String(object.fromAddress)
+        : isSet(object.from_address)
+        ? globalThis.String(object.from_address)
+        : "",
+      toAddresses: globalThis.Array.isArray(object?.toAddresses)
+        ? object.toAddresses.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.to_addresses)
+        ? object.to_addresses.map((e: any) => globalThis.String(e))
+        : [],
+    };
+  },
+
+  toJSON(message: EmailDetails): unknown {
+    const obj: any = {};
+    if (message.direction !== "") {
+      obj.direction = message.direction;
+    }
+    if (message.threadId !== "") {
+      obj.threadId = message.threadId;
+    }
+    if (message.messageId !== "") {
+      obj.messageId = message.messageId;
+    }
+    if (message.fromAddress !== "") {
+      obj.fromAddress = message.fromAddress;
+    }
+    if (message.toAddresses?.length) {
+      obj.toAddresses = message.toAddresses;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<EmailDetails>, I>>(base?: I): EmailDetails {
+    return EmailDetails.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<EmailDetails>, I>>(object: I): EmailDetails {
+    const message = createBaseEmailDetails();
+    message.direction = object.direction ?? "";
+    message.threadId = object.threadId ?? "";
+    message.messageId = object.messageId ?? "";
+    message.fromAddress = object.fromAddress ?? "";
+    message.toAddresses = object.toAddresses?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseAttendee(): Attendee {
+  return { contactId: "", name: "", email: "" };
+}
+
+export const Attendee: MessageFns<Attendee> = {
+  encode(message: Attendee, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.contactId !== "") {
+      writer.uint32(10).string(message.contactId);
+    }
+    if (message.name !== "") {
+      writer.uint32(18).string(message.name);
+    }
+    if (message.email !== "") {
+      writer.uint32(26).string(message.email);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Attendee {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAttendee();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.contactId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.email = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Attendee {
+    return {
+      contactId: isSet(object.contactId)
+        ? globalThis.String(object.contactId)
+        : isSet(object.contact_id)
+        ? globalThis.String(object.contact_id)
+        : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      email: isSet(object.email) ? globalThis.String(object.email) : "",
+    };
+  },
+
+  toJSON(message: Attendee): unknown {
+    const obj: any = {};
+    if (message.contactId !== "") {
+      obj.contactId = message.contactId;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.email !== "") {
+      obj.email = message.email;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Attendee>, I>>(base?: I): Attendee {
+    return Attendee.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Attendee>, I>>(object: I): Attendee {
+    const message = createBaseAttendee();
+    message.contactId = object.contactId ?? "";
+    message.name = object.name ?? "";
+    message.email = object.email ?? "";
+    return message;
+  },
+};
+
+function createBaseMeetingDetails(): MeetingDetails {
+  return { endTime: undefined, attendees: [], location: "", meetingUrl: "" };
+}
+
+export const MeetingDetails: MessageFns<MeetingDetails> = {
+  encode(message: MeetingDetails, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.endTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.endTime), writer.uint32(10).fork()).join();
+    }
+    for (const v of message.attendees) {
+      Attendee.encode(v!, writer.uint32(18).fork()).join();
+    }
+    if (message.location !== "") {
+      writer.uint32(26).string(message.location);
+    }
+    if (message.meetingUrl !== "") {
+      writer.uint32(34).string(message.meetingUrl);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MeetingDetails {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMeetingDetails();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.endTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.attendees.push(Attendee.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.location = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.meetingUrl = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MeetingDetails {
+    return {
+      endTime: isSet(object.endTime)
+        ? fromJsonTimestamp(object.endTime)
+        : isSet(object.end_time)
+        ? fromJsonTimestamp(object.end_time)
+        : undefined,
+      attendees: globalThis.Array.isArray(object?.attendees)
+        ? object.attendees.map((e: any) => Attendee.fromJSON(e))
+        : [],
+      location: isSet(object.location) ? globalThis.String(object.location) : "",
+      meetingUrl: isSet(object.meetingUrl)
+        ? globalThis.String(object.meetingUrl)
+        : isSet(object.meeting_url)
+        ? globalThis.String(object.meeting_url)
+        : "",
+    };
+  },
+
+  toJSON(message: MeetingDetails): unknown {
+    const obj: any = {};
+    if (message.endTime !== undefined) {
+      obj.endTime = message.endTime.toISOString();
+    }
+    if (message.attendees?.length) {
+      obj.attendees = message.attendees.map((e) => Attendee.toJSON(e));
+    }
+    if (message.location !== "") {
+      obj.location = message.location;
+    }
+    if (message.meetingUrl !== "") {
+      obj.meetingUrl = message.meetingUrl;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<MeetingDetails>, I>>(base?: I): MeetingDetails {
+    return MeetingDetails.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<MeetingDetails>, I>>(object: I): MeetingDetails {
+    const message = createBaseMeetingDetails();
+    message.endTime = object.endTime ?? undefined;
+    message.attendees = object.attendees?.map((e) => Attendee.fromPartial(e)) || [];
+    message.location = object.location ?? "";
+    message.meetingUrl = object.meetingUrl ?? "";
+    return message;
+  },
+};
+
+function createBaseNoteDetails(): NoteDetails {
+  return {};
+}
+
+export const NoteDetails: MessageFns<NoteDetails> = {
+  encode(_: NoteDetails, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): NoteDetails {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseNoteDetails();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): NoteDetails {
+    return {};
+  },
+
+  toJSON(_: NoteDetails): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<NoteDetails>, I>>(base?: I): NoteDetails {
+    return NoteDetails.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<NoteDetails>, I>>(_: I): NoteDetails {
+    const message = createBaseNoteDetails();
+    return message;
+  },
+};
+
+function createBaseMessageDetails(): MessageDetails {
+  return { channel: "", network: "", handle: "", direction: "" };
+}
+
+export const MessageDetails: MessageFns<MessageDetails> = {
+  encode(message: MessageDetails, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.channel !== "") {
+      writer.uint32(10).string(message.channel);
+    }
+    if (message.network !== "") {
+      writer.uint32(18).string(message.network);
+    }
+    if (message.handle !== "") {
+      writer.uint32(26).string(message.handle);
+    }
+    if (message.direction !== "") {
+      writer.uint32(34).string(message.direction);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MessageDetails {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMessageDetails();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.channel = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.network = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.handle = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.direction = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MessageDetails {
+    return {
+      channel: isSet(object.channel) ? globalThis.String(object.channel) : "",
+      network: isSet(object.network) ? globalThis.String(object.network) : "",
+      handle: isSet(object.handle) ? globalThis.String(object.handle) : "",
+      direction: isSet(object.direction) ? globalThis.String(object.direction) : "",
+    };
+  },
+
+  toJSON(message: MessageDetails): unknown {
+    const obj: any = {};
+    if (message.channel !== "") {
+      obj.channel = message.channel;
+    }
+    if (message.network !== "") {
+      obj.network = message.network;
+    }
+    if (message.handle !== "") {
+      obj.handle = message.handle;
+    }
+    if (message.direction !== "") {
+      obj.direction = message.direction;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<MessageDetails>, I>>(base?: I): MessageDetails {
+    return MessageDetails.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<MessageDetails>, I>>(object: I): MessageDetails {
+    const message = createBaseMessageDetails();
+    message.channel = object.channel ?? "";
+    message.network = object.network ?? "";
+    message.handle = object.handle ?? "";
+    message.direction = object.direction ?? "";
+    return message;
+  },
+};
+
+function createBaseWebVisitDetails(): WebVisitDetails {
+  return { pageUrl: "", pageTitle: "", referrer: "", campaign: "" };
+}
+
+export const WebVisitDetails: MessageFns<WebVisitDetails> = {
+  encode(message: WebVisitDetails, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.pageUrl !== "") {
+      writer.uint32(10).string(message.pageUrl);
+    }
+    if (message.pageTitle !== "") {
+      writer.uint32(18).string(message.pageTitle);
+    }
+    if (message.referrer !== "") {
+      writer.uint32(26).string(message.referrer);
+    }
+    if (message.campaign !== "") {
+      writer.uint32(34).string(message.campaign);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): WebVisitDetails {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseWebVisitDetails();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.pageUrl = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.pageTitle = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.referrer = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.campaign = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): WebVisitDetails {
+    return {
+      pageUrl: isSet(object.pageUrl)
+        ? globalThis.String(object.pageUrl)
+        : isSet(object.page_url)
+        ? globalThis.String(object.page_url)
+        : "",
+      pageTitle: isSet(object.pageTitle)
+        ? globalThis.String(object.pageTitle)
+        : isSet(object.page_title)
+        ? globalThis.String(object.page_title)
+        : "",
+      referrer: isSet(object.referrer) ? globalThis.String(object.referrer) : "",
+      campaign: isSet(object.campaign) ? globalThis.String(object.campaign) : "",
+    };
+  },
+
+  toJSON(message: WebVisitDetails): unknown {
+    const obj: any = {};
+    if (message.pageUrl !== "") {
+      obj.pageUrl = message.pageUrl;
+    }
+    if (message.pageTitle !== "") {
+      obj.pageTitle = message.pageTitle;
+    }
+    if (message.referrer !== "") {
+      obj.referrer = message.referrer;
+    }
+    if (message.campaign !== "") {
+      obj.campaign = message.campaign;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<WebVisitDetails>, I>>(base?: I): WebVisitDetails {
+    return WebVisitDetails.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<WebVisitDetails>, I>>(object: I): WebVisitDetails {
+    const message = createBaseWebVisitDetails();
+    message.pageUrl = object.pageUrl ?? "";
+    message.pageTitle = object.pageTitle ?? "";
+    message.referrer = object.referrer ?? "";
+    message.campaign = object.campaign ?? "";
+    return message;
+  },
+};
+
 function createBaseInteraction(): Interaction {
-  return { id: "", name: "", createTime: undefined, updateTime: undefined, createdBy: "", etag: "" };
+  return {
+    id: "",
+    name: "",
+    createTime: undefined,
+    updateTime: undefined,
+    createdBy: "",
+    etag: "",
+    kind: "",
+    occurTime: undefined,
+    ownerId: "",
+    contactIds: [],
+    organizationId: "",
+    dealId: "",
+    ticketId: "",
+    subject: "",
+    body: "",
+    details: undefined,
+    updatedBy: "",
+  };
 }
 
 export const Interaction: MessageFns<Interaction> = {
@@ -97,6 +1315,56 @@ export const Interaction: MessageFns<Interaction> = {
     }
     if (message.etag !== "") {
       writer.uint32(50).string(message.etag);
+    }
+    if (message.kind !== "") {
+      writer.uint32(58).string(message.kind);
+    }
+    if (message.occurTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.occurTime), writer.uint32(66).fork()).join();
+    }
+    if (message.ownerId !== "") {
+      writer.uint32(74).string(message.ownerId);
+    }
+    for (const v of message.contactIds) {
+      writer.uint32(82).string(v!);
+    }
+    if (message.organizationId !== "") {
+      writer.uint32(90).string(message.organizationId);
+    }
+    if (message.dealId !== "") {
+      writer.uint32(98).string(message.dealId);
+    }
+    if (message.ticketId !== "") {
+      writer.uint32(106).string(message.ticketId);
+    }
+    if (message.subject !== "") {
+      writer.uint32(114).string(message.subject);
+    }
+    if (message.body !== "") {
+      writer.uint32(122).string(message.body);
+    }
+    switch (message.details?.$case) {
+      case "call":
+        CallDetails.encode(message.details.call, writer.uint32(130).fork()).join();
+        break;
+      case "email":
+        EmailDetails.encode(message.details.email, writer.uint32(138).fork()).join();
+        break;
+      case "meeting":
+        MeetingDetails.encode(message.details.meeting, writer.uint32(146).fork()).join();
+        break;
+      case "note":
+        NoteDetails.encode(message.details.note, writer.uint32(154).fork()).join();
+        break;
+      case "message":
+        MessageDetails.encode(message.details.message, writer.uint32(162).fork()).join();
+        break;
+      case "webVisit":
+        WebVisitDetails.encode(message.details.webVisit, writer.uint32(170).fork()).join();
+        break;
+    }
+    if (message.updatedBy !== "") {
+      writer.uint32(178).string(message.updatedBy);
     }
     return writer;
   },
@@ -162,6 +1430,134 @@ export const Interaction: MessageFns<Interaction> = {
             message.etag = reader.string();
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.kind = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.occurTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.ownerId = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.contactIds.push(reader.string());
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.organizationId = reader.string();
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.dealId = reader.string();
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.ticketId = reader.string();
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.subject = reader.string();
+            continue;
+          }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.body = reader.string();
+            continue;
+          }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.details = { $case: "call", call: CallDetails.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 17: {
+            if (tag !== 138) {
+              break;
+            }
+
+            message.details = { $case: "email", email: EmailDetails.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 18: {
+            if (tag !== 146) {
+              break;
+            }
+
+            message.details = { $case: "meeting", meeting: MeetingDetails.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 19: {
+            if (tag !== 154) {
+              break;
+            }
+
+            message.details = { $case: "note", note: NoteDetails.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 20: {
+            if (tag !== 162) {
+              break;
+            }
+
+            message.details = { $case: "message", message: MessageDetails.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 21: {
+            if (tag !== 170) {
+              break;
+            }
+
+            message.details = { $case: "webVisit", webVisit: WebVisitDetails.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 22: {
+            if (tag !== 178) {
+              break;
+            }
+
+            message.updatedBy = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -194,6 +1590,59 @@ export const Interaction: MessageFns<Interaction> = {
         ? globalThis.String(object.created_by)
         : "",
       etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
+      kind: isSet(object.kind) ? globalThis.String(object.kind) : "",
+      occurTime: isSet(object.occurTime)
+        ? fromJsonTimestamp(object.occurTime)
+        : isSet(object.occur_time)
+        ? fromJsonTimestamp(object.occur_time)
+        : undefined,
+      ownerId: isSet(object.ownerId)
+        ? globalThis.String(object.ownerId)
+        : isSet(object.owner_id)
+        ? globalThis.String(object.owner_id)
+        : "",
+      contactIds: globalThis.Array.isArray(object?.contactIds)
+        ? object.contactIds.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.contact_ids)
+        ? object.contact_ids.map((e: any) => globalThis.String(e))
+        : [],
+      organizationId: isSet(object.organizationId)
+        ? globalThis.String(object.organizationId)
+        : isSet(object.organization_id)
+        ? globalThis.String(object.organization_id)
+        : "",
+      dealId: isSet(object.dealId)
+        ? globalThis.String(object.dealId)
+        : isSet(object.deal_id)
+        ? globalThis.String(object.deal_id)
+        : "",
+      ticketId: isSet(object.ticketId)
+        ? globalThis.String(object.ticketId)
+        : isSet(object.ticket_id)
+        ? globalThis.String(object.ticket_id)
+        : "",
+      subject: isSet(object.subject) ? globalThis.String(object.subject) : "",
+      body: isSet(object.body) ? globalThis.String(object.body) : "",
+      details: isSet(object.call)
+        ? { $case: "call", call: CallDetails.fromJSON(object.call) }
+        : isSet(object.email)
+        ? { $case: "email", email: EmailDetails.fromJSON(object.email) }
+        : isSet(object.meeting)
+        ? { $case: "meeting", meeting: MeetingDetails.fromJSON(object.meeting) }
+        : isSet(object.note)
+        ? { $case: "note", note: NoteDetails.fromJSON(object.note) }
+        : isSet(object.message)
+        ? { $case: "message", message: MessageDetails.fromJSON(object.message) }
+        : isSet(object.webVisit)
+        ? { $case: "webVisit", webVisit: WebVisitDetails.fromJSON(object.webVisit) }
+        : isSet(object.web_visit)
+        ? { $case: "webVisit", webVisit: WebVisitDetails.fromJSON(object.web_visit) }
+        : undefined,
+      updatedBy: isSet(object.updatedBy)
+        ? globalThis.String(object.updatedBy)
+        : isSet(object.updated_by)
+        ? globalThis.String(object.updated_by)
+        : "",
     };
   },
 
@@ -217,6 +1666,49 @@ export const Interaction: MessageFns<Interaction> = {
     if (message.etag !== "") {
       obj.etag = message.etag;
     }
+    if (message.kind !== "") {
+      obj.kind = message.kind;
+    }
+    if (message.occurTime !== undefined) {
+      obj.occurTime = message.occurTime.toISOString();
+    }
+    if (message.ownerId !== "") {
+      obj.ownerId = message.ownerId;
+    }
+    if (message.contactIds?.length) {
+      obj.contactIds = message.contactIds;
+    }
+    if (message.organizationId !== "") {
+      obj.organizationId = message.organizationId;
+    }
+    if (message.dealId !== "") {
+      obj.dealId = message.dealId;
+    }
+    if (message.ticketId !== "") {
+      obj.ticketId = message.ticketId;
+    }
+    if (message.subject !== "") {
+      obj.subject = message.subject;
+    }
+    if (message.body !== "") {
+      obj.body = message.body;
+    }
+    if (message.details?.$case === "call") {
+      obj.call = CallDetails.toJSON(message.details.call);
+    } else if (message.details?.$case === "email") {
+      obj.email = EmailDetails.toJSON(message.details.email);
+    } else if (message.details?.$case === "meeting") {
+      obj.meeting = MeetingDetails.toJSON(message.details.meeting);
+    } else if (message.details?.$case === "note") {
+      obj.note = NoteDetails.toJSON(message.details.note);
+    } else if (message.details?.$case === "message") {
+      obj.message = MessageDetails.toJSON(message.details.message);
+    } else if (message.details?.$case === "webVisit") {
+      obj.webVisit = WebVisitDetails.toJSON(message.details.webVisit);
+    }
+    if (message.updatedBy !== "") {
+      obj.updatedBy = message.updatedBy;
+    }
     return obj;
   },
 
@@ -231,18 +1723,121 @@ export const Interaction: MessageFns<Interaction> = {
     message.updateTime = object.updateTime ?? undefined;
     message.createdBy = object.createdBy ?? "";
     message.etag = object.etag ?? "";
+    message.kind = object.kind ?? "";
+    message.occurTime = object.occurTime ?? undefined;
+    message.ownerId = object.ownerId ?? "";
+    message.contactIds = object.contactIds?.map((e) => e) || [];
+    message.organizationId = object.organizationId ?? "";
+    message.dealId = object.dealId ?? "";
+    message.ticketId = object.ticketId ?? "";
+    message.subject = object.subject ?? "";
+    message.body = object.body ?? "";
+    switch (object.details?.$case) {
+      case "call": {
+        if (object.details?.call !== undefined && object.details?.call !== null) {
+          message.details = { $case: "call", call: CallDetails.fromPartial(object.details.call) };
+        }
+        break;
+      }
+      case "email": {
+        if (object.details?.email !== undefined && object.details?.email !== null) {
+          message.details = { $case: "email", email: EmailDetails.fromPartial(object.details.email) };
+        }
+        break;
+      }
+      case "meeting": {
+        if (object.details?.meeting !== undefined && object.details?.meeting !== null) {
+          message.details = { $case: "meeting", meeting: MeetingDetails.fromPartial(object.details.meeting) };
+        }
+        break;
+      }
+      case "note": {
+        if (object.details?.note !== undefined && object.details?.note !== null) {
+          message.details = { $case: "note", note: NoteDetails.fromPartial(object.details.note) };
+        }
+        break;
+      }
+      case "message": {
+        if (object.details?.message !== undefined && object.details?.message !== null) {
+          message.details = { $case: "message", message: MessageDetails.fromPartial(object.details.message) };
+        }
+        break;
+      }
+      case "webVisit": {
+        if (object.details?.webVisit !== undefined && object.details?.webVisit !== null) {
+          message.details = { $case: "webVisit", webVisit: WebVisitDetails.fromPartial(object.details.webVisit) };
+        }
+        break;
+      }
+    }
+    message.updatedBy = object.updatedBy ?? "";
     return message;
   },
 };
 
 function createBaseInteractionInput(): InteractionInput {
-  return { name: "" };
+  return {
+    name: "",
+    occurTime: undefined,
+    ownerId: "",
+    contactIds: [],
+    organizationId: "",
+    dealId: "",
+    ticketId: "",
+    subject: "",
+    body: "",
+    details: undefined,
+  };
 }
 
 export const InteractionInput: MessageFns<InteractionInput> = {
   encode(message: InteractionInput, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.name !== "") {
       writer.uint32(10).string(message.name);
+    }
+    if (message.occurTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.occurTime), writer.uint32(18).fork()).join();
+    }
+    if (message.ownerId !== "") {
+      writer.uint32(26).string(message.ownerId);
+    }
+    for (const v of message.contactIds) {
+      writer.uint32(34).string(v!);
+    }
+    if (message.organizationId !== "") {
+      writer.uint32(42).string(message.organizationId);
+    }
+    if (message.dealId !== "") {
+      writer.uint32(50).string(message.dealId);
+    }
+    if (message.ticketId !== "") {
+      writer.uint32(58).string(message.ticketId);
+    }
+    if (message.subject !== "") {
+      writer.uint32(66).string(message.subject);
+    }
+    if (message.body !== "") {
+      writer.uint32(74).string(message.body);
+    }
+    switch (message.details?.$case) {
+      case "call":
+        CallDetails.encode(message.details.call, writer.uint32(82).fork()).join();
+        break;
+      case "email":
+        EmailDetails.encode(message.details.email, writer.uint32(90).fork()).join();
+        break;
+      case "meeting":
+        MeetingDetails.encode(message.details.meeting, writer.uint32(98).fork()).join();
+        break;
+      case "note":
+        NoteDetails.encode(message.details.note, writer.uint32(106).fork()).join();
+        break;
+      case "message":
+        MessageDetails.encode(message.details.message, writer.uint32(114).fork()).join();
+        break;
+      case "webVisit":
+        WebVisitDetails.encode(message.details.webVisit, writer.uint32(122).fork()).join();
+        break;
     }
     return writer;
   },
@@ -268,6 +1863,118 @@ export const InteractionInput: MessageFns<InteractionInput> = {
             message.name = reader.string();
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.occurTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.ownerId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.contactIds.push(reader.string());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.organizationId = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.dealId = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.ticketId = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.subject = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.body = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.details = { $case: "call", call: CallDetails.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.details = { $case: "email", email: EmailDetails.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.details = { $case: "meeting", meeting: MeetingDetails.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.details = { $case: "note", note: NoteDetails.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.details = { $case: "message", message: MessageDetails.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.details = { $case: "webVisit", webVisit: WebVisitDetails.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -281,13 +1988,99 @@ export const InteractionInput: MessageFns<InteractionInput> = {
   },
 
   fromJSON(object: any): InteractionInput {
-    return { name: isSet(object.name) ? globalThis.String(object.name) : "" };
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      occurTime: isSet(object.occurTime)
+        ? fromJsonTimestamp(object.occurTime)
+        : isSet(object.occur_time)
+        ? fromJsonTimestamp(object.occur_time)
+        : undefined,
+      ownerId: isSet(object.ownerId)
+        ? globalThis.String(object.ownerId)
+        : isSet(object.owner_id)
+        ? globalThis.String(object.owner_id)
+        : "",
+      contactIds: globalThis.Array.isArray(object?.contactIds)
+        ? object.contactIds.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.contact_ids)
+        ? object.contact_ids.map((e: any) => globalThis.String(e))
+        : [],
+      organizationId: isSet(object.organizationId)
+        ? globalThis.String(object.organizationId)
+        : isSet(object.organization_id)
+        ? globalThis.String(object.organization_id)
+        : "",
+      dealId: isSet(object.dealId)
+        ? globalThis.String(object.dealId)
+        : isSet(object.deal_id)
+        ? globalThis.String(object.deal_id)
+        : "",
+      ticketId: isSet(object.ticketId)
+        ? globalThis.String(object.ticketId)
+        : isSet(object.ticket_id)
+        ? globalThis.String(object.ticket_id)
+        : "",
+      subject: isSet(object.subject) ? globalThis.String(object.subject) : "",
+      body: isSet(object.body) ? globalThis.String(object.body) : "",
+      details: isSet(object.call)
+        ? { $case: "call", call: CallDetails.fromJSON(object.call) }
+        : isSet(object.email)
+        ? { $case: "email", email: EmailDetails.fromJSON(object.email) }
+        : isSet(object.meeting)
+        ? { $case: "meeting", meeting: MeetingDetails.fromJSON(object.meeting) }
+        : isSet(object.note)
+        ? { $case: "note", note: NoteDetails.fromJSON(object.note) }
+        : isSet(object.message)
+        ? { $case: "message", message: MessageDetails.fromJSON(object.message) }
+        : isSet(object.webVisit)
+        ? { $case: "webVisit", webVisit: WebVisitDetails.fromJSON(object.webVisit) }
+        : isSet(object.web_visit)
+        ? { $case: "webVisit", webVisit: WebVisitDetails.fromJSON(object.web_visit) }
+        : undefined,
+    };
   },
 
   toJSON(message: InteractionInput): unknown {
     const obj: any = {};
     if (message.name !== "") {
       obj.name = message.name;
+    }
+    if (message.occurTime !== undefined) {
+      obj.occurTime = message.occurTime.toISOString();
+    }
+    if (message.ownerId !== "") {
+      obj.ownerId = message.ownerId;
+    }
+    if (message.contactIds?.length) {
+      obj.contactIds = message.contactIds;
+    }
+    if (message.organizationId !== "") {
+      obj.organizationId = message.organizationId;
+    }
+    if (message.dealId !== "") {
+      obj.dealId = message.dealId;
+    }
+    if (message.ticketId !== "") {
+      obj.ticketId = message.ticketId;
+    }
+    if (message.subject !== "") {
+      obj.subject = message.subject;
+    }
+    if (message.body !== "") {
+      obj.body = message.body;
+    }
+    if (message.details?.$case === "call") {
+      obj.call = CallDetails.toJSON(message.details.call);
+    } else if (message.details?.$case === "email") {
+      obj.email = EmailDetails.toJSON(message.details.email);
+    } else if (message.details?.$case === "meeting") {
+      obj.meeting = MeetingDetails.toJSON(message.details.meeting);
+    } else if (message.details?.$case === "note") {
+      obj.note = NoteDetails.toJSON(message.details.note);
+    } else if (message.details?.$case === "message") {
+      obj.message = MessageDetails.toJSON(message.details.message);
+    } else if (message.details?.$case === "webVisit") {
+      obj.webVisit = WebVisitDetails.toJSON(message.details.webVisit);
     }
     return obj;
   },
@@ -298,6 +2091,52 @@ export const InteractionInput: MessageFns<InteractionInput> = {
   fromPartial<I extends Exact<DeepPartial<InteractionInput>, I>>(object: I): InteractionInput {
     const message = createBaseInteractionInput();
     message.name = object.name ?? "";
+    message.occurTime = object.occurTime ?? undefined;
+    message.ownerId = object.ownerId ?? "";
+    message.contactIds = object.contactIds?.map((e) => e) || [];
+    message.organizationId = object.organizationId ?? "";
+    message.dealId = object.dealId ?? "";
+    message.ticketId = object.ticketId ?? "";
+    message.subject = object.subject ?? "";
+    message.body = object.body ?? "";
+    switch (object.details?.$case) {
+      case "call": {
+        if (object.details?.call !== undefined && object.details?.call !== null) {
+          message.details = { $case: "call", call: CallDetails.fromPartial(object.details.call) };
+        }
+        break;
+      }
+      case "email": {
+        if (object.details?.email !== undefined && object.details?.email !== null) {
+          message.details = { $case: "email", email: EmailDetails.fromPartial(object.details.email) };
+        }
+        break;
+      }
+      case "meeting": {
+        if (object.details?.meeting !== undefined && object.details?.meeting !== null) {
+          message.details = { $case: "meeting", meeting: MeetingDetails.fromPartial(object.details.meeting) };
+        }
+        break;
+      }
+      case "note": {
+        if (object.details?.note !== undefined && object.details?.note !== null) {
+          message.details = { $case: "note", note: NoteDetails.fromPartial(object.details.note) };
+        }
+        break;
+      }
+      case "message": {
+        if (object.details?.message !== undefined && object.details?.message !== null) {
+          message.details = { $case: "message", message: MessageDetails.fromPartial(object.details.message) };
+        }
+        break;
+      }
+      case "webVisit": {
+        if (object.details?.webVisit !== undefined && object.details?.webVisit !== null) {
+          message.details = { $case: "webVisit", webVisit: WebVisitDetails.fromPartial(object.details.webVisit) };
+        }
+        break;
+      }
+    }
     return message;
   },
 };
@@ -599,7 +2438,7 @@ export const GetInteractionResponse: MessageFns<GetInteractionResponse> = {
 };
 
 function createBaseListInteractionsRequest(): ListInteractionsRequest {
-  return { filter: undefined, orderBy: [], page: undefined };
+  return { filter: undefined, orderBy: [], page: undefined, search: "" };
 }
 
 export const ListInteractionsRequest: MessageFns<ListInteractionsRequest> = {
@@ -612,6 +2451,9 @@ export const ListInteractionsRequest: MessageFns<ListInteractionsRequest> = {
     }
     if (message.page !== undefined) {
       PageRequest.encode(message.page, writer.uint32(26).fork()).join();
+    }
+    if (message.search !== "") {
+      writer.uint32(34).string(message.search);
     }
     return writer;
   },
@@ -653,6 +2495,14 @@ export const ListInteractionsRequest: MessageFns<ListInteractionsRequest> = {
             message.page = PageRequest.decode(reader, reader.uint32());
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.search = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -674,6 +2524,7 @@ export const ListInteractionsRequest: MessageFns<ListInteractionsRequest> = {
         ? object.order_by.map((e: any) => OrderBy.fromJSON(e))
         : [],
       page: isSet(object.page) ? PageRequest.fromJSON(object.page) : undefined,
+      search: isSet(object.search) ? globalThis.String(object.search) : "",
     };
   },
 
@@ -687,6 +2538,9 @@ export const ListInteractionsRequest: MessageFns<ListInteractionsRequest> = {
     }
     if (message.page !== undefined) {
       obj.page = PageRequest.toJSON(message.page);
+    }
+    if (message.search !== "") {
+      obj.search = message.search;
     }
     return obj;
   },
@@ -703,6 +2557,7 @@ export const ListInteractionsRequest: MessageFns<ListInteractionsRequest> = {
     message.page = (object.page !== undefined && object.page !== null)
       ? PageRequest.fromPartial(object.page)
       : undefined;
+    message.search = object.search ?? "";
     return message;
   },
 };
@@ -800,12 +2655,2521 @@ export const ListInteractionsResponse: MessageFns<ListInteractionsResponse> = {
   },
 };
 
+function createBaseUpdateInteractionRequest(): UpdateInteractionRequest {
+  return { id: "", interaction: undefined, updateMask: undefined, etag: "" };
+}
+
+export const UpdateInteractionRequest: MessageFns<UpdateInteractionRequest> = {
+  encode(message: UpdateInteractionRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.interaction !== undefined) {
+      InteractionInput.encode(message.interaction, writer.uint32(18).fork()).join();
+    }
+    if (message.updateMask !== undefined) {
+      FieldMask.encode(FieldMask.wrap(message.updateMask), writer.uint32(26).fork()).join();
+    }
+    if (message.etag !== "") {
+      writer.uint32(34).string(message.etag);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateInteractionRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateInteractionRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.interaction = InteractionInput.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.updateMask = FieldMask.unwrap(FieldMask.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.etag = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateInteractionRequest {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      interaction: isSet(object.interaction) ? InteractionInput.fromJSON(object.interaction) : undefined,
+      updateMask: isSet(object.updateMask)
+        ? FieldMask.unwrap(FieldMask.fromJSON(object.updateMask))
+        : isSet(object.update_mask)
+        ? FieldMask.unwrap(FieldMask.fromJSON(object.update_mask))
+        : undefined,
+      etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
+    };
+  },
+
+  toJSON(message: UpdateInteractionRequest): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.interaction !== undefined) {
+      obj.interaction = InteractionInput.toJSON(message.interaction);
+    }
+    if (message.updateMask !== undefined) {
+      obj.updateMask = FieldMask.toJSON(FieldMask.wrap(message.updateMask));
+    }
+    if (message.etag !== "") {
+      obj.etag = message.etag;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateInteractionRequest>, I>>(base?: I): UpdateInteractionRequest {
+    return UpdateInteractionRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateInteractionRequest>, I>>(object: I): UpdateInteractionRequest {
+    const message = createBaseUpdateInteractionRequest();
+    message.id = object.id ?? "";
+    message.interaction = (object.interaction !== undefined && object.interaction !== null)
+      ? InteractionInput.fromPartial(object.interaction)
+      : undefined;
+    message.updateMask = object.updateMask ?? undefined;
+    message.etag = object.etag ?? "";
+    return message;
+  },
+};
+
+function createBaseUpdateInteractionResponse(): UpdateInteractionResponse {
+  return { interaction: undefined };
+}
+
+export const UpdateInteractionResponse: MessageFns<UpdateInteractionResponse> = {
+  encode(message: UpdateInteractionResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.interaction !== undefined) {
+      Interaction.encode(message.interaction, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateInteractionResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateInteractionResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.interaction = Interaction.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateInteractionResponse {
+    return { interaction: isSet(object.interaction) ? Interaction.fromJSON(object.interaction) : undefined };
+  },
+
+  toJSON(message: UpdateInteractionResponse): unknown {
+    const obj: any = {};
+    if (message.interaction !== undefined) {
+      obj.interaction = Interaction.toJSON(message.interaction);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateInteractionResponse>, I>>(base?: I): UpdateInteractionResponse {
+    return UpdateInteractionResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateInteractionResponse>, I>>(object: I): UpdateInteractionResponse {
+    const message = createBaseUpdateInteractionResponse();
+    message.interaction = (object.interaction !== undefined && object.interaction !== null)
+      ? Interaction.fromPartial(object.interaction)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseDeleteInteractionRequest(): DeleteInteractionRequest {
+  return { id: "", etag: "" };
+}
+
+export const DeleteInteractionRequest: MessageFns<DeleteInteractionRequest> = {
+  encode(message: DeleteInteractionRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.etag !== "") {
+      writer.uint32(18).string(message.etag);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteInteractionRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteInteractionRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.etag = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeleteInteractionRequest {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
+    };
+  },
+
+  toJSON(message: DeleteInteractionRequest): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.etag !== "") {
+      obj.etag = message.etag;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeleteInteractionRequest>, I>>(base?: I): DeleteInteractionRequest {
+    return DeleteInteractionRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeleteInteractionRequest>, I>>(object: I): DeleteInteractionRequest {
+    const message = createBaseDeleteInteractionRequest();
+    message.id = object.id ?? "";
+    message.etag = object.etag ?? "";
+    return message;
+  },
+};
+
+function createBaseDeleteInteractionResponse(): DeleteInteractionResponse {
+  return {};
+}
+
+export const DeleteInteractionResponse: MessageFns<DeleteInteractionResponse> = {
+  encode(_: DeleteInteractionResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteInteractionResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteInteractionResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): DeleteInteractionResponse {
+    return {};
+  },
+
+  toJSON(_: DeleteInteractionResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeleteInteractionResponse>, I>>(base?: I): DeleteInteractionResponse {
+    return DeleteInteractionResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeleteInteractionResponse>, I>>(_: I): DeleteInteractionResponse {
+    const message = createBaseDeleteInteractionResponse();
+    return message;
+  },
+};
+
+function createBaseTask(): Task {
+  return {
+    id: "",
+    title: "",
+    notes: "",
+    dueTime: undefined,
+    assigneeId: "",
+    priority: "",
+    status: "",
+    links: [],
+    completeTime: undefined,
+    overdue: false,
+    createTime: undefined,
+    updateTime: undefined,
+    createdBy: "",
+    updatedBy: "",
+    etag: "",
+  };
+}
+
+export const Task: MessageFns<Task> = {
+  encode(message: Task, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.title !== "") {
+      writer.uint32(18).string(message.title);
+    }
+    if (message.notes !== "") {
+      writer.uint32(26).string(message.notes);
+    }
+    if (message.dueTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.dueTime), writer.uint32(34).fork()).join();
+    }
+    if (message.assigneeId !== "") {
+      writer.uint32(42).string(message.assigneeId);
+    }
+    if (message.priority !== "") {
+      writer.uint32(50).string(message.priority);
+    }
+    if (message.status !== "") {
+      writer.uint32(58).string(message.status);
+    }
+    for (const v of message.links) {
+      RecordRef.encode(v!, writer.uint32(66).fork()).join();
+    }
+    if (message.completeTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.completeTime), writer.uint32(74).fork()).join();
+    }
+    if (message.overdue !== false) {
+      writer.uint32(80).bool(message.overdue);
+    }
+    if (message.createTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.createTime), writer.uint32(90).fork()).join();
+    }
+    if (message.updateTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.updateTime), writer.uint32(98).fork()).join();
+    }
+    if (message.createdBy !== "") {
+      writer.uint32(106).string(message.createdBy);
+    }
+    if (message.updatedBy !== "") {
+      writer.uint32(114).string(message.updatedBy);
+    }
+    if (message.etag !== "") {
+      writer.uint32(122).string(message.etag);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Task {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTask();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.title = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.notes = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.dueTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.assigneeId = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.priority = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.status = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.links.push(RecordRef.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.completeTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.overdue = reader.bool();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.createTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.updateTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.createdBy = reader.string();
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.updatedBy = reader.string();
+            continue;
+          }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.etag = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Task {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      title: isSet(object.title) ? globalThis.String(object.title) : "",
+      notes: isSet(object.notes) ? globalThis.String(object.notes) : "",
+      dueTime: isSet(object.dueTime)
+        ? fromJsonTimestamp(object.dueTime)
+        : isSet(object.due_time)
+        ? fromJsonTimestamp(object.due_time)
+        : undefined,
+      assigneeId: isSet(object.assigneeId)
+        ? globalThis.String(object.assigneeId)
+        : isSet(object.assignee_id)
+        ? globalThis.String(object.assignee_id)
+        : "",
+      priority: isSet(object.priority) ? globalThis.String(object.priority) : "",
+      status: isSet(object.status) ? globalThis.String(object.status) : "",
+      links: globalThis.Array.isArray(object?.links) ? object.links.map((e: any) => RecordRef.fromJSON(e)) : [],
+      completeTime: isSet(object.completeTime)
+        ? fromJsonTimestamp(object.completeTime)
+        : isSet(object.complete_time)
+        ? fromJsonTimestamp(object.complete_time)
+        : undefined,
+      overdue: isSet(object.overdue) ? globalThis.Boolean(object.overdue) : false,
+      createTime: isSet(object.createTime)
+        ? fromJsonTimestamp(object.createTime)
+        : isSet(object.create_time)
+        ? fromJsonTimestamp(object.create_time)
+        : undefined,
+      updateTime: isSet(object.updateTime)
+        ? fromJsonTimestamp(object.updateTime)
+        : isSet(object.update_time)
+        ? fromJsonTimestamp(object.update_time)
+        : undefined,
+      createdBy: isSet(object.createdBy)
+        ? globalThis.String(object.createdBy)
+        : isSet(object.created_by)
+        ? globalThis.String(object.created_by)
+        : "",
+      updatedBy: isSet(object.updatedBy)
+        ? globalThis.String(object.updatedBy)
+        : isSet(object.updated_by)
+        ? globalThis.String(object.updated_by)
+        : "",
+      etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
+    };
+  },
+
+  toJSON(message: Task): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.title !== "") {
+      obj.title = message.title;
+    }
+    if (message.notes !== "") {
+      obj.notes = message.notes;
+    }
+    if (message.dueTime !== undefined) {
+      obj.dueTime = message.dueTime.toISOString();
+    }
+    if (message.assigneeId !== "") {
+      obj.assigneeId = message.assigneeId;
+    }
+    if (message.priority !== "") {
+      obj.priority = message.priority;
+    }
+    if (message.status !== "") {
+      obj.status = message.status;
+    }
+    if (message.links?.length) {
+      obj.links = message.links.map((e) => RecordRef.toJSON(e));
+    }
+    if (message.completeTime !== undefined) {
+      obj.completeTime = message.completeTime.toISOString();
+    }
+    if (message.overdue !== false) {
+      obj.overdue = message.overdue;
+    }
+    if (message.createTime !== undefined) {
+      obj.createTime = message.createTime.toISOString();
+    }
+    if (message.updateTime !== undefined) {
+      obj.updateTime = message.updateTime.toISOString();
+    }
+    if (message.createdBy !== "") {
+      obj.createdBy = message.createdBy;
+    }
+    if (message.updatedBy !== "") {
+      obj.updatedBy = message.updatedBy;
+    }
+    if (message.etag !== "") {
+      obj.etag = message.etag;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Task>, I>>(base?: I): Task {
+    return Task.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Task>, I>>(object: I): Task {
+    const message = createBaseTask();
+    message.id = object.id ?? "";
+    message.title = object.title ?? "";
+    message.notes = object.notes ?? "";
+    message.dueTime = object.dueTime ?? undefined;
+    message.assigneeId = object.assigneeId ?? "";
+    message.priority = object.priority ?? "";
+    message.status = object.status ?? "";
+    message.links = object.links?.map((e) => RecordRef.fromPartial(e)) || [];
+    message.completeTime = object.completeTime ?? undefined;
+    message.overdue = object.overdue ?? false;
+    message.createTime = object.createTime ?? undefined;
+    message.updateTime = object.updateTime ?? undefined;
+    message.createdBy = object.createdBy ?? "";
+    message.updatedBy = object.updatedBy ?? "";
+    message.etag = object.etag ?? "";
+    return message;
+  },
+};
+
+function createBaseTaskInput(): TaskInput {
+  return { title: "", notes: "", dueTime: undefined, assigneeId: "", priority: "", status: "", links: [] };
+}
+
+export const TaskInput: MessageFns<TaskInput> = {
+  encode(message: TaskInput, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.title !== "") {
+      writer.uint32(10).string(message.title);
+    }
+    if (message.notes !== "") {
+      writer.uint32(18).string(message.notes);
+    }
+    if (message.dueTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.dueTime), writer.uint32(26).fork()).join();
+    }
+    if (message.assigneeId !== "") {
+      writer.uint32(34).string(message.assigneeId);
+    }
+    if (message.priority !== "") {
+      writer.uint32(42).string(message.priority);
+    }
+    if (message.status !== "") {
+      writer.uint32(50).string(message.status);
+    }
+    for (const v of message.links) {
+      RecordRef.encode(v!, writer.uint32(58).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TaskInput {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTaskInput();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.title = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.notes = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.dueTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.assigneeId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.priority = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.status = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.links.push(RecordRef.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TaskInput {
+    return {
+      title: isSet(object.title) ? globalThis.String(object.title) : "",
+      notes: isSet(object.notes) ? globalThis.String(object.notes) : "",
+      dueTime: isSet(object.dueTime)
+        ? fromJsonTimestamp(object.dueTime)
+        : isSet(object.due_time)
+        ? fromJsonTimestamp(object.due_time)
+        : undefined,
+      assigneeId: isSet(object.assigneeId)
+        ? globalThis.String(object.assigneeId)
+        : isSet(object.assignee_id)
+        ? globalThis.String(object.assignee_id)
+        : "",
+      priority: isSet(object.priority) ? globalThis.String(object.priority) : "",
+      status: isSet(object.status) ? globalThis.String(object.status) : "",
+      links: globalThis.Array.isArray(object?.links) ? object.links.map((e: any) => RecordRef.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: TaskInput): unknown {
+    const obj: any = {};
+    if (message.title !== "") {
+      obj.title = message.title;
+    }
+    if (message.notes !== "") {
+      obj.notes = message.notes;
+    }
+    if (message.dueTime !== undefined) {
+      obj.dueTime = message.dueTime.toISOString();
+    }
+    if (message.assigneeId !== "") {
+      obj.assigneeId = message.assigneeId;
+    }
+    if (message.priority !== "") {
+      obj.priority = message.priority;
+    }
+    if (message.status !== "") {
+      obj.status = message.status;
+    }
+    if (message.links?.length) {
+      obj.links = message.links.map((e) => RecordRef.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<TaskInput>, I>>(base?: I): TaskInput {
+    return TaskInput.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<TaskInput>, I>>(object: I): TaskInput {
+    const message = createBaseTaskInput();
+    message.title = object.title ?? "";
+    message.notes = object.notes ?? "";
+    message.dueTime = object.dueTime ?? undefined;
+    message.assigneeId = object.assigneeId ?? "";
+    message.priority = object.priority ?? "";
+    message.status = object.status ?? "";
+    message.links = object.links?.map((e) => RecordRef.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseCreateTaskRequest(): CreateTaskRequest {
+  return { task: undefined, requestId: "" };
+}
+
+export const CreateTaskRequest: MessageFns<CreateTaskRequest> = {
+  encode(message: CreateTaskRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.task !== undefined) {
+      TaskInput.encode(message.task, writer.uint32(10).fork()).join();
+    }
+    if (message.requestId !== "") {
+      writer.uint32(18).string(message.requestId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateTaskRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateTaskRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.task = TaskInput.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CreateTaskRequest {
+    return {
+      task: isSet(object.task) ? TaskInput.fromJSON(object.task) : undefined,
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
+    };
+  },
+
+  toJSON(message: CreateTaskRequest): unknown {
+    const obj: any = {};
+    if (message.task !== undefined) {
+      obj.task = TaskInput.toJSON(message.task);
+    }
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CreateTaskRequest>, I>>(base?: I): CreateTaskRequest {
+    return CreateTaskRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CreateTaskRequest>, I>>(object: I): CreateTaskRequest {
+    const message = createBaseCreateTaskRequest();
+    message.task = (object.task !== undefined && object.task !== null) ? TaskInput.fromPartial(object.task) : undefined;
+    message.requestId = object.requestId ?? "";
+    return message;
+  },
+};
+
+function createBaseCreateTaskResponse(): CreateTaskResponse {
+  return { task: undefined };
+}
+
+export const CreateTaskResponse: MessageFns<CreateTaskResponse> = {
+  encode(message: CreateTaskResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.task !== undefined) {
+      Task.encode(message.task, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateTaskResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateTaskResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.task = Task.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CreateTaskResponse {
+    return { task: isSet(object.task) ? Task.fromJSON(object.task) : undefined };
+  },
+
+  toJSON(message: CreateTaskResponse): unknown {
+    const obj: any = {};
+    if (message.task !== undefined) {
+      obj.task = Task.toJSON(message.task);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CreateTaskResponse>, I>>(base?: I): CreateTaskResponse {
+    return CreateTaskResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CreateTaskResponse>, I>>(object: I): CreateTaskResponse {
+    const message = createBaseCreateTaskResponse();
+    message.task = (object.task !== undefined && object.task !== null) ? Task.fromPartial(object.task) : undefined;
+    return message;
+  },
+};
+
+function createBaseGetTaskRequest(): GetTaskRequest {
+  return { id: "" };
+}
+
+export const GetTaskRequest: MessageFns<GetTaskRequest> = {
+  encode(message: GetTaskRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetTaskRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetTaskRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetTaskRequest {
+    return { id: isSet(object.id) ? globalThis.String(object.id) : "" };
+  },
+
+  toJSON(message: GetTaskRequest): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetTaskRequest>, I>>(base?: I): GetTaskRequest {
+    return GetTaskRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetTaskRequest>, I>>(object: I): GetTaskRequest {
+    const message = createBaseGetTaskRequest();
+    message.id = object.id ?? "";
+    return message;
+  },
+};
+
+function createBaseGetTaskResponse(): GetTaskResponse {
+  return { task: undefined };
+}
+
+export const GetTaskResponse: MessageFns<GetTaskResponse> = {
+  encode(message: GetTaskResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.task !== undefined) {
+      Task.encode(message.task, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetTaskResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetTaskResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.task = Task.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetTaskResponse {
+    return { task: isSet(object.task) ? Task.fromJSON(object.task) : undefined };
+  },
+
+  toJSON(message: GetTaskResponse): unknown {
+    const obj: any = {};
+    if (message.task !== undefined) {
+      obj.task = Task.toJSON(message.task);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetTaskResponse>, I>>(base?: I): GetTaskResponse {
+    return GetTaskResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetTaskResponse>, I>>(object: I): GetTaskResponse {
+    const message = createBaseGetTaskResponse();
+    message.task = (object.task !== undefined && object.task !== null) ? Task.fromPartial(object.task) : undefined;
+    return message;
+  },
+};
+
+function createBaseListTasksRequest(): ListTasksRequest {
+  return { filter: undefined, orderBy: [], page: undefined };
+}
+
+export const ListTasksRequest: MessageFns<ListTasksRequest> = {
+  encode(message: ListTasksRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.filter !== undefined) {
+      Filter.encode(message.filter, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.orderBy) {
+      OrderBy.encode(v!, writer.uint32(18).fork()).join();
+    }
+    if (message.page !== undefined) {
+      PageRequest.encode(message.page, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListTasksRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListTasksRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.filter = Filter.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.orderBy.push(OrderBy.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.page = PageRequest.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListTasksRequest {
+    return {
+      filter: isSet(object.filter) ? Filter.fromJSON(object.filter) : undefined,
+      orderBy: globalThis.Array.isArray(object?.orderBy)
+        ? object.orderBy.map((e: any) => OrderBy.fromJSON(e))
+        : globalThis.Array.isArray(object?.order_by)
+        ? object.order_by.map((e: any) => OrderBy.fromJSON(e))
+        : [],
+      page: isSet(object.page) ? PageRequest.fromJSON(object.page) : undefined,
+    };
+  },
+
+  toJSON(message: ListTasksRequest): unknown {
+    const obj: any = {};
+    if (message.filter !== undefined) {
+      obj.filter = Filter.toJSON(message.filter);
+    }
+    if (message.orderBy?.length) {
+      obj.orderBy = message.orderBy.map((e) => OrderBy.toJSON(e));
+    }
+    if (message.page !== undefined) {
+      obj.page = PageRequest.toJSON(message.page);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListTasksRequest>, I>>(base?: I): ListTasksRequest {
+    return ListTasksRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListTasksRequest>, I>>(object: I): ListTasksRequest {
+    const message = createBaseListTasksRequest();
+    message.filter = (object.filter !== undefined && object.filter !== null)
+      ? Filter.fromPartial(object.filter)
+      : undefined;
+    message.orderBy = object.orderBy?.map((e) => OrderBy.fromPartial(e)) || [];
+    message.page = (object.page !== undefined && object.page !== null)
+      ? PageRequest.fromPartial(object.page)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseListTasksResponse(): ListTasksResponse {
+  return { tasks: [], pageInfo: undefined };
+}
+
+export const ListTasksResponse: MessageFns<ListTasksResponse> = {
+  encode(message: ListTasksResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.tasks) {
+      Task.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.pageInfo !== undefined) {
+      PageInfo.encode(message.pageInfo, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListTasksResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListTasksResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tasks.push(Task.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.pageInfo = PageInfo.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListTasksResponse {
+    return {
+      tasks: globalThis.Array.isArray(object?.tasks) ? object.tasks.map((e: any) => Task.fromJSON(e)) : [],
+      pageInfo: isSet(object.pageInfo)
+        ? PageInfo.fromJSON(object.pageInfo)
+        : isSet(object.page_info)
+        ? PageInfo.fromJSON(object.page_info)
+        : undefined,
+    };
+  },
+
+  toJSON(message: ListTasksResponse): unknown {
+    const obj: any = {};
+    if (message.tasks?.length) {
+      obj.tasks = message.tasks.map((e) => Task.toJSON(e));
+    }
+    if (message.pageInfo !== undefined) {
+      obj.pageInfo = PageInfo.toJSON(message.pageInfo);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListTasksResponse>, I>>(base?: I): ListTasksResponse {
+    return ListTasksResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListTasksResponse>, I>>(object: I): ListTasksResponse {
+    const message = createBaseListTasksResponse();
+    message.tasks = object.tasks?.map((e) => Task.fromPartial(e)) || [];
+    message.pageInfo = (object.pageInfo !== undefined && object.pageInfo !== null)
+      ? PageInfo.fromPartial(object.pageInfo)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseUpdateTaskRequest(): UpdateTaskRequest {
+  return { id: "", task: undefined, updateMask: undefined, etag: "" };
+}
+
+export const UpdateTaskRequest: MessageFns<UpdateTaskRequest> = {
+  encode(message: UpdateTaskRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.task !== undefined) {
+      TaskInput.encode(message.task, writer.uint32(18).fork()).join();
+    }
+    if (message.updateMask !== undefined) {
+      FieldMask.encode(FieldMask.wrap(message.updateMask), writer.uint32(26).fork()).join();
+    }
+    if (message.etag !== "") {
+      writer.uint32(34).string(message.etag);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateTaskRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateTaskRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.task = TaskInput.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.updateMask = FieldMask.unwrap(FieldMask.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.etag = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateTaskRequest {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      task: isSet(object.task) ? TaskInput.fromJSON(object.task) : undefined,
+      updateMask: isSet(object.updateMask)
+        ? FieldMask.unwrap(FieldMask.fromJSON(object.updateMask))
+        : isSet(object.update_mask)
+        ? FieldMask.unwrap(FieldMask.fromJSON(object.update_mask))
+        : undefined,
+      etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
+    };
+  },
+
+  toJSON(message: UpdateTaskRequest): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.task !== undefined) {
+      obj.task = TaskInput.toJSON(message.task);
+    }
+    if (message.updateMask !== undefined) {
+      obj.updateMask = FieldMask.toJSON(FieldMask.wrap(message.updateMask));
+    }
+    if (message.etag !== "") {
+      obj.etag = message.etag;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateTaskRequest>, I>>(base?: I): UpdateTaskRequest {
+    return UpdateTaskRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateTaskRequest>, I>>(object: I): UpdateTaskRequest {
+    const message = createBaseUpdateTaskRequest();
+    message.id = object.id ?? "";
+    message.task = (object.task !== undefined && object.task !== null) ? TaskInput.fromPartial(object.task) : undefined;
+    message.updateMask = object.updateMask ?? undefined;
+    message.etag = object.etag ?? "";
+    return message;
+  },
+};
+
+function createBaseUpdateTaskResponse(): UpdateTaskResponse {
+  return { task: undefined };
+}
+
+export const UpdateTaskResponse: MessageFns<UpdateTaskResponse> = {
+  encode(message: UpdateTaskResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.task !== undefined) {
+      Task.encode(message.task, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateTaskResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateTaskResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.task = Task.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateTaskResponse {
+    return { task: isSet(object.task) ? Task.fromJSON(object.task) : undefined };
+  },
+
+  toJSON(message: UpdateTaskResponse): unknown {
+    const obj: any = {};
+    if (message.task !== undefined) {
+      obj.task = Task.toJSON(message.task);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateTaskResponse>, I>>(base?: I): UpdateTaskResponse {
+    return UpdateTaskResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateTaskResponse>, I>>(object: I): UpdateTaskResponse {
+    const message = createBaseUpdateTaskResponse();
+    message.task = (object.task !== undefined && object.task !== null) ? Task.fromPartial(object.task) : undefined;
+    return message;
+  },
+};
+
+function createBaseTimelineEntry(): TimelineEntry {
+  return { id: "", kind: "", occurTime: undefined, summary: "", source: "", about: undefined, links: [] };
+}
+
+export const TimelineEntry: MessageFns<TimelineEntry> = {
+  encode(message: TimelineEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.kind !== "") {
+      writer.uint32(18).string(message.kind);
+    }
+    if (message.occurTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.occurTime), writer.uint32(26).fork()).join();
+    }
+    if (message.summary !== "") {
+      writer.uint32(34).string(message.summary);
+    }
+    if (message.source !== "") {
+      writer.uint32(42).string(message.source);
+    }
+    if (message.about !== undefined) {
+      RecordRef.encode(message.about, writer.uint32(50).fork()).join();
+    }
+    for (const v of message.links) {
+      RecordRef.encode(v!, writer.uint32(58).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TimelineEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTimelineEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.kind = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.occurTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.summary = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.source = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.about = RecordRef.decode(reader, reader.uint32());
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.links.push(RecordRef.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TimelineEntry {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      kind: isSet(object.kind) ? globalThis.String(object.kind) : "",
+      occurTime: isSet(object.occurTime)
+        ? fromJsonTimestamp(object.occurTime)
+        : isSet(object.occur_time)
+        ? fromJsonTimestamp(object.occur_time)
+        : undefined,
+      summary: isSet(object.summary) ? globalThis.String(object.summary) : "",
+      source: isSet(object.source) ? globalThis.String(object.source) : "",
+      about: isSet(object.about) ? RecordRef.fromJSON(object.about) : undefined,
+      links: globalThis.Array.isArray(object?.links) ? object.links.map((e: any) => RecordRef.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: TimelineEntry): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.kind !== "") {
+      obj.kind = message.kind;
+    }
+    if (message.occurTime !== undefined) {
+      obj.occurTime = message.occurTime.toISOString();
+    }
+    if (message.summary !== "") {
+      obj.summary = message.summary;
+    }
+    if (message.source !== "") {
+      obj.source = message.source;
+    }
+    if (message.about !== undefined) {
+      obj.about = RecordRef.toJSON(message.about);
+    }
+    if (message.links?.length) {
+      obj.links = message.links.map((e) => RecordRef.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<TimelineEntry>, I>>(base?: I): TimelineEntry {
+    return TimelineEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<TimelineEntry>, I>>(object: I): TimelineEntry {
+    const message = createBaseTimelineEntry();
+    message.id = object.id ?? "";
+    message.kind = object.kind ?? "";
+    message.occurTime = object.occurTime ?? undefined;
+    message.summary = object.summary ?? "";
+    message.source = object.source ?? "";
+    message.about = (object.about !== undefined && object.about !== null)
+      ? RecordRef.fromPartial(object.about)
+      : undefined;
+    message.links = object.links?.map((e) => RecordRef.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseListTimelineRequest(): ListTimelineRequest {
+  return { record: undefined, filter: undefined, orderBy: [], page: undefined };
+}
+
+export const ListTimelineRequest: MessageFns<ListTimelineRequest> = {
+  encode(message: ListTimelineRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.record !== undefined) {
+      RecordRef.encode(message.record, writer.uint32(10).fork()).join();
+    }
+    if (message.filter !== undefined) {
+      Filter.encode(message.filter, writer.uint32(18).fork()).join();
+    }
+    for (const v of message.orderBy) {
+      OrderBy.encode(v!, writer.uint32(26).fork()).join();
+    }
+    if (message.page !== undefined) {
+      PageRequest.encode(message.page, writer.uint32(34).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListTimelineRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListTimelineRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.record = RecordRef.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.filter = Filter.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.orderBy.push(OrderBy.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.page = PageRequest.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListTimelineRequest {
+    return {
+      record: isSet(object.record) ? RecordRef.fromJSON(object.record) : undefined,
+      filter: isSet(object.filter) ? Filter.fromJSON(object.filter) : undefined,
+      orderBy: globalThis.Array.isArray(object?.orderBy)
+        ? object.orderBy.map((e: any) => OrderBy.fromJSON(e))
+        : globalThis.Array.isArray(object?.order_by)
+        ? object.order_by.map((e: any) => OrderBy.fromJSON(e))
+        : [],
+      page: isSet(object.page) ? PageRequest.fromJSON(object.page) : undefined,
+    };
+  },
+
+  toJSON(message: ListTimelineRequest): unknown {
+    const obj: any = {};
+    if (message.record !== undefined) {
+      obj.record = RecordRef.toJSON(message.record);
+    }
+    if (message.filter !== undefined) {
+      obj.filter = Filter.toJSON(message.filter);
+    }
+    if (message.orderBy?.length) {
+      obj.orderBy = message.orderBy.map((e) => OrderBy.toJSON(e));
+    }
+    if (message.page !== undefined) {
+      obj.page = PageRequest.toJSON(message.page);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListTimelineRequest>, I>>(base?: I): ListTimelineRequest {
+    return ListTimelineRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListTimelineRequest>, I>>(object: I): ListTimelineRequest {
+    const message = createBaseListTimelineRequest();
+    message.record = (object.record !== undefined && object.record !== null)
+      ? RecordRef.fromPartial(object.record)
+      : undefined;
+    message.filter = (object.filter !== undefined && object.filter !== null)
+      ? Filter.fromPartial(object.filter)
+      : undefined;
+    message.orderBy = object.orderBy?.map((e) => OrderBy.fromPartial(e)) || [];
+    message.page = (object.page !== undefined && object.page !== null)
+      ? PageRequest.fromPartial(object.page)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseListTimelineResponse(): ListTimelineResponse {
+  return { entries: [], pageInfo: undefined };
+}
+
+export const ListTimelineResponse: MessageFns<ListTimelineResponse> = {
+  encode(message: ListTimelineResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.entries) {
+      TimelineEntry.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.pageInfo !== undefined) {
+      PageInfo.encode(message.pageInfo, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListTimelineResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListTimelineResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.entries.push(TimelineEntry.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.pageInfo = PageInfo.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListTimelineResponse {
+    return {
+      entries: globalThis.Array.isArray(object?.entries)
+        ? object.entries.map((e: any) => TimelineEntry.fromJSON(e))
+        : [],
+      pageInfo: isSet(object.pageInfo)
+        ? PageInfo.fromJSON(object.pageInfo)
+        : isSet(object.page_info)
+        ? PageInfo.fromJSON(object.page_info)
+        : undefined,
+    };
+  },
+
+  toJSON(message: ListTimelineResponse): unknown {
+    const obj: any = {};
+    if (message.entries?.length) {
+      obj.entries = message.entries.map((e) => TimelineEntry.toJSON(e));
+    }
+    if (message.pageInfo !== undefined) {
+      obj.pageInfo = PageInfo.toJSON(message.pageInfo);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListTimelineResponse>, I>>(base?: I): ListTimelineResponse {
+    return ListTimelineResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListTimelineResponse>, I>>(object: I): ListTimelineResponse {
+    const message = createBaseListTimelineResponse();
+    message.entries = object.entries?.map((e) => TimelineEntry.fromPartial(e)) || [];
+    message.pageInfo = (object.pageInfo !== undefined && object.pageInfo !== null)
+      ? PageInfo.fromPartial(object.pageInfo)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseLastInteraction(): LastInteraction {
+  return { interactionId: "", kind: "", occurTime: undefined, summary: "" };
+}
+
+export const LastInteraction: MessageFns<LastInteraction> = {
+  encode(message: LastInteraction, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.interactionId !== "") {
+      writer.uint32(10).string(message.interactionId);
+    }
+    if (message.kind !== "") {
+      writer.uint32(18).string(message.kind);
+    }
+    if (message.occurTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.occurTime), writer.uint32(26).fork()).join();
+    }
+    if (message.summary !== "") {
+      writer.uint32(34).string(message.summary);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): LastInteraction {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseLastInteraction();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.interactionId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.kind = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.occurTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.summary = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): LastInteraction {
+    return {
+      interactionId: isSet(object.interactionId)
+        ? globalThis.String(object.interactionId)
+        : isSet(object.interaction_id)
+        ? globalThis.String(object.interaction_id)
+        : "",
+      kind: isSet(object.kind) ? globalThis.String(object.kind) : "",
+      occurTime: isSet(object.occurTime)
+        ? fromJsonTimestamp(object.occurTime)
+        : isSet(object.occur_time)
+        ? fromJsonTimestamp(object.occur_time)
+        : undefined,
+      summary: isSet(object.summary) ? globalThis.String(object.summary) : "",
+    };
+  },
+
+  toJSON(message: LastInteraction): unknown {
+    const obj: any = {};
+    if (message.interactionId !== "") {
+      obj.interactionId = message.interactionId;
+    }
+    if (message.kind !== "") {
+      obj.kind = message.kind;
+    }
+    if (message.occurTime !== undefined) {
+      obj.occurTime = message.occurTime.toISOString();
+    }
+    if (message.summary !== "") {
+      obj.summary = message.summary;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<LastInteraction>, I>>(base?: I): LastInteraction {
+    return LastInteraction.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<LastInteraction>, I>>(object: I): LastInteraction {
+    const message = createBaseLastInteraction();
+    message.interactionId = object.interactionId ?? "";
+    message.kind = object.kind ?? "";
+    message.occurTime = object.occurTime ?? undefined;
+    message.summary = object.summary ?? "";
+    return message;
+  },
+};
+
+function createBaseEngagementWindow(): EngagementWindow {
+  return { days: 0, counts: {}, total: 0 };
+}
+
+export const EngagementWindow: MessageFns<EngagementWindow> = {
+  encode(message: EngagementWindow, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.days !== 0) {
+      writer.uint32(8).int32(message.days);
+    }
+    globalThis.Object.entries(message.counts).forEach(([key, value]: [string, number]) => {
+      EngagementWindow_CountsEntry.encode({ key: key as any, value }, writer.uint32(18).fork()).join();
+    });
+    if (message.total !== 0) {
+      writer.uint32(24).int32(message.total);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EngagementWindow {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEngagementWindow();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.days = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            const entry2 = EngagementWindow_CountsEntry.decode(reader, reader.uint32());
+            if (entry2.value !== undefined) {
+              message.counts[entry2.key] = entry2.value;
+            }
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.total = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): EngagementWindow {
+    return {
+      days: isSet(object.days) ? globalThis.Number(object.days) : 0,
+      counts: isObject(object.counts)
+        ? (globalThis.Object.entries(object.counts) as [string, any][]).reduce(
+          (acc: { [key: string]: number }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.Number(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+      total: isSet(object.total) ? globalThis.Number(object.total) : 0,
+    };
+  },
+
+  toJSON(message: EngagementWindow): unknown {
+    const obj: any = {};
+    if (message.days !== 0) {
+      obj.days = Math.round(message.days);
+    }
+    if (message.counts) {
+      const entries = globalThis.Object.entries(message.counts) as [string, number][];
+      if (entries.length > 0) {
+        obj.counts = {};
+        entries.forEach(([k, v]) => {
+          obj.counts[k] = Math.round(v);
+        });
+      }
+    }
+    if (message.total !== 0) {
+      obj.total = Math.round(message.total);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<EngagementWindow>, I>>(base?: I): EngagementWindow {
+    return EngagementWindow.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<EngagementWindow>, I>>(object: I): EngagementWindow {
+    const message = createBaseEngagementWindow();
+    message.days = object.days ?? 0;
+    message.counts = (globalThis.Object.entries(object.counts ?? {}) as [string, number][]).reduce(
+      (acc: { [key: string]: number }, [key, value]: [string, number]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.Number(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    message.total = object.total ?? 0;
+    return message;
+  },
+};
+
+function createBaseEngagementWindow_CountsEntry(): EngagementWindow_CountsEntry {
+  return { key: "", value: 0 };
+}
+
+export const EngagementWindow_CountsEntry: MessageFns<EngagementWindow_CountsEntry> = {
+  encode(message: EngagementWindow_CountsEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== 0) {
+      writer.uint32(16).int32(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EngagementWindow_CountsEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEngagementWindow_CountsEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.value = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): EngagementWindow_CountsEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.Number(object.value) : 0,
+    };
+  },
+
+  toJSON(message: EngagementWindow_CountsEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== 0) {
+      obj.value = Math.round(message.value);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<EngagementWindow_CountsEntry>, I>>(base?: I): EngagementWindow_CountsEntry {
+    return EngagementWindow_CountsEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<EngagementWindow_CountsEntry>, I>>(object: I): EngagementWindow_CountsEntry {
+    const message = createBaseEngagementWindow_CountsEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? 0;
+    return message;
+  },
+};
+
+function createBaseContactEngagement(): ContactEngagement {
+  return { contactId: "", lastInteraction: undefined, windows: [] };
+}
+
+export const ContactEngagement: MessageFns<ContactEngagement> = {
+  encode(message: ContactEngagement, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.contactId !== "") {
+      writer.uint32(10).string(message.contactId);
+    }
+    if (message.lastInteraction !== undefined) {
+      LastInteraction.encode(message.lastInteraction, writer.uint32(18).fork()).join();
+    }
+    for (const v of message.windows) {
+      EngagementWindow.encode(v!, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ContactEngagement {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseContactEngagement();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.contactId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.lastInteraction = LastInteraction.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.windows.push(EngagementWindow.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ContactEngagement {
+    return {
+      contactId: isSet(object.contactId)
+        ? globalThis.String(object.contactId)
+        : isSet(object.contact_id)
+        ? globalThis.String(object.contact_id)
+        : "",
+      lastInteraction: isSet(object.lastInteraction)
+        ? LastInteraction.fromJSON(object.lastInteraction)
+        : isSet(object.last_interaction)
+        ? LastInteraction.fromJSON(object.last_interaction)
+        : undefined,
+      windows: globalThis.Array.isArray(object?.windows)
+        ? object.windows.map((e: any) => EngagementWindow.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: ContactEngagement): unknown {
+    const obj: any = {};
+    if (message.contactId !== "") {
+      obj.contactId = message.contactId;
+    }
+    if (message.lastInteraction !== undefined) {
+      obj.lastInteraction = LastInteraction.toJSON(message.lastInteraction);
+    }
+    if (message.windows?.length) {
+      obj.windows = message.windows.map((e) => EngagementWindow.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ContactEngagement>, I>>(base?: I): ContactEngagement {
+    return ContactEngagement.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ContactEngagement>, I>>(object: I): ContactEngagement {
+    const message = createBaseContactEngagement();
+    message.contactId = object.contactId ?? "";
+    message.lastInteraction = (object.lastInteraction !== undefined && object.lastInteraction !== null)
+      ? LastInteraction.fromPartial(object.lastInteraction)
+      : undefined;
+    message.windows = object.windows?.map((e) => EngagementWindow.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseGetEngagementRequest(): GetEngagementRequest {
+  return { contactIds: [] };
+}
+
+export const GetEngagementRequest: MessageFns<GetEngagementRequest> = {
+  encode(message: GetEngagementRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.contactIds) {
+      writer.uint32(10).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetEngagementRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetEngagementRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.contactIds.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetEngagementRequest {
+    return {
+      contactIds: globalThis.Array.isArray(object?.contactIds)
+        ? object.contactIds.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.contact_ids)
+        ? object.contact_ids.map((e: any) => globalThis.String(e))
+        : [],
+    };
+  },
+
+  toJSON(message: GetEngagementRequest): unknown {
+    const obj: any = {};
+    if (message.contactIds?.length) {
+      obj.contactIds = message.contactIds;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetEngagementRequest>, I>>(base?: I): GetEngagementRequest {
+    return GetEngagementRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetEngagementRequest>, I>>(object: I): GetEngagementRequest {
+    const message = createBaseGetEngagementRequest();
+    message.contactIds = object.contactIds?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseGetEngagementResponse(): GetEngagementResponse {
+  return { engagements: [] };
+}
+
+export const GetEngagementResponse: MessageFns<GetEngagementResponse> = {
+  encode(message: GetEngagementResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.engagements) {
+      ContactEngagement.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetEngagementResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetEngagementResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.engagements.push(ContactEngagement.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetEngagementResponse {
+    return {
+      engagements: globalThis.Array.isArray(object?.engagements)
+        ? object.engagements.map((e: any) => ContactEngagement.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: GetEngagementResponse): unknown {
+    const obj: any = {};
+    if (message.engagements?.length) {
+      obj.engagements = message.engagements.map((e) => ContactEngagement.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetEngagementResponse>, I>>(base?: I): GetEngagementResponse {
+    return GetEngagementResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetEngagementResponse>, I>>(object: I): GetEngagementResponse {
+    const message = createBaseGetEngagementResponse();
+    message.engagements = object.engagements?.map((e) => ContactEngagement.fromPartial(e)) || [];
+    return message;
+  },
+};
+
 /**
- * The interactions service. Made by `pnpm new-service`: extend it (docs/extending.md, "Add an
- * RPC"); fields and methods once released are never removed or renumbered (buf breaking).
+ * Every conversation with a customer (calls, e-mails, meetings, notes, messages, web visits),
+ * follow-up tasks, and the timeline of each contact, organisation and deal: its own records and
+ * what the other services reported. Fields and methods once released are never removed or
+ * renumbered (buf breaking).
  */
 export type InteractionsServiceService = typeof InteractionsServiceService;
 export const InteractionsServiceService = {
+  /** Logs an interaction. An e-mail with a message id already logged answers the first one. */
   createInteraction: {
     path: "/crm.interactions.v1.InteractionsService/CreateInteraction" as const,
     requestStream: false as const,
@@ -840,16 +5204,114 @@ export const InteractionsServiceService = {
       Buffer.from(ListInteractionsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ListInteractionsResponse => ListInteractionsResponse.decode(value),
   },
+  updateInteraction: {
+    path: "/crm.interactions.v1.InteractionsService/UpdateInteraction" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: UpdateInteractionRequest): Buffer =>
+      Buffer.from(UpdateInteractionRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UpdateInteractionRequest => UpdateInteractionRequest.decode(value),
+    responseSerialize: (value: UpdateInteractionResponse): Buffer =>
+      Buffer.from(UpdateInteractionResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): UpdateInteractionResponse => UpdateInteractionResponse.decode(value),
+  },
+  deleteInteraction: {
+    path: "/crm.interactions.v1.InteractionsService/DeleteInteraction" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: DeleteInteractionRequest): Buffer =>
+      Buffer.from(DeleteInteractionRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): DeleteInteractionRequest => DeleteInteractionRequest.decode(value),
+    responseSerialize: (value: DeleteInteractionResponse): Buffer =>
+      Buffer.from(DeleteInteractionResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): DeleteInteractionResponse => DeleteInteractionResponse.decode(value),
+  },
+  createTask: {
+    path: "/crm.interactions.v1.InteractionsService/CreateTask" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: CreateTaskRequest): Buffer => Buffer.from(CreateTaskRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CreateTaskRequest => CreateTaskRequest.decode(value),
+    responseSerialize: (value: CreateTaskResponse): Buffer => Buffer.from(CreateTaskResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): CreateTaskResponse => CreateTaskResponse.decode(value),
+  },
+  getTask: {
+    path: "/crm.interactions.v1.InteractionsService/GetTask" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetTaskRequest): Buffer => Buffer.from(GetTaskRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetTaskRequest => GetTaskRequest.decode(value),
+    responseSerialize: (value: GetTaskResponse): Buffer => Buffer.from(GetTaskResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetTaskResponse => GetTaskResponse.decode(value),
+  },
+  listTasks: {
+    path: "/crm.interactions.v1.InteractionsService/ListTasks" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListTasksRequest): Buffer => Buffer.from(ListTasksRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListTasksRequest => ListTasksRequest.decode(value),
+    responseSerialize: (value: ListTasksResponse): Buffer => Buffer.from(ListTasksResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListTasksResponse => ListTasksResponse.decode(value),
+  },
+  updateTask: {
+    path: "/crm.interactions.v1.InteractionsService/UpdateTask" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: UpdateTaskRequest): Buffer => Buffer.from(UpdateTaskRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UpdateTaskRequest => UpdateTaskRequest.decode(value),
+    responseSerialize: (value: UpdateTaskResponse): Buffer => Buffer.from(UpdateTaskResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): UpdateTaskResponse => UpdateTaskResponse.decode(value),
+  },
+  /**
+   * One chronological feed of a contact, an organisation or a deal: its interactions and what
+   * the other services reported about it, newest first.
+   */
+  listTimeline: {
+    path: "/crm.interactions.v1.InteractionsService/ListTimeline" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListTimelineRequest): Buffer => Buffer.from(ListTimelineRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListTimelineRequest => ListTimelineRequest.decode(value),
+    responseSerialize: (value: ListTimelineResponse): Buffer =>
+      Buffer.from(ListTimelineResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListTimelineResponse => ListTimelineResponse.decode(value),
+  },
+  /** Interactions per contact by kind over the last 30, 90 and 365 days, and the last one. */
+  getEngagement: {
+    path: "/crm.interactions.v1.InteractionsService/GetEngagement" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetEngagementRequest): Buffer => Buffer.from(GetEngagementRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetEngagementRequest => GetEngagementRequest.decode(value),
+    responseSerialize: (value: GetEngagementResponse): Buffer =>
+      Buffer.from(GetEngagementResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetEngagementResponse => GetEngagementResponse.decode(value),
+  },
 } as const;
 
 export interface InteractionsServiceServer extends UntypedServiceImplementation {
+  /** Logs an interaction. An e-mail with a message id already logged answers the first one. */
   createInteraction: handleUnaryCall<CreateInteractionRequest, CreateInteractionResponse>;
   getInteraction: handleUnaryCall<GetInteractionRequest, GetInteractionResponse>;
   /** Filter, order and cursor as every List method takes them (crm/common/v1/query.proto). */
   listInteractions: handleUnaryCall<ListInteractionsRequest, ListInteractionsResponse>;
+  updateInteraction: handleUnaryCall<UpdateInteractionRequest, UpdateInteractionResponse>;
+  deleteInteraction: handleUnaryCall<DeleteInteractionRequest, DeleteInteractionResponse>;
+  createTask: handleUnaryCall<CreateTaskRequest, CreateTaskResponse>;
+  getTask: handleUnaryCall<GetTaskRequest, GetTaskResponse>;
+  listTasks: handleUnaryCall<ListTasksRequest, ListTasksResponse>;
+  updateTask: handleUnaryCall<UpdateTaskRequest, UpdateTaskResponse>;
+  /**
+   * One chronological feed of a contact, an organisation or a deal: its interactions and what
+   * the other services reported about it, newest first.
+   */
+  listTimeline: handleUnaryCall<ListTimelineRequest, ListTimelineResponse>;
+  /** Interactions per contact by kind over the last 30, 90 and 365 days, and the last one. */
+  getEngagement: handleUnaryCall<GetEngagementRequest, GetEngagementResponse>;
 }
 
 export interface InteractionsServiceClient extends Client {
+  /** Logs an interaction. An e-mail with a message id already logged answers the first one. */
   createInteraction(
     request: CreateInteractionRequest,
     callback: (error: ServiceError | null, response: CreateInteractionResponse) => void,
@@ -895,6 +5357,131 @@ export interface InteractionsServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ListInteractionsResponse) => void,
+  ): ClientUnaryCall;
+  updateInteraction(
+    request: UpdateInteractionRequest,
+    callback: (error: ServiceError | null, response: UpdateInteractionResponse) => void,
+  ): ClientUnaryCall;
+  updateInteraction(
+    request: UpdateInteractionRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: UpdateInteractionResponse) => void,
+  ): ClientUnaryCall;
+  updateInteraction(
+    request: UpdateInteractionRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UpdateInteractionResponse) => void,
+  ): ClientUnaryCall;
+  deleteInteraction(
+    request: DeleteInteractionRequest,
+    callback: (error: ServiceError | null, response: DeleteInteractionResponse) => void,
+  ): ClientUnaryCall;
+  deleteInteraction(
+    request: DeleteInteractionRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: DeleteInteractionResponse) => void,
+  ): ClientUnaryCall;
+  deleteInteraction(
+    request: DeleteInteractionRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: DeleteInteractionResponse) => void,
+  ): ClientUnaryCall;
+  createTask(
+    request: CreateTaskRequest,
+    callback: (error: ServiceError | null, response: CreateTaskResponse) => void,
+  ): ClientUnaryCall;
+  createTask(
+    request: CreateTaskRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: CreateTaskResponse) => void,
+  ): ClientUnaryCall;
+  createTask(
+    request: CreateTaskRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: CreateTaskResponse) => void,
+  ): ClientUnaryCall;
+  getTask(
+    request: GetTaskRequest,
+    callback: (error: ServiceError | null, response: GetTaskResponse) => void,
+  ): ClientUnaryCall;
+  getTask(
+    request: GetTaskRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetTaskResponse) => void,
+  ): ClientUnaryCall;
+  getTask(
+    request: GetTaskRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetTaskResponse) => void,
+  ): ClientUnaryCall;
+  listTasks(
+    request: ListTasksRequest,
+    callback: (error: ServiceError | null, response: ListTasksResponse) => void,
+  ): ClientUnaryCall;
+  listTasks(
+    request: ListTasksRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListTasksResponse) => void,
+  ): ClientUnaryCall;
+  listTasks(
+    request: ListTasksRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListTasksResponse) => void,
+  ): ClientUnaryCall;
+  updateTask(
+    request: UpdateTaskRequest,
+    callback: (error: ServiceError | null, response: UpdateTaskResponse) => void,
+  ): ClientUnaryCall;
+  updateTask(
+    request: UpdateTaskRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: UpdateTaskResponse) => void,
+  ): ClientUnaryCall;
+  updateTask(
+    request: UpdateTaskRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UpdateTaskResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * One chronological feed of a contact, an organisation or a deal: its interactions and what
+   * the other services reported about it, newest first.
+   */
+  listTimeline(
+    request: ListTimelineRequest,
+    callback: (error: ServiceError | null, response: ListTimelineResponse) => void,
+  ): ClientUnaryCall;
+  listTimeline(
+    request: ListTimelineRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListTimelineResponse) => void,
+  ): ClientUnaryCall;
+  listTimeline(
+    request: ListTimelineRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListTimelineResponse) => void,
+  ): ClientUnaryCall;
+  /** Interactions per contact by kind over the last 30, 90 and 365 days, and the last one. */
+  getEngagement(
+    request: GetEngagementRequest,
+    callback: (error: ServiceError | null, response: GetEngagementResponse) => void,
+  ): ClientUnaryCall;
+  getEngagement(
+    request: GetEngagementRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetEngagementResponse) => void,
+  ): ClientUnaryCall;
+  getEngagement(
+    request: GetEngagementRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetEngagementResponse) => void,
   ): ClientUnaryCall;
 }
 
@@ -940,6 +5527,10 @@ function fromJsonTimestamp(o: any): Date {
   } else {
     return fromTimestamp(Timestamp.fromJSON(o));
   }
+}
+
+function isObject(value: any): boolean {
+  return typeof value === "object" && value !== null;
 }
 
 function isSet(value: any): boolean {

@@ -83,4 +83,23 @@ describe("timeline sources", () => {
       });
     });
   });
+
+  describe("consent", () => {
+    it("shows a consent granted or withdrawn on the contact's timeline, at the time it was given", () => {
+      const given = new Date("2026-05-01T10:00:00Z");
+      expect(
+        factOf("crm.consent.consent.changed", eventsV1.ConsentChanged, { subjectId: "c1", purposeId: "p1", channel: "email", status: "withdrawn", source: "unsubscribe_link", changeTime: given }),
+      ).toEqual({
+        kind: "consent.changed",
+        occurredAt: given,
+        summary: "Consent withdrawn for e-mail (purpose p1, via unsubscribe link)",
+        links: [{ type: "contact", id: "c1" }],
+        about: { type: "contact", id: "c1" },
+      });
+      expect(factOf("crm.consent.consent.changed", eventsV1.ConsentChanged, { subjectId: "c1", purposeId: "p1", channel: "sms", status: "granted", source: "form" })).toMatchObject({
+        occurredAt: at,
+        summary: "Consent granted for SMS (purpose p1, via form)",
+      });
+    });
+  });
 });

@@ -1,3 +1,4 @@
+import { consentTimeline } from "./consent";
 import { contactsTimeline } from "./contacts";
 import { interactionsTimeline } from "./interactions";
 import type { TimelineSource } from "./source";
@@ -8,4 +9,4 @@ import type { TimelineSource } from "./source";
  * summary, links, occurrence time), list it here, and test it (test/timeline-sources.test.ts).
  * app.ts starts one durable consumer per source.
  */
-export const TIMELINE_SOURCES: TimelineSource[] = [contactsTimeline, interactionsTimeline];
+export const TIMELINE_SOURCES: TimelineSource[] = [contactsTimeline, interactionsTimeline, consentTimeline];

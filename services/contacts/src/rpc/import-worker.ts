@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
-import type { Logger } from "@crm/kit";
+import { outsideCaller, type Logger } from "@crm/kit";
 import type { ImportFileStore } from "../store/import-files";
 import type { ImportJobDocument } from "../store/import-job.model";
 import type { ImportJobRepository } from "../store/import-job-repository";
@@ -44,7 +44,8 @@ export class ImportWorker {
       this.again = true;
       return;
     }
-    this.running = this.drain().finally(() => {
+    // Kicked from an upload's handler: the jobs run for no caller, not limited to the uploader's records.
+    this.running = outsideCaller(() => this.drain()).finally(() => {
       this.running = undefined;
       if (this.again) {
         this.again = false;

@@ -37,6 +37,7 @@ export class ReadCache {
   private readonly generations = new Uint32Array(GENERATION_BUCKETS);
   private epoch = 0;
   private enabled = false;
+  private readonly followers: Array<(change: { key: string } | "clear") => void> = [];
   hits = 0;
   misses = 0;
 
@@ -74,6 +75,17 @@ export class ReadCache {
     const bucket = bucketOf(key);
     this.generations[bucket] = (this.generations[bucket]! + 1) >>> 0;
     this.entries.delete(key);
+    for (const follower of this.followers) follower({ key });
+  }
+
+  /** Tells a cache built on this one's events (the customer 360 cache) of each invalidation and clear. */
+  follow(follower: (change: { key: string } | "clear") => void): void {
+    this.followers.push(follower);
+  }
+
+  /** Whether events are followed, so that what they invalidate can be served from memory. */
+  get serving(): boolean {
+    return this.enabled;
   }
 
   /** Serves again from now on (events are followed). */
@@ -95,6 +107,7 @@ export class ReadCache {
   private clear(): void {
     this.epoch++;
     this.entries.clear();
+    for (const follower of this.followers) follower("clear");
   }
 }
 

@@ -4,6 +4,8 @@ import { kitMeter, TtlCache } from "@crm/kit/edge";
 export interface CachedResponse {
   etag: string;
   json: string;
+  /** The record's owner, for callers limited to their own records. */
+  owner: string;
 }
 
 /** What a read saw before it asked the service: a fill stores its answer only if nothing changed since. */

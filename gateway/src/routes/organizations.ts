@@ -91,8 +91,8 @@ export function registerOrganizationRoutes(api: ApiRegistry, contacts: ContactsC
     handler: async ({ params, identity, res }) =>
       cachedRead(cache, ReadCache.key(identity.tenantId, ORGANIZATION_KIND, params.id), res, async () => {
         const { organization } = await contacts.call(identity, "getOrganization", { id: params.id });
-        return { etag: organization?.etag ?? "", body: toRestOrganization(organization) };
-      }),
+        return { etag: organization?.etag ?? "", body: toRestOrganization(organization), owner: organization?.ownerId ?? "" };
+      }, identity.owners),
   });
 
   api.route({

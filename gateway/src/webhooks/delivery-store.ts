@@ -38,15 +38,17 @@ export class DeliveryStore {
   /**
    * Takes the next due delivery for this replica, across tenants: pending and due, or left
    * delivering by a replica whose lease ran out. Reads the raw collection on purpose (the
-   * dispatcher works for every tenant, past the tenant guard).
+   * dispatcher works for every tenant, past the tenant guard). The take is a compare-and-set
+   * on the version read (its updatedAt), so that two replicas never both take one delivery.
    */
   async claim(leaseMs: number, now = new Date()): Promise<DeliveryDocument | undefined> {
-    const claimed = await this.model.collection.findOneAndUpdate(
-      { $or: [{ status: "pending", nextAttemptAt: { $lte: now } }, { status: "delivering", leaseUntil: { $lte: now } }] },
-      { $set: { status: "delivering", leaseUntil: new Date(now.getTime() + leaseMs), updatedAt: now } },
-      { sort: { nextAttemptAt: 1 }, returnDocument: "after" },
-    );
-    return (claimed as DeliveryDocument | null) ?? undefined;
+    const due = { $or: [{ status: "pending", nextAttemptAt: { $lte: now } }, { status: "delivering", leaseUntil: { $lte: now } }] };
+    for (const candidate of (await this.model.collection.find(due).sort({ nextAttemptAt: 1 }).limit(5).toArray()) as unknown as DeliveryDocument[]) {
+      const lease = { status: "delivering" as const, leaseUntil: new Date(now.getTime() + leaseMs), updatedAt: now };
+      const taken = await this.model.collection.updateOne({ _id: candidate._id as never, status: candidate.status, updatedAt: candidate.updatedAt }, { $set: lease });
+      if (taken.modifiedCount === 1) return { ...candidate, ...lease };
+    }
+    return undefined;
   }
 
   /** Records an attempt: succeeded, failed for good, or pending again at `retryAt`. */

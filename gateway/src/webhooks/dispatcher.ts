@@ -28,10 +28,10 @@ const MAX_DELAY_MS = 6 * 3600_000;
  */
 export class WebhookDispatcher {
   private timer: NodeJS.Timeout | undefined;
-  private active = 0;
+  private claiming: Promise<void> | undefined;
   private again = false;
   private stopping = false;
-  private readonly idle = new Set<() => void>();
+  private readonly sending = new Set<Promise<void>>();
 
   constructor(
     private readonly deliveries: DeliveryStore,
@@ -50,35 +50,39 @@ export class WebhookDispatcher {
   /** Looks for due deliveries now (new ones were just stored). */
   kick(): void {
     if (this.stopping) return;
-    const concurrency = this.settings.concurrency ?? 8;
-    if (this.active >= concurrency) {
+    if (this.claiming) {
       this.again = true;
       return;
     }
-    while (this.active < concurrency) {
-      this.active++;
-      void this.work().finally(() => {
-        this.active--;
-        if (this.active === 0) this.idle.forEach((resolve) => resolve());
-        if (this.again && this.active === 0) {
-          this.again = false;
-          this.kick();
-        }
-      });
-    }
+    this.claiming = this.claimAll().finally(() => {
+      this.claiming = undefined;
+      if (this.again) {
+        this.again = false;
+        this.kick();
+      }
+    });
   }
 
   /** Stops claiming; resolves when the deliveries in hand are sent. */
   async stop(): Promise<void> {
     this.stopping = true;
     clearInterval(this.timer);
-    if (this.active > 0) await new Promise<void>((resolve) => this.idle.add(resolve));
+    await this.claiming;
+    await Promise.all(this.sending);
   }
 
-  private async work(): Promise<void> {
+  /** Claims one delivery at a time (one claimer per replica) and sends up to `concurrency` at once. */
+  private async claimAll(): Promise<void> {
+    const concurrency = this.settings.concurrency ?? 8;
     try {
-      for (let delivery = await this.deliveries.claim(this.settings.timeoutMs * 2); delivery; delivery = this.stopping ? undefined : await this.deliveries.claim(this.settings.timeoutMs * 2)) {
-        await this.deliver(delivery);
+      while (!this.stopping) {
+        if (this.sending.size >= concurrency) await Promise.race(this.sending);
+        const delivery = await this.deliveries.claim(this.settings.timeoutMs * 2);
+        if (!delivery) return;
+        const sent: Promise<void> = this.deliver(delivery)
+          .catch((error: unknown) => this.log.warn({ err: error, delivery: delivery._id }, "webhook delivery could not be recorded; its lease will run out and it will be sent again"))
+          .finally(() => this.sending.delete(sent));
+        this.sending.add(sent);
       }
     } catch (error) {
       this.log.warn({ err: error }, "webhook deliveries could not be claimed; retrying on the next poll");

@@ -21,6 +21,9 @@ ensure_deps
 # Standard gRPC clients: the tests check that grpcurl and grpc-health-probe work from reflection alone.
 ensure_go_tool grpcurl github.com/fullstorydev/grpcurl/cmd/grpcurl@v1.9.4
 ensure_go_tool grpc-health-probe github.com/grpc-ecosystem/grpc-health-probe@v0.4.61
+# The reference page is checked in a real browser, the API against its document by Schemathesis.
+ensure_chromium
+ensure_schemathesis
 infra_running || started_infra=true
 bash scripts/infra.sh start >/dev/null
 source "$DATA/infra.env"

@@ -1,4 +1,4 @@
-import type { Logger } from "@crm/kit/edge";
+import { CoalescingRun, type Logger } from "@crm/kit/edge";
 import type { DeliveryDocument } from "./delivery.model";
 import type { DeliveryStore } from "./delivery-store";
 import { send } from "./sender";
@@ -28,8 +28,7 @@ const MAX_DELAY_MS = 6 * 3600_000;
  */
 export class WebhookDispatcher {
   private timer: NodeJS.Timeout | undefined;
-  private claiming: Promise<void> | undefined;
-  private again = false;
+  private readonly claiming = new CoalescingRun(() => this.claimAll());
   private stopping = false;
   private readonly sending = new Set<Promise<void>>();
 
@@ -49,25 +48,14 @@ export class WebhookDispatcher {
 
   /** Looks for due deliveries now (new ones were just stored). */
   kick(): void {
-    if (this.stopping) return;
-    if (this.claiming) {
-      this.again = true;
-      return;
-    }
-    this.claiming = this.claimAll().finally(() => {
-      this.claiming = undefined;
-      if (this.again) {
-        this.again = false;
-        this.kick();
-      }
-    });
+    if (!this.stopping) this.claiming.kick();
   }
 
   /** Stops claiming; resolves when the deliveries in hand are sent. */
   async stop(): Promise<void> {
     this.stopping = true;
     clearInterval(this.timer);
-    await this.claiming;
+    await this.claiming.stop();
     await Promise.all(this.sending);
   }
 

@@ -5,6 +5,7 @@ export * from "./logger";
 export * from "./identity";
 export * from "./caller-scope";
 export * from "./ttl-cache";
+export * from "./coalescing-run";
 export * from "./readiness";
 export * from "./shutdown";
 export * from "./redis";

@@ -1,21 +1,8 @@
 import type { Query, Schema } from "mongoose";
 import { callerOwners, currentCaller } from "../caller-scope";
 import { PermissionDeniedError } from "../errors";
+import { SCOPED_QUERIES } from "./tenant-scope";
 
-const RESTRICTED_QUERIES = [
-  "countDocuments",
-  "deleteMany",
-  "deleteOne",
-  "distinct",
-  "find",
-  "findOne",
-  "findOneAndDelete",
-  "findOneAndReplace",
-  "findOneAndUpdate",
-  "replaceOne",
-  "updateMany",
-  "updateOne",
-] as const;
 
 export interface OwnedRecordsOptions {
   /** The field holding the owner's id (a user or a team), e.g. `ownerId`. */
@@ -36,7 +23,7 @@ export function ownedRecordsPlugin(schema: Schema, { field }: OwnedRecordsOption
     const owners = callerOwners();
     if (owners) this.and([{ [field]: { $in: [...owners] } }]);
   };
-  for (const operation of RESTRICTED_QUERIES) schema.pre(operation, restrict);
+  for (const operation of SCOPED_QUERIES) schema.pre(operation, restrict);
   schema.pre("aggregate", function () {
     const owners = callerOwners();
     if (!owners) return;

@@ -101,3 +101,48 @@ ensure_deps() {
     touch "$stamp"
   fi
 }
+
+# The chart's tools: helm, kubeconform, and the JSON schemas kubeconform checks rendered manifests
+# against: the Kubernetes API's (converted from the k8s.io/kubernetes module's OpenAPI document by
+# openapi2jsonschema, in a virtualenv under .tools) and the Prometheus operator's CRDs (from its
+# Go module). Built once, kept under .tools/ (a few minutes the first time).
+K8S_SCHEMA_VERSION="v1.33.1"
+PROMETHEUS_OPERATOR_VERSION="v0.85.0"
+K8S_SCHEMAS="$TOOLS/k8s-schemas/kubernetes-$K8S_SCHEMA_VERSION"
+CRD_SCHEMAS="$TOOLS/k8s-schemas/prometheus-operator-$PROMETHEUS_OPERATOR_VERSION"
+
+go_module_dir() { # module@version: downloads it from the Go module proxy, prints its folder
+  go mod download -json "$1" | node -e 'let s="";process.stdin.on("data",(d)=>s+=d).on("end",()=>{const m=JSON.parse(s);if(!m.Dir){console.error(m.Error);process.exit(1)}console.log(m.Dir)})'
+}
+
+ensure_chart_tools() {
+  ensure_go_tool helm helm.sh/helm/v3/cmd/helm@v3.22.0
+  ensure_go_tool kubeconform github.com/yannh/kubeconform/cmd/kubeconform@v0.8.0
+  if [ ! -f "$K8S_SCHEMAS/.complete" ]; then
+    command -v python3 >/dev/null || die "python3 is needed to convert the Kubernetes OpenAPI into JSON schemas"
+    log "converting the Kubernetes $K8S_SCHEMA_VERSION API into JSON schemas (first run only)"
+    local kubernetes venv="$TOOLS/openapi2jsonschema"
+    kubernetes="$(go_module_dir "k8s.io/kubernetes@$K8S_SCHEMA_VERSION")" || die "could not download k8s.io/kubernetes@$K8S_SCHEMA_VERSION"
+    if [ ! -x "$venv/bin/openapi2jsonschema" ]; then
+      python3 -m venv "$venv"
+      # Its own pins do not build on current Python: installed without them, with versions that work.
+      "$venv/bin/pip" install --quiet --no-deps openapi2jsonschema==0.9.1
+      "$venv/bin/pip" install --quiet "jsonref==0.2" "pyyaml==6.0.3" "click==8.1.8" 2>&1 | grep -v "incompatible\|dependency conflicts" >&2 || true
+    fi
+    rm -rf "$K8S_SCHEMAS.partial" && mkdir -p "$(dirname "$K8S_SCHEMAS")"
+    # It resolves its own references under the working folder: given a relative output folder.
+    (cd "$(dirname "$K8S_SCHEMAS")" && "$venv/bin/openapi2jsonschema" -o "$(basename "$K8S_SCHEMAS").partial" \
+      --kubernetes --expanded --stand-alone --strict "file://$kubernetes/api/openapi-spec/swagger.json" >/dev/null)
+    [ -f "$K8S_SCHEMAS.partial/deployment-apps-v1.json" ] || die "openapi2jsonschema made no schema of Deployment"
+    touch "$K8S_SCHEMAS.partial/.complete"
+    rm -rf "$K8S_SCHEMAS" && mv "$K8S_SCHEMAS.partial" "$K8S_SCHEMAS"
+  fi
+  if [ ! -f "$CRD_SCHEMAS/.complete" ]; then
+    local operator
+    operator="$(go_module_dir "github.com/prometheus-operator/prometheus-operator@$PROMETHEUS_OPERATOR_VERSION")" || die "could not download the Prometheus operator's module"
+    rm -rf "$CRD_SCHEMAS"
+    node "$ROOT/scripts/chart/crd-schemas.mjs" "$operator/example/prometheus-operator-crd" "$CRD_SCHEMAS" >/dev/null
+    touch "$CRD_SCHEMAS/.complete"
+  fi
+  export K8S_SCHEMAS CRD_SCHEMAS
+}

@@ -21,6 +21,8 @@ ensure_deps
 # Standard gRPC clients: the tests check that grpcurl and grpc-health-probe work from reflection alone.
 ensure_go_tool grpcurl github.com/fullstorydev/grpcurl/cmd/grpcurl@v1.9.4
 ensure_go_tool grpc-health-probe github.com/grpc-ecosystem/grpc-health-probe@v0.4.61
+# The chart's tests: helm, kubeconform and the Kubernetes and CRD schemas it validates against.
+ensure_chart_tools
 # The reference page is checked in a real browser, the API against its document by Schemathesis.
 ensure_chromium
 ensure_schemathesis

@@ -8,6 +8,7 @@ import { registerCustomerRoutes } from "./customer360/customer-routes";
 import { ApiRegistry } from "./http/api-registry";
 import { problemHandler, sendProblem } from "./http/problem";
 import { requestId } from "./http/request-id";
+import { serverTelemetry } from "./http/server-telemetry";
 import { rateLimit } from "./limits/rate-limit";
 import type { ConnectedService } from "./modules/gateway-module";
 import { referencePage } from "./openapi/reference-page";
@@ -45,7 +46,7 @@ export function createGatewayApp(dependencies: GatewayDependencies): Express {
   // ETags are the records' versions, set by the routes; express would hash every body for one.
   app.set("etag", false);
   app.set("query parser", "simple");
-  app.use(requestId);
+  app.use(serverTelemetry(), requestId);
 
   const problems = problemHandler(log);
   const api = new ApiRegistry({

@@ -59,7 +59,7 @@ async function main(): Promise<void> {
   const readiness = new Readiness();
   const ping = state.ping();
   readiness.add("redis", ping.redis).add("mongodb", ping.mongodb).add("nats", () => webhooks.ping());
-  for (const service of services) readiness.add(`upstream:${service.name}`, () => service.ready(1_000), { required: false });
+  for (const service of services) readiness.add(`upstream:${service.name}`, () => service.ready(250), { required: false });
   const ops = await startOpsServer(config.OPS_PORT, readiness);
   handleShutdown(
     [

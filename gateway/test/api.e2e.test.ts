@@ -174,3 +174,22 @@ describe("gateway /v1/contacts", () => {
     for (const script of scripts) expect((await request(script, { token: null })).status).toBe(200);
   });
 });
+
+describe("gateway telemetry", () => {
+  it("counts each request's duration by method, route and status on /metrics, with its trace id in problems", async () => {
+    const missing = await request("/v1/contacts/0190a0a0-0000-7000-8000-00000000dead");
+    expect(missing.status).toBe(404);
+    const problem = (await missing.json()) as { traceId?: string };
+    // A caller's trace is continued: the problem names the trace the caller sent.
+    const traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+    const traced = await request("/v1/contacts/0190a0a0-0000-7000-8000-00000000dead", { headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` } });
+    expect(((await traced.json()) as { traceId?: string }).traceId).toBe(traceId);
+    expect(problem.traceId).toMatch(/^[0-9a-f]{32}$/);
+    const gateway = platform.processes.find((p) => p.name === "gateway")!;
+    const metrics = await (await fetch(`${gateway.opsUrl}/metrics`)).text();
+    const line = metrics.split("\n").find((l) => l.startsWith("http_server_request_duration_count") && l.includes('http_route="/v1/contacts/:id"') && l.includes('http_response_status_code="404"'));
+    expect(line).toBeDefined();
+    expect(Number(line!.split(" ").at(-1))).toBeGreaterThanOrEqual(2);
+  });
+});
+

@@ -4,7 +4,8 @@
 // Makes a service in the shape of every other (DESIGN.md, docs/extending.md): its proto and
 // event, services/<name>/ wired to the kit with tests that pass, its gateway module (routes and
 // OpenAPI), its entry in the service registry (ports allocated after the highest in use) and its
-// row in the README; then regenerates packages/proto and links the new package (pnpm install).
+// row in the README; then regenerates packages/proto, links the new package (pnpm install) and
+// adds it to the Helm chart (charts/crm, from the registry).
 // Refuses a name already taken, and invalid names, before writing anything.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -60,11 +61,13 @@ console.log(`new-service: wrote ${files.length} files; registered ${service} on 
 
 run("bash", ["scripts/generate-proto.sh"], "generating packages/proto");
 run("pnpm", ["install", "--prefer-offline", "--reporter=silent"], "linking the new package (pnpm install)");
+run("node", ["scripts/chart/sync-services.mjs"], "adding it to the Helm chart (charts/crm/values.yaml and values.schema.json)");
 const made = [
   [`services/${service}/`, "the service: src/main.ts, app.ts, config.ts, domain/, store/, rpc/, events/; test/"],
   [`proto/crm/${names.service_snake}/v1/`, "its gRPC API"],
   [`proto/crm/events/v1/${names.service_snake}.proto`, "its events"],
   [`gateway/src/modules/${service}.ts`, `its REST routes, /v1/${names.resources}`],
+  [`charts/crm/values.yaml`, `its deployment (services.${service}: resources, calls, env)`],
 ];
 const width = Math.max(...made.map(([file]) => file.length));
 console.log(`

@@ -2,8 +2,10 @@ import { execFile } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
+import { parse } from "yaml";
 import { createLogger, EventBus, IDENTITY_METADATA_KEY, identityKey, RedisIdempotencyStore, connectRedis, signIdentity, type ReceivedEvent } from "@crm/kit";
 import { signTestToken, TEST_IDENTITY_KEY, testInfra, testTenant, uniqueName, waitFor, type RunningPlatform } from "@crm/testing";
+import { KUBE_VERSION } from "./chart/helm";
 import { copyWorkspace, ROOT } from "./workspace-copy";
 
 // `pnpm new-service` as a product team uses it, end to end, in a copy of this workspace (without
@@ -63,6 +65,13 @@ describe(`pnpm new-service ${SERVICE}`, () => {
       name: SERVICE, grpcPort, opsPort, addressEnv: "EXAMPLE_WIDGETS_ADDRESS", gatewayModule: `modules/${SERVICE}`,
     });
     expect(readFileSync(path.join(workspace.dir, "README.md"), "utf8")).toContain(`| ${SERVICE} | ${grpcPort} (gRPC), ${opsPort} (ops) |`);
+    // The Helm chart deploys it, on its registered ports.
+    const chartValues = parse(readFileSync(path.join(workspace.dir, "charts/crm/values.yaml"), "utf8")) as { services: Record<string, unknown> };
+    expect(chartValues.services[SERVICE]).toEqual({ ports: { grpc: grpcPort, ops: opsPort }, addressEnv: "EXAMPLE_WIDGETS_ADDRESS", calls: [], env: {} });
+    await run("node", ["scripts/chart/sync-services.mjs", "--check"]);
+    const rendered = await run(path.join(ROOT, ".tools/bin/helm"), ["template", "crm", "charts/crm", "--kube-version", KUBE_VERSION]);
+    expect(rendered).toContain(`image: ghcr.io/example/crm-${SERVICE}:`);
+    expect(rendered).toContain(`grpc: {port: ${grpcPort}, service: liveness}`);
     await expect(run("pnpm", ["new-service", SERVICE])).rejects.toThrow(`service "${SERVICE}" already exists`);
   }, 180_000);
 

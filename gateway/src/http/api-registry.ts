@@ -7,6 +7,7 @@ import { buildOpenApiDocument, type DocumentInfo } from "../openapi/document";
 import { idempotent, type IdempotencySettings } from "./idempotent-route";
 import type { StoredAnswer } from "./idempotency-store";
 import { HttpError } from "./problem";
+import { markRoute } from "./server-telemetry";
 import { parseInput } from "./validate";
 
 interface RouteInput<P, Q, B> {
@@ -114,6 +115,10 @@ export class ApiRegistry {
     const routeTimeout = definition.timeoutMs ?? (definition.rawBody || definition.response.mediaType ? false : timeoutMs);
     const keyed = idempotency && definition.method === "post" && !definition.rawBody;
     return [
+      (_req, res, next) => {
+        markRoute(res, definition.path);
+        next();
+      },
       ...(routeTimeout !== false && onTimeout ? [requestTimeout(routeTimeout, onTimeout)] : []),
       requirePermission(definition.permission),
       ...(definition.body ? [jsonBody(definition.bodyLimitBytes ?? bodyLimitBytes)] : []),

@@ -16,6 +16,8 @@ export async function freePort(): Promise<number> {
 
 export interface PlatformProcess {
   name: string;
+  /** Its ops endpoint (/healthz, /readyz, /metrics), e.g. http://127.0.0.1:9461. */
+  opsUrl: string;
   /** Freezes the process (SIGSTOP) or lets it run again (SIGCONT), to play a stalled service. */
   pause(): void;
   resume(): void;
@@ -58,6 +60,7 @@ export async function startProcess(options: {
   }
   return {
     name: options.name,
+    opsUrl: `http://127.0.0.1:${options.opsPort}`,
     pause: () => void child.kill("SIGSTOP"),
     resume: () => void child.kill("SIGCONT"),
     output: () => output,

@@ -5,6 +5,12 @@ import type { Readiness } from "../readiness";
 import { addReflection } from "./reflection";
 
 const HEALTH_SERVICE = "grpc.health.v1.Health";
+/**
+ * A health "service" that answers SERVING for as long as the process serves gRPC at all, whatever
+ * its dependencies: what a liveness probe asks (a restart cures a stuck process, not an outage of
+ * MongoDB). "" and each service's name follow readiness instead.
+ */
+export const LIVENESS_HEALTH_SERVICE = "liveness";
 
 export interface ServiceRegistration {
   /** Fully-qualified name, e.g. `crm.contacts.v1.ContactsService`. */
@@ -16,7 +22,7 @@ export interface ServiceRegistration {
 /**
  * A gRPC server with standard health (grpc.health.v1) and reflection, so that
  * grpc-health-probe and grpcurl work against it. Health follows the process's readiness:
- * NOT_SERVING while a dependency is down or the process drains.
+ * NOT_SERVING while a dependency is down or the process drains; "liveness" stays SERVING.
  */
 export class GrpcServer {
   private readonly health: HealthImplementation;
@@ -29,7 +35,7 @@ export class GrpcServer {
     private readonly log: Logger,
   ) {
     this.health = new HealthImplementation(
-      Object.fromEntries([["", "NOT_SERVING"], ...services.map((s) => [s.name, "NOT_SERVING"])]),
+      Object.fromEntries([["", "NOT_SERVING"], [LIVENESS_HEALTH_SERVICE, "SERVING"], ...services.map((s) => [s.name, "NOT_SERVING"])]),
     );
     this.health.addToServer(server);
   }

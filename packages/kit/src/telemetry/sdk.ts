@@ -1,7 +1,6 @@
 import { diag, DiagConsoleLogger, DiagLogLevel } from "@opentelemetry/api";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import { registerInstrumentations } from "@opentelemetry/instrumentation";
-import { ExpressInstrumentation, ExpressLayerType } from "@opentelemetry/instrumentation-express";
 import { GrpcInstrumentation } from "@opentelemetry/instrumentation-grpc";
 import { HttpInstrumentation } from "@opentelemetry/instrumentation-http";
 import { IORedisInstrumentation } from "@opentelemetry/instrumentation-ioredis";
@@ -11,9 +10,6 @@ import { AlwaysOffSampler, BatchSpanProcessor, NodeTracerProvider, type SpanProc
 import { ATTR_SERVICE_NAME } from "@opentelemetry/semantic-conventions";
 import { kitMeter } from "./metrics";
 import { telemetryServiceName } from "./service-name";
-
-/** Paths of the ops endpoint, kept out of traces: probes every few seconds would drown them. */
-const OPS_PATHS = new Set(["/healthz", "/readyz", "/metrics"]);
 
 export interface TelemetryHandle {
   shutdown(): Promise<void>;
@@ -41,12 +37,11 @@ export function startTelemetry(env: NodeJS.ProcessEnv = process.env): TelemetryH
   kitMeter();
   registerInstrumentations({
     instrumentations: [
-      new HttpInstrumentation({
-        ignoreIncomingRequestHook: (req) => OPS_PATHS.has((req.url ?? "").split("?")[0] ?? ""),
-      }),
-      // Route handlers get spans (with http.route); the middleware before them (request id, body
-      // parsing, authentication, permission) does not: a span per layer on every request.
-      new ExpressInstrumentation({ ignoreLayersType: [ExpressLayerType.MIDDLEWARE] }),
+      // Outgoing HTTP only: the one HTTP server that serves requests, the gateway, has its own
+      // lean server telemetry (gateway/src/http/server-telemetry.ts); the generic incoming and
+      // express instrumentations cost it more CPU per request than the rest of a cached read.
+      // Services serve only their ops endpoint, which stays out of traces.
+      new HttpInstrumentation({ disableIncomingRequestInstrumentation: true }),
       new GrpcInstrumentation({ ignoreGrpcMethods: ["Check", "Watch", "ServerReflectionInfo"] }),
       // Statements name the operation only: the default serialisers walk every command (a
       // batch insert whole, on every call, sampled or not) and Redis's would record cached

@@ -10,7 +10,7 @@ export function referencePage(title: string): Router {
   // The package's folder, found without loading its main module (which would load the 1.5 MB bundle into this process).
   const assets = path.dirname(require.resolve("swagger-ui-dist/package.json"));
   const router = Router();
-  router.use((_req, res, next) => {
+  router.use("/docs", (_req, res, next) => {
     res.setHeader("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'");
     next();
   });

@@ -63,6 +63,34 @@ ensure_go_tool() { # binary module@version
   GOBIN="$TOOLS/bin" GOFLAGS=-buildvcs=false go install "$module" || die "could not install $module"
 }
 
+# Schemathesis tests the API against its OpenAPI document (gateway/test/schemathesis.e2e.test.ts),
+# from a Python virtual environment of its own.
+SCHEMATHESIS_VERSION="4.32.5"
+ensure_schemathesis() {
+  local st="$TOOLS/schemathesis/bin/st"
+  if [ -x "$st" ] && [ "$("$st" --version 2>/dev/null)" = "st, version $SCHEMATHESIS_VERSION" ]; then return; fi
+  # Python 3.12 or later: on 3.11, Hypothesis (under Schemathesis) trips over a CPython bug ("AST
+  # constructor recursion depth mismatch") while generating some operations' coverage cases.
+  local python=""
+  for candidate in python3.13 python3.12 "$(pyenv root 2>/dev/null)"/versions/3.1[2-9]*/bin/python3 python3; do
+    if "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then python="$candidate"; break; fi
+  done
+  [ -n "$python" ] || die "Python 3.12 or later is needed for Schemathesis"
+  log "installing Schemathesis $SCHEMATHESIS_VERSION into .tools/schemathesis ($("$python" --version))"
+  rm -rf "$TOOLS/schemathesis"
+  "$python" -m venv "$TOOLS/schemathesis" || die "python -m venv failed (Debian: apt-get install python3-venv)"
+  "$TOOLS/schemathesis/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION" || die "could not install Schemathesis"
+}
+
+# Headless Chromium renders /docs in gateway/test/docs.e2e.test.ts: Debian's package, installed when missing.
+ensure_chromium() {
+  if command -v chromium >/dev/null; then return; fi
+  command -v apt-get >/dev/null || die "chromium is needed for the /docs test; install it with your package manager"
+  log "installing chromium (Debian package)"
+  local sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null || die "could not install chromium"
+}
+
 ensure_deps() {
   ensure_node
   ensure_pnpm

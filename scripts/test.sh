@@ -23,6 +23,9 @@ ensure_go_tool grpcurl github.com/fullstorydev/grpcurl/cmd/grpcurl@v1.9.4
 ensure_go_tool grpc-health-probe github.com/grpc-ecosystem/grpc-health-probe@v0.4.61
 # The chart's tests: helm, kubeconform and the Kubernetes and CRD schemas it validates against.
 ensure_chart_tools
+# The reference page is checked in a real browser, the API against its document by Schemathesis.
+ensure_chromium
+ensure_schemathesis
 infra_running || started_infra=true
 bash scripts/infra.sh start >/dev/null
 source "$DATA/infra.env"

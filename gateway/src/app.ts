@@ -1,25 +1,46 @@
 import { createLogger, type Logger } from "@crm/kit/edge";
 import express, { type Express } from "express";
+import { registerApiKeyRoutes } from "./api-keys/api-key-routes";
 import { authenticate, type AuthSettings } from "./auth/authenticate";
 import { ReadCache } from "./cache/read-cache";
+import { CustomerCache } from "./customer360/customer-cache";
+import { registerCustomerRoutes } from "./customer360/customer-routes";
 import { ApiRegistry } from "./http/api-registry";
 import { problemHandler, sendProblem } from "./http/problem";
 import { requestId } from "./http/request-id";
 import { serverTelemetry } from "./http/server-telemetry";
-import { renderReferencePage } from "./openapi/reference-page";
+import { rateLimit } from "./limits/rate-limit";
 import type { ConnectedService } from "./modules/gateway-module";
+import { referencePage } from "./openapi/reference-page";
+import type { GatewayState } from "./state/gateway-state";
+import { registerWebhookRoutes } from "./webhooks/webhook-routes";
+import type { Webhooks } from "./webhooks/webhooks";
+
+export interface GatewayLimits {
+  requestTimeoutMs: number;
+  bodyLimitBytes: number;
+  uploadLimitBytes: number;
+  requestsPerMinute: number;
+  customerPartTimeoutMs: number;
+  customerCacheMs: number;
+}
 
 export interface GatewayDependencies {
   auth: AuthSettings;
   /** Every registered service, connected (modules/gateway-module.ts): their routes make the API. */
   services: ConnectedService[];
+  /** The gateway's own state (idempotency, rate limits, API keys, webhooks). */
+  state: GatewayState;
+  webhooks: Webhooks;
+  limits: GatewayLimits;
   /** Single-resource reads answered by the gateway; off (every read asks the service) unless enabled. */
   readCache?: ReadCache;
   log?: Logger;
 }
 
-/** The express application: public docs, then authenticated /v1 routes, then one error handler. */
-export function createGatewayApp({ auth, services, readCache = new ReadCache({ maxEntries: 0, ttlMs: 0 }), log = createLogger("gateway") }: GatewayDependencies): Express {
+/** The express application: public docs, then authenticated and rate-limited /v1 routes, then one error handler. */
+export function createGatewayApp(dependencies: GatewayDependencies): Express {
+  const { auth, services, state, webhooks, limits, readCache = new ReadCache({ maxEntries: 0, ttlMs: 0 }), log = createLogger("gateway") } = dependencies;
   const app = express();
   app.disable("x-powered-by");
   // ETags are the records' versions, set by the routes; express would hash every body for one.
@@ -27,19 +48,26 @@ export function createGatewayApp({ auth, services, readCache = new ReadCache({ m
   app.set("query parser", "simple");
   app.use(serverTelemetry(), requestId);
 
-  const api = new ApiRegistry();
+  const problems = problemHandler(log);
+  const api = new ApiRegistry({
+    timeoutMs: limits.requestTimeoutMs, bodyLimitBytes: limits.bodyLimitBytes, uploadLimitBytes: limits.uploadLimitBytes,
+    idempotency: { store: state.idempotency }, onTimeout: problems,
+  });
   for (const service of services) service.registerRoutes(api, { readCache });
+  registerCustomerRoutes(api, services.flatMap((service) => service.customerParts), new CustomerCache(readCache, limits.customerCacheMs), limits.customerPartTimeoutMs);
+  registerApiKeyRoutes(api, state.apiKeys, state.apiKeyVerifier);
+  registerWebhookRoutes(api, state.subscriptions, state.deliveries, webhooks.guard, () => webhooks.dispatcher.kick());
   const document = api.openapi({
     title: "CRM API",
     version: "v1",
     description: "People, organisations, deals, interactions, tickets, campaigns and consent.",
   });
   app.get("/openapi.json", (_req, res) => void res.json(document));
-  app.get("/docs", (_req, res) => void res.type("html").send(renderReferencePage(document as never)));
+  app.use(referencePage("CRM API"));
 
-  app.use("/v1", express.json({ limit: "1mb", strict: true }), authenticate(auth));
+  app.use("/v1", authenticate({ ...auth, apiKeys: state.apiKeyVerifier }), rateLimit(state.redis, { requestsPerMinute: limits.requestsPerMinute }, log));
   app.use(api.router());
   app.use((req, res) => sendProblem(req, res, { type: "/problems/not-found", title: "Not found", status: 404, detail: `no route ${req.method} ${req.path}` }));
-  app.use(problemHandler(log));
+  app.use(problems);
   return app;
 }

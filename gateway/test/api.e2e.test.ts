@@ -166,8 +166,12 @@ describe("gateway /v1/contacts", () => {
     expect(Object.keys(document.paths)).toEqual(
       expect.arrayContaining(["/v1/contacts", "/v1/contacts/{id}", "/v1/contacts/merges", "/v1/contacts/export.csv", "/v1/organizations", "/v1/imports/{id}/file", "/v1/custom-fields/{key}"]),
     );
+    // The reference page loads Swagger UI from the gateway itself (docs.e2e.test.ts renders it in Chromium).
     const page = await request("/docs", { token: null });
-    expect(await page.text()).toContain("POST /v1/contacts");
+    expect(page.headers.get("content-security-policy")).toContain("script-src 'self'");
+    const scripts = [...(await page.text()).matchAll(/src="([^"]+)"/g)].map((m) => m[1]!);
+    expect(scripts).toEqual(["/docs/assets/swagger-ui-bundle.js", "/docs/start.js"]);
+    for (const script of scripts) expect((await request(script, { token: null })).status).toBe(200);
   });
 });
 

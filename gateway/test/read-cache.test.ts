@@ -1,6 +1,6 @@
 import { ReadCache } from "../src/cache/read-cache";
 
-const response = (version: number) => ({ etag: `W/"${version}"`, json: `{"version":${version}}` });
+const response = (version: number) => ({ etag: `W/"${version}"`, json: `{"version":${version}}`, owner: "" });
 
 describe("the gateway's read cache", () => {
   const key = ReadCache.key("t1", "contact", "c1");

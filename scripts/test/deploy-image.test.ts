@@ -167,6 +167,12 @@ describe("the image's contents, run", () => {
         OPS_PORT: String(ports.gatewayOps),
         CONTACTS_ADDRESS: `127.0.0.1:${ports.contactsGrpc}`,
         NATS_URL: testInfra().natsUrl,
+        // The gateway's own state (idempotency, rate limits, API keys, webhooks), as the chart gives it.
+        MONGODB_URL: testInfra().mongodbUrl,
+        REDIS_URL: testInfra().redisUrl,
+        MONGODB_DATABASE: `${database}_gateway`,
+        REDIS_KEY_PREFIX: `${database}_gateway:`,
+        CONSUMER_GROUP: `${database}_gateway`,
         IDENTITY_SIGNING_KEY: TEST_IDENTITY_KEY,
         AUTH_JWT_SECRET: TEST_JWT_SECRET,
       },

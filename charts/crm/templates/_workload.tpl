@@ -82,6 +82,10 @@ variable can be overridden alone. Args: root, $w, $env.
 {{- $_ := set $env "OTEL_EXPORTER_OTLP_ENDPOINT" . -}}
 {{- end -}}
 {{- include "crm.dependencyEnv" (list $root $env "NATS_URL" "nats" $w.name (printf "nats://%s:4222" (include "crm.componentName" (list $root "nats")))) -}}
+{{- /* Every workload keeps state in MongoDB and Redis; the gateway its idempotency records, rate limits, API keys and webhooks. */ -}}
+{{- $_ := set $env "MONGODB_DATABASE" ($w.database | default (printf "crm_%s" (replace "-" "_" $w.name))) -}}
+{{- include "crm.dependencyEnv" (list $root $env "MONGODB_URL" "mongodb" $w.name (printf "mongodb://%s:27017" (include "crm.componentName" (list $root "mongodb")))) -}}
+{{- include "crm.dependencyEnv" (list $root $env "REDIS_URL" "redis" $w.name (printf "redis://%s:6379" (include "crm.componentName" (list $root "redis")))) -}}
 {{- if $w.isGateway -}}
 {{- $_ := set $env "PORT" $w.ports.http -}}
 {{- range $service, $settings := $v.services -}}
@@ -96,9 +100,6 @@ variable can be overridden alone. Args: root, $w, $env.
 {{- with $w.auth.audience }}{{ $_ := set $env "AUTH_AUDIENCE" . }}{{ end -}}
 {{- else -}}
 {{- $_ := set $env "GRPC_PORT" $w.ports.grpc -}}
-{{- $_ := set $env "MONGODB_DATABASE" ($w.database | default (printf "crm_%s" (replace "-" "_" $w.name))) -}}
-{{- include "crm.dependencyEnv" (list $root $env "MONGODB_URL" "mongodb" $w.name (printf "mongodb://%s:27017" (include "crm.componentName" (list $root "mongodb")))) -}}
-{{- include "crm.dependencyEnv" (list $root $env "REDIS_URL" "redis" $w.name (printf "redis://%s:6379" (include "crm.componentName" (list $root "redis")))) -}}
 {{- range $callee := $w.calls -}}
 {{- if not (hasKey $v.services $callee) -}}
 {{- fail (printf "services.%s.calls names %q, which is not a service of this chart" $w.name $callee) -}}

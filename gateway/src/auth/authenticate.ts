@@ -1,23 +1,17 @@
 import { tokenHash, TtlCache, UnauthenticatedError, type Identity } from "@crm/kit/edge";
 import type { RequestHandler } from "express";
-import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey, type JWTVerifyOptions } from "jose";
-import { z } from "zod";
+import { isApiKey, type ApiKeyVerifier } from "../api-keys/api-key-verifier";
+import { jwtVerifier, type JwtSettings } from "./jwt";
+import type { RecordAccess } from "./roles";
 
-export interface AuthSettings {
-  /** HS256 secret, for local development and tests. */
-  jwtSecret?: string | undefined;
-  /** JWKS URL of the identity provider, for production. */
-  jwksUrl?: string | undefined;
-  issuer?: string | undefined;
-  audience?: string | undefined;
+export type { JwtSettings } from "./jwt";
+
+export interface AuthSettings extends JwtSettings {
+  /** Which roles are limited to their own or their team's records (ROLE_RECORD_ACCESS). */
+  recordAccess?: Record<string, RecordAccess>;
+  /** Verifies API keys (machine clients); without it, only JWTs are taken. */
+  apiKeys?: ApiKeyVerifier;
 }
-
-const claimsSchema = z.object({
-  sub: z.string().min(1),
-  tenant: z.string().min(1).max(100),
-  roles: z.array(z.string()).default([]),
-  scope: z.string().default(""),
-});
 
 /**
  * Verified tokens are remembered by their SHA-256 for this long, and never beyond their own
@@ -31,61 +25,53 @@ declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace -- how express request types are extended
   namespace Express {
     interface Request {
-      /** Set by authenticate() from a verified token. */
+      /** Set by authenticate() from a verified credential. */
       identity?: Identity;
+      /** What the caller's rate limit is counted by, and its own limit when the credential sets one. */
+      credential?: { id: string; requestsPerMinute?: number | undefined };
     }
   }
 }
 
 /**
- * Verifies the Bearer JWT and derives the caller's identity; the tenant comes from the token,
- * never from the request. Any failure is a 401 without detail on which check failed.
+ * Derives the caller's identity from its credential: a bearer JWT from the identity provider, or
+ * an API key (`X-API-Key`, or a bearer token starting `crm_`). The tenant comes from the
+ * credential, never from the request. Any failure is a 401 without detail on which check failed.
  */
 export function authenticate(settings: AuthSettings): RequestHandler {
-  const options = {
-    ...(settings.issuer ? { issuer: settings.issuer } : {}),
-    ...(settings.audience ? { audience: settings.audience } : {}),
-    algorithms: settings.jwksUrl ? ["RS256", "ES256", "EdDSA"] : ["HS256"],
-  };
-  const verifyToken = settings.jwksUrl ? withKeySet(createRemoteJWKSet(new URL(settings.jwksUrl)), options) : withSecret(settings.jwtSecret ?? "", options);
+  const verifyJwt = jwtVerifier(settings, settings.recordAccess ?? {});
   const verified = new TtlCache<Identity>(VERIFIED_MAX_ENTRIES);
   return (req, _res, next) => {
-    const header = req.get("authorization") ?? "";
-    const token = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i.exec(header)?.[1];
-    if (!token) return next(new UnauthenticatedError("a Bearer token is required"));
-    const hash = tokenHash(token);
-    const now = Date.now();
-    const known = verified.get(hash, now);
-    if (known) {
-      req.identity = known;
-      return next();
+    const bearer = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i.exec(req.get("authorization") ?? "")?.[1];
+    const apiKey = req.get("x-api-key") ?? (bearer && isApiKey(bearer) ? bearer : undefined);
+    if (apiKey !== undefined) {
+      if (!settings.apiKeys) return next(new UnauthenticatedError("API keys are not accepted here"));
+      settings.apiKeys.verify(apiKey).then(
+        ({ identity, requestsPerMinute }) => {
+          req.identity = identity;
+          req.credential = { id: identity.subject, requestsPerMinute };
+          next();
+        },
+        (error: unknown) => next(error instanceof UnauthenticatedError ? error : new UnauthenticatedError("the API key could not be checked")),
+      );
+      return;
     }
-    verifyToken(token).then(
-      ({ payload }) => {
-        const claims = claimsSchema.safeParse(payload);
-        if (!claims.success) return next(new UnauthenticatedError("the token lacks the sub or tenant claim"));
-        const identity: Identity = Object.freeze({
-          subject: claims.data.sub,
-          tenantId: claims.data.tenant,
-          roles: Object.freeze(claims.data.roles) as string[],
-          scopes: Object.freeze(claims.data.scope.split(" ").filter(Boolean)) as string[],
-        });
-        const expiresAt = payload.exp === undefined ? Infinity : payload.exp * 1_000;
+    if (!bearer) return next(new UnauthenticatedError("a Bearer token or an X-API-Key is required"));
+    const hash = tokenHash(bearer);
+    const now = Date.now();
+    const accept = (identity: Identity) => {
+      req.identity = identity;
+      req.credential = { id: `user:${identity.tenantId}:${identity.subject}` };
+      next();
+    };
+    const known = verified.get(hash, now);
+    if (known) return accept(known);
+    verifyJwt(bearer).then(
+      ({ identity, expiresAt }) => {
         verified.set(hash, identity, Math.min(now + VERIFIED_MAX_AGE_MS, expiresAt));
-        req.identity = identity;
-        next();
+        accept(identity);
       },
       () => next(new UnauthenticatedError("the token is invalid or expired")),
     );
   };
-}
-
-// jose types the two key forms as separate overloads, so each gets its own verifier.
-function withKeySet(keySet: JWTVerifyGetKey, options: JWTVerifyOptions) {
-  return (token: string) => jwtVerify(token, keySet, options);
-}
-
-function withSecret(secret: string, options: JWTVerifyOptions) {
-  const key = new TextEncoder().encode(secret);
-  return (token: string) => jwtVerify(token, key, options);
 }

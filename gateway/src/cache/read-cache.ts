@@ -4,6 +4,8 @@ import { kitMeter, TtlCache } from "@crm/kit/edge";
 export interface CachedResponse {
   etag: string;
   json: string;
+  /** The record's owner, for callers limited to their own records. */
+  owner: string;
 }
 
 /** What a read saw before it asked the service: a fill stores its answer only if nothing changed since. */
@@ -37,6 +39,7 @@ export class ReadCache {
   private readonly generations = new Uint32Array(GENERATION_BUCKETS);
   private epoch = 0;
   private enabled = false;
+  private readonly followers: Array<(change: { key: string } | "clear") => void> = [];
   hits = 0;
   misses = 0;
 
@@ -74,6 +77,17 @@ export class ReadCache {
     const bucket = bucketOf(key);
     this.generations[bucket] = (this.generations[bucket]! + 1) >>> 0;
     this.entries.delete(key);
+    for (const follower of this.followers) follower({ key });
+  }
+
+  /** Tells a cache built on this one's events (the customer 360 cache) of each invalidation and clear. */
+  follow(follower: (change: { key: string } | "clear") => void): void {
+    this.followers.push(follower);
+  }
+
+  /** Whether events are followed, so that what they invalidate can be served from memory. */
+  get serving(): boolean {
+    return this.enabled;
   }
 
   /** Serves again from now on (events are followed). */
@@ -95,6 +109,7 @@ export class ReadCache {
   private clear(): void {
     this.epoch++;
     this.entries.clear();
+    for (const follower of this.followers) follower("clear");
   }
 }
 

@@ -1,9 +1,12 @@
 import { UnauthenticatedError, type Identity } from "@crm/kit/edge";
-import { Router, type Request, type RequestHandler, type Response } from "express";
-import { z } from "zod";
+import express, { Router, type ErrorRequestHandler, type Request, type RequestHandler, type Response } from "express";
+import type { z } from "zod";
 import { requirePermission, type Permission } from "../auth/permissions";
+import { requestTimeout } from "../limits/request-timeout";
+import { buildOpenApiDocument, type DocumentInfo } from "../openapi/document";
+import { idempotent, type IdempotencySettings } from "./idempotent-route";
+import type { StoredAnswer } from "./idempotency-store";
 import { HttpError } from "./problem";
-import { candidateSchema } from "../routes/schemas";
 import { markRoute } from "./server-telemetry";
 import { parseInput } from "./validate";
 
@@ -32,10 +35,14 @@ export interface RouteDefinition<P extends z.ZodType, Q extends z.ZodType, B ext
    * type (a CSV export) names it and writes the response itself; a 204 has no body.
    */
   response: { status: number; schema?: z.ZodType; description: string; mediaType?: string };
-  /** A body that is not JSON (a CSV upload): left unread for the handler to stream. */
+  /** A body that is not JSON (a CSV upload): left unread for the handler to stream (within the upload limit, `res.locals.uploadLimitBytes`). */
   rawBody?: { mediaType: string; description: string };
   /** Extra request headers documented for the route. */
   headers?: HeaderDefinition[];
+  /** Largest JSON body this route takes (default: the gateway's BODY_LIMIT_BYTES). */
+  bodyLimitBytes?: number;
+  /** Longest the route may take before a 504 (default: REQUEST_TIMEOUT_MS); false for streams and uploads. */
+  timeoutMs?: number | false;
   handler: (input: RouteInput<z.output<P>, z.output<Q>, z.output<B>>) => Promise<unknown>;
 }
 
@@ -46,27 +53,22 @@ export interface HeaderDefinition {
   schema?: object;
 }
 
-interface Operation {
+export interface Operation {
   method: string;
   path: string;
   definition: RouteDefinition<z.ZodType, z.ZodType, z.ZodType>;
 }
 
-const ERROR_STATUSES: Record<string, string> = {
-  "400": "The request is invalid (problem+json, with the field violations)",
-  "401": "Missing, invalid or expired credentials",
-  "403": "The credential lacks the permission",
-  "404": "Not found",
-  "409": "Conflicts with stored data (e.g. likely duplicates, listed in `candidates`)",
-  "412": "The record changed since it was read (If-Match)",
-  "500": "Unexpected error",
-  "503": "A service is unavailable",
-  "504": "A service did not answer in time; a create may still have been applied: retry it with the `idempotencyKey` given",
-};
-const BODY_ERROR_STATUSES: Record<string, string> = {
-  "413": "The body is too large",
-  "415": "The body is not of the media type the route takes",
-};
+/** What every route shares: limits, the Idempotency-Key store, the answer of a timed-out request. */
+export interface RegistrySettings {
+  bodyLimitBytes?: number;
+  uploadLimitBytes?: number;
+  timeoutMs?: number;
+  /** Replays POSTs repeated with an Idempotency-Key; without it, keys are only forwarded to the services. */
+  idempotency?: IdempotencySettings;
+  /** Sends the 504 of a request that took too long (the app's problem handler). */
+  onTimeout?: ErrorRequestHandler;
+}
 
 /**
  * Routes are declared once, with their schemas: the same schemas validate each request and
@@ -74,6 +76,8 @@ const BODY_ERROR_STATUSES: Record<string, string> = {
  */
 export class ApiRegistry {
   private readonly operations: Operation[] = [];
+
+  constructor(private readonly settings: RegistrySettings = {}) {}
 
   route<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType>(definition: RouteDefinition<P, Q, B>): void {
     this.operations.push({ method: definition.method, path: definition.path, definition: definition as never });
@@ -89,7 +93,7 @@ export class ApiRegistry {
     const byPath = new Map<string, Operation[]>();
     for (const operation of this.operations) byPath.set(operation.path, [...(byPath.get(operation.path) ?? []), operation]);
     for (const [path, operations] of [...byPath].sort(([a], [b]) => bySpecificity(a, b))) {
-      for (const { method, definition } of operations) router[method as RouteDefinition<z.ZodType, z.ZodType, z.ZodType>["method"]](path, requirePermission(definition.permission), handle(definition));
+      for (const { method, definition } of operations) router[method as RouteDefinition<z.ZodType, z.ZodType, z.ZodType>["method"]](path, ...this.chain(definition));
       const allowed = operations.map((o) => o.method.toUpperCase());
       const allow = [...allowed, ...(allowed.includes("GET") ? ["HEAD"] : []), "OPTIONS"].join(", ");
       router.all(path, (req, res, next) => {
@@ -101,112 +105,48 @@ export class ApiRegistry {
     return router;
   }
 
-  openapi(info: { title: string; version: string; description: string }): object {
-    const paths: Record<string, Record<string, unknown>> = {};
-    for (const { method, path, definition } of this.operations) {
-      const openapiPath = path.replace(/:([A-Za-z]+)/g, "{$1}");
-      const parameters = [
-        ...objectProperties(definition.params).map(([name, schema]) => ({ name, in: "path", required: true, schema })),
-        ...queryParameters(definition.query),
-        ...(definition.headers ?? []).map((h) => ({ name: h.name, in: "header", required: false, description: h.description, schema: h.schema ?? { type: "string" } })),
-      ];
-      (paths[openapiPath] ??= {})[method] = {
-        operationId: definition.operationId,
-        summary: definition.summary,
-        tags: [definition.tag],
-        security: [{ bearer: [] }],
-        "x-permission": definition.permission,
-        parameters,
-        ...(definition.body
-          ? { requestBody: { required: true, content: { "application/json": { schema: bodySchema(definition) } } } }
-          : {}),
-        ...(definition.rawBody
-          ? { requestBody: { required: true, description: definition.rawBody.description, content: { [definition.rawBody.mediaType]: { schema: { type: "string", minLength: 1 } } } } }
-          : {}),
-        responses: {
-          [definition.response.status]: {
-            description: definition.response.description,
-            ...(definition.response.mediaType
-              ? { content: { [definition.response.mediaType]: { schema: { type: "string" } } } }
-              : definition.response.schema
-                ? { content: { "application/json": { schema: jsonSchema(definition.response.schema, "output") } } }
-                : {}),
-          },
-          ...Object.fromEntries(
-            Object.entries({ ...ERROR_STATUSES, ...(definition.body || definition.rawBody ? BODY_ERROR_STATUSES : {}) }).map(([status, description]) => [
-              status,
-              { description, content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } } },
-            ]),
-          ),
-          "431": { description: "The request's headers are too large (answered by the HTTP server, without a body)" },
-        },
-      };
-    }
-    return {
-      openapi: "3.1.0",
-      info,
-      servers: [{ url: "/" }],
-      paths,
-      components: {
-        securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" } },
-        schemas: { Problem: jsonSchema(problemSchema, "output") },
+  openapi(info: DocumentInfo): object {
+    return buildOpenApiDocument(this.operations, info, { idempotency: Boolean(this.settings.idempotency) });
+  }
+
+  /** What runs for one route: its deadline, its permission, its body's parser and limit, idempotency, the handler. */
+  private chain(definition: RouteDefinition<z.ZodType, z.ZodType, z.ZodType>): RequestHandler[] {
+    const { timeoutMs = 15_000, onTimeout, bodyLimitBytes = 1024 * 1024, uploadLimitBytes = 1024 ** 3, idempotency } = this.settings;
+    const routeTimeout = definition.timeoutMs ?? (definition.rawBody || definition.response.mediaType ? false : timeoutMs);
+    const keyed = idempotency && definition.method === "post" && !definition.rawBody;
+    return [
+      (_req, res, next) => {
+        markRoute(res, definition.path);
+        next();
       },
-    };
+      ...(routeTimeout !== false && onTimeout ? [requestTimeout(routeTimeout, onTimeout)] : []),
+      requirePermission(definition.permission),
+      ...(definition.body ? [jsonBody(definition.bodyLimitBytes ?? bodyLimitBytes)] : []),
+      ...(definition.rawBody ? [uploadLimit(uploadLimitBytes)] : []),
+      ...(keyed ? [idempotent(idempotency)] : []),
+      handle(definition),
+    ];
   }
 }
 
-const problemSchema = z.object({
-  type: z.string(),
-  title: z.string(),
-  status: z.number().int(),
-  detail: z.string().optional(),
-  instance: z.string(),
-  traceId: z.string().optional().describe("Trace of the request, for support and SREs"),
-  requestId: z.string(),
-  errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
-  candidates: z
-    .array(candidateSchema)
-    .optional()
-    .describe("Likely duplicates behind a 409"),
-  idempotencyKey: z.string().optional().describe("On a 504 of a create: retry with this Idempotency-Key to get the first attempt's result"),
-});
-
-function jsonSchema(schema: z.ZodType, io: "input" | "output"): object {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: "any" }) as Record<string, unknown>;
-  return rest;
+/** JSON bodies, parsed per route with the route's limit; the raw bytes are kept when an Idempotency-Key must fingerprint them. */
+function jsonBody(limit: number): RequestHandler {
+  return express.json({
+    limit,
+    strict: true,
+    verify: (req, _res, buffer) => {
+      if (req.headers["idempotency-key"] !== undefined) (req as Request & { rawBody?: Buffer }).rawBody = buffer;
+    },
+  });
 }
 
-/** A PATCH changes the fields present in its body: an empty one changes nothing and is refused. */
-function bodySchema(definition: RouteDefinition<z.ZodType, z.ZodType, z.ZodType>): object {
-  const schema = jsonSchema(definition.body!, "input");
-  return definition.method === "patch" ? { ...schema, minProperties: 1 } : schema;
-}
-
-/** Query parameters that only one of may be given: the cursors of opposite directions. */
-const EXCLUSIVE_QUERY_PARAMETERS = ["after", "before"];
-
-/**
- * One parameter per query field; where fields exclude each other (after, before), the query as
- * one exploded object instead, the only way OpenAPI can say that both together are refused.
- */
-function queryParameters(schema: z.ZodType | undefined): object[] {
-  if (!schema) return [];
-  const fields = objectProperties(schema);
-  if (!EXCLUSIVE_QUERY_PARAMETERS.every((name) => fields.some(([field]) => field === name))) {
-    return fields.map(([name, property, required]) => ({ name, in: "query", required, schema: property }));
-  }
-  const object = jsonSchema(schema, "input");
-  return [{
-    name: "query", in: "query", style: "form", explode: true,
-    description: `${EXCLUSIVE_QUERY_PARAMETERS.join(" and ")} exclude each other`,
-    schema: { ...object, not: { required: EXCLUSIVE_QUERY_PARAMETERS } },
-  }];
-}
-
-function objectProperties(schema: z.ZodType | undefined): Array<[string, object, boolean]> {
-  if (!schema) return [];
-  const json = jsonSchema(schema, "input") as { properties?: Record<string, object>; required?: string[] };
-  return Object.entries(json.properties ?? {}).map(([name, property]) => [name, property, json.required?.includes(name) ?? false]);
+/** An upload whose announced size is over the limit is refused before it is read; the handler stops a longer one (limitedBody). */
+function uploadLimit(limit: number): RequestHandler {
+  return (req, res, next) => {
+    res.locals.uploadLimitBytes = limit;
+    const length = Number(req.get("content-length") ?? 0);
+    next(length > limit ? new HttpError(413, `the file is larger than ${limit} bytes`) : undefined);
+  };
 }
 
 /** A handler's answer already serialised (a cached read): sent as it is. */
@@ -217,7 +157,6 @@ export class JsonText {
 /** Validates a request against a route's schemas, runs its handler and sends its answer. */
 function handle(definition: RouteDefinition<z.ZodType, z.ZodType, z.ZodType>): RequestHandler {
   return async (req, res, next) => {
-    markRoute(res, definition.path);
     try {
       if (!req.identity) throw new UnauthenticatedError("authentication required");
       const mediaType = definition.body ? "application/json" : definition.rawBody?.mediaType;
@@ -232,13 +171,23 @@ function handle(definition: RouteDefinition<z.ZodType, z.ZodType, z.ZodType>): R
         res,
       });
       if (definition.response.mediaType) return;
-      if (definition.response.status === 204) res.status(204).end();
-      else if (result instanceof JsonText) res.status(definition.response.status).type("application/json").send(result.text);
-      else res.status(definition.response.status).json(result);
+      const status = definition.response.status;
+      const body = status === 204 ? "" : result instanceof JsonText ? result.text : JSON.stringify(result);
+      const answer: StoredAnswer = { status, headers: pick(res, ["location", "etag"]), body };
+      // Stored even after a 504: the client's retry with the same key then gets this answer.
+      await res.locals.idempotent?.complete(answer);
+      if (res.locals.timedOut) return;
+      if (status === 204) res.status(204).end();
+      else res.status(status).type("application/json").send(body);
     } catch (error) {
+      await res.locals.idempotent?.release().catch(() => undefined);
       next(error);
     }
   };
+}
+
+function pick(res: Response, names: string[]): Record<string, string> {
+  return Object.fromEntries(names.flatMap((name) => (res.getHeader(name) === undefined ? [] : [[name, String(res.getHeader(name))]])));
 }
 
 /** Orders paths so that, segment by segment, a literal comes before a parameter. */

@@ -4,11 +4,12 @@ import type { Request, Response } from "express";
 import type { HeaderDefinition } from "./api-registry";
 
 /** Printable ASCII, as the IETF Idempotency-Key draft asks; long enough for a UUID with a prefix. */
-const ACCEPTABLE = /^[\x21-\x7e]{1,255}$/;
+export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+const ACCEPTABLE = IDEMPOTENCY_KEY_PATTERN;
 
 export const IDEMPOTENCY_KEY_HEADER: HeaderDefinition = {
   name: "Idempotency-Key",
-  description: "A retry with the same key returns the first result instead of creating again",
+  description: "A retry with the same key (within 24 h, by the same credential) returns the first answer instead of running again; 422 when the key was used for another request, 409 while the first still runs",
   schema: { type: "string", pattern: ACCEPTABLE.source, maxLength: 255 },
 };
 

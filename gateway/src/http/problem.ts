@@ -42,10 +42,13 @@ const INTERNAL: Problem = { type: "/problems/internal", title: "Internal error",
 const REQUEST_ENCODING_FAILURE = /^(Request message serialization failure|Error deserializing request)/;
 const TIMEOUT: Problem = { type: "/problems/timeout", title: "An upstream service did not answer in time", status: 504 };
 
-/** A refusal of the HTTP layer itself, with no domain meaning: a media type, a method. */
+/**
+ * A refusal of the HTTP layer itself, with no domain meaning: a method, a media type, a body
+ * too large, a reused Idempotency-Key, a rate limit, a request that took too long.
+ */
 export class HttpError extends Error {
   constructor(
-    readonly status: 405 | 415,
+    readonly status: 405 | 409 | 413 | 415 | 422 | 429 | 503 | 504,
     message: string,
   ) {
     super(message);
@@ -54,7 +57,13 @@ export class HttpError extends Error {
 
 const BY_HTTP_STATUS: Record<HttpError["status"], Omit<Problem, "detail">> = {
   405: { type: "/problems/method-not-allowed", title: "Method not allowed", status: 405 },
+  409: { type: "/problems/request-in-progress", title: "A request with this Idempotency-Key is still in progress", status: 409 },
+  413: { type: "/problems/too-large", title: "Request body too large", status: 413 },
   415: { type: "/problems/unsupported-media-type", title: "Unsupported media type", status: 415 },
+  422: { type: "/problems/idempotency-key-reused", title: "The Idempotency-Key was used for another request", status: 422 },
+  429: { type: "/problems/rate-limited", title: "Too many requests", status: 429 },
+  503: { type: "/problems/unavailable", title: "Service unavailable", status: 503 },
+  504: { type: "/problems/timeout", title: "The request took too long", status: 504 },
 };
 
 /** The one translation of errors into application/problem+json (RFC 9457). */
@@ -81,7 +90,7 @@ export function toProblem(error: unknown): Problem {
   if (http.type === "entity.parse.failed") {
     return { ...BY_KIND.validation!, detail: "the body is not valid JSON" };
   }
-  if (http.type === "entity.too.large") return { type: "/problems/too-large", title: "Request body too large", status: 413 };
+  if (http.type === "entity.too.large") return { ...BY_HTTP_STATUS[413], detail: "the body is larger than this route takes" };
   return INTERNAL;
 }
 
@@ -113,6 +122,8 @@ export function sendProblem(req: Request, res: Response, problem: Problem): void
 export function problemHandler(log: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
     const problem = toProblem(error);
+    // The request's own answer was already sent (a 504 on timeout): what its handler did after that goes nowhere.
+    if (res.locals.timedOut) return;
     if (res.headersSent) {
       // A streamed response (a CSV export) failed part-way: the client must not take it as complete.
       log.error({ err: error, path: req.path }, "streamed response failed");
@@ -120,6 +131,6 @@ export function problemHandler(log: Logger): ErrorRequestHandler {
       return;
     }
     if (problem.status >= 500) log.error({ err: error, path: req.path }, "request failed");
-    sendProblem(req, res, problem === TIMEOUT ? retryAdvice(problem, res.locals.idempotencyKey as string | undefined) : problem);
+    sendProblem(req, res, problem.status === 504 ? retryAdvice(problem, res.locals.idempotencyKey as string | undefined) : problem);
   };
 }

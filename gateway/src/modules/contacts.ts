@@ -1,5 +1,6 @@
 import { ContactsClient } from "../clients/contacts";
 import { contactsInvalidations } from "../clients/contacts-events";
+import { contactParts } from "../customer360/parts/contacts";
 import { registerContactRoutes } from "../routes/contacts";
 import { registerImportRoutes } from "../routes/imports";
 import { registerOrganizationRoutes } from "../routes/organizations";
@@ -15,4 +16,6 @@ export const gatewayService = defineGatewayService({
   },
   // Contacts and organisations read by id are cached; their events say when they change.
   invalidations: contactsInvalidations,
+  // The person and their organisations in the customer 360.
+  customerParts: contactParts,
 });

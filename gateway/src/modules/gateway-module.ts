@@ -2,6 +2,7 @@ import path from "node:path";
 import type { RegisteredService } from "@crm/registry";
 import type { InvalidationSource } from "../cache/event-invalidation";
 import type { ReadCache } from "../cache/read-cache";
+import type { CustomerPart } from "../customer360/customer-part";
 import type { ApiRegistry } from "../http/api-registry";
 
 export interface ClientSettings {
@@ -26,6 +27,8 @@ export interface GatewayService<C extends { close(): void }> {
   createClient(address: string, settings: ClientSettings): C;
   registerRoutes(api: ApiRegistry, client: C, context: RouteContext): void;
   invalidations?: InvalidationSource;
+  /** The service's sections of the customer 360 (customer360/customer-part.ts), when it has any. */
+  customerParts?: (client: C) => CustomerPart[];
 }
 
 /** A registered service's client, ready to register its routes. */
@@ -33,6 +36,9 @@ export interface ConnectedService {
   name: string;
   registerRoutes(api: ApiRegistry, context: RouteContext): void;
   invalidations?: InvalidationSource | undefined;
+  customerParts: CustomerPart[];
+  /** Resolves when the channel to the service is connected, rejects when it cannot connect within `timeoutMs`. */
+  ready(timeoutMs: number): Promise<void>;
   close(): void;
 }
 
@@ -46,7 +52,14 @@ export function connectServices(services: RegisteredService[], addresses: Record
   return services.map((entry) => {
     const service = loadModule(entry);
     const client = service.createClient(addresses[entry.name] ?? `127.0.0.1:${entry.grpcPort}`, settings);
-    return { name: entry.name, registerRoutes: (api, context) => service.registerRoutes(api, client, context), invalidations: service.invalidations, close: () => client.close() };
+    return {
+      name: entry.name,
+      registerRoutes: (api, context) => service.registerRoutes(api, client, context),
+      invalidations: service.invalidations,
+      customerParts: service.customerParts?.(client) ?? [],
+      ready: (timeoutMs) => channelReady(client, timeoutMs),
+      close: () => client.close(),
+    };
   });
 }
 
@@ -59,4 +72,11 @@ function loadModule(entry: RegisteredService): GatewayService<{ close(): void }>
     throw new Error(`gateway module ${entry.gatewayModule} (service ${entry.name}) does not export gatewayService = defineGatewayService({ createClient, registerRoutes })`);
   }
   return exported as GatewayService<{ close(): void }>;
+}
+
+/** Waits for a module's gRPC channel (its client's `client`, as ServiceClient has) to connect. */
+function channelReady(client: { close(): void }, timeoutMs: number): Promise<void> {
+  const grpc = (client as { client?: { waitForReady?(deadline: number, callback: (error?: Error) => void): void } }).client;
+  if (!grpc?.waitForReady) return Promise.resolve();
+  return new Promise((resolve, reject) => grpc.waitForReady!(Date.now() + timeoutMs, (error) => (error ? reject(new Error("not reachable")) : resolve())));
 }

@@ -174,8 +174,8 @@ export function registerContactRoutes(api: ApiRegistry, contacts: ContactsClient
     handler: async ({ params, identity, res }) =>
       cachedRead(cache, ReadCache.key(identity.tenantId, CONTACT_KIND, params.id), res, async () => {
         const { contact } = await contacts.call(identity, "getContact", { id: params.id });
-        return { etag: contact?.etag ?? "", body: toRestContact(contact) };
-      }),
+        return { etag: contact?.etag ?? "", body: toRestContact(contact), owner: contact?.ownerId ?? "" };
+      }, identity.owners),
   });
 
   api.route({

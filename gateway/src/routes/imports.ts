@@ -2,6 +2,7 @@ import { contactsV1 } from "@crm/proto";
 import { z } from "zod";
 import type { ContactsClient } from "../clients/contacts";
 import type { ApiRegistry } from "../http/api-registry";
+import { limitedBody } from "../http/body-limit";
 import { idParams } from "./schemas";
 
 const { ImportEntity, DuplicatePolicy, ImportStatus, CustomFieldType } = contactsV1;
@@ -107,12 +108,13 @@ export function registerImportRoutes(api: ApiRegistry, contacts: ContactsClient)
     method: "put", path: "/v1/imports/:id/file", operationId: "uploadImportFile",
     summary: "Upload the CSV file of an import job; answers 202 once the file is stored, and the job runs on its own",
     tag: "Import and export", permission: "contacts:write", params: idParams,
-    rawBody: { mediaType: "text/csv", description: "UTF-8 CSV with a header row; streamed, any size up to 1 GiB. A file that is not valid CSV is refused while it is sent." },
+    rawBody: { mediaType: "text/csv", description: "UTF-8 CSV with a header row; streamed, up to the gateway's upload limit (1 GiB by default). A file that is not valid CSV is refused while it is sent." },
     response: { status: 202, schema: jobSchema, description: "The job, queued with its file; poll its Location for progress and the per-row report" },
     handler: async ({ params, identity, req, res }) => {
       // Read without destroying the request when the service stops the upload early, so that
       // its refusal can still be sent.
-      const job = toRestJob(await contacts.uploadImportFile(identity, params.id, req.iterator({ destroyOnReturn: false })));
+      const file = limitedBody(req.iterator({ destroyOnReturn: false }), res.locals.uploadLimitBytes as number);
+      const job = toRestJob(await contacts.uploadImportFile(identity, params.id, file));
       res.location(`/v1/imports/${job.id}`);
       return job;
     },

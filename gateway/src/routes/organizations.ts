@@ -32,7 +32,7 @@ export const organizationInputSchema = z
   })
   .strict();
 
-const organizationSchema = z.object({
+export const organizationSchema = z.object({
   id: z.string(),
   name: z.string(),
   domain: z.string(),
@@ -49,7 +49,7 @@ const organizationSchema = z.object({
   updatedAt: z.string(),
 });
 
-function toRestOrganization(organization: contactsV1.Organization | undefined): z.output<typeof organizationSchema> {
+export function toRestOrganization(organization: contactsV1.Organization | undefined): z.output<typeof organizationSchema> {
   if (!organization) throw new Error("the contacts service answered without an organisation");
   const { relationshipType, createTime, updateTime, etag: _etag, annualRevenue, ...rest } = organization;
   return { ...rest, annualRevenue: annualRevenue ?? null, type: fromProtoType(relationshipType), createdAt: createTime?.toISOString() ?? "", updatedAt: updateTime?.toISOString() ?? "" };
@@ -91,8 +91,8 @@ export function registerOrganizationRoutes(api: ApiRegistry, contacts: ContactsC
     handler: async ({ params, identity, res }) =>
       cachedRead(cache, ReadCache.key(identity.tenantId, ORGANIZATION_KIND, params.id), res, async () => {
         const { organization } = await contacts.call(identity, "getOrganization", { id: params.id });
-        return { etag: organization?.etag ?? "", body: toRestOrganization(organization) };
-      }),
+        return { etag: organization?.etag ?? "", body: toRestOrganization(organization), owner: organization?.ownerId ?? "" };
+      }, identity.owners),
   });
 
   api.route({

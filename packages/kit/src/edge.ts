@@ -7,6 +7,7 @@ export * from "./config";
 export * from "./logger";
 export * from "./identity";
 export * from "./ttl-cache";
+export * from "./coalescing-run";
 export * from "./readiness";
 export * from "./shutdown";
 export * from "./grpc/status";

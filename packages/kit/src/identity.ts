@@ -10,6 +10,12 @@ export interface Identity {
   tenantId: string;
   roles: string[];
   scopes: string[];
+  /**
+   * Record-level restriction: when set, the caller sees and changes only records owned by one of
+   * these ids (its own user id, its teams' ids); absent, every record of the tenant. Services
+   * enforce it in their data access (mongo/owned-records.ts), for every model that declares an owner.
+   */
+  owners?: string[];
 }
 
 /** Who makes a change, as written to audit fields and events: the tenant and the user or service id. */
@@ -32,11 +38,12 @@ const claimsSchema = z.object({
   tenant: z.string().min(1),
   roles: z.array(z.string()).default([]),
   scopes: z.array(z.string()).default([]),
+  owners: z.array(z.string()).optional(),
 });
 
 /** Signs an identity for forwarding to services; short-lived, since it rides one call chain. */
 export async function signIdentity(identity: Identity, key: Uint8Array, ttlSeconds = 60): Promise<string> {
-  return new SignJWT({ tenant: identity.tenantId, roles: identity.roles, scopes: identity.scopes })
+  return new SignJWT({ tenant: identity.tenantId, roles: identity.roles, scopes: identity.scopes, ...(identity.owners ? { owners: identity.owners } : {}) })
     .setProtectedHeader({ alg: "HS256" })
     .setSubject(identity.subject)
     .setIssuer(ISSUER)
@@ -54,7 +61,7 @@ async function verifyIdentityToken(token: string, key: Uint8Array): Promise<{ id
   try {
     const { payload } = await jwtVerify(token, key, { issuer: ISSUER, audience: AUDIENCE, algorithms: ["HS256"], requiredClaims: ["exp"] });
     const claims = claimsSchema.parse(payload);
-    const identity = { subject: claims.sub, tenantId: claims.tenant, roles: claims.roles, scopes: claims.scopes };
+    const identity: Identity = { subject: claims.sub, tenantId: claims.tenant, roles: claims.roles, scopes: claims.scopes, ...(claims.owners ? { owners: claims.owners } : {}) };
     return { identity, expiresAt: payload.exp! * 1_000 };
   } catch {
     throw new UnauthenticatedError("the forwarded identity is missing, expired or not signed by the gateway");
@@ -79,7 +86,7 @@ export class IdentitySigner {
   }
 
   sign(identity: Identity): Promise<string> {
-    const cacheKey = JSON.stringify([identity.subject, identity.tenantId, identity.roles, identity.scopes]);
+    const cacheKey = JSON.stringify([identity.subject, identity.tenantId, identity.roles, identity.scopes, identity.owners]);
     const now = Date.now();
     const cached = this.tokens.get(cacheKey, now);
     if (cached) return cached;
@@ -112,7 +119,12 @@ export class IdentityVerifier {
     const cached = this.verified.get(hash, now);
     if (cached) return cached;
     const { identity, expiresAt } = await verifyIdentityToken(token, this.key);
-    const frozen = Object.freeze({ ...identity, roles: Object.freeze(identity.roles), scopes: Object.freeze(identity.scopes) }) as Identity;
+    const frozen = Object.freeze({
+      ...identity,
+      roles: Object.freeze(identity.roles),
+      scopes: Object.freeze(identity.scopes),
+      ...(identity.owners ? { owners: Object.freeze(identity.owners) } : {}),
+    }) as Identity;
     this.verified.set(hash, frozen, Math.min(expiresAt, now + this.maxAgeMs));
     return frozen;
   }

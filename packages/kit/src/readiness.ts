@@ -12,12 +12,15 @@ export interface ReadinessReport {
  */
 export class Readiness {
   private readonly checks = new Map<string, ReadinessCheck>();
+  /** Checks reported but not required (a gateway's upstream services: one down leaves the others' routes working). */
+  private readonly advisory = new Set<string>();
   private draining = false;
 
   constructor(private readonly timeoutMs = 1_500) {}
 
-  add(name: string, check: ReadinessCheck): this {
+  add(name: string, check: ReadinessCheck, options: { required?: boolean } = {}): this {
     this.checks.set(name, check);
+    if (options.required === false) this.advisory.add(name);
     return this;
   }
 
@@ -31,7 +34,7 @@ export class Readiness {
     );
     const checks = Object.fromEntries(entries);
     if (this.draining) checks.shutdown = "draining";
-    return { ready: !this.draining && entries.every(([, result]) => result === "ok"), checks };
+    return { ready: !this.draining && entries.every(([name, result]) => result === "ok" || this.advisory.has(name)), checks };
   }
 
   private async run(check: ReadinessCheck): Promise<string> {

@@ -76,6 +76,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
       databases[service.name] = database;
     }
     const [gatewayPort, gatewayOps] = await Promise.all([freePort(), freePort()]);
+    // The gateway's own state (API keys, webhooks, idempotency records, rate limits) and its webhook consumers, apart from other platforms'.
+    const gatewayDatabase = uniqueName("e2e_gateway");
     const gateway = await startProcess({
       name: "gateway",
       dir: "gateway",
@@ -84,6 +86,9 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
         ...telemetry,
         ...gatewayEnv,
         SERVICE_NAME: "gateway",
+        MONGODB_DATABASE: gatewayDatabase,
+        REDIS_KEY_PREFIX: `${gatewayDatabase}:`,
+        CONSUMER_GROUP: gatewayDatabase,
         PORT: String(gatewayPort),
         OPS_PORT: String(gatewayOps),
         AUTH_JWT_SECRET: TEST_JWT_SECRET,
@@ -92,6 +97,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
       },
     });
     const processes = [...services, gateway];
+    databases.gateway = gatewayDatabase;
     return { gatewayUrl: `http://127.0.0.1:${gatewayPort}`, databases, addresses, processes, stop: () => stopAll(processes) };
   } catch (error) {
     // A service that did not start leaves none of the others running.

@@ -11,7 +11,7 @@ no authentication, reachable only from this release's pods). Fills $d. Args: nam
 {{- $_ := set $d "command" (list "mongod" "--bind_ip_all" "--dbpath" "/data" "--wiredTigerCacheSizeGB" "0.25") -}}
 {{- $_ := set $d "readiness" (dict "tcpSocket" (dict "port" "mongodb")) -}}
 {{- $_ := set $d "liveness" (dict "tcpSocket" (dict "port" "mongodb")) -}}
-{{- $_ := set $d "clients" (list "services") -}}
+{{- $_ := set $d "clients" (list "services" "gateway") -}}
 {{- else if eq $name "nats" -}}
 {{- $_ := set $d "uid" 1000 -}}
 {{- $_ := set $d "ports" (list (dict "name" "client" "port" 4222) (dict "name" "monitor" "port" 8222)) -}}
@@ -25,6 +25,6 @@ no authentication, reachable only from this release's pods). Fills $d. Args: nam
 {{- $_ := set $d "command" (list "redis-server" "--dir" "/data" "--appendonly" "yes" "--save" "") -}}
 {{- $_ := set $d "readiness" (dict "exec" (dict "command" (list "redis-cli" "ping"))) -}}
 {{- $_ := set $d "liveness" (dict "tcpSocket" (dict "port" "redis")) -}}
-{{- $_ := set $d "clients" (list "services") -}}
+{{- $_ := set $d "clients" (list "services" "gateway") -}}
 {{- end -}}
 {{- end -}}

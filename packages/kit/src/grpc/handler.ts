@@ -8,6 +8,7 @@ import {
   status as Status,
 } from "@grpc/grpc-js";
 import { kitMeter } from "../telemetry/metrics";
+import { runAsCaller } from "../caller-scope";
 import { IDENTITY_METADATA_KEY, IdentityVerifier, type Identity } from "../identity";
 import type { Logger } from "../logger";
 import { toGrpcError } from "./status";
@@ -55,7 +56,8 @@ export function createRpcWrapper({ identityKey, log }: HandlerOptions) {
           return (callLog ??= log.child({ rpc: method, tenant: identity.tenantId }));
         },
       };
-      const result = await work(context);
+      // The data access beneath the handler reads the caller's record restriction from here.
+      const result = await runAsCaller(identity, () => work(context));
       duration.record(performance.now() - started, { "rpc.method": method, "rpc.grpc.status_code": Status.OK });
       return { ok: true as const, result };
     } catch (error) {

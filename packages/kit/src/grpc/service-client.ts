@@ -37,12 +37,15 @@ export class ServiceClient<C extends Client> {
     this.reads = new Set(options.reads);
   }
 
-  /** Calls a unary method by name, e.g. `call(identity, "getContact", { id })`. */
-  async call<K extends keyof C & string>(identity: Identity, method: K, request: RequestOf<C[K]>): Promise<ResponseOf<C[K]>> {
+  /**
+   * Calls a unary method by name, e.g. `call(identity, "getContact", { id })`; `timeoutMs`
+   * shortens the deadline of this call (a composed answer waits less for each part).
+   */
+  async call<K extends keyof C & string>(identity: Identity, method: K, request: RequestOf<C[K]>, options: { timeoutMs?: number } = {}): Promise<ResponseOf<C[K]>> {
     const identityToken = await this.identities.sign(identity);
     const retry = this.reads.has(method) || Boolean((request as { requestId?: string }).requestId);
     const bound = (this.client[method] as unknown as UnaryMethod<RequestOf<C[K]>, ResponseOf<C[K]>>).bind(this.client);
-    return callUnary(bound, request, { identityToken, timeoutMs: this.options.timeoutMs, retry });
+    return callUnary(bound, request, { identityToken, timeoutMs: options.timeoutMs ?? this.options.timeoutMs, retry });
   }
 
   /** Metadata carrying the caller's signed identity, for streaming calls. */

@@ -1,6 +1,7 @@
 import type { Query, Schema } from "mongoose";
 
-const SCOPED_QUERIES = [
+/** The query operations that read or write documents: each must be scoped (to the tenant, to the caller's records). */
+export const SCOPED_QUERIES = [
   "countDocuments",
   "deleteMany",
   "deleteOne",

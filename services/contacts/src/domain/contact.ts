@@ -40,7 +40,11 @@ export interface ContactFields {
   externalId: string;
 }
 
-export type ContactState = "active" | "merged" | "deleted" | "erased";
+/**
+ * A contact's lifecycle; `hidden` is never stored: a duplicate check marks so a stored record
+ * that the caller may not see (record-level permissions), neither a candidate nor a create in flight.
+ */
+export type ContactState = "active" | "merged" | "deleted" | "erased" | "hidden";
 
 /** A stored contact as the domain sees it, whatever the transport or the storage. */
 export interface Contact extends ContactFields {

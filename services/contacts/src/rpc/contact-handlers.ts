@@ -1,5 +1,5 @@
 import { contactsV1 } from "@crm/proto";
-import { ValidationError, actorOf, requireId, type ServiceRuntime } from "@crm/kit";
+import { ValidationError, actorOf, callerMaySee, ownerOfNewRecord, requireId, type ServiceRuntime } from "@crm/kit";
 import { CONTACT_FIELD_NAMES, toDraft, type ContactFields } from "../domain/contact";
 import { applyMask, maskedFields } from "../domain/field-mask";
 import { contactListFields } from "../domain/list-fields";
@@ -27,15 +27,18 @@ export function contactHandlers(rpc: ServiceRuntime["rpc"], deps: ContactsDepend
   return {
     createContact: rpc("CreateContact", async (request: contactsV1.CreateContactRequest, { identity }) => {
       if (request.requestId.length > MAX_REQUEST_ID) throw ValidationError.field("requestId", `must be at most ${MAX_REQUEST_ID} characters`);
-      const fields = await prepare(identity.tenantId, toContactDraft(request.contact));
+      const draft = toContactDraft(request.contact);
+      const fields = await prepare(identity.tenantId, { ...draft, ownerId: ownerOfNewRecord(draft.ownerId ?? "") });
       const created = await writer.create(actorOf(identity), fields, { allowDuplicates: request.allowDuplicates, requestId: request.requestId || undefined });
       return { contact: toProtoContact(created) };
     }),
 
     getContact: rpc("GetContact", async (request: contactsV1.GetContactRequest, { identity }) => {
       requireId(request.id, "id");
+      // The cache is shared by every caller of the tenant: a record the caller may not see is read
+      // from the database, which does not find it.
       const cached = await cache.get(identity.tenantId, request.id);
-      if (cached) return { contact: toProtoContact(cached) };
+      if (cached && callerMaySee(cached.ownerId)) return { contact: toProtoContact(cached) };
       const contact = await contacts.get(identity.tenantId, request.id);
       await cache.set(contact);
       return { contact: toProtoContact(contact) };

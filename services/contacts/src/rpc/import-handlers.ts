@@ -1,6 +1,6 @@
 import { contactsV1 } from "@crm/proto";
 import { stringify } from "csv-stringify/sync";
-import { ClientGoneError, requireId, ValidationError, type Logger, type ServiceRuntime } from "@crm/kit";
+import { ClientGoneError, PermissionDeniedError, requireId, ValidationError, type Logger, type ServiceRuntime } from "@crm/kit";
 import { CONTACT_COLUMNS, contactToRow, mappingViolations } from "../domain/csv-columns";
 import { contactListFields } from "../domain/list-fields";
 import { isCountryCode } from "../domain/normalise";
@@ -34,6 +34,8 @@ export function importHandlers(rpc: ServiceRuntime["rpc"], deps: ContactsDepende
   const { imports } = deps;
   return {
     createImportJob: rpc("CreateImportJob", async (request: contactsV1.CreateImportJobRequest, { identity }) => {
+      // The job runs on its own, for no caller: it would match and update records beyond a limited caller's own.
+      if (identity.owners) throw new PermissionDeniedError("imports need access to every record of the tenant");
       const job = await imports.create(identity.tenantId, toOptions(request.options), identity.subject);
       return { job: toProtoJob(job) };
     }),

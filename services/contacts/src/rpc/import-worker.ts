@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
-import type { Logger } from "@crm/kit";
+import { CoalescingRun, outsideCaller, type Logger } from "@crm/kit";
 import type { ImportFileStore } from "../store/import-files";
 import type { ImportJobDocument } from "../store/import-job.model";
 import type { ImportJobRepository } from "../store/import-job-repository";
@@ -25,8 +25,8 @@ export interface ImportWorkerSettings {
 export class ImportWorker {
   private readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private again = false;
+  // Kicked from an upload's handler too: the jobs run for no caller, not limited to the uploader's records.
+  private readonly passes = new CoalescingRun(() => outsideCaller(() => this.drain()));
   private stopping = false;
 
   constructor(private readonly settings: ImportWorkerSettings) {}
@@ -39,24 +39,13 @@ export class ImportWorker {
 
   /** Looks for work now (an upload just queued a job). */
   kick(): void {
-    if (this.stopping) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.drain().finally(() => {
-      this.running = undefined;
-      if (this.again) {
-        this.again = false;
-        this.kick();
-      }
-    });
+    if (!this.stopping) this.passes.kick();
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
     clearInterval(this.timer);
-    await this.running;
+    await this.passes.stop();
   }
 
   private async drain(): Promise<void> {

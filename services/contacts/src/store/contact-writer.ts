@@ -1,4 +1,4 @@
-import { ValidationError, type Logger } from "@crm/kit";
+import { outsideCaller, ValidationError, type Logger } from "@crm/kit";
 import { prepareContact, type Contact, type ContactDraft, type ContactFields } from "../domain/contact";
 import type { CustomFieldDefinition } from "../domain/custom-fields";
 import { chooseCandidates, contactMatchKeys, isIdentityKey } from "../domain/blocking";
@@ -10,6 +10,7 @@ import type { Actor, CreateOptions } from "./actor";
 import type { ContactCreation } from "./contact-creation";
 import { refuseClashes } from "./duplicate-clashes";
 import type { ContactCache } from "./contact-cache";
+import { hiddenUnlessVisible } from "./contact-reads";
 import { fieldsOf, type ContactRepository, type Derived } from "./contact-repository";
 import { changedFields } from "./documents";
 import type { MatchKeyIndex } from "./match-keys";
@@ -138,7 +139,9 @@ export class ContactWriter {
     }
     const ids = new Set([...identityHolders, ...selection.ids]);
     ids.delete(excludeId);
-    const found = await this.contacts.findMany(tenantId, [...ids]);
+    // Read for no caller, then hidden where the caller may not see them: stored, so no create in flight.
+    const stored = await outsideCaller(() => this.contacts.findMany(tenantId, [...ids]));
+    const found = new Map([...stored].map(([id, contact]) => [id, hiddenUnlessVisible(contact)]));
     const counts = (key: string) => selection.counts.get(key) ?? 1;
     const candidates = scoreCandidates(fields, [...ids], identityHolders, (id) => found.get(id), counts);
     return { candidates, counts: selection.counts };

@@ -1,4 +1,4 @@
-import { outboxPlugin, recordAuditPlugin, tenantScopePlugin, type OutboxEvent, type RecordAudit } from "@crm/kit";
+import { outboxPlugin, ownedRecordsPlugin, recordAuditPlugin, tenantScopePlugin, type OutboxEvent, type RecordAudit } from "@crm/kit";
 import { Schema, type Connection, type Model } from "mongoose";
 import { RELATIONSHIP_TYPES, type ContactFields, type ContactState } from "../domain/contact";
 
@@ -66,6 +66,8 @@ const contactSchema = new Schema<ContactDocument>(
 contactSchema.plugin(tenantScopePlugin);
 contactSchema.plugin(recordAuditPlugin);
 contactSchema.plugin(outboxPlugin);
+// A caller limited to its own or its team's records (Identity.owners) reads and writes only those.
+contactSchema.plugin(ownedRecordsPlugin, { field: "ownerId" });
 
 // Lists always filter on state; each order is (tenant, state, sort field, id), matching the
 // cursor's tie-breaker. A search, and a list filtered on a common field, in the default order

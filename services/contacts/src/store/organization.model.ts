@@ -1,4 +1,4 @@
-import { outboxPlugin, recordAuditPlugin, registerModel, tenantScopePlugin, type OutboxEvent, type RecordAudit } from "@crm/kit";
+import { outboxPlugin, ownedRecordsPlugin, recordAuditPlugin, registerModel, tenantScopePlugin, type OutboxEvent, type RecordAudit } from "@crm/kit";
 import { Schema, type Connection, type Model } from "mongoose";
 import { RELATIONSHIP_TYPES } from "../domain/contact";
 import type { OrganizationFields } from "../domain/organization";
@@ -35,6 +35,7 @@ const schema = new Schema<OrganizationDocument>(
 schema.plugin(tenantScopePlugin);
 schema.plugin(recordAuditPlugin);
 schema.plugin(outboxPlugin);
+schema.plugin(ownedRecordsPlugin, { field: "ownerId" });
 schema.index({ tenantId: 1, createdAt: -1, _id: -1 });
 schema.index({ tenantId: 1, name: 1, _id: 1 });
 schema.index({ tenantId: 1, searchTokens: 1 });

@@ -83,6 +83,11 @@ describe("gateway /v1/interactions, /v1/tasks and timelines", () => {
     const created = await call("POST", "/v1/tasks", { title: "Send proposal", dueAt: "2030-01-01T09:00:00Z", priority: "high", links: [{ type: "contact", id: ada }] });
     expect(created.status).toBe(201);
     expect(created.json).toMatchObject({ title: "Send proposal", status: "open", overdue: false, dueAt: "2030-01-01T09:00:00.000Z" });
+    // An empty If-Match is refused, not read as "no condition" (Schemathesis found it accepted).
+    const unconditional = await call("PATCH", `/v1/tasks/${created.json.id}`, { title: "Changed" }, { "if-match": "" });
+    expect(unconditional.status).toBe(400);
+    expect(unconditional.json.errors).toEqual([{ field: "If-Match", message: expect.stringContaining("etag") }]);
+    expect((await call("GET", `/v1/tasks/${created.json.id}`)).json.title).toBe("Send proposal");
     const done = await call("PATCH", `/v1/tasks/${created.json.id}`, { status: "completed" }, { "if-match": created.headers.get("etag")! });
     expect(done.json).toMatchObject({ status: "completed" });
     expect(done.json.completedAt).toEqual(expect.any(String));

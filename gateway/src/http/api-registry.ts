@@ -1,4 +1,4 @@
-import { UnauthenticatedError, type Identity } from "@crm/kit/edge";
+import { UnauthenticatedError, ValidationError, type Identity } from "@crm/kit/edge";
 import express, { Router, type ErrorRequestHandler, type Request, type RequestHandler, type Response } from "express";
 import type { z } from "zod";
 import { requirePermission, type Permission } from "../auth/permissions";
@@ -49,8 +49,10 @@ export interface RouteDefinition<P extends z.ZodType, Q extends z.ZodType, B ext
 export interface HeaderDefinition {
   name: string;
   description: string;
-  /** JSON Schema of the value; any string when absent. */
-  schema?: object;
+  /** What a value sent must match (an empty one too), documented as the schema's pattern; any string when absent. */
+  pattern?: RegExp;
+  /** Why a value that does not match is refused (400). */
+  violation?: string;
 }
 
 export interface Operation {
@@ -162,6 +164,7 @@ function handle(definition: RouteDefinition<z.ZodType, z.ZodType, z.ZodType>): R
       const mediaType = definition.body ? "application/json" : definition.rawBody?.mediaType;
       // req.is answers null for a request without a body: that is for validation to refuse.
       if (mediaType && req.is(mediaType) === false) throw new HttpError(415, `the body must be sent as ${mediaType}`);
+      checkHeaders(req, definition.headers);
       const result = await definition.handler({
         params: definition.params ? parseInput(definition.params, req.params) : {},
         query: definition.query ? parseInput(definition.query, req.query) : {},
@@ -184,6 +187,14 @@ function handle(definition: RouteDefinition<z.ZodType, z.ZodType, z.ZodType>): R
       next(error);
     }
   };
+}
+
+/** A declared header that is sent must match its pattern: an empty or malformed one is refused, never read as absent. */
+function checkHeaders(req: Request, headers: HeaderDefinition[] = []): void {
+  for (const { name, pattern, violation } of headers) {
+    const value = req.get(name);
+    if (pattern && value !== undefined && !pattern.test(value)) throw ValidationError.field(name, violation ?? `does not match ${pattern.source}`);
+  }
 }
 
 function pick(res: Response, names: string[]): Record<string, string> {

@@ -10,7 +10,8 @@ const ACCEPTABLE = IDEMPOTENCY_KEY_PATTERN;
 export const IDEMPOTENCY_KEY_HEADER: HeaderDefinition = {
   name: "Idempotency-Key",
   description: "A retry with the same key (within 24 h, by the same credential) returns the first answer instead of running again; 422 when the key was used for another request, 409 while the first still runs",
-  schema: { type: "string", pattern: ACCEPTABLE.source, maxLength: 255 },
+  pattern: ACCEPTABLE,
+  violation: "must be 1 to 255 printable ASCII characters",
 };
 
 /**

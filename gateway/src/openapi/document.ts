@@ -62,7 +62,7 @@ export function buildOpenApiDocument(operations: Operation[], info: DocumentInfo
     const parameters = [
       ...objectProperties(definition.params).map(([name, schema]) => ({ name, in: "path", required: true, schema })),
       ...queryParameters(definition.query),
-      ...(definition.headers ?? []).map((h) => ({ name: h.name, in: "header", required: false, description: h.description, schema: h.schema ?? { type: "string" } })),
+      ...(definition.headers ?? []).map((h) => ({ name: h.name, in: "header", required: false, description: h.description, schema: { type: "string", ...(h.pattern ? { pattern: h.pattern.source } : {}) } })),
     ];
     const errors = { ...ERROR_STATUSES, ...(definition.body || definition.rawBody ? BODY_ERROR_STATUSES : {}), ...(keyed ? KEYED_ERROR_STATUSES : {}) };
     (paths[openapiPath] ??= {})[method] = {

@@ -75,12 +75,14 @@ export function maskOf(body: object, renames: Record<string, string> = {}): stri
 
 /** An ETag as the API issues it: the record's version, weak (`W/"3"`). */
 export const ETAG_PATTERN = /^(?:W\/)?"\d+"$/;
-export const etagSchema = z.string().regex(ETAG_PATTERN, 'is not an etag this API issued (e.g. W/"3")');
+const ETAG_VIOLATION = 'is not an etag this API issued (e.g. W/"3")';
+export const etagSchema = z.string().regex(ETAG_PATTERN, ETAG_VIOLATION);
 
 export const ifMatchHeader = (record: string): HeaderDefinition => ({
   name: "If-Match",
   description: `The ETag read; 412 when the ${record} changed meanwhile`,
-  schema: { type: "string", pattern: ETAG_PATTERN.source },
+  pattern: ETAG_PATTERN,
+  violation: ETAG_VIOLATION,
 });
 
 /** The etag from If-Match, for optimistic concurrency. */

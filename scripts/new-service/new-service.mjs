@@ -4,13 +4,14 @@
 // Makes a service in the shape of every other (DESIGN.md, docs/extending.md): its proto and
 // event, services/<name>/ wired to the kit with tests that pass, its gateway module (routes and
 // OpenAPI), its entry in the service registry (ports allocated after the highest in use) and its
-// row in the README; then regenerates packages/proto, links the new package (pnpm install) and
+// row in the README; then regenerates packages/proto, links the new package (from the lockfile) and
 // adds it to the Helm chart (charts/crm, from the registry).
 // Refuses a name already taken, and invalid names, before writing anything.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { lockNewImporter } from "./lockfile.mjs";
 import { NameError, namesFor, render } from "./names.mjs";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -60,7 +61,7 @@ exportFromProtoPackage();
 console.log(`new-service: wrote ${files.length} files; registered ${service} on gRPC ${ports.grpcPort}, ops ${ports.opsPort}`);
 
 run("bash", ["scripts/generate-proto.sh"], "generating packages/proto");
-run("pnpm", ["install", "--prefer-offline", "--reporter=silent"], "linking the new package (pnpm install)");
+linkPackage();
 run("node", ["scripts/chart/sync-services.mjs"], "adding it to the Helm chart (charts/crm/values.yaml and values.schema.json)");
 const made = [
   [`services/${service}/`, "the service: src/main.ts, app.ts, config.ts, domain/, store/, rpc/, events/; test/"],
@@ -153,6 +154,21 @@ function insertAfterLast(relative, pattern, line) {
   if (last < 0) fail(`${relative} has no line like ${pattern}; add ${line} by hand`);
   lines.splice(last + 1, 0, line);
   writeFileSync(file, lines.join("\n"));
+}
+
+/** Links the new package from the lockfile and pnpm's store (no registry); pnpm resolves it only when the lockfile cannot say. */
+function linkPackage() {
+  const what = "linking the new package (pnpm install)";
+  if (lockNewImporter(ROOT, `services/${service}`)) {
+    console.log(`new-service: ${what}`);
+    try {
+      execFileSync("pnpm", ["install", "--offline", "--frozen-lockfile", "--reporter=append-only"], { cwd: ROOT, stdio: "pipe" });
+      return;
+    } catch (error) {
+      console.warn(`new-service: the lockfile could not link it offline, pnpm resolves it:\n${error.stdout ?? ""}${error.stderr ?? ""}`);
+    }
+  }
+  run("pnpm", ["install", "--prefer-offline"], what);
 }
 
 function run(command, args, what) {

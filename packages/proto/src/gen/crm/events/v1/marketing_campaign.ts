@@ -19,6 +19,36 @@ export interface CampaignCreated {
   name: string;
 }
 
+/** crm.marketing-campaign.campaign.message_sent: one message of a campaign went to one contact. */
+export interface CampaignMessageSent {
+  meta?: EventMeta | undefined;
+  campaignId: string;
+  campaignName: string;
+  /** The A/B variant's key ("a", "b", ...). */
+  variant: string;
+  /** The message's own id (one per recipient and campaign). */
+  messageId: string;
+  contactId: string;
+  /** email, sms */
+  channel: string;
+}
+
+/**
+ * crm.marketing-campaign.campaign.response_recorded: a recipient's response to a message,
+ * recorded once (duplicates from the provider are dropped before this event).
+ */
+export interface CampaignResponseRecorded {
+  meta?: EventMeta | undefined;
+  campaignId: string;
+  campaignName: string;
+  messageId: string;
+  contactId: string;
+  /** delivered, opened, clicked, soft_bounced, hard_bounced, complained, unsubscribed */
+  response: string;
+  /** The tracked link's target, for clicked. */
+  linkUrl: string;
+}
+
 function createBaseCampaignCreated(): CampaignCreated {
   return { meta: undefined, campaignId: "", name: "" };
 }
@@ -120,6 +150,372 @@ export const CampaignCreated: MessageFns<CampaignCreated> = {
     message.meta = (object.meta !== undefined && object.meta !== null) ? EventMeta.fromPartial(object.meta) : undefined;
     message.campaignId = object.campaignId ?? "";
     message.name = object.name ?? "";
+    return message;
+  },
+};
+
+function createBaseCampaignMessageSent(): CampaignMessageSent {
+  return { meta: undefined, campaignId: "", campaignName: "", variant: "", messageId: "", contactId: "", channel: "" };
+}
+
+export const CampaignMessageSent: MessageFns<CampaignMessageSent> = {
+  encode(message: CampaignMessageSent, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.meta !== undefined) {
+      EventMeta.encode(message.meta, writer.uint32(10).fork()).join();
+    }
+    if (message.campaignId !== "") {
+      writer.uint32(18).string(message.campaignId);
+    }
+    if (message.campaignName !== "") {
+      writer.uint32(26).string(message.campaignName);
+    }
+    if (message.variant !== "") {
+      writer.uint32(34).string(message.variant);
+    }
+    if (message.messageId !== "") {
+      writer.uint32(42).string(message.messageId);
+    }
+    if (message.contactId !== "") {
+      writer.uint32(50).string(message.contactId);
+    }
+    if (message.channel !== "") {
+      writer.uint32(58).string(message.channel);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CampaignMessageSent {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCampaignMessageSent();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.meta = EventMeta.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.campaignId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.campaignName = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.variant = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.messageId = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.contactId = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.channel = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CampaignMessageSent {
+    return {
+      meta: isSet(object.meta) ? EventMeta.fromJSON(object.meta) : undefined,
+      campaignId: isSet(object.campaignId)
+        ? globalThis.String(object.campaignId)
+        : isSet(object.campaign_id)
+        ? globalThis.String(object.campaign_id)
+        : "",
+      campaignName: isSet(object.campaignName)
+        ? globalThis.String(object.campaignName)
+        : isSet(object.campaign_name)
+        ? globalThis.String(object.campaign_name)
+        : "",
+      variant: isSet(object.variant) ? globalThis.String(object.variant) : "",
+      messageId: isSet(object.messageId)
+        ? globalThis.String(object.messageId)
+        : isSet(object.message_id)
+        ? globalThis.String(object.message_id)
+        : "",
+      contactId: isSet(object.contactId)
+        ? globalThis.String(object.contactId)
+        : isSet(object.contact_id)
+        ? globalThis.String(object.contact_id)
+        : "",
+      channel: isSet(object.channel) ? globalThis.String(object.channel) : "",
+    };
+  },
+
+  toJSON(message: CampaignMessageSent): unknown {
+    const obj: any = {};
+    if (message.meta !== undefined) {
+      obj.meta = EventMeta.toJSON(message.meta);
+    }
+    if (message.campaignId !== "") {
+      obj.campaignId = message.campaignId;
+    }
+    if (message.campaignName !== "") {
+      obj.campaignName = message.campaignName;
+    }
+    if (message.variant !== "") {
+      obj.variant = message.variant;
+    }
+    if (message.messageId !== "") {
+      obj.messageId = message.messageId;
+    }
+    if (message.contactId !== "") {
+      obj.contactId = message.contactId;
+    }
+    if (message.channel !== "") {
+      obj.channel = message.channel;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CampaignMessageSent>, I>>(base?: I): CampaignMessageSent {
+    return CampaignMessageSent.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CampaignMessageSent>, I>>(object: I): CampaignMessageSent {
+    const message = createBaseCampaignMessageSent();
+    message.meta = (object.meta !== undefined && object.meta !== null) ? EventMeta.fromPartial(object.meta) : undefined;
+    message.campaignId = object.campaignId ?? "";
+    message.campaignName = object.campaignName ?? "";
+    message.variant = object.variant ?? "";
+    message.messageId = object.messageId ?? "";
+    message.contactId = object.contactId ?? "";
+    message.channel = object.channel ?? "";
+    return message;
+  },
+};
+
+function createBaseCampaignResponseRecorded(): CampaignResponseRecorded {
+  return { meta: undefined, campaignId: "", campaignName: "", messageId: "", contactId: "", response: "", linkUrl: "" };
+}
+
+export const CampaignResponseRecorded: MessageFns<CampaignResponseRecorded> = {
+  encode(message: CampaignResponseRecorded, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.meta !== undefined) {
+      EventMeta.encode(message.meta, writer.uint32(10).fork()).join();
+    }
+    if (message.campaignId !== "") {
+      writer.uint32(18).string(message.campaignId);
+    }
+    if (message.campaignName !== "") {
+      writer.uint32(26).string(message.campaignName);
+    }
+    if (message.messageId !== "") {
+      writer.uint32(34).string(message.messageId);
+    }
+    if (message.contactId !== "") {
+      writer.uint32(42).string(message.contactId);
+    }
+    if (message.response !== "") {
+      writer.uint32(50).string(message.response);
+    }
+    if (message.linkUrl !== "") {
+      writer.uint32(58).string(message.linkUrl);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CampaignResponseRecorded {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCampaignResponseRecorded();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.meta = EventMeta.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.campaignId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.campaignName = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.messageId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.contactId = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.response = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.linkUrl = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CampaignResponseRecorded {
+    return {
+      meta: isSet(object.meta) ? EventMeta.fromJSON(object.meta) : undefined,
+      campaignId: isSet(object.campaignId)
+        ? globalThis.String(object.campaignId)
+        : isSet(object.campaign_id)
+        ? globalThis.String(object.campaign_id)
+        : "",
+      campaignName: isSet(object.campaignName)
+        ? globalThis.String(object.campaignName)
+        : isSet(object.campaign_name)
+        ? globalThis.String(object.campaign_name)
+        : "",
+      messageId: isSet(object.messageId)
+        ? globalThis.String(object.messageId)
+        : isSet(object.message_id)
+        ? globalThis.String(object.message_id)
+        : "",
+      contactId: isSet(object.contactId)
+        ? globalThis.String(object.contactId)
+        : isSet(object.contact_id)
+        ? globalThis.String(object.contact_id)
+        : "",
+      response: isSet(object.response) ? globalThis.String(object.response) : "",
+      linkUrl: isSet(object.linkUrl)
+        ? globalThis.String(object.linkUrl)
+        : isSet(object.link_url)
+        ? globalThis.String(object.link_url)
+        : "",
+    };
+  },
+
+  toJSON(message: CampaignResponseRecorded): unknown {
+    const obj: any = {};
+    if (message.meta !== undefined) {
+      obj.meta = EventMeta.toJSON(message.meta);
+    }
+    if (message.campaignId !== "") {
+      obj.campaignId = message.campaignId;
+    }
+    if (message.campaignName !== "") {
+      obj.campaignName = message.campaignName;
+    }
+    if (message.messageId !== "") {
+      obj.messageId = message.messageId;
+    }
+    if (message.contactId !== "") {
+      obj.contactId = message.contactId;
+    }
+    if (message.response !== "") {
+      obj.response = message.response;
+    }
+    if (message.linkUrl !== "") {
+      obj.linkUrl = message.linkUrl;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CampaignResponseRecorded>, I>>(base?: I): CampaignResponseRecorded {
+    return CampaignResponseRecorded.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CampaignResponseRecorded>, I>>(object: I): CampaignResponseRecorded {
+    const message = createBaseCampaignResponseRecorded();
+    message.meta = (object.meta !== undefined && object.meta !== null) ? EventMeta.fromPartial(object.meta) : undefined;
+    message.campaignId = object.campaignId ?? "";
+    message.campaignName = object.campaignName ?? "";
+    message.messageId = object.messageId ?? "";
+    message.contactId = object.contactId ?? "";
+    message.response = object.response ?? "";
+    message.linkUrl = object.linkUrl ?? "";
     return message;
   },
 };

@@ -19,6 +19,87 @@ export interface LeadCreated {
   name: string;
 }
 
+/** An amount in integer minor units of its ISO 4217 currency (EUR 12.50 is 1250). */
+export interface Money {
+  currencyCode: string;
+  amountMinor: string;
+}
+
+/** crm.sales-pipeline.deal.stage_changed: a deal entered another stage (its first stage too). */
+export interface DealStageChanged {
+  meta?: EventMeta | undefined;
+  dealId: string;
+  name: string;
+  pipelineId: string;
+  /** Empty for the deal's first stage. */
+  fromStageId: string;
+  toStageId: string;
+  /** The stage's name at the time, for summaries. */
+  toStageName: string;
+  /** Win probability in percent (0-100) in the new stage. */
+  probability: number;
+  amount?:
+    | Money
+    | undefined;
+  /** The stakeholders' contact ids. */
+  contactIds: string[];
+  organizationId: string;
+  ownerId: string;
+}
+
+/** crm.sales-pipeline.deal.won: the deal reached a won stage; it was won at meta.occur_time. */
+export interface DealWon {
+  meta?: EventMeta | undefined;
+  dealId: string;
+  name: string;
+  pipelineId: string;
+  stageId: string;
+  amount?: Money | undefined;
+  contactIds: string[];
+  organizationId: string;
+  ownerId: string;
+}
+
+/** crm.sales-pipeline.deal.lost: the deal reached a lost stage. */
+export interface DealLost {
+  meta?: EventMeta | undefined;
+  dealId: string;
+  name: string;
+  pipelineId: string;
+  stageId: string;
+  amount?: Money | undefined;
+  contactIds: string[];
+  organizationId: string;
+  ownerId: string;
+  reason: string;
+}
+
+/** crm.sales-pipeline.order.placed */
+export interface OrderPlaced {
+  meta?: EventMeta | undefined;
+  orderId: string;
+  /** The buyer: a contact, an organisation, or both. */
+  contactId: string;
+  organizationId: string;
+  total?:
+    | Money
+    | undefined;
+  /** The SKUs of its lines. */
+  skus: string[];
+}
+
+/** crm.sales-pipeline.order.status_changed (paid, fulfilled, cancelled, refunded) */
+export interface OrderStatusChanged {
+  meta?: EventMeta | undefined;
+  orderId: string;
+  contactId: string;
+  organizationId: string;
+  total?: Money | undefined;
+  skus: string[];
+  fromStatus: string;
+  toStatus: string;
+}
+
 function createBaseLeadCreated(): LeadCreated {
   return { meta: undefined, leadId: "", name: "" };
 }
@@ -120,6 +201,1249 @@ export const LeadCreated: MessageFns<LeadCreated> = {
     message.meta = (object.meta !== undefined && object.meta !== null) ? EventMeta.fromPartial(object.meta) : undefined;
     message.leadId = object.leadId ?? "";
     message.name = object.name ?? "";
+    return message;
+  },
+};
+
+function createBaseMoney(): Money {
+  return { currencyCode: "", amountMinor: "0" };
+}
+
+export const Money: MessageFns<Money> = {
+  encode(message: Money, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.currencyCode !== "") {
+      writer.uint32(10).string(message.currencyCode);
+    }
+    if (message.amountMinor !== "0") {
+      writer.uint32(16).int64(message.amountMinor);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Money {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMoney();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.currencyCode = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.amountMinor = reader.int64().toString();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Money {
+    return {
+      currencyCode: isSet(object.currencyCode)
+        ? globalThis.String(object.currencyCode)
+        : isSet(object.currency_code)
+        ? globalThis.String(object.currency_code)
+        : "",
+      amountMinor: isSet(object.amountMinor)
+        ? globalThis.String(object.amountMinor)
+        : isSet(object.amount_minor)
+        ? globalThis.String(object.amount_minor)
+        : "0",
+    };
+  },
+
+  toJSON(message: Money): unknown {
+    const obj: any = {};
+    if (message.currencyCode !== "") {
+      obj.currencyCode = message.currencyCode;
+    }
+    if (message.amountMinor !== "0") {
+      obj.amountMinor = message.amountMinor;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Money>, I>>(base?: I): Money {
+    return Money.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Money>, I>>(object: I): Money {
+    const message = createBaseMoney();
+    message.currencyCode = object.currencyCode ?? "";
+    message.amountMinor = object.amountMinor ?? "0";
+    return message;
+  },
+};
+
+function createBaseDealStageChanged(): DealStageChanged {
+  return {
+    meta: undefined,
+    dealId: "",
+    name: "",
+    pipelineId: "",
+    fromStageId: "",
+    toStageId: "",
+    toStageName: "",
+    probability: 0,
+    amount: undefined,
+    contactIds: [],
+    organizationId: "",
+    ownerId: "",
+  };
+}
+
+export const DealStageChanged: MessageFns<DealStageChanged> = {
+  encode(message: DealStageChanged, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.meta !== undefined) {
+      EventMeta.encode(message.meta, writer.uint32(10).fork()).join();
+    }
+    if (message.dealId !== "") {
+      writer.uint32(18).string(message.dealId);
+    }
+    if (message.name !== "") {
+      writer.uint32(26).string(message.name);
+    }
+    if (message.pipelineId !== "") {
+      writer.uint32(34).string(message.pipelineId);
+    }
+    if (message.fromStageId !== "") {
+      writer.uint32(42).string(message.fromStageId);
+    }
+    if (message.toStageId !== "") {
+      writer.uint32(50).string(message.toStageId);
+    }
+    if (message.toStageName !== "") {
+      writer.uint32(58).string(message.toStageName);
+    }
+    if (message.probability !== 0) {
+      writer.uint32(64).int32(message.probability);
+    }
+    if (message.amount !== undefined) {
+      Money.encode(message.amount, writer.uint32(74).fork()).join();
+    }
+    for (const v of message.contactIds) {
+      writer.uint32(82).string(v!);
+    }
+    if (message.organizationId !== "") {
+      writer.uint32(90).string(message.organizationId);
+    }
+    if (message.ownerId !== "") {
+      writer.uint32(98).string(message.ownerId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DealStageChanged {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDealStageChanged();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.meta = EventMeta.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.dealId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.pipelineId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.fromStageId = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.toStageId = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.toStageName = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.probability = reader.int32();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.amount = Money.decode(reader, reader.uint32());
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.contactIds.push(reader.string());
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.organizationId = reader.string();
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.ownerId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DealStageChanged {
+    return {
+      meta: isSet(object.meta) ? EventMeta.fromJSON(object.meta) : undefined,
+      dealId: isSet(object.dealId)
+        ? globalThis.String(object.dealId)
+        : isSet(object.deal_id)
+        ? globalThis.String(object.deal_id)
+        : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      pipelineId: isSet(object.pipelineId)
+        ? globalThis.String(object.pipelineId)
+        : isSet(object.pipeline_id)
+        ? globalThis.String(object.pipeline_id)
+        : "",
+      fromStageId: isSet(object.fromStageId)
+        ? globalThis.String(object.fromStageId)
+        : isSet(object.from_stage_id)
+        ? globalThis.String(object.from_stage_id)
+        : "",
+      toStageId: isSet(object.toStageId)
+        ? globalThis.String(object.toStageId)
+        : isSet(object.to_stage_id)
+        ? globalThis.String(object.to_stage_id)
+        : "",
+      toStageName: isSet(object.toStageName)
+        ? globalThis.String(object.toStageName)
+        : isSet(object.to_stage_name)
+        ? globalThis.String(object.to_stage_name)
+        : "",
+      probability: isSet(object.probability) ? globalThis.Number(object.probability) : 0,
+      amount: isSet(object.amount) ? Money.fromJSON(object.amount) : undefined,
+      contactIds: globalThis.Array.isArray(object?.contactIds)
+        ? object.contactIds.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.contact_ids)
+        ? object.contact_ids.map((e: any) => globalThis.String(e))
+        : [],
+      organizationId: isSet(object.organizationId)
+        ? globalThis.String(object.organizationId)
+        : isSet(object.organization_id)
+        ? globalThis.String(object.organization_id)
+        : "",
+      ownerId: isSet(object.ownerId)
+        ? globalThis.String(object.ownerId)
+        : isSet(object.owner_id)
+        ? globalThis.String(object.owner_id)
+        : "",
+    };
+  },
+
+  toJSON(message: DealStageChanged): unknown {
+    const obj: any = {};
+    if (message.meta !== undefined) {
+      obj.meta = EventMeta.toJSON(message.meta);
+    }
+    if (message.dealId !== "") {
+      obj.dealId = message.dealId;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.pipelineId !== "") {
+      obj.pipelineId = message.pipelineId;
+    }
+    if (message.fromStageId !== "") {
+      obj.fromStageId = message.fromStageId;
+    }
+    if (message.toStageId !== "") {
+      obj.toStageId = message.toStageId;
+    }
+    if (message.toStageName !== "") {
+      obj.toStageName = message.toStageName;
+    }
+    if (message.probability !== 0) {
+      obj.probability = Math.round(message.probability);
+    }
+    if (message.amount !== undefined) {
+      obj.amount = Money.toJSON(message.amount);
+    }
+    if (message.contactIds?.length) {
+      obj.contactIds = message.contactIds;
+    }
+    if (message.organizationId !== "") {
+      obj.organizationId = message.organizationId;
+    }
+    if (message.ownerId !== "") {
+      obj.ownerId = message.ownerId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DealStageChanged>, I>>(base?: I): DealStageChanged {
+    return DealStageChanged.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DealStageChanged>, I>>(object: I): DealStageChanged {
+    const message = createBaseDealStageChanged();
+    message.meta = (object.meta !== undefined && object.meta !== null) ? EventMeta.fromPartial(object.meta) : undefined;
+    message.dealId = object.dealId ?? "";
+    message.name = object.name ?? "";
+    message.pipelineId = object.pipelineId ?? "";
+    message.fromStageId = object.fromStageId ?? "";
+    message.toStageId = object.toStageId ?? "";
+    message.toStageName = object.toStageName ?? "";
+    message.probability = object.probability ?? 0;
+    message.amount = (object.amount !== undefined && object.amount !== null)
+      ? Money.fromPartial(object.amount)
+      : undefined;
+    message.contactIds = object.contactIds?.map((e) => e) || [];
+    message.organizationId = object.organizationId ?? "";
+    message.ownerId = object.ownerId ?? "";
+    return message;
+  },
+};
+
+function createBaseDealWon(): DealWon {
+  return {
+    meta: undefined,
+    dealId: "",
+    name: "",
+    pipelineId: "",
+    stageId: "",
+    amount: undefined,
+    contactIds: [],
+    organizationId: "",
+    ownerId: "",
+  };
+}
+
+export const DealWon: MessageFns<DealWon> = {
+  encode(message: DealWon, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.meta !== undefined) {
+      EventMeta.encode(message.meta, writer.uint32(10).fork()).join();
+    }
+    if (message.dealId !== "") {
+      writer.uint32(18).string(message.dealId);
+    }
+    if (message.name !== "") {
+      writer.uint32(26).string(message.name);
+    }
+    if (message.pipelineId !== "") {
+      writer.uint32(34).string(message.pipelineId);
+    }
+    if (message.stageId !== "") {
+      writer.uint32(42).string(message.stageId);
+    }
+    if (message.amount !== undefined) {
+      Money.encode(message.amount, writer.uint32(50).fork()).join();
+    }
+    for (const v of message.contactIds) {
+      writer.uint32(58).string(v!);
+    }
+    if (message.organizationId !== "") {
+      writer.uint32(66).string(message.organizationId);
+    }
+    if (message.ownerId !== "") {
+      writer.uint32(74).string(message.ownerId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DealWon {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDealWon();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.meta = EventMeta.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.dealId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.pipelineId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.stageId = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.amount = Money.decode(reader, reader.uint32());
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.contactIds.push(reader.string());
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.organizationId = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.ownerId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DealWon {
+    return {
+      meta: isSet(object.meta) ? EventMeta.fromJSON(object.meta) : undefined,
+      dealId: isSet(object.dealId)
+        ? globalThis.String(object.dealId)
+        : isSet(object.deal_id)
+        ? globalThis.String(object.deal_id)
+        : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      pipelineId: isSet(object.pipelineId)
+        ? globalThis.String(object.pipelineId)
+        : isSet(object.pipeline_id)
+        ? globalThis.String(object.pipeline_id)
+        : "",
+      stageId: isSet(object.stageId)
+        ? globalThis.String(object.stageId)
+        : isSet(object.stage_id)
+        ? globalThis.String(object.stage_id)
+        : "",
+      amount: isSet(object.amount) ? Money.fromJSON(object.amount) : undefined,
+      contactIds: globalThis.Array.isArray(object?.contactIds)
+        ? object.contactIds.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.contact_ids)
+        ? object.contact_ids.map((e: any) => globalThis.String(e))
+        : [],
+      organizationId: isSet(object.organizationId)
+        ? globalThis.String(object.organizationId)
+        : isSet(object.organization_id)
+        ? globalThis.String(object.organization_id)
+        : "",
+      ownerId: isSet(object.ownerId)
+        ? globalThis.String(object.ownerId)
+        : isSet(object.owner_id)
+        ? globalThis.String(object.owner_id)
+        : "",
+    };
+  },
+
+  toJSON(message: DealWon): unknown {
+    const obj: any = {};
+    if (message.meta !== undefined) {
+      obj.meta = EventMeta.toJSON(message.meta);
+    }
+    if (message.dealId !== "") {
+      obj.dealId = message.dealId;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.pipelineId !== "") {
+      obj.pipelineId = message.pipelineId;
+    }
+    if (message.stageId !== "") {
+      obj.stageId = message.stageId;
+    }
+    if (message.amount !== undefined) {
+      obj.amount = Money.toJSON(message.amount);
+    }
+    if (message.contactIds?.length) {
+      obj.contactIds = message.contactIds;
+    }
+    if (message.organizationId !== "") {
+      obj.organizationId = message.organizationId;
+    }
+    if (message.ownerId !== "") {
+      obj.ownerId = message.ownerId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DealWon>, I>>(base?: I): DealWon {
+    return DealWon.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DealWon>, I>>(object: I): DealWon {
+    const message = createBaseDealWon();
+    message.meta = (object.meta !== undefined && object.meta !== null) ? EventMeta.fromPartial(object.meta) : undefined;
+    message.dealId = object.dealId ?? "";
+    message.name = object.name ?? "";
+    message.pipelineId = object.pipelineId ?? "";
+    message.stageId = object.stageId ?? "";
+    message.amount = (object.amount !== undefined && object.amount !== null)
+      ? Money.fromPartial(object.amount)
+      : undefined;
+    message.contactIds = object.contactIds?.map((e) => e) || [];
+    message.organizationId = object.organizationId ?? "";
+    message.ownerId = object.ownerId ?? "";
+    return message;
+  },
+};
+
+function createBaseDealLost(): DealLost {
+  return {
+    meta: undefined,
+    dealId: "",
+    name: "",
+    pipelineId: "",
+    stageId: "",
+    amount: undefined,
+    contactIds: [],
+    organizationId: "",
+    ownerId: "",
+    reason: "",
+  };
+}
+
+export const DealLost: MessageFns<DealLost> = {
+  encode(message: DealLost, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.meta !== undefined) {
+      EventMeta.encode(message.meta, writer.uint32(10).fork()).join();
+    }
+    if (message.dealId !== "") {
+      writer.uint32(18).string(message.dealId);
+    }
+    if (message.name !== "") {
+      writer.uint32(26).string(message.name);
+    }
+    if (message.pipelineId !== "") {
+      writer.uint32(34).string(message.pipelineId);
+    }
+    if (message.stageId !== "") {
+      writer.uint32(42).string(message.stageId);
+    }
+    if (message.amount !== undefined) {
+      Money.encode(message.amount, writer.uint32(50).fork()).join();
+    }
+    for (const v of message.contactIds) {
+      writer.uint32(58).string(v!);
+    }
+    if (message.organizationId !== "") {
+      writer.uint32(66).string(message.organizationId);
+    }
+    if (message.ownerId !== "") {
+      writer.uint32(74).string(message.ownerId);
+    }
+    if (message.reason !== "") {
+      writer.uint32(82).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DealLost {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDealLost();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.meta = EventMeta.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.dealId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.pipelineId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.stageId = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.amount = Money.decode(reader, reader.uint32());
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.contactIds.push(reader.string());
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.organizationId = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.ownerId = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DealLost {
+    return {
+      meta: isSet(object.meta) ? EventMeta.fromJSON(object.meta) : undefined,
+      dealId: isSet(object.dealId)
+        ? globalThis.String(object.dealId)
+        : isSet(object.deal_id)
+        ? globalThis.String(object.deal_id)
+        : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      pipelineId: isSet(object.pipelineId)
+        ? globalThis.String(object.pipelineId)
+        : isSet(object.pipeline_id)
+        ? globalThis.String(object.pipeline_id)
+        : "",
+      stageId: isSet(object.stageId)
+        ? globalThis.String(object.stageId)
+        : isSet(object.stage_id)
+        ? globalThis.String(object.stage_id)
+        : "",
+      amount: isSet(object.amount) ? Money.fromJSON(object.amount) : undefined,
+      contactIds: globalThis.Array.isArray(object?.contactIds)
+        ? object.contactIds.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.contact_ids)
+        ? object.contact_ids.map((e: any) => globalThis.String(e))
+        : [],
+      organizationId: isSet(object.organizationId)
+        ? globalThis.String(object.organizationId)
+        : isSet(object.organization_id)
+        ? globalThis.String(object.organization_id)
+        : "",
+      ownerId: isSet(object.ownerId)
+        ? globalThis.String(object.ownerId)
+        : isSet(object.owner_id)
+        ? globalThis.String(object.owner_id)
+        : "",
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: DealLost): unknown {
+    const obj: any = {};
+    if (message.meta !== undefined) {
+      obj.meta = EventMeta.toJSON(message.meta);
+    }
+    if (message.dealId !== "") {
+      obj.dealId = message.dealId;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.pipelineId !== "") {
+      obj.pipelineId = message.pipelineId;
+    }
+    if (message.stageId !== "") {
+      obj.stageId = message.stageId;
+    }
+    if (message.amount !== undefined) {
+      obj.amount = Money.toJSON(message.amount);
+    }
+    if (message.contactIds?.length) {
+      obj.contactIds = message.contactIds;
+    }
+    if (message.organizationId !== "") {
+      obj.organizationId = message.organizationId;
+    }
+    if (message.ownerId !== "") {
+      obj.ownerId = message.ownerId;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DealLost>, I>>(base?: I): DealLost {
+    return DealLost.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DealLost>, I>>(object: I): DealLost {
+    const message = createBaseDealLost();
+    message.meta = (object.meta !== undefined && object.meta !== null) ? EventMeta.fromPartial(object.meta) : undefined;
+    message.dealId = object.dealId ?? "";
+    message.name = object.name ?? "";
+    message.pipelineId = object.pipelineId ?? "";
+    message.stageId = object.stageId ?? "";
+    message.amount = (object.amount !== undefined && object.amount !== null)
+      ? Money.fromPartial(object.amount)
+      : undefined;
+    message.contactIds = object.contactIds?.map((e) => e) || [];
+    message.organizationId = object.organizationId ?? "";
+    message.ownerId = object.ownerId ?? "";
+    message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
+function createBaseOrderPlaced(): OrderPlaced {
+  return { meta: undefined, orderId: "", contactId: "", organizationId: "", total: undefined, skus: [] };
+}
+
+export const OrderPlaced: MessageFns<OrderPlaced> = {
+  encode(message: OrderPlaced, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.meta !== undefined) {
+      EventMeta.encode(message.meta, writer.uint32(10).fork()).join();
+    }
+    if (message.orderId !== "") {
+      writer.uint32(18).string(message.orderId);
+    }
+    if (message.contactId !== "") {
+      writer.uint32(26).string(message.contactId);
+    }
+    if (message.organizationId !== "") {
+      writer.uint32(34).string(message.organizationId);
+    }
+    if (message.total !== undefined) {
+      Money.encode(message.total, writer.uint32(42).fork()).join();
+    }
+    for (const v of message.skus) {
+      writer.uint32(50).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): OrderPlaced {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseOrderPlaced();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.meta = EventMeta.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.orderId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.contactId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.organizationId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.total = Money.decode(reader, reader.uint32());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.skus.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): OrderPlaced {
+    return {
+      meta: isSet(object.meta) ? EventMeta.fromJSON(object.meta) : undefined,
+      orderId: isSet(object.orderId)
+        ? globalThis.String(object.orderId)
+        : isSet(object.order_id)
+        ? globalThis.String(object.order_id)
+        : "",
+      contactId: isSet(object.contactId)
+        ? globalThis.String(object.contactId)
+        : isSet(object.contact_id)
+        ? globalThis.String(object.contact_id)
+        : "",
+      organizationId: isSet(object.organizationId)
+        ? globalThis.String(object.organizationId)
+        : isSet(object.organization_id)
+        ? globalThis.String(object.organization_id)
+        : "",
+      total: isSet(object.total) ? Money.fromJSON(object.total) : undefined,
+      skus: globalThis.Array.isArray(object?.skus)
+        ? object.skus.map((e: any) => globalThis.String(e))
+        : [],
+    };
+  },
+
+  toJSON(message: OrderPlaced): unknown {
+    const obj: any = {};
+    if (message.meta !== undefined) {
+      obj.meta = EventMeta.toJSON(message.meta);
+    }
+    if (message.orderId !== "") {
+      obj.orderId = message.orderId;
+    }
+    if (message.contactId !== "") {
+      obj.contactId = message.contactId;
+    }
+    if (message.organizationId !== "") {
+      obj.organizationId = message.organizationId;
+    }
+    if (message.total !== undefined) {
+      obj.total = Money.toJSON(message.total);
+    }
+    if (message.skus?.length) {
+      obj.skus = message.skus;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<OrderPlaced>, I>>(base?: I): OrderPlaced {
+    return OrderPlaced.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<OrderPlaced>, I>>(object: I): OrderPlaced {
+    const message = createBaseOrderPlaced();
+    message.meta = (object.meta !== undefined && object.meta !== null) ? EventMeta.fromPartial(object.meta) : undefined;
+    message.orderId = object.orderId ?? "";
+    message.contactId = object.contactId ?? "";
+    message.organizationId = object.organizationId ?? "";
+    message.total = (object.total !== undefined && object.total !== null) ? Money.fromPartial(object.total) : undefined;
+    message.skus = object.skus?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseOrderStatusChanged(): OrderStatusChanged {
+  return {
+    meta: undefined,
+    orderId: "",
+    contactId: "",
+    organizationId: "",
+    total: undefined,
+    skus: [],
+    fromStatus: "",
+    toStatus: "",
+  };
+}
+
+export const OrderStatusChanged: MessageFns<OrderStatusChanged> = {
+  encode(message: OrderStatusChanged, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.meta !== undefined) {
+      EventMeta.encode(message.meta, writer.uint32(10).fork()).join();
+    }
+    if (message.orderId !== "") {
+      writer.uint32(18).string(message.orderId);
+    }
+    if (message.contactId !== "") {
+      writer.uint32(26).string(message.contactId);
+    }
+    if (message.organizationId !== "") {
+      writer.uint32(34).string(message.organizationId);
+    }
+    if (message.total !== undefined) {
+      Money.encode(message.total, writer.uint32(42).fork()).join();
+    }
+    for (const v of message.skus) {
+      writer.uint32(50).string(v!);
+    }
+    if (message.fromStatus !== "") {
+      writer.uint32(58).string(message.fromStatus);
+    }
+    if (message.toStatus !== "") {
+      writer.uint32(66).string(message.toStatus);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): OrderStatusChanged {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseOrderStatusChanged();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.meta = EventMeta.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.orderId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.contactId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.organizationId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.total = Money.decode(reader, reader.uint32());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.skus.push(reader.string());
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.fromStatus = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.toStatus = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): OrderStatusChanged {
+    return {
+      meta: isSet(object.meta) ? EventMeta.fromJSON(object.meta) : undefined,
+      orderId: isSet(object.orderId)
+        ? globalThis.String(object.orderId)
+        : isSet(object.order_id)
+        ? globalThis.String(object.order_id)
+        : "",
+      contactId: isSet(object.contactId)
+        ? globalThis.String(object.contactId)
+        : isSet(object.contact_id)
+        ? globalThis.String(object.contact_id)
+        : "",
+      organizationId: isSet(object.organizationId)
+        ? globalThis.String(object.organizationId)
+        : isSet(object.organization_id)
+        ? globalThis.String(object.organization_id)
+        : "",
+      total: isSet(object.total) ? Money.fromJSON(object.total) : undefined,
+      skus: globalThis.Array.isArray(object?.skus)
+        ? object.skus.map((e: any) => globalThis.String(e))
+        : [],
+      fromStatus: isSet(object.fromStatus)
+        ? globalThis.String(object.fromStatus)
+        : isSet(object.from_status)
+        ? globalThis.String(object.from_status)
+        : "",
+      toStatus: isSet(object.toStatus)
+        ? globalThis.String(object.toStatus)
+        : isSet(object.to_status)
+        ? globalThis.String(object.to_status)
+        : "",
+    };
+  },
+
+  toJSON(message: OrderStatusChanged): unknown {
+    const obj: any = {};
+    if (message.meta !== undefined) {
+      obj.meta = EventMeta.toJSON(message.meta);
+    }
+    if (message.orderId !== "") {
+      obj.orderId = message.orderId;
+    }
+    if (message.contactId !== "") {
+      obj.contactId = message.contactId;
+    }
+    if (message.organizationId !== "") {
+      obj.organizationId = message.organizationId;
+    }
+    if (message.total !== undefined) {
+      obj.total = Money.toJSON(message.total);
+    }
+    if (message.skus?.length) {
+      obj.skus = message.skus;
+    }
+    if (message.fromStatus !== "") {
+      obj.fromStatus = message.fromStatus;
+    }
+    if (message.toStatus !== "") {
+      obj.toStatus = message.toStatus;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<OrderStatusChanged>, I>>(base?: I): OrderStatusChanged {
+    return OrderStatusChanged.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<OrderStatusChanged>, I>>(object: I): OrderStatusChanged {
+    const message = createBaseOrderStatusChanged();
+    message.meta = (object.meta !== undefined && object.meta !== null) ? EventMeta.fromPartial(object.meta) : undefined;
+    message.orderId = object.orderId ?? "";
+    message.contactId = object.contactId ?? "";
+    message.organizationId = object.organizationId ?? "";
+    message.total = (object.total !== undefined && object.total !== null) ? Money.fromPartial(object.total) : undefined;
+    message.skus = object.skus?.map((e) => e) || [];
+    message.fromStatus = object.fromStatus ?? "";
+    message.toStatus = object.toStatus ?? "";
     return message;
   },
 };

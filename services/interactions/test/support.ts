@@ -105,11 +105,16 @@ export class FakeProducer {
   }
 }
 
-/** Polls a timeline until the probe accepts it. */
+/**
+ * Polls a timeline until the probe accepts it. The consumers read streams that every suite
+ * running beside this one publishes to, so under a full run on two cores they may lag for
+ * seconds (a 10 s bound failed once in CI): the bound is generous, the wait ends at the answer,
+ * and the suites that wait several times give their tests a minute.
+ */
 export async function timelineWhen(
   read: () => Promise<interactionsV1.ListTimelineResponse>,
   accept: (entries: interactionsV1.TimelineEntry[]) => boolean,
-  timeoutMs = 10_000,
+  timeoutMs = 20_000,
 ): Promise<interactionsV1.TimelineEntry[]> {
   return waitFor(async () => {
     const { entries } = await read();

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Starts the whole platform locally: installs what is missing, starts the infrastructure, builds,
 # runs every registered service (packages/registry/services.json) and then the gateway, seeds demo
-# data on first start, prints the URLs. Ctrl-C stops everything, infrastructure included.
+# data on first start, prints the URLs. Ctrl-C stops everything, infrastructure included (unless
+# it was already running when dev.sh started: then it is left to whoever started it).
 # A second platform beside this one: PORT_OFFSET=200 moves every registered port (and
 # GATEWAY_PORT's default) by 200; give it other infrastructure ports too (scripts/infra.sh).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 ensure_deps
+started_infra=false
+infra_running || started_infra=true
 bash "$ROOT/scripts/infra.sh" start >/dev/null
 source "$DATA/infra.env"
 
@@ -34,7 +37,7 @@ stop_all() {
     sleep 0.1
   done
   for pid in "${PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
-  bash "$ROOT/scripts/infra.sh" stop
+  if [ "$started_infra" = true ]; then bash "$ROOT/scripts/infra.sh" stop; else log "infrastructure left running (it was running before)"; fi
 }
 # Ctrl-C or SIGTERM: a requested stop, which ends the script here.
 trap 'stop_all; exit 0' INT TERM

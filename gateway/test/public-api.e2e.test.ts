@@ -8,8 +8,8 @@ const tenant = uniqueName("public_api");
 let admin: string;
 
 beforeAll(async () => {
-  // Sales users see only their own records; the services' calls answer within 3 s.
-  platform = await startPlatform({ services: ["contacts"], gatewayEnv: { ROLE_RECORD_ACCESS: "sales=own", UPSTREAM_TIMEOUT_MS: "3000", CUSTOMER360_PART_TIMEOUT_MS: "1000" } });
+  // Every service (the 360 has a section from each); sales users see only their own records; the services' calls answer within 3 s.
+  platform = await startPlatform({ gatewayEnv: { ROLE_RECORD_ACCESS: "sales=own", UPSTREAM_TIMEOUT_MS: "3000", CUSTOMER360_PART_TIMEOUT_MS: "1000" } });
   contacts = platform.processes.find((p) => p.name === "contacts")!;
   admin = await signTestToken({ tenant, subject: "admin-1" });
 }, 60_000);
@@ -94,7 +94,8 @@ describe("API keys", () => {
 
     const record = await call("GET", `/v1/api-keys/${id}`);
     expect(record.json).toMatchObject({ id, name: "ERP sync", scopes: ["contacts:read"], revokedAt: null, lastUsedAt: expect.any(String) });
-    expect(record.text).not.toContain(key.split("_")[2]);
+    // The secret (after the id; base64url, so it may hold "_" itself) is never shown again.
+    expect(record.text).not.toContain(key.slice("crm_".length + 32 + 1));
     expect((await call("GET", "/v1/api-keys")).json.data.map((k: Body) => k.id)).toContain(id);
 
     expect((await call("DELETE", `/v1/api-keys/${id}`)).json.revokedAt).toEqual(expect.any(String));
@@ -146,11 +147,16 @@ describe("record-level permissions", () => {
 });
 
 describe("customer 360", () => {
-  it("composes the person and their organisations, then answers partially while contacts is stopped", async () => {
+  it("composes the person, their organisations and every service's section, then answers partially while contacts is stopped", async () => {
     const organization = (await call("POST", "/v1/organizations", { body: { name: `Three Sixty ${uniqueName("org")}` } })).json;
     const person = (await call("POST", "/v1/contacts", {
       body: { givenName: "Whole", familyName: "Customer", organizations: [{ organizationId: organization.id, role: "Buyer", decisionMaker: true }] },
     })).json;
+    const note = await call("POST", "/v1/interactions", { body: { kind: "note", contactIds: [person.id], subject: "Asked about renewals" } });
+    expect(note.status).toBe(201);
+    const purpose = (await call("POST", "/v1/purposes", { body: { name: `Newsletter ${uniqueName("p")}`, lawfulBasis: "consent", noticeText: "Monthly news." } })).json;
+    const consent = await call("POST", "/v1/consents", { body: { subjectId: person.id, purposeId: purpose.id, channel: "email", action: "grant", source: "form" } });
+    expect(consent.status).toBe(201);
     const view = await call("GET", `/v1/customers/${person.id}/360`);
     expect(view.status).toBe(200);
     expect(view.json).toMatchObject({
@@ -159,8 +165,12 @@ describe("customer 360", () => {
       sections: {
         contact: { status: "ok", data: { id: person.id, givenName: "Whole" } },
         organizations: { status: "ok", data: [{ id: organization.id, role: "Buyer", decisionMaker: true }] },
+        interactions: { status: "ok", data: { latest: [{ id: note.json.id, subject: "Asked about renewals" }], engagement: { contactId: person.id, lastInteraction: { interactionId: note.json.id } } } },
+        consent: { status: "ok", data: { consents: [{ subjectId: person.id, purposeId: purpose.id, channel: "email", status: "granted" }] } },
       },
     });
+    // Every section is one a registered service contributes, and none is left out.
+    expect(Object.values(view.json.sections).every((section) => (section as Body).status === "ok")).toBe(true);
     expect((await call("GET", "/v1/customers/0190f2a4-7c1e-7a3b-9d2f-4b6e8c1a2f3d/360")).status).toBe(404);
 
     // A change to the organisation drops the cached answer.

@@ -17,9 +17,10 @@ export interface PartContext {
 /**
  * One section of GET /v1/customers/{contactId}/360, contributed by the gateway module of the
  * service that owns its data (`customerParts` in modules/<service>.ts; contacts' are in
- * parts/contacts.ts). Expected, as their services land: `deals` and customer value
- * (sales-pipeline), `interactions` (the last ones), `tickets` (open ones with their SLA state),
- * `campaigns` (history), `consent` (state per purpose and channel).
+ * parts/). Contacts gives `contact` and `organizations`, interactions the latest ones and
+ * engagement, consent the state per purpose and channel; expected as their services land:
+ * deals and customer value (sales-pipeline), open tickets with their SLA state (support-tickets),
+ * campaign history (marketing-campaign).
  */
 export interface CustomerPart<T = unknown> {
   /** The section's name in the answer. */

@@ -1,5 +1,6 @@
 import { consentV1 } from "@crm/proto";
 import { ServiceClient } from "@crm/kit/edge";
+import { consentParts } from "../customer360/parts/consent";
 import { registerConsentRoutes } from "../routes/consents";
 import { registerPurposeRoutes } from "../routes/purposes";
 import { registerSubjectRequestRoutes } from "../routes/subject-requests";
@@ -23,4 +24,5 @@ export const gatewayService = defineGatewayService({
     registerSuppressionRoutes(api, client);
     registerSubjectRequestRoutes(api, client);
   },
+  customerParts: consentParts,
 });

@@ -1,4 +1,5 @@
 import { createInteractionsClient } from "../clients/interactions";
+import { interactionParts } from "../customer360/parts/interactions";
 import { registerInteractionRoutes } from "../routes/interactions";
 import { registerTaskRoutes } from "../routes/tasks";
 import { registerTimelineRoutes } from "../routes/timelines";
@@ -12,4 +13,5 @@ export const gatewayService = defineGatewayService({
     registerTaskRoutes(api, client);
     registerTimelineRoutes(api, client);
   },
+  customerParts: interactionParts,
 });

@@ -7,7 +7,7 @@ import { listQuerySchema, toListRequest, toPageInfo } from "../query/list-params
 import { action, channel, checkReason, dateOut, iso, source, status } from "./consent-schemas";
 import { idSchema, pageInfoSchema } from "./schemas";
 
-type ConsentClient = ServiceClient<consentV1.ConsentServiceClient>;
+export type ConsentClient = ServiceClient<consentV1.ConsentServiceClient>;
 
 /** Subjects in one check over HTTP (gRPC callers ask for up to 100 000 at once). */
 const MAX_CHECKED = 10_000;
@@ -50,7 +50,7 @@ const entrySchema = z.object({
   subjectPseudonym: z.string(),
 });
 
-const consentSchema = z.object({
+export const consentSchema = z.object({
   subjectId: z.string(),
   purposeId: z.string(),
   channel: z.string(),
@@ -107,7 +107,7 @@ function toRestEntry(entry: consentV1.LedgerEntry): z.output<typeof entrySchema>
   };
 }
 
-function toRestConsent(consent: consentV1.Consent): z.output<typeof consentSchema> {
+export function toRestConsent(consent: consentV1.Consent): z.output<typeof consentSchema> {
   return {
     subjectId: consent.subjectId,
     purposeId: consent.purposeId,

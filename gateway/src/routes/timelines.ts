@@ -22,11 +22,20 @@ const timelineQuerySchema = listQuerySchema.extend({
   filter: listQuerySchema.shape.filter.describe("Over kind, source and occurredAt, e.g. and(kind[in]:[call,email],occurredAt[gte]:2026-01-01)"),
 });
 
-const engagementSchema = z.object({
+export const engagementSchema = z.object({
   contactId: z.string(),
   lastInteraction: z.object({ interactionId: z.string(), kind: z.string(), occurredAt: z.string(), summary: z.string() }).nullable(),
   windows: z.array(z.object({ days: z.number().describe("30, 90 or 365, ending now"), counts: z.record(z.string(), z.number()).describe("By kind"), total: z.number() })),
 });
+
+export function toRestEngagement(contactId: string, engagement: interactionsV1.ContactEngagement | undefined): z.output<typeof engagementSchema> {
+  const last = engagement?.lastInteraction;
+  return {
+    contactId,
+    lastInteraction: last ? { interactionId: last.interactionId, kind: last.kind, occurredAt: last.occurTime?.toISOString() ?? "", summary: last.summary } : null,
+    windows: engagement?.windows ?? [],
+  };
+}
 
 function toRestEntry(entry: interactionsV1.TimelineEntry): z.output<typeof entrySchema> {
   const { occurTime, about, ...rest } = entry;
@@ -54,12 +63,7 @@ export function registerTimelineRoutes(api: ApiRegistry, client: InteractionsCli
     params: idParams, response: { status: 200, schema: engagementSchema, description: "Engagement, current to the moment" },
     handler: async ({ params, identity }) => {
       const [engagement] = (await client.call(identity, "getEngagement", { contactIds: [params.id] })).engagements;
-      const last = engagement?.lastInteraction;
-      return {
-        contactId: params.id,
-        lastInteraction: last ? { interactionId: last.interactionId, kind: last.kind, occurredAt: last.occurTime?.toISOString() ?? "", summary: last.summary } : null,
-        windows: engagement?.windows ?? [],
-      };
+      return toRestEngagement(params.id, engagement);
     },
   });
 }

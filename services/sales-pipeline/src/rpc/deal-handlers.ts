@@ -1,0 +1,99 @@
+import { salesPipelineV1 } from "@crm/proto";
+import { actorOf, NotFoundError, ownerOfNewRecord, requireId, ValidationError, type Identity, type ServiceRuntime } from "@crm/kit";
+import { dealDraftOf, prepareDeal } from "../domain/deal";
+import { applyFieldMask, etagVersion } from "../domain/field-mask";
+import { conversionFigures, forecastRows } from "../domain/forecast";
+import { firstOpenStage, stageOf, type Pipeline } from "../domain/pipeline";
+import { Violations } from "../domain/checks";
+import type { DealRepository } from "../store/deal-repository";
+import type { PipelineRepository } from "../store/pipeline-repository";
+import { DEAL_MASK, toDealDraft, toProtoDeal, toProtoMoney, toProtoPipeline, toProtoStage } from "./deal-mapping";
+import { requireCurrent, requireRequestId } from "./preconditions";
+
+type Handlers = Pick<salesPipelineV1.SalesPipelineServiceServer, "createDeal" | "getDeal" | "listDeals" | "updateDeal" | "getBoard" | "getForecast" | "getStageConversion">;
+
+const BOARD_PAGE = { default: 20, max: 100 };
+
+/** Deals, their stage moves, and the views over a pipeline: board, forecast, stage conversion. */
+export function dealHandlers(rpc: ServiceRuntime["rpc"], { deals, pipelines }: { deals: DealRepository; pipelines: PipelineRepository }): Handlers {
+  /** The pipeline a request names: a missing one is the request's fault (INVALID_ARGUMENT), not a missing deal. */
+  const pipelineOf = async (identity: Identity, id: string, field: string): Promise<Pipeline> => {
+    if (!id.trim()) throw ValidationError.field(field, "is required");
+    requireId(id, field);
+    return pipelines.get(identity.tenantId, id).catch((error: unknown) => {
+      if (error instanceof NotFoundError) throw ValidationError.field(field, `pipeline ${id} does not exist`);
+      throw error;
+    });
+  };
+
+  return {
+    createDeal: rpc("CreateDeal", async (request: salesPipelineV1.CreateDealRequest, { identity }) => {
+      requireRequestId(request.requestId);
+      const draft = toDealDraft(request.deal);
+      const pipeline = await pipelineOf(identity, draft.pipelineId, "deal.pipelineId");
+      const fields = prepareDeal({ ...draft, ownerId: ownerOfNewRecord(draft.ownerId) }, pipeline);
+      const stage = fields.stageId ? stageOf(pipeline, fields.stageId)! : firstOpenStage(pipeline);
+      return { deal: toProtoDeal(await deals.create(actorOf(identity), fields, pipeline, stage, request.requestId)) };
+    }),
+
+    getDeal: rpc("GetDeal", async (request: salesPipelineV1.GetDealRequest, { identity }) => {
+      requireId(request.id, "id");
+      return { deal: toProtoDeal(await deals.get(identity.tenantId, request.id)) };
+    }),
+
+    listDeals: rpc("ListDeals", async (request: salesPipelineV1.ListDealsRequest, { identity }) => {
+      const { items, pageInfo } = await deals.list(identity.tenantId, request);
+      return { deals: items.map(toProtoDeal), pageInfo };
+    }),
+
+    updateDeal: rpc("UpdateDeal", async (request: salesPipelineV1.UpdateDealRequest, { identity }) => {
+      requireId(request.id, "id");
+      const expected = etagVersion(request.etag);
+      const current = await deals.get(identity.tenantId, request.id);
+      requireCurrent(current, expected, "deal");
+      const { draft } = applyFieldMask(request.updateMask ?? [], DEAL_MASK, dealDraftOf(current), toDealDraft(request.deal), "a deal");
+      const pipeline = await pipelines.get(identity.tenantId, current.pipelineId);
+      if (!draft.stageId.trim()) throw ValidationError.field("deal.stageId", "is required");
+      const fields = prepareDeal(draft, pipeline);
+      return { deal: toProtoDeal(await deals.update(actorOf(identity), current, fields, pipeline)) };
+    }),
+
+    getBoard: rpc("GetBoard", async (request: salesPipelineV1.GetBoardRequest, { identity }) => {
+      const pipeline = await pipelineOf(identity, request.pipelineId, "pipelineId");
+      const pageSize = request.pageSize || BOARD_PAGE.default;
+      if (pageSize < 1 || pageSize > BOARD_PAGE.max) throw ValidationError.field("pageSize", `must be from 1 to ${BOARD_PAGE.max}`);
+      if (request.pageToken && !request.stageId) throw ValidationError.field("pageToken", "pages one stage's column: give its stageId too");
+      const stages = request.stageId ? [stageOf(pipeline, request.stageId)] : pipeline.stages;
+      if (stages.some((stage) => !stage)) throw ValidationError.field("stageId", `is not a stage of pipeline ${pipeline.id}`);
+      const columns = await Promise.all(
+        stages.map(async (stage) => {
+          const { page, count, totals } = await deals.column(identity.tenantId, pipeline.id, stage!.id, request.filter, { pageSize, pageToken: request.pageToken, direction: 0 });
+          return { stage: toProtoStage(stage!), deals: page.items.map(toProtoDeal), dealCount: String(count), totals: totals.map(toProtoMoney), pageInfo: page.pageInfo };
+        }),
+      );
+      return { pipeline: toProtoPipeline(pipeline), columns };
+    }),
+
+    getForecast: rpc("GetForecast", async (request: salesPipelineV1.GetForecastRequest, { identity }) => {
+      const pipeline = await pipelineOf(identity, request.pipelineId, "pipelineId");
+      const v = new Violations();
+      const closeFrom = v.date(request.closeFrom, "closeFrom");
+      const closeTo = v.date(request.closeTo, "closeTo");
+      if (closeFrom && closeTo && closeFrom > closeTo) v.add("closeTo", "is before closeFrom");
+      v.throwIfAny();
+      const where = deals.forecastFilter(identity.tenantId, pipeline.id, closeFrom, closeTo, request.filter);
+      const [byStage, byOwner, byMonth, totals] = await Promise.all([deals.totalsBy(where, "stageId"), deals.totalsBy(where, "ownerId"), deals.totalsBy(where, "closeMonth"), deals.totalsBy(where, null)]);
+      return forecastRows(pipeline, { byStage, byOwner, byMonth, totals });
+    }),
+
+    getStageConversion: rpc("GetStageConversion", async (request: salesPipelineV1.GetStageConversionRequest, { identity }) => {
+      const pipeline = await pipelineOf(identity, request.pipelineId, "pipelineId");
+      const from = request.fromTime ?? new Date(0);
+      const to = request.toTime ?? new Date();
+      if (from >= to) throw ValidationError.field("toTime", "must be after fromTime");
+      const [stays, closed] = await Promise.all([deals.stageStays(identity.tenantId, pipeline.id, from, to), deals.closedIn(identity.tenantId, pipeline.id, from, to)]);
+      const figures = conversionFigures(pipeline, stays, closed);
+      return { ...figures, stages: figures.stages.map((row) => ({ ...row, stage: toProtoStage(row.stage), entered: String(row.entered), advanced: String(row.advanced), regressed: String(row.regressed), lost: String(row.lost) })), won: String(figures.won), lost: String(figures.lost) };
+    }),
+  };
+}

@@ -78,5 +78,5 @@ export async function startSalesPipeline(config: SalesPipelineConfig) {
   runtime.runInBackground({ start: () => undefined, stop: async () => contacts.close() });
   const deps = { leads, scoring, rules, conversions, pipelines, deals, products, orders, customerValues, log, wakeSweeps: () => sweeps.wake() };
   const ports = await runtime.serve([salesPipelineService(runtime.rpc, deps)]);
-  return { runtime, relay, ports, models, deps, erasure, sweeps };
+  return { runtime, relay, ports, models, stores, erasure, sweeps };
 }

@@ -113,7 +113,7 @@ export function prepareLead(draft: LeadDraft, current?: { status: LeadStatus }):
   const personName = tidy(`${person.givenName} ${person.familyName}`);
   const name = v.text(draft.name, "lead.name") || personName || person.email || company.name;
   if (!name) v.add("lead.name", "is required (or a person's name or e-mail, or a company name)");
-  const country = v.text(draft.country, "lead.country", 2).toUpperCase();
+  const country = v.text(draft.country, "lead.country", 100).toUpperCase();
   if (country && !/^[A-Z]{2}$/.test(country)) v.add("lead.country", "must be an ISO 3166-1 alpha-2 code");
   const status = v.oneOf(draft.status, LEAD_STATUSES, "lead.status", current?.status ?? "new");
   if (status === "converted" && current?.status !== "converted") v.add("lead.status", "becomes converted by converting the lead (ConvertLead), not by setting it");

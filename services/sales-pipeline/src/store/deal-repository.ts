@@ -5,6 +5,7 @@ import { DEAL_LIST_FIELDS, DEFAULT_DEAL_ORDER } from "../domain/list-fields";
 import { stageOf, type Pipeline, type Stage } from "../domain/pipeline";
 import { dealCreated, stageEvents } from "../events/deal-events";
 import type { DealDocument, DealModel } from "./deal.model";
+import { groupSums } from "./group-sums";
 
 /**
  * The only code that reads and writes deals: every write at the version read with its events
@@ -101,11 +102,12 @@ export class DealRepository extends TenantRepository<DealDocument> {
 
   /** Totals and weighted totals of a pipeline's deals (expected to close in the range) by one key and currency. */
   async totalsBy(where: Record<string, unknown>, key: "stageId" | "ownerId" | "closeMonth" | null): Promise<Array<{ key: string; currency: string; count: number; total: number; weighted: number }>> {
-    const rows = await this.model.aggregate<{ _id: { key?: string; currency: string }; count: number; total: number; weighted: number }>([
-      { $match: where },
-      { $group: { _id: { ...(key ? { key: `$${key}` } : {}), currency: "$amount.currency" }, count: { $sum: 1 }, total: { $sum: "$amount.minor" }, weighted: { $sum: "$weightedMinor" } } },
-    ]);
-    return rows.map((row) => ({ key: row._id.key ?? "total", currency: row._id.currency, count: row.count, total: row.total, weighted: row.weighted }));
+    const id = { ...(key ? { key: `$${key}` } : {}), currency: "$amount.currency" };
+    const rows = await groupSums(this.model, [{ $match: where }], id, { count: 1, total: "$amount.minor", weighted: "$weightedMinor" });
+    return rows.map((row) => {
+      const group = row._id as { key?: string; currency: string };
+      return { key: group.key ?? "total", currency: group.currency, count: row.count, total: row.total, weighted: row.weighted };
+    });
   }
 
   /** The forecast's deals: a pipeline's, expected to close in the range, narrowed by the caller's filter. */
@@ -117,23 +119,16 @@ export class DealRepository extends TenantRepository<DealDocument> {
   /** Per stage, the stays begun in [from, to): how many, how they ended, and their total length once ended. */
   async stageStays(tenantId: string, pipelineId: string, from: Date, to: Date): Promise<Array<{ stageId: string; entered: number; left: number; advanced: number; regressed: number; lost: number; durationMs: number }>> {
     const range = { $gte: from, $lt: to };
-    const rows = await this.model.aggregate<{ _id: string; entered: number; left: number; advanced: number; regressed: number; lost: number; durationMs: number }>([
-      { $match: { tenantId, pipelineId, "stageHistory.enteredAt": range } },
-      { $unwind: "$stageHistory" },
-      { $match: { "stageHistory.enteredAt": range } },
-      {
-        $group: {
-          _id: "$stageHistory.stageId",
-          entered: { $sum: 1 },
-          left: { $sum: "$stageHistory.left" },
-          advanced: { $sum: "$stageHistory.advanced" },
-          regressed: { $sum: "$stageHistory.regressed" },
-          lost: { $sum: "$stageHistory.lost" },
-          durationMs: { $sum: "$stageHistory.durationMs" },
-        },
-      },
-    ]);
-    return rows.map(({ _id, ...counts }) => ({ stageId: _id, ...counts }));
+    const pipeline = [{ $match: { tenantId, pipelineId, "stageHistory.enteredAt": range } }, { $unwind: "$stageHistory" }, { $match: { "stageHistory.enteredAt": range } }];
+    const rows = await groupSums(this.model, pipeline, "$stageHistory.stageId", {
+      entered: 1,
+      left: "$stageHistory.left",
+      advanced: "$stageHistory.advanced",
+      regressed: "$stageHistory.regressed",
+      lost: "$stageHistory.lost",
+      durationMs: "$stageHistory.durationMs",
+    });
+    return rows.map(({ _id, ...counts }) => ({ stageId: String(_id), ...counts }));
   }
 
   /** Deals of the pipeline closed (won or lost) in [from, to), by status. */

@@ -105,14 +105,15 @@ export class LeadRepository extends TenantRepository<LeadDocument> {
       state: "in_progress", step: "none", organizationId: "", organizationReused: false, contactId: "", contactReused: false, dealId: "", notes: [], startedAt: now, error: "", request, heldUntil, attempt,
     };
     const startNew = await this.model
-      .findOneAndUpdate({ _id: id, tenantId, status: "qualified", conversion: { $exists: false } }, { $set: { conversion: fresh, updatedAt: now }, $inc: { version: 1 } }, { returnDocument: "after", projection: WITHOUT_HISTORY })
+      // findAndModify takes no projection on FerretDB 1.24: the history is read, and dropped by toLead.
+      .findOneAndUpdate({ _id: id, tenantId, status: "qualified", conversion: { $exists: false } }, { $set: { conversion: fresh, updatedAt: now }, $inc: { version: 1 } }, { returnDocument: "after" })
       .lean<LeadDocument>();
     if (startNew) return toLead(startNew);
     const resume = await this.model
       .findOneAndUpdate(
         { _id: id, tenantId, $or: [{ "conversion.state": "failed" }, { "conversion.state": "in_progress", "conversion.heldUntil": { $lt: now } }] },
         { $set: { "conversion.state": "in_progress", "conversion.heldUntil": heldUntil, "conversion.attempt": attempt, "conversion.error": "", updatedAt: now }, $inc: { version: 1 } },
-        { returnDocument: "after", projection: WITHOUT_HISTORY },
+        { returnDocument: "after" },
       )
       .lean<LeadDocument>();
     return resume ? toLead(resume) : undefined;

@@ -19,6 +19,8 @@ import dealModel from "../dist/store/deal.model.js";
 import productModel from "../dist/store/product.model.js";
 import orderModel from "../dist/store/order.model.js";
 import valueModel from "../dist/store/customer-value.model.js";
+import cellModel from "../dist/store/forecast-cell.model.js";
+import forecast from "../dist/domain/forecast.js";
 
 const url = process.env.MONGODB_URL ?? "mongodb://127.0.0.1:27018";
 const database = process.env.MONGODB_DATABASE;
@@ -45,6 +47,7 @@ const models = {
   order: await orderModel.createOrderModel(connection),
   value: await valueModel.createCustomerValueModel(connection),
   product_held: await valueModel.createCustomerProductModel(connection),
+  cell: await cellModel.createForecastCellModel(connection),
 };
 
 const DAY = 86_400_000;
@@ -97,7 +100,17 @@ for (let i = 0; i < dealCount; i++) {
   documents.push(withoutUndefined({ ...deal, _id: id, requestKey: id, outbox: [] }));
 }
 await insertAll(models.deal, documents);
-console.log(`seed: ${dealCount} deals in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+// The forecast cells those deals make, as the service computes them.
+const cells = new Map();
+for (const deal of documents) {
+  const id = forecast.cellId(tenantId, forecast.cellKeyOf(deal));
+  const cell = cells.get(id) ?? cells.set(id, { _id: id, tenantId, ...forecast.cellKeyOf(deal), count: 0, total: 0, weighted: 0, asOf: new Date() }).get(id);
+  cell.count += 1;
+  cell.total += deal.amount.minor;
+  cell.weighted += deal.weightedMinor;
+}
+await insertAll(models.cell, [...cells.values()]);
+console.log(`seed: ${dealCount} deals (${cells.size} forecast cells) in ${((performance.now() - started) / 1000).toFixed(0)} s`);
 
 // Products and orders: CUSTOMERS buyers, a tenth of them with an organisation too.
 const catalogue = new Map();

@@ -9,6 +9,8 @@ import { ContactMerges } from "./store/contact-merges";
 import { createCustomerProductModel, createCustomerValueModel } from "./store/customer-value.model";
 import { CustomerValues } from "./store/customer-values";
 import { DealRepository } from "./store/deal-repository";
+import { createForecastCellModel } from "./store/forecast-cell.model";
+import { ForecastCells } from "./store/forecast-cells";
 import { createDealModel } from "./store/deal.model";
 import { LeadRepository } from "./store/lead-repository";
 import { LeadScoring } from "./store/lead-scoring";
@@ -44,6 +46,7 @@ export async function startSalesPipeline(config: SalesPipelineConfig) {
     signal: await createSignalModel(mongo),
     pipeline: await createPipelineModel(mongo),
     deal: await createDealModel(mongo),
+    forecastCell: await createForecastCellModel(mongo),
     product: await createProductModel(mongo),
     order: await createOrderModel(mongo),
     customerValue: await createCustomerValueModel(mongo),
@@ -56,7 +59,8 @@ export async function startSalesPipeline(config: SalesPipelineConfig) {
   const signals = new SignalRepository(models.signal);
   const scoring = new LeadScoring(leads, rules, signals);
   const pipelines = new PipelineRepository(models.pipeline, relay.outboxOf(models.pipeline));
-  const deals = new DealRepository(models.deal, relay.outboxOf(models.deal));
+  const cells = new ForecastCells(models.forecastCell, models.deal, log);
+  const deals = new DealRepository(models.deal, relay.outboxOf(models.deal), cells);
   const products = new ProductRepository(models.product, relay.outboxOf(models.product));
   const orders = new OrderRepository(models.order, relay.outboxOf(models.order));
   const customerValues = new CustomerValues(models.customerValue, models.customerProduct, orders, log);
@@ -69,14 +73,15 @@ export async function startSalesPipeline(config: SalesPipelineConfig) {
     [
       { name: "conversion-recovery", run: (now) => conversions.recover(now, SWEEP_BATCH) },
       { name: "lead-rescoring", run: (now) => scoring.sweep(now, SWEEP_BATCH) },
-      { name: "customer-values", run: (now) => customerValues.sweep(now, config.CUSTOMER_VALUE_SETTLE_MS, SWEEP_BATCH) },
+      { name: "customer-values", run: (now) => customerValues.sweep(now, config.READ_MODEL_SETTLE_MS, SWEEP_BATCH) },
+      { name: "forecast-cells", run: (now) => cells.sweep(new Date(now.getTime() - config.READ_MODEL_SETTLE_MS), SWEEP_BATCH) },
     ],
     { leases: new SchedulerLeases(models.schedulerLease), log, intervalMs: config.SWEEP_INTERVAL_MS, leaseMs: config.SWEEP_LEASE_MS, batch: SWEEP_BATCH },
   );
   runtime.runInBackground(sweeps);
   // Not a worker, but closed at the same point: after gRPC has drained, before the connections.
   runtime.runInBackground({ start: () => undefined, stop: async () => contacts.close() });
-  const deps = { leads, scoring, rules, conversions, pipelines, deals, products, orders, customerValues, log, wakeSweeps: () => sweeps.wake() };
+  const deps = { leads, scoring, rules, conversions, pipelines, deals, cells, products, orders, customerValues, log, wakeSweeps: () => sweeps.wake() };
   const ports = await runtime.serve([salesPipelineService(runtime.rpc, deps)]);
   return { runtime, relay, ports, models, stores, erasure, sweeps };
 }

@@ -26,8 +26,8 @@ const salesPipelineConfigSchema = (contactsPort: number) =>
       SWEEP_INTERVAL_MS: z.coerce.number().int().positive().default(5_000),
       /** How long a replica's lease on the sweeps lasts unless renewed. */
       SWEEP_LEASE_MS: z.coerce.number().int().positive().default(30_000),
-      /** Order changes whose customer values are still not up to date after this long are finished by the sweep. */
-      CUSTOMER_VALUE_SETTLE_MS: z.coerce.number().int().positive().default(10_000),
+      /** Order and deal changes whose read models (customer values, forecast cells) are still not up to date after this long are finished by the sweep. */
+      READ_MODEL_SETTLE_MS: z.coerce.number().int().positive().default(10_000),
     })
     .refine((config) => config.SWEEP_INTERVAL_MS * 3 <= config.SWEEP_LEASE_MS, {
       path: ["SWEEP_LEASE_MS"],

@@ -2,7 +2,7 @@ import { status as Status } from "@grpc/grpc-js";
 import { fieldViolationsOf, uuidv7 } from "@crm/kit";
 import { eventsV1, salesPipelineV1 } from "@crm/proto";
 import { EventWatcher } from "@crm/testing";
-import { apiOf, grpcError, startTestService, tenant, where, type DeepPartial, type TestService } from "./support";
+import { apiOf, grpcError, startTestService, tenant, waitFor, where, type DeepPartial, type TestService } from "./support";
 
 // Pipelines, deals and the views over them, on the real FerretDB, NATS and Redis.
 let harness: TestService;
@@ -134,6 +134,27 @@ describe("deals", () => {
     const openOnly = await api.getForecast(who, { pipelineId: pipeline.id, closeFrom: "2026-03-01", closeTo: "2026-04-30", filter: where("status", "eq", "open") });
     expect(rows(openOnly.totals)).toEqual([["total", "EUR", 2, 150_001, 30_000], ["total", "JPY", 1, 1_000_000, 750_000], ["total", "USD", 1, 70_000, 35_000]]);
     expect(fieldViolationsOf(await grpcError(api.getForecast(who, { pipelineId: pipeline.id, closeFrom: "2026-05-01", closeTo: "2026-04-01" })))).toEqual([{ field: "closeTo", description: "is before closeFrom" }]);
+    // A range that cuts a month is summed from the deals themselves: the same figures where it agrees.
+    const cut = await api.getForecast(who, { pipelineId: pipeline.id, closeFrom: "2026-03-15", closeTo: "2026-04-16" });
+    expect(rows(cut.totals)).toEqual([["total", "EUR", 1, 50_001, 20_000], ["total", "JPY", 1, 1_000_000, 750_000], ["total", "USD", 1, 70_000, 35_000]]);
+  });
+
+  it("keeps the forecast cells right through moves and changes, and rebuilds those a crash left stale", async () => {
+    const who = tenant("cells");
+    const pipeline = await newPipeline(who);
+    const deal = await newDeal(who, pipeline, { amount: money("EUR", 10_000), ownerId: "ann", expectedCloseDate: "2026-05-05" });
+    const moved = await move(who, deal, stageId(pipeline, "Negotiate"), { ownerId: "bob", amount: money("EUR", 20_000) }, ["ownerId", "amount"]);
+    const may = { pipelineId: pipeline.id, closeFrom: "2026-05-01", closeTo: "2026-05-31" };
+    const summary = (f: salesPipelineV1.GetForecastResponse) => f.byStage.map((r) => [r.label, r.dealCount, r.weightedMinor]).concat(f.byOwner.map((r) => [r.label, r.dealCount, r.totalMinor]));
+    expect(summary(await api.getForecast(who, may))).toEqual([["Negotiate", "1", "15000"], ["bob", "1", "20000"]]);
+    // As if the process died after the deal's write and before its cells: the cells are gone, the deal marked.
+    const { models } = harness.service;
+    await models.forecastCell.deleteMany({ tenantId: who.tenantId });
+    await models.deal.updateOne({ _id: moved.id, tenantId: who.tenantId }, { $set: { cellsPendingSince: new Date(Date.now() - 60_000) } });
+    expect((await api.getForecast(who, may)).totals).toEqual([]);
+    await waitFor(async () => ((await api.getForecast(who, may)).totals.length === 1 ? true : undefined));
+    expect(summary(await api.getForecast(who, may))).toEqual([["Negotiate", "1", "15000"], ["bob", "1", "20000"]]);
+    expect((await api.getBoard(who, { pipelineId: pipeline.id })).columns.map((c) => c.dealCount)).toEqual(["0", "0", "1", "0", "0"]);
   });
 
   it("computes stage conversion and days per stage over a range from the stage history", async () => {

@@ -1,7 +1,7 @@
 import { PreconditionFailedError, ValidationError } from "@crm/kit";
 import { customerValueOf } from "../src/domain/customer-value";
 import { derived, moveHistory, prepareDeal, type DealDraft } from "../src/domain/deal";
-import { conversionFigures, forecastRows } from "../src/domain/forecast";
+import { conversionFigures, forecastRows, rollUp, wholeMonths } from "../src/domain/forecast";
 import { prepareLead, type LeadDraft } from "../src/domain/lead";
 import { checkMinor, decimalOf, isCurrency, minorDigits, weighted } from "../src/domain/money";
 import { checkTransition, prepareOrder, type OrderDraft } from "../src/domain/order";
@@ -151,6 +151,18 @@ describe("pipelines and deals", () => {
     expect(figures.winRate).toBe(0.25);
     const rows = forecastRows(pipeline, { byStage: [{ key: proposal.id, currency: "EUR", count: 1, total: 5, weighted: 3 }, { key: leadIn.id, currency: "USD", count: 2, total: 7, weighted: 1 }], byOwner: [], byMonth: [], totals: [] });
     expect(rows.byStage.map((r) => r.label)).toEqual(["Lead in", "Proposal"]);
+  });
+
+  it("reads whole months from the forecast cells, and rolls cells up by stage, owner, month and currency", () => {
+    expect(wholeMonths("2026-03-01", "2026-04-30")).toEqual({ from: "2026-03", to: "2026-04" });
+    expect(wholeMonths("2024-02-01", "2024-02-29")).toEqual({ from: "2024-02", to: "2024-02" });
+    expect(wholeMonths("", "")).toEqual({});
+    expect([wholeMonths("2026-03-02", ""), wholeMonths("", "2026-04-29")]).toEqual([undefined, undefined]);
+    const cell = (stageId: string, ownerId: string, closeMonth: string, currency: string, total: number) => ({ pipelineId: "p", stageId, ownerId, closeMonth, currency, count: 1, total, weighted: total / 2 });
+    const rolled = rollUp([cell("s1", "ann", "2026-03", "EUR", 10), cell("s1", "bob", "2026-03", "EUR", 20), cell("s2", "ann", "2026-04", "USD", 40)]);
+    expect(rolled.byStage).toEqual([{ key: "s1", currency: "EUR", count: 2, total: 30, weighted: 15 }, { key: "s2", currency: "USD", count: 1, total: 40, weighted: 20 }]);
+    expect(rolled.byOwner.map((t) => [t.key, t.currency, t.total])).toEqual([["ann", "EUR", 10], ["bob", "EUR", 20], ["ann", "USD", 40]]);
+    expect(rolled.totals.map((t) => [t.currency, t.count])).toEqual([["EUR", 2], ["USD", 1]]);
   });
 });
 

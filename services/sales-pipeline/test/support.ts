@@ -10,7 +10,7 @@ export { grpcError, testTenant as tenant, waitFor } from "@crm/testing";
 export type TestService = Awaited<ReturnType<typeof startTestService>>;
 
 /** Quick sweeps, so that what they finish is seen within a test. */
-export const QUICK_SWEEPS = { SWEEP_INTERVAL_MS: "200", SWEEP_LEASE_MS: "1000", CUSTOMER_VALUE_SETTLE_MS: "500" };
+export const QUICK_SWEEPS = { SWEEP_INTERVAL_MS: "200", SWEEP_LEASE_MS: "1000", READ_MODEL_SETTLE_MS: "500" };
 
 /**
  * The service in this process on free ports, against the real FerretDB, NATS and Redis, with a

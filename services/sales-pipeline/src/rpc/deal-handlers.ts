@@ -2,10 +2,11 @@ import { salesPipelineV1 } from "@crm/proto";
 import { actorOf, NotFoundError, ownerOfNewRecord, requireId, ValidationError, type Identity, type ServiceRuntime } from "@crm/kit";
 import { dealDraftOf, prepareDeal } from "../domain/deal";
 import { applyFieldMask, etagVersion } from "../domain/field-mask";
-import { conversionFigures, forecastRows } from "../domain/forecast";
+import { conversionFigures, forecastRows, rollUp, wholeMonths, type ForecastCell } from "../domain/forecast";
 import { firstOpenStage, stageOf, type Pipeline } from "../domain/pipeline";
 import { Violations } from "../domain/checks";
 import type { DealRepository } from "../store/deal-repository";
+import type { ForecastCells } from "../store/forecast-cells";
 import type { PipelineRepository } from "../store/pipeline-repository";
 import { DEAL_MASK, toDealDraft, toProtoDeal, toProtoMoney, toProtoPipeline, toProtoStage } from "./deal-mapping";
 import { requireCurrent, requireRequestId } from "./preconditions";
@@ -15,7 +16,7 @@ type Handlers = Pick<salesPipelineV1.SalesPipelineServiceServer, "createDeal" | 
 const BOARD_PAGE = { default: 20, max: 100 };
 
 /** Deals, their stage moves, and the views over a pipeline: board, forecast, stage conversion. */
-export function dealHandlers(rpc: ServiceRuntime["rpc"], { deals, pipelines }: { deals: DealRepository; pipelines: PipelineRepository }): Handlers {
+export function dealHandlers(rpc: ServiceRuntime["rpc"], { deals, pipelines, cells }: { deals: DealRepository; pipelines: PipelineRepository; cells: ForecastCells }): Handlers {
   /** The pipeline a request names: a missing one is the request's fault (INVALID_ARGUMENT), not a missing deal. */
   const pipelineOf = async (identity: Identity, id: string, field: string): Promise<Pipeline> => {
     if (!id.trim()) throw ValidationError.field(field, "is required");
@@ -65,10 +66,16 @@ export function dealHandlers(rpc: ServiceRuntime["rpc"], { deals, pipelines }: {
       if (request.pageToken && !request.stageId) throw ValidationError.field("pageToken", "pages one stage's column: give its stageId too");
       const stages = request.stageId ? [stageOf(pipeline, request.stageId)] : pipeline.stages;
       if (stages.some((stage) => !stage)) throw ValidationError.field("stageId", `is not a stage of pipeline ${pipeline.id}`);
+      // Counts and totals per stage and currency: from the stored cells, or from the deals the filter selects.
+      const totalsOf = request.filter
+        ? await deals.cellsMatching(deals.forecastFilter(identity.tenantId, pipeline.id, "", "", request.filter))
+        : await cells.of(identity.tenantId, pipeline.id);
       const columns = await Promise.all(
         stages.map(async (stage) => {
-          const { page, count, totals } = await deals.column(identity.tenantId, pipeline.id, stage!.id, request.filter, { pageSize, pageToken: request.pageToken, direction: 0 });
-          return { stage: toProtoStage(stage!), deals: page.items.map(toProtoDeal), dealCount: String(count), totals: totals.map(toProtoMoney), pageInfo: page.pageInfo };
+          const page = await deals.column(identity.tenantId, pipeline.id, stage!.id, request.filter, { pageSize, pageToken: request.pageToken, direction: 0 });
+          const { totals } = rollUp(totalsOf.filter((cell) => cell.stageId === stage!.id));
+          const dealCount = totals.reduce((sum, row) => sum + row.count, 0);
+          return { stage: toProtoStage(stage!), deals: page.items.map(toProtoDeal), dealCount: String(dealCount), totals: totals.sort((a, b) => a.currency.localeCompare(b.currency)).map((row) => toProtoMoney({ currency: row.currency, minor: row.total })), pageInfo: page.pageInfo };
         }),
       );
       return { pipeline: toProtoPipeline(pipeline), columns };
@@ -81,8 +88,10 @@ export function dealHandlers(rpc: ServiceRuntime["rpc"], { deals, pipelines }: {
       const closeTo = v.date(request.closeTo, "closeTo");
       if (closeFrom && closeTo && closeFrom > closeTo) v.add("closeTo", "is before closeFrom");
       v.throwIfAny();
-      const where = deals.forecastFilter(identity.tenantId, pipeline.id, closeFrom, closeTo, request.filter);
-      const [byStage, byOwner, byMonth, totals] = await Promise.all([deals.totalsBy(where, "stageId"), deals.totalsBy(where, "ownerId"), deals.totalsBy(where, "closeMonth"), deals.totalsBy(where, null)]);
+      // Whole months and no filter: the stored cells answer; otherwise the deals are summed.
+      const months = request.filter ? undefined : wholeMonths(closeFrom, closeTo);
+      const found: ForecastCell[] = months ? await cells.of(identity.tenantId, pipeline.id, months) : await deals.cellsMatching(deals.forecastFilter(identity.tenantId, pipeline.id, closeFrom, closeTo, request.filter));
+      const { byStage, byOwner, byMonth, totals } = rollUp(found);
       return forecastRows(pipeline, { byStage, byOwner, byMonth, totals });
     }),
 

@@ -5,6 +5,8 @@ import { DEAL_LIST_FIELDS, DEFAULT_DEAL_ORDER } from "../domain/list-fields";
 import { stageOf, type Pipeline, type Stage } from "../domain/pipeline";
 import { dealCreated, stageEvents } from "../events/deal-events";
 import type { DealDocument, DealModel } from "./deal.model";
+import { ForecastCells } from "./forecast-cells";
+import { cellKeyOf, type ForecastCell } from "../domain/forecast";
 import { groupSums } from "./group-sums";
 
 /**
@@ -12,7 +14,11 @@ import { groupSums } from "./group-sums";
  * (deal.created, deal.stage_changed, deal.won, deal.lost), a move with its stage history.
  */
 export class DealRepository extends TenantRepository<DealDocument> {
-  constructor(model: DealModel, outbox: ModelOutbox) {
+  constructor(
+    model: DealModel,
+    outbox: ModelOutbox,
+    private readonly cells: ForecastCells,
+  ) {
     super(model, outbox);
   }
 
@@ -26,7 +32,9 @@ export class DealRepository extends TenantRepository<DealDocument> {
       ...(stage.kind !== "open" ? { closedAt: now } : {}), ...newRecordAudit(actor, now),
     };
     const events = [dealCreated(deal), ...stageEvents(deal, "", actor.subject, now)];
-    return toDeal(await this.insertOnce({ ...toDocument(deal), requestKey: requestKey || id }, events, now));
+    const stored = toDeal(await this.insertOnce({ ...toDocument(deal), requestKey: requestKey || id, cellsPendingSince: now }, events, now));
+    await this.cells.settle(ForecastCells.pendingOf(actor.tenantId, stored, undefined, stored.id, now));
+    return stored;
   }
 
   async get(tenantId: string, id: string): Promise<Deal> {
@@ -62,10 +70,13 @@ export class DealRepository extends TenantRepository<DealDocument> {
     const events = moved ? stageEvents(next, current.stageId, actor.subject, now) : [];
     const { _id, tenantId, createdAt: _c, createdBy: _cb, closedAt, probabilityOverride, ...set } = toDocument(next);
     const unset = { ...(closedAt ? {} : { closedAt: "" }), ...(probabilityOverride === undefined ? { probabilityOverride: "" } : {}) };
-    const update = { $set: { ...set, ...(closedAt ? { closedAt } : {}), ...(probabilityOverride !== undefined ? { probabilityOverride } : {}) }, ...(Object.keys(unset).length > 0 ? { $unset: unset } : {}) };
+    const pending = ForecastCells.pendingOf(tenantId, next, cellKeyOf(current), _id, now);
+    const marks = { cellsPendingSince: now, staleCells: pending.cellIds.slice(1) };
+    const update = { $set: { ...set, ...marks, ...(closedAt ? { closedAt } : {}), ...(probabilityOverride !== undefined ? { probabilityOverride } : {}) }, ...(Object.keys(unset).length > 0 ? { $unset: unset } : {}) };
     if (!(await this.updateAtVersion(tenantId, _id, current.version, update, events, now))) {
       throw new PreconditionFailedError(`deal ${current.id} changed since it was read; read it again`);
     }
+    await this.cells.settle(pending);
     return next;
   }
 
@@ -89,25 +100,21 @@ export class DealRepository extends TenantRepository<DealDocument> {
     }
   }
 
-  /** One page of a stage's deals matching the filter, with their count and totals per currency. */
-  async column(tenantId: string, pipelineId: string, stageId: string, filter: commonV1.Filter | undefined, page: commonV1.PageRequest): Promise<{ page: Page<Deal>; count: number; totals: Array<{ currency: string; minor: number }> }> {
-    const where = listFilter(tenantId, filter, DEAL_LIST_FIELDS, { pipelineId, stageId });
-    const [rows, count, totals] = await Promise.all([
-      paginate<DealDocument>(this.model, where, DEAL_LIST_FIELDS, { orderBy: [], page, defaultOrder: DEFAULT_DEAL_ORDER }),
-      this.model.countDocuments(where),
-      this.model.aggregate<{ _id: string; minor: number }>([{ $match: where }, { $group: { _id: "$amount.currency", minor: { $sum: "$amount.minor" } } }, { $sort: { _id: 1 } }]),
-    ]);
-    return { page: { items: rows.items.map(toDeal), pageInfo: rows.pageInfo }, count, totals: totals.map((t) => ({ currency: t._id, minor: t.minor })) };
+  /** One page of a stage's deals matching the filter. */
+  async column(tenantId: string, pipelineId: string, stageId: string, filter: commonV1.Filter | undefined, page: commonV1.PageRequest): Promise<Page<Deal>> {
+    const rows = await paginate<DealDocument>(this.model, listFilter(tenantId, filter, DEAL_LIST_FIELDS, { pipelineId, stageId }), DEAL_LIST_FIELDS, { orderBy: [], page, defaultOrder: DEFAULT_DEAL_ORDER });
+    return { items: rows.items.map(toDeal), pageInfo: rows.pageInfo };
   }
 
-  /** Totals and weighted totals of a pipeline's deals (expected to close in the range) by one key and currency. */
-  async totalsBy(where: Record<string, unknown>, key: "stageId" | "ownerId" | "closeMonth" | null): Promise<Array<{ key: string; currency: string; count: number; total: number; weighted: number }>> {
-    const id = { ...(key ? { key: `$${key}` } : {}), currency: "$amount.currency" };
+  /**
+   * The deals matching a query, counted and summed as forecast cells (one per stage, owner, close
+   * month and currency): for a forecast or a board narrowed by a filter, which the stored cells
+   * cannot answer.
+   */
+  async cellsMatching(where: Record<string, unknown>): Promise<ForecastCell[]> {
+    const id = { stageId: "$stageId", ownerId: "$ownerId", closeMonth: "$closeMonth", currency: "$amount.currency" };
     const rows = await groupSums(this.model, [{ $match: where }], id, { count: 1, total: "$amount.minor", weighted: "$weightedMinor" });
-    return rows.map((row) => {
-      const group = row._id as { key?: string; currency: string };
-      return { key: group.key ?? "total", currency: group.currency, count: row.count, total: row.total, weighted: row.weighted };
-    });
+    return rows.map((row) => ({ ...(row._id as Omit<ForecastCell, "pipelineId" | "count" | "total" | "weighted">), pipelineId: String(where.pipelineId ?? ""), count: row.count, total: row.total, weighted: row.weighted }));
   }
 
   /** The forecast's deals: a pipeline's, expected to close in the range, narrowed by the caller's filter. */
@@ -181,6 +188,6 @@ function toDocument(deal: Deal): Omit<DealDocument, "requestKey" | "outbox" | "o
 }
 
 export function toDeal(document: Partial<DealDocument> & Pick<DealDocument, "_id">): Deal {
-  const { _id, requestKey: _key, outbox: _outbox, outboxSince: _since, ...fields } = document;
+  const { _id, requestKey: _key, outbox: _outbox, outboxSince: _since, cellsPendingSince: _pending, staleCells: _stale, ...fields } = document;
   return { ...(fields as Omit<Deal, "id">), id: _id };
 }

@@ -7,6 +7,10 @@ import type { Amount } from "../domain/money";
 export interface DealDocument extends Omit<Deal, "id"> {
   _id: string;
   requestKey: string;
+  /** Set with a change that moves the deal's forecast cells, until they are computed again (store/forecast-cells.ts). */
+  cellsPendingSince?: Date;
+  /** The cells the change took the deal out of. */
+  staleCells?: string[];
   outbox: OutboxEvent[];
   outboxSince?: Date;
 }
@@ -34,6 +38,8 @@ const schema = new Schema<DealDocument>(
     closedAt: { type: Date },
     stageHistory: { type: Schema.Types.Mixed, default: [] } as unknown as StageVisit[],
     leadId: { type: String, default: "" },
+    cellsPendingSince: { type: Date },
+    staleCells: { type: [String], default: undefined },
   },
   { collection: "deals", versionKey: false, strict: "throw", minimize: false },
 );
@@ -56,6 +62,9 @@ schema.index({ tenantId: 1, pipelineId: 1, expectedCloseDate: 1 });
 // The customer 360 and merges find deals by stakeholder; erasure too.
 schema.index({ tenantId: 1, "stakeholders.contactId": 1, status: 1 });
 schema.index({ tenantId: 1, organizationId: 1 });
+// A forecast cell's deals (store/forecast-cells.ts), and the cells still to compute after a crash.
+schema.index({ tenantId: 1, pipelineId: 1, stageId: 1, ownerId: 1, closeMonth: 1, "amount.currency": 1 });
+schema.index({ cellsPendingSince: 1 }, { sparse: true });
 
 export type DealModel = Model<DealDocument>;
 

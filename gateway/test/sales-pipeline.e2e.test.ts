@@ -68,12 +68,20 @@ describe("gateway sales-pipeline routes", () => {
   it("converts a qualified lead into contacts' records, re-using a duplicate, and shows deals and value in the customer 360", async () => {
     const existing = await call("POST", "/v1/contacts", { givenName: "Katherine", familyName: "Johnson", email: "katherine@nasa.example" });
     expect(existing.status).toBe(201);
+    const rules = await call("PUT", "/v1/leads/scoring-rules", { rules: [{ type: "attribute", attribute: "title", match: "contains", values: ["mathematician"], points: 25 }] });
+    expect(rules.status).toBe(200);
+    const read = await call("GET", "/v1/leads/scoring-rules");
+    expect(read.json.rules).toMatchObject([{ attribute: "title", points: 25 }]);
+    expect((await call("PUT", "/v1/leads/scoring-rules", { rules: [] }, { "if-match": 'W/"99"' })).status).toBe(412);
     const pipeline = (await call("POST", "/v1/pipelines", { name: "Inbound", stages: [{ name: "New", probability: 10 }, { name: "Won", kind: "won" }, { name: "Lost", kind: "lost" }] })).json;
     const lead = await call("POST", "/v1/leads", { person: { givenName: "Katherine", familyName: "Johnson", email: "Katherine@NASA.example", title: "Mathematician" }, company: { name: "Langley", domain: "langley.example" }, source: "event" });
     expect(lead.status).toBe(201);
     const unqualified = await call("POST", `/v1/leads/${lead.json.id}/convert`, {});
     expect(unqualified.status).toBe(412);
     expect(unqualified.json.detail).toContain("only a qualified lead can be converted");
+    expect(lead.json).toMatchObject({ score: 25, scoreReasons: [{ points: 25, description: '+25 title contains "mathematician"' }] });
+    expect((await call("GET", `/v1/leads/${lead.json.id}/score-history`)).json.data).toMatchObject([{ score: 25, previousScore: 0, cause: "created" }]);
+    expect((await call("GET", `/v1/leads?filter=${encodeURIComponent("score[gte]:20")}&orderBy=score[desc]`)).json.data.map((l: Body) => l.id)).toEqual([lead.json.id]);
     const qualified = await call("PATCH", `/v1/leads/${lead.json.id}`, { status: "qualified" }, { "if-match": lead.headers.get("etag")! });
     expect(qualified.json.status).toBe("qualified");
     const converted = await call("POST", `/v1/leads/${lead.json.id}/convert`, { createOpportunity: true, opportunity: { pipelineId: pipeline.id, amount: eur(50_000) } });

@@ -69,7 +69,7 @@ export function dealHandlers(rpc: ServiceRuntime["rpc"], { deals, pipelines, cel
       // Counts and totals per stage and currency: from the stored cells, or from the deals the filter selects.
       const totalsOf = request.filter
         ? await deals.cellsMatching(deals.forecastFilter(identity.tenantId, pipeline.id, "", "", request.filter))
-        : await cells.of(identity.tenantId, pipeline.id);
+        : await cells.of(identity.tenantId, pipeline.id, {}, request.stageId || undefined);
       const columns = await Promise.all(
         stages.map(async (stage) => {
           const page = await deals.column(identity.tenantId, pipeline.id, stage!.id, request.filter, { pageSize, pageToken: request.pageToken, direction: 0 });

@@ -3,7 +3,6 @@ import { paginate, listFilter } from "@crm/kit";
 import { customerValueOf, type CustomerType, type CurrencyValue, type HeldProduct } from "../domain/customer-value";
 import { CUSTOMER_VALUE_LIST_FIELDS, DEFAULT_CUSTOMER_VALUE_ORDER } from "../domain/list-fields";
 import type { CustomerProductDocument, CustomerProductModel, CustomerValueDocument, CustomerValueModel } from "./customer-value.model";
-import { isDuplicateKey } from "./duplicate-key";
 import type { OrderRepository, PendingValue } from "./order-repository";
 
 export interface CustomerValueRow extends CurrencyValue {
@@ -28,8 +27,10 @@ export class CustomerValues {
 
   /** Brings the values of an order's customers up to date with it, then clears its mark. */
   async takeIn(pending: PendingValue): Promise<void> {
-    if (pending.contactId) await this.refresh(pending.tenantId, "contact", pending.contactId);
-    if (pending.organizationId) await this.refresh(pending.tenantId, "organization", pending.organizationId);
+    await Promise.all([
+      ...(pending.contactId ? [this.refresh(pending.tenantId, "contact", pending.contactId)] : []),
+      ...(pending.organizationId ? [this.refresh(pending.tenantId, "organization", pending.organizationId)] : []),
+    ]);
     await this.orders.valueTaken(pending);
   }
 
@@ -40,17 +41,14 @@ export class CustomerValues {
     const key = `${customerType}:${customerId}`;
     const activeSkus = products.map((product) => product.sku);
     const older = { $or: [{ asOf: { $lt: asOf } }, { asOf: { $exists: false } }] };
-    for (const value of values) {
-      const document: CustomerValueDocument = { ...value, _id: `${key}:${value.currency}`, tenantId, customerType, customerId, activeSkus, asOf, updatedAt: asOf };
-      await this.replaceIfNewer(this.values, document, older);
-    }
-    for (const product of products) {
-      const document: CustomerProductDocument = { ...product, _id: `${key}:${product.sku}`, tenantId, customerType, customerId, asOf };
-      await this.replaceIfNewer(this.products, document, older);
-    }
+    const valueDocuments: CustomerValueDocument[] = values.map((value) => ({ ...value, _id: `${key}:${value.currency}`, tenantId, customerType, customerId, activeSkus, asOf, updatedAt: asOf }));
+    const productDocuments: CustomerProductDocument[] = products.map((product) => ({ ...product, _id: `${key}:${product.sku}`, tenantId, customerType, customerId, asOf }));
+    await Promise.all([replaceIfNewer(this.values, valueDocuments, older), replaceIfNewer(this.products, productDocuments, older)]);
     const scope = { tenantId, customerType, customerId, ...older };
-    await this.values.deleteMany({ ...scope, currency: { $nin: values.map((v) => v.currency) } });
-    await this.products.deleteMany({ ...scope, sku: { $nin: activeSkus } });
+    await Promise.all([
+      this.values.deleteMany({ ...scope, currency: { $nin: values.map((v) => v.currency) } }),
+      this.products.deleteMany({ ...scope, sku: { $nin: activeSkus } }),
+    ]);
   }
 
   /** One pass of the sweep: order changes older than `settleMs` whose values were not taken in. Answers how many. */
@@ -90,13 +88,20 @@ export class CustomerValues {
     return removed;
   }
 
-  private async replaceIfNewer<D extends { _id: string; tenantId: string }>(model: CustomerValueModel | CustomerProductModel, document: D, older: object): Promise<void> {
-    try {
-      await (model as unknown as CustomerValueModel).replaceOne({ _id: document._id, tenantId: document.tenantId, ...older }, document as never, { upsert: true });
-    } catch (error) {
-      // The document exists with a newer computation: the upsert collided with it; keep that one.
-      if (!isDuplicateKey(error)) throw error;
-    }
+}
+
+/**
+ * Stores each document unless a newer computation of it is stored (its `asOf` is later), in one
+ * write: an upsert that meets a newer document collides with it on the id, which is ignored.
+ */
+async function replaceIfNewer<D extends { _id: string; tenantId: string }>(model: CustomerValueModel | CustomerProductModel, documents: D[], older: object): Promise<void> {
+  if (documents.length === 0) return;
+  const operations = documents.map((document) => ({ replaceOne: { filter: { _id: document._id, tenantId: document.tenantId, ...older }, replacement: document, upsert: true } }));
+  try {
+    await (model as unknown as CustomerValueModel).bulkWrite(operations as never, { ordered: false });
+  } catch (error) {
+    const failures = (error as { writeErrors?: Array<{ code?: number }> }).writeErrors;
+    if (!failures || failures.some((failure) => failure.code !== 11000)) throw error;
   }
 }
 

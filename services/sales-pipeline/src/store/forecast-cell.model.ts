@@ -32,6 +32,8 @@ const schema = new Schema<ForecastCellDocument>(
 );
 schema.plugin(tenantScopePlugin);
 schema.index({ tenantId: 1, pipelineId: 1, closeMonth: 1 });
+// One stage's cells: a board column paged alone.
+schema.index({ tenantId: 1, pipelineId: 1, stageId: 1 });
 
 export type ForecastCellModel = Model<ForecastCellDocument>;
 

@@ -62,11 +62,11 @@ export class ForecastCells {
     }
   }
 
-  /** A pipeline's cells, those of the close months in [from, to] when given (months YYYY-MM). */
-  async of(tenantId: string, pipelineId: string, months: { from?: string; to?: string } = {}): Promise<ForecastCell[]> {
+  /** A pipeline's cells (one stage's, when given), those of the close months in [from, to] when given (months YYYY-MM). */
+  async of(tenantId: string, pipelineId: string, months: { from?: string; to?: string } = {}, stageId?: string): Promise<ForecastCell[]> {
     const closeMonth = { ...(months.from ? { $gte: months.from } : {}), ...(months.to ? { $lte: months.to } : {}) };
     const documents = await this.cells
-      .find({ tenantId, pipelineId, ...(Object.keys(closeMonth).length > 0 ? { closeMonth } : {}) }, { pipelineId: 1, stageId: 1, ownerId: 1, closeMonth: 1, currency: 1, count: 1, total: 1, weighted: 1 })
+      .find({ tenantId, pipelineId, ...(stageId ? { stageId } : {}), ...(Object.keys(closeMonth).length > 0 ? { closeMonth } : {}) }, { pipelineId: 1, stageId: 1, ownerId: 1, closeMonth: 1, currency: 1, count: 1, total: 1, weighted: 1 })
       .lean<ForecastCellDocument[]>();
     return documents.map(({ pipelineId: p, stageId, ownerId, closeMonth: month, currency, count, total, weighted }) => ({ pipelineId: p, stageId, ownerId, closeMonth: month, currency, count, total, weighted }));
   }

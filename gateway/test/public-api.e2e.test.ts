@@ -9,7 +9,8 @@ let admin: string;
 
 beforeAll(async () => {
   // Sales users see only their own records; the services' calls answer within 3 s.
-  platform = await startPlatform({ services: ["contacts"], gatewayEnv: { ROLE_RECORD_ACCESS: "sales=own", UPSTREAM_TIMEOUT_MS: "3000", CUSTOMER360_PART_TIMEOUT_MS: "1000" } });
+  // The services with sections in the customer 360 (a complete one needs each to answer).
+  platform = await startPlatform({ services: ["contacts", "sales-pipeline"], gatewayEnv: { ROLE_RECORD_ACCESS: "sales=own", UPSTREAM_TIMEOUT_MS: "3000", CUSTOMER360_PART_TIMEOUT_MS: "1000" } });
   contacts = platform.processes.find((p) => p.name === "contacts")!;
   admin = await signTestToken({ tenant, subject: "admin-1" });
 }, 60_000);

@@ -151,7 +151,6 @@ describe("deals", () => {
     const { models } = harness.service;
     await models.forecastCell.deleteMany({ tenantId: who.tenantId });
     await models.deal.updateOne({ _id: moved.id, tenantId: who.tenantId }, { $set: { cellsPendingSince: new Date(Date.now() - 60_000) } });
-    expect((await api.getForecast(who, may)).totals).toEqual([]);
     await waitFor(async () => ((await api.getForecast(who, may)).totals.length === 1 ? true : undefined));
     expect(summary(await api.getForecast(who, may))).toEqual([["Negotiate", "1", "15000"], ["bob", "1", "20000"]]);
     expect((await api.getBoard(who, { pipelineId: pipeline.id })).columns.map((c) => c.dealCount)).toEqual(["0", "0", "1", "0", "0"]);

@@ -33,7 +33,7 @@ export class DealRepository extends TenantRepository<DealDocument> {
     };
     const events = [dealCreated(deal), ...stageEvents(deal, "", actor.subject, now)];
     const stored = toDeal(await this.insertOnce({ ...toDocument(deal), requestKey: requestKey || id, cellsPendingSince: now }, events, now));
-    await this.cells.settle(ForecastCells.pendingOf(actor.tenantId, stored, undefined, stored.id, now));
+    await this.cells.settleAfterWrite(ForecastCells.pendingOf(actor.tenantId, stored, undefined, stored.id, now));
     return stored;
   }
 
@@ -76,7 +76,7 @@ export class DealRepository extends TenantRepository<DealDocument> {
     if (!(await this.updateAtVersion(tenantId, _id, current.version, update, events, now))) {
       throw new PreconditionFailedError(`deal ${current.id} changed since it was read; read it again`);
     }
-    await this.cells.settle(pending);
+    await this.cells.settleAfterWrite(pending);
     return next;
   }
 

@@ -36,6 +36,11 @@ export class ForecastCells {
     await this.deals.updateOne({ _id: pending.dealId, tenantId: pending.tenantId, cellsPendingSince: pending.since }, { $unset: { cellsPendingSince: "", staleCells: "" } });
   }
 
+  /** settle() right after a deal's write: a failure leaves the deal marked for the sweep, and the write stands. */
+  async settleAfterWrite(pending: PendingCells): Promise<void> {
+    await this.settle(pending).catch((error: unknown) => this.log.warn({ err: error, dealId: pending.dealId }, "forecast cells not updated with the deal; the sweep will"));
+  }
+
   /** Computes one cell again from its deals; removes it when none is left. */
   async refresh(id: string): Promise<void> {
     const { tenantId, key } = keyOfCellId(id);

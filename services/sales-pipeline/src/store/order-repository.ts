@@ -89,11 +89,6 @@ export class OrderRepository extends TenantRepository<OrderDocument> {
     if (contactIds.length === 0) return 0;
     return (await this.model.updateMany({ tenantId, contactId: { $in: contactIds } }, { $set: { contactId: "", buyerErased: true, updatedAt: new Date(), updatedBy: "service:sales-pipeline" }, $inc: { version: 1 } })).modifiedCount;
   }
-
-  /** Writes a batch of orders as seeded data (the benchmark): no events, values computed by the caller. */
-  async insertSeeded(documents: Array<Omit<OrderDocument, "outbox" | "outboxSince">>): Promise<void> {
-    await this.model.insertMany(documents.map((document) => ({ ...document, outbox: [] })), { ordered: false });
-  }
 }
 
 function pendingOf(order: Order, since: Date): PendingValue {

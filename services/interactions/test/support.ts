@@ -1,8 +1,9 @@
-import { callUnary, createLogger, EventBus, identityKey, signIdentity, uuidv7, type Identity } from "@crm/kit";
+import { callUnary, createLogger, EventBus, identityKey, serviceStream, signIdentity, uuidv7, type Identity } from "@crm/kit";
 import { EventMeta, interactionsV1 } from "@crm/proto";
 import { TEST_IDENTITY_KEY, startInProcess, testInfra, waitFor } from "@crm/testing";
 import { startInteractions } from "../src/app";
 import { loadInteractionsConfig } from "../src/config";
+import { TIMELINE_SOURCES } from "../src/events/timeline-sources";
 
 export { grpcError, testTenant as tenant, waitFor } from "@crm/testing";
 
@@ -34,7 +35,8 @@ export async function startTestService(name: string, options: { replicaOf?: stri
 
 async function durablesOf(jsm: EventBus["jsm"], group: string): Promise<Array<{ stream: string; name: string }>> {
   const found: Array<{ stream: string; name: string }> = [];
-  for (const stream of ["CRM_CONTACTS", "CRM_INTERACTIONS", "CRM_CONSENT"]) {
+  // The streams it reads: every timeline source's (the erasure requests come on consent's, one of them).
+  for (const stream of TIMELINE_SOURCES.map((source) => serviceStream(source.service).name)) {
     for await (const consumer of jsm.consumers.list(stream)) if (consumer.name.startsWith(`${group}-`)) found.push({ stream, name: consumer.name });
   }
   return found;
@@ -94,8 +96,8 @@ export class FakeProducer {
     const eventId = options.eventId ?? uuidv7();
     const meta = EventMeta.fromPartial({ eventId, tenantId, occurTime: options.occurredAt ?? new Date(), actor: "test" });
     const payload = message.encode(message.fromPartial({ ...fields, meta } as never)).finish();
-    const service = subject.split(".")[1]!;
-    await this.bus.ensureStream(`CRM_${service.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`, [`crm.${service}.>`]);
+    const stream = serviceStream(subject.split(".")[1]!);
+    await this.bus.ensureStream(stream.name, stream.subjects);
     await this.bus.publish({ subject, type: "crm.events.v1 (published by a test)", tenantId, eventId: options.messageId ?? eventId, payload });
     return eventId;
   }

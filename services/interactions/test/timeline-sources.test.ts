@@ -102,4 +102,43 @@ describe("timeline sources", () => {
       });
     });
   });
+  describe("sales-pipeline", () => {
+    const amount = { currencyCode: "EUR", amountMinor: "123456" };
+
+    it("shows a deal opened, moved, won and lost on its stakeholders', organisation's and own timelines", () => {
+      const deal = { dealId: "d1", name: "Rollout", contactIds: ["c1", "c2"], organizationId: "o1", amount };
+      const links = [{ type: "contact", id: "c1" }, { type: "contact", id: "c2" }, { type: "organization", id: "o1" }, { type: "deal", id: "d1" }];
+      expect(factOf("crm.sales-pipeline.deal.created", eventsV1.DealCreated, deal)).toEqual({ kind: "deal.created", occurredAt: at, summary: "Deal opened: Rollout (EUR 1234.56)", links, about: { type: "deal", id: "d1" } });
+      // Its first stage is the deal's creation, told once.
+      expect(factOf("crm.sales-pipeline.deal.stage_changed", eventsV1.DealStageChanged, { ...deal, toStageName: "Discovery" })).toBeUndefined();
+      expect(factOf("crm.sales-pipeline.deal.stage_changed", eventsV1.DealStageChanged, { ...deal, fromStageId: "s1", toStageName: "Proposal", probability: 60 })).toMatchObject({
+        kind: "deal.stage_changed",
+        summary: "Deal Rollout moved to Proposal (60 %)",
+        links,
+      });
+      expect(factOf("crm.sales-pipeline.deal.won", eventsV1.DealWon, { ...deal, amount: { currencyCode: "JPY", amountMinor: "500000" } })).toMatchObject({ kind: "deal.won", summary: "Deal won: Rollout (JPY 500000)" });
+      expect(factOf("crm.sales-pipeline.deal.lost", eventsV1.DealLost, { ...deal, reason: "Budget" })).toMatchObject({ kind: "deal.lost", summary: "Deal lost: Rollout (Budget)" });
+    });
+
+    it("shows orders on the buyer's timelines, and a converted lead on its new records'", () => {
+      expect(factOf("crm.sales-pipeline.order.placed", eventsV1.OrderPlaced, { orderId: "r1", contactId: "c1", organizationId: "o1", total: amount, skus: ["SKU-1", "SKU-2"] })).toEqual({
+        kind: "order.placed",
+        occurredAt: at,
+        summary: "Order placed: EUR 1234.56 (SKU-1, SKU-2)",
+        links: [{ type: "contact", id: "c1" }, { type: "organization", id: "o1" }],
+        about: { type: "order", id: "r1" },
+      });
+      expect(factOf("crm.sales-pipeline.order.status_changed", eventsV1.OrderStatusChanged, { orderId: "r1", contactId: "c1", total: amount, fromStatus: "paid", toStatus: "refunded" })).toMatchObject({
+        summary: "Order refunded: EUR 1234.56",
+        links: [{ type: "contact", id: "c1" }],
+      });
+      expect(factOf("crm.sales-pipeline.lead.converted", eventsV1.LeadConverted, { leadId: "l1", name: "Ada Lovelace", contactId: "c1", organizationId: "o1", dealId: "d1" })).toEqual({
+        kind: "lead.converted",
+        occurredAt: at,
+        summary: "Lead converted: Ada Lovelace, with a deal",
+        links: [{ type: "contact", id: "c1" }, { type: "organization", id: "o1" }, { type: "deal", id: "d1" }],
+        about: { type: "lead", id: "l1" },
+      });
+    });
+  });
 });

@@ -1,13 +1,20 @@
 import { salesPipelineV1 } from "@crm/proto";
 import type { ServiceRegistration, ServiceRuntime } from "@crm/kit";
-import type { LeadRepository } from "../store/lead-repository";
-import { leadHandlers } from "./lead-handlers";
+import type { DealRepository } from "../store/deal-repository";
+import type { ForecastCells } from "../store/forecast-cells";
+import type { PipelineRepository } from "../store/pipeline-repository";
+import { dealHandlers } from "./deal-handlers";
+import { leadHandlers, type LeadHandlerDependencies } from "./lead-handlers";
+import { orderHandlers, type OrderHandlerDependencies } from "./order-handlers";
+import { pipelineHandlers } from "./pipeline-handlers";
 
-/** crm.sales_pipeline.v1.SalesPipelineService: add the handlers of each new resource here. */
-export function salesPipelineService(rpc: ServiceRuntime["rpc"], deps: { leads: LeadRepository }): ServiceRegistration {
+export type SalesPipelineDependencies = LeadHandlerDependencies & OrderHandlerDependencies & { pipelines: PipelineRepository; deals: DealRepository; cells: ForecastCells };
+
+/** crm.sales_pipeline.v1.SalesPipelineService: the handlers of each resource. */
+export function salesPipelineService(rpc: ServiceRuntime["rpc"], deps: SalesPipelineDependencies): ServiceRegistration {
   return {
     name: "crm.sales_pipeline.v1.SalesPipelineService",
     definition: salesPipelineV1.SalesPipelineServiceService,
-    implementation: { ...leadHandlers(rpc, deps) },
+    implementation: { ...leadHandlers(rpc, deps), ...pipelineHandlers(rpc, deps), ...dealHandlers(rpc, deps), ...orderHandlers(rpc, deps) },
   };
 }

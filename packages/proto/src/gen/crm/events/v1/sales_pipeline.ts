@@ -17,6 +17,55 @@ export interface LeadCreated {
   meta?: EventMeta | undefined;
   leadId: string;
   name: string;
+  /** web_form, referral, event, campaign, import, partner or other. */
+  source: string;
+  sourceDetail: string;
+  ownerId: string;
+  /** The person in contacts, when the lead names one. */
+  contactId: string;
+  score: number;
+}
+
+/** crm.sales-pipeline.lead.score_changed: the score and the reasons for it. */
+export interface LeadScoreChanged {
+  meta?: EventMeta | undefined;
+  leadId: string;
+  score: number;
+  previousScore: number;
+  /** created, updated, rules_changed, behaviour, decay, merged. */
+  cause: string;
+  /** One line per rule that counted, e.g. "+20 opened campaign Spring launch on 2026-05-01". */
+  reasons: string[];
+  contactId: string;
+  ownerId: string;
+}
+
+/** crm.sales-pipeline.lead.converted: the lead became a person, an organisation and maybe a deal. */
+export interface LeadConverted {
+  meta?: EventMeta | undefined;
+  leadId: string;
+  name: string;
+  contactId: string;
+  contactReused: boolean;
+  organizationId: string;
+  organizationReused: boolean;
+  /** Empty when no deal was opened. */
+  dealId: string;
+  ownerId: string;
+}
+
+/** crm.sales-pipeline.deal.created */
+export interface DealCreated {
+  meta?: EventMeta | undefined;
+  dealId: string;
+  name: string;
+  pipelineId: string;
+  stageId: string;
+  amount?: Money | undefined;
+  contactIds: string[];
+  organizationId: string;
+  ownerId: string;
+  leadId: string;
 }
 
 /** An amount in integer minor units of its ISO 4217 currency (EUR 12.50 is 1250). */
@@ -101,7 +150,7 @@ export interface OrderStatusChanged {
 }
 
 function createBaseLeadCreated(): LeadCreated {
-  return { meta: undefined, leadId: "", name: "" };
+  return { meta: undefined, leadId: "", name: "", source: "", sourceDetail: "", ownerId: "", contactId: "", score: 0 };
 }
 
 export const LeadCreated: MessageFns<LeadCreated> = {
@@ -114,6 +163,21 @@ export const LeadCreated: MessageFns<LeadCreated> = {
     }
     if (message.name !== "") {
       writer.uint32(26).string(message.name);
+    }
+    if (message.source !== "") {
+      writer.uint32(34).string(message.source);
+    }
+    if (message.sourceDetail !== "") {
+      writer.uint32(42).string(message.sourceDetail);
+    }
+    if (message.ownerId !== "") {
+      writer.uint32(50).string(message.ownerId);
+    }
+    if (message.contactId !== "") {
+      writer.uint32(58).string(message.contactId);
+    }
+    if (message.score !== 0) {
+      writer.uint32(64).int32(message.score);
     }
     return writer;
   },
@@ -155,6 +219,46 @@ export const LeadCreated: MessageFns<LeadCreated> = {
             message.name = reader.string();
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.source = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.sourceDetail = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.ownerId = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.contactId = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.score = reader.int32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -176,6 +280,23 @@ export const LeadCreated: MessageFns<LeadCreated> = {
         ? globalThis.String(object.lead_id)
         : "",
       name: isSet(object.name) ? globalThis.String(object.name) : "",
+      source: isSet(object.source) ? globalThis.String(object.source) : "",
+      sourceDetail: isSet(object.sourceDetail)
+        ? globalThis.String(object.sourceDetail)
+        : isSet(object.source_detail)
+        ? globalThis.String(object.source_detail)
+        : "",
+      ownerId: isSet(object.ownerId)
+        ? globalThis.String(object.ownerId)
+        : isSet(object.owner_id)
+        ? globalThis.String(object.owner_id)
+        : "",
+      contactId: isSet(object.contactId)
+        ? globalThis.String(object.contactId)
+        : isSet(object.contact_id)
+        ? globalThis.String(object.contact_id)
+        : "",
+      score: isSet(object.score) ? globalThis.Number(object.score) : 0,
     };
   },
 
@@ -190,6 +311,21 @@ export const LeadCreated: MessageFns<LeadCreated> = {
     if (message.name !== "") {
       obj.name = message.name;
     }
+    if (message.source !== "") {
+      obj.source = message.source;
+    }
+    if (message.sourceDetail !== "") {
+      obj.sourceDetail = message.sourceDetail;
+    }
+    if (message.ownerId !== "") {
+      obj.ownerId = message.ownerId;
+    }
+    if (message.contactId !== "") {
+      obj.contactId = message.contactId;
+    }
+    if (message.score !== 0) {
+      obj.score = Math.round(message.score);
+    }
     return obj;
   },
 
@@ -201,6 +337,708 @@ export const LeadCreated: MessageFns<LeadCreated> = {
     message.meta = (object.meta !== undefined && object.meta !== null) ? EventMeta.fromPartial(object.meta) : undefined;
     message.leadId = object.leadId ?? "";
     message.name = object.name ?? "";
+    message.source = object.source ?? "";
+    message.sourceDetail = object.sourceDetail ?? "";
+    message.ownerId = object.ownerId ?? "";
+    message.contactId = object.contactId ?? "";
+    message.score = object.score ?? 0;
+    return message;
+  },
+};
+
+function createBaseLeadScoreChanged(): LeadScoreChanged {
+  return {
+    meta: undefined,
+    leadId: "",
+    score: 0,
+    previousScore: 0,
+    cause: "",
+    reasons: [],
+    contactId: "",
+    ownerId: "",
+  };
+}
+
+export const LeadScoreChanged: MessageFns<LeadScoreChanged> = {
+  encode(message: LeadScoreChanged, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.meta !== undefined) {
+      EventMeta.encode(message.meta, writer.uint32(10).fork()).join();
+    }
+    if (message.leadId !== "") {
+      writer.uint32(18).string(message.leadId);
+    }
+    if (message.score !== 0) {
+      writer.uint32(24).int32(message.score);
+    }
+    if (message.previousScore !== 0) {
+      writer.uint32(32).int32(message.previousScore);
+    }
+    if (message.cause !== "") {
+      writer.uint32(42).string(message.cause);
+    }
+    for (const v of message.reasons) {
+      writer.uint32(50).string(v!);
+    }
+    if (message.contactId !== "") {
+      writer.uint32(58).string(message.contactId);
+    }
+    if (message.ownerId !== "") {
+      writer.uint32(66).string(message.ownerId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): LeadScoreChanged {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseLeadScoreChanged();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.meta = EventMeta.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.leadId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.score = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.previousScore = reader.int32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.cause = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.reasons.push(reader.string());
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.contactId = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.ownerId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): LeadScoreChanged {
+    return {
+      meta: isSet(object.meta) ? EventMeta.fromJSON(object.meta) : undefined,
+      leadId: isSet(object.leadId)
+        ? globalThis.String(object.leadId)
+        : isSet(object.lead_id)
+        ? globalThis.String(object.lead_id)
+        : "",
+      score: isSet(object.score) ? globalThis.Number(object.score) : 0,
+      previousScore: isSet(object.previousScore)
+        ? globalThis.Number(object.previousScore)
+        : isSet(object.previous_score)
+        ? globalThis.Number(object.previous_score)
+        : 0,
+      cause: isSet(object.cause) ? globalThis.String(object.cause) : "",
+      reasons: globalThis.Array.isArray(object?.reasons)
+        ? object.reasons.map((e: any) => globalThis.String(e))
+        : [],
+      contactId: isSet(object.contactId)
+        ? globalThis.String(object.contactId)
+        : isSet(object.contact_id)
+        ? globalThis.String(object.contact_id)
+        : "",
+      ownerId: isSet(object.ownerId)
+        ? globalThis.String(object.ownerId)
+        : isSet(object.owner_id)
+        ? globalThis.String(object.owner_id)
+        : "",
+    };
+  },
+
+  toJSON(message: LeadScoreChanged): unknown {
+    const obj: any = {};
+    if (message.meta !== undefined) {
+      obj.meta = EventMeta.toJSON(message.meta);
+    }
+    if (message.leadId !== "") {
+      obj.leadId = message.leadId;
+    }
+    if (message.score !== 0) {
+      obj.score = Math.round(message.score);
+    }
+    if (message.previousScore !== 0) {
+      obj.previousScore = Math.round(message.previousScore);
+    }
+    if (message.cause !== "") {
+      obj.cause = message.cause;
+    }
+    if (message.reasons?.length) {
+      obj.reasons = message.reasons;
+    }
+    if (message.contactId !== "") {
+      obj.contactId = message.contactId;
+    }
+    if (message.ownerId !== "") {
+      obj.ownerId = message.ownerId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<LeadScoreChanged>, I>>(base?: I): LeadScoreChanged {
+    return LeadScoreChanged.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<LeadScoreChanged>, I>>(object: I): LeadScoreChanged {
+    const message = createBaseLeadScoreChanged();
+    message.meta = (object.meta !== undefined && object.meta !== null) ? EventMeta.fromPartial(object.meta) : undefined;
+    message.leadId = object.leadId ?? "";
+    message.score = object.score ?? 0;
+    message.previousScore = object.previousScore ?? 0;
+    message.cause = object.cause ?? "";
+    message.reasons = object.reasons?.map((e) => e) || [];
+    message.contactId = object.contactId ?? "";
+    message.ownerId = object.ownerId ?? "";
+    return message;
+  },
+};
+
+function createBaseLeadConverted(): LeadConverted {
+  return {
+    meta: undefined,
+    leadId: "",
+    name: "",
+    contactId: "",
+    contactReused: false,
+    organizationId: "",
+    organizationReused: false,
+    dealId: "",
+    ownerId: "",
+  };
+}
+
+export const LeadConverted: MessageFns<LeadConverted> = {
+  encode(message: LeadConverted, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.meta !== undefined) {
+      EventMeta.encode(message.meta, writer.uint32(10).fork()).join();
+    }
+    if (message.leadId !== "") {
+      writer.uint32(18).string(message.leadId);
+    }
+    if (message.name !== "") {
+      writer.uint32(26).string(message.name);
+    }
+    if (message.contactId !== "") {
+      writer.uint32(34).string(message.contactId);
+    }
+    if (message.contactReused !== false) {
+      writer.uint32(40).bool(message.contactReused);
+    }
+    if (message.organizationId !== "") {
+      writer.uint32(50).string(message.organizationId);
+    }
+    if (message.organizationReused !== false) {
+      writer.uint32(56).bool(message.organizationReused);
+    }
+    if (message.dealId !== "") {
+      writer.uint32(66).string(message.dealId);
+    }
+    if (message.ownerId !== "") {
+      writer.uint32(74).string(message.ownerId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): LeadConverted {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseLeadConverted();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.meta = EventMeta.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.leadId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.contactId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.contactReused = reader.bool();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.organizationId = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.organizationReused = reader.bool();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.dealId = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.ownerId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): LeadConverted {
+    return {
+      meta: isSet(object.meta) ? EventMeta.fromJSON(object.meta) : undefined,
+      leadId: isSet(object.leadId)
+        ? globalThis.String(object.leadId)
+        : isSet(object.lead_id)
+        ? globalThis.String(object.lead_id)
+        : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      contactId: isSet(object.contactId)
+        ? globalThis.String(object.contactId)
+        : isSet(object.contact_id)
+        ? globalThis.String(object.contact_id)
+        : "",
+      contactReused: isSet(object.contactReused)
+        ? globalThis.Boolean(object.contactReused)
+        : isSet(object.contact_reused)
+        ? globalThis.Boolean(object.contact_reused)
+        : false,
+      organizationId: isSet(object.organizationId)
+        ? globalThis.String(object.organizationId)
+        : isSet(object.organization_id)
+        ? globalThis.String(object.organization_id)
+        : "",
+      organizationReused: isSet(object.organizationReused)
+        ? globalThis.Boolean(object.organizationReused)
+        : isSet(object.organization_reused)
+        ? globalThis.Boolean(object.organization_reused)
+        : false,
+      dealId: isSet(object.dealId)
+        ? globalThis.String(object.dealId)
+        : isSet(object.deal_id)
+        ? globalThis.String(object.deal_id)
+        : "",
+      ownerId: isSet(object.ownerId)
+        ? globalThis.String(object.ownerId)
+        : isSet(object.owner_id)
+        ? globalThis.String(object.owner_id)
+        : "",
+    };
+  },
+
+  toJSON(message: LeadConverted): unknown {
+    const obj: any = {};
+    if (message.meta !== undefined) {
+      obj.meta = EventMeta.toJSON(message.meta);
+    }
+    if (message.leadId !== "") {
+      obj.leadId = message.leadId;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.contactId !== "") {
+      obj.contactId = message.contactId;
+    }
+    if (message.contactReused !== false) {
+      obj.contactReused = message.contactReused;
+    }
+    if (message.organizationId !== "") {
+      obj.organizationId = message.organizationId;
+    }
+    if (message.organizationReused !== false) {
+      obj.organizationReused = message.organizationReused;
+    }
+    if (message.dealId !== "") {
+      obj.dealId = message.dealId;
+    }
+    if (message.ownerId !== "") {
+      obj.ownerId = message.ownerId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<LeadConverted>, I>>(base?: I): LeadConverted {
+    return LeadConverted.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<LeadConverted>, I>>(object: I): LeadConverted {
+    const message = createBaseLeadConverted();
+    message.meta = (object.meta !== undefined && object.meta !== null) ? EventMeta.fromPartial(object.meta) : undefined;
+    message.leadId = object.leadId ?? "";
+    message.name = object.name ?? "";
+    message.contactId = object.contactId ?? "";
+    message.contactReused = object.contactReused ?? false;
+    message.organizationId = object.organizationId ?? "";
+    message.organizationReused = object.organizationReused ?? false;
+    message.dealId = object.dealId ?? "";
+    message.ownerId = object.ownerId ?? "";
+    return message;
+  },
+};
+
+function createBaseDealCreated(): DealCreated {
+  return {
+    meta: undefined,
+    dealId: "",
+    name: "",
+    pipelineId: "",
+    stageId: "",
+    amount: undefined,
+    contactIds: [],
+    organizationId: "",
+    ownerId: "",
+    leadId: "",
+  };
+}
+
+export const DealCreated: MessageFns<DealCreated> = {
+  encode(message: DealCreated, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.meta !== undefined) {
+      EventMeta.encode(message.meta, writer.uint32(10).fork()).join();
+    }
+    if (message.dealId !== "") {
+      writer.uint32(18).string(message.dealId);
+    }
+    if (message.name !== "") {
+      writer.uint32(26).string(message.name);
+    }
+    if (message.pipelineId !== "") {
+      writer.uint32(34).string(message.pipelineId);
+    }
+    if (message.stageId !== "") {
+      writer.uint32(42).string(message.stageId);
+    }
+    if (message.amount !== undefined) {
+      Money.encode(message.amount, writer.uint32(50).fork()).join();
+    }
+    for (const v of message.contactIds) {
+      writer.uint32(58).string(v!);
+    }
+    if (message.organizationId !== "") {
+      writer.uint32(66).string(message.organizationId);
+    }
+    if (message.ownerId !== "") {
+      writer.uint32(74).string(message.ownerId);
+    }
+    if (message.leadId !== "") {
+      writer.uint32(82).string(message.leadId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DealCreated {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDealCreated();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.meta = EventMeta.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.dealId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.pipelineId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.stageId = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.amount = Money.decode(reader, reader.uint32());
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.contactIds.push(reader.string());
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.organizationId = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.ownerId = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.leadId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DealCreated {
+    return {
+      meta: isSet(object.meta) ? EventMeta.fromJSON(object.meta) : undefined,
+      dealId: isSet(object.dealId)
+        ? globalThis.String(object.dealId)
+        : isSet(object.deal_id)
+        ? globalThis.String(object.deal_id)
+        : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      pipelineId: isSet(object.pipelineId)
+        ? globalThis.String(object.pipelineId)
+        : isSet(object.pipeline_id)
+        ? globalThis.String(object.pipeline_id)
+        : "",
+      stageId: isSet(object.stageId)
+        ? globalThis.String(object.stageId)
+        : isSet(object.stage_id)
+        ? globalThis.String(object.stage_id)
+        : "",
+      amount: isSet(object.amount) ? Money.fromJSON(object.amount) : undefined,
+      contactIds: globalThis.Array.isArray(object?.contactIds)
+        ? object.contactIds.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.contact_ids)
+        ? object.contact_ids.map((e: any) => globalThis.String(e))
+        : [],
+      organizationId: isSet(object.organizationId)
+        ? globalThis.String(object.organizationId)
+        : isSet(object.organization_id)
+        ? globalThis.String(object.organization_id)
+        : "",
+      ownerId: isSet(object.ownerId)
+        ? globalThis.String(object.ownerId)
+        : isSet(object.owner_id)
+        ? globalThis.String(object.owner_id)
+        : "",
+      leadId: isSet(object.leadId)
+        ? globalThis.String(object.leadId)
+        : isSet(object.lead_id)
+        ? globalThis.String(object.lead_id)
+        : "",
+    };
+  },
+
+  toJSON(message: DealCreated): unknown {
+    const obj: any = {};
+    if (message.meta !== undefined) {
+      obj.meta = EventMeta.toJSON(message.meta);
+    }
+    if (message.dealId !== "") {
+      obj.dealId = message.dealId;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.pipelineId !== "") {
+      obj.pipelineId = message.pipelineId;
+    }
+    if (message.stageId !== "") {
+      obj.stageId = message.stageId;
+    }
+    if (message.amount !== undefined) {
+      obj.amount = Money.toJSON(message.amount);
+    }
+    if (message.contactIds?.length) {
+      obj.contactIds = message.contactIds;
+    }
+    if (message.organizationId !== "") {
+      obj.organizationId = message.organizationId;
+    }
+    if (message.ownerId !== "") {
+      obj.ownerId = message.ownerId;
+    }
+    if (message.leadId !== "") {
+      obj.leadId = message.leadId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DealCreated>, I>>(base?: I): DealCreated {
+    return DealCreated.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DealCreated>, I>>(object: I): DealCreated {
+    const message = createBaseDealCreated();
+    message.meta = (object.meta !== undefined && object.meta !== null) ? EventMeta.fromPartial(object.meta) : undefined;
+    message.dealId = object.dealId ?? "";
+    message.name = object.name ?? "";
+    message.pipelineId = object.pipelineId ?? "";
+    message.stageId = object.stageId ?? "";
+    message.amount = (object.amount !== undefined && object.amount !== null)
+      ? Money.fromPartial(object.amount)
+      : undefined;
+    message.contactIds = object.contactIds?.map((e) => e) || [];
+    message.organizationId = object.organizationId ?? "";
+    message.ownerId = object.ownerId ?? "";
+    message.leadId = object.leadId ?? "";
     return message;
   },
 };

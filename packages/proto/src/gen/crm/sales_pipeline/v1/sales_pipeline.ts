@@ -18,6 +18,7 @@ import {
   type ServiceError,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
+import { FieldMask } from "../../../google/protobuf/field_mask";
 import { Timestamp } from "../../../google/protobuf/timestamp";
 import { Filter, OrderBy, PageInfo, PageRequest } from "../../common/v1/query";
 
@@ -25,8 +26,61 @@ export const protobufPackage = "crm.sales_pipeline.v1";
 
 export const protobufFileName = "crm/sales_pipeline/v1/sales_pipeline.proto";
 
+/** An amount in integer minor units of its ISO 4217 currency (EUR 12.50 is 1250). */
+export interface Money {
+  currencyCode: string;
+  amountMinor: string;
+}
+
+export interface LeadPerson {
+  givenName: string;
+  familyName: string;
+  email: string;
+  phone: string;
+  /** Job title. */
+  title: string;
+}
+
+export interface LeadCompany {
+  name: string;
+  /** Web domain, e.g. example.com. */
+  domain: string;
+  industry: string;
+  /** Employee band: 1-10, 11-50, 51-200, 201-1000, 1001-5000 or 5001+. */
+  size: string;
+}
+
+/** One rule's part in a score, e.g. +20 "opened campaign Spring launch on 2026-05-01". */
+export interface ScoreReason {
+  ruleId: string;
+  points: number;
+  description: string;
+  /** When the behaviour happened (unset for attributes). */
+  occurTime?: Date | undefined;
+}
+
+/** Where a conversion stands: its resume point and what each step found or made. */
+export interface LeadConversion {
+  /** in_progress, completed or failed. */
+  state: string;
+  /** The last step done: none, organization, person, opportunity, completed. */
+  step: string;
+  organizationId: string;
+  /** True when contacts' duplicate check found the organisation and it was re-used. */
+  organizationReused: boolean;
+  contactId: string;
+  contactReused: boolean;
+  dealId: string;
+  /** Why the re-used records were chosen, e.g. "same e-mail (score 0.98)". */
+  notes: string[];
+  startTime?: Date | undefined;
+  completeTime?: Date | undefined;
+  error: string;
+}
+
 export interface Lead {
   id: string;
+  /** Display name: the person's name, or the company's. */
   name: string;
   createTime?: Date | undefined;
   updateTime?:
@@ -36,11 +90,47 @@ export interface Lead {
   createdBy: string;
   /** Weak etag of the stored version, e.g. W/"1". */
   etag: string;
+  person?: LeadPerson | undefined;
+  company?:
+    | LeadCompany
+    | undefined;
+  /** ISO 3166-1 alpha-2. */
+  country: string;
+  /** web_form, referral, event, campaign, import, partner or other. */
+  source: string;
+  /** The campaign id, event name, referrer or partner the lead came from. */
+  sourceDetail: string;
+  /** new, contacted, qualified, disqualified or converted. */
+  status: string;
+  ownerId: string;
+  tags: string[];
+  score: number;
+  scoreReasons: ScoreReason[];
+  scoreTime?:
+    | Date
+    | undefined;
+  /** The person in contacts: given, or set by the conversion; behaviour of that contact scores. */
+  contactId: string;
+  organizationId: string;
+  dealId: string;
+  conversion?: LeadConversion | undefined;
+  disqualifyReason: string;
+  updatedBy: string;
 }
 
 /** The fields a client writes. */
 export interface LeadInput {
   name: string;
+  person?: LeadPerson | undefined;
+  company?: LeadCompany | undefined;
+  country: string;
+  source: string;
+  sourceDetail: string;
+  status: string;
+  ownerId: string;
+  tags: string[];
+  contactId: string;
+  disqualifyReason: string;
 }
 
 export interface CreateLeadRequest {
@@ -74,8 +164,1397 @@ export interface ListLeadsResponse {
   pageInfo?: PageInfo | undefined;
 }
 
+export interface UpdateLeadRequest {
+  id: string;
+  lead?:
+    | LeadInput
+    | undefined;
+  /** Paths of LeadInput to change, e.g. ["status"] or ["person", "tags"]; messages and lists are replaced whole. */
+  updateMask?:
+    | string[]
+    | undefined;
+  /** The etag read; FAILED_PRECONDITION when stale. Empty skips the check. */
+  etag: string;
+}
+
+export interface UpdateLeadResponse {
+  lead?: Lead | undefined;
+}
+
+export interface ScoreChange {
+  score: number;
+  previousScore: number;
+  changeTime?:
+    | Date
+    | undefined;
+  /** created, updated, rules_changed, behaviour, decay, merged. */
+  cause: string;
+  /** The reasons of the new score. */
+  reasons: ScoreReason[];
+}
+
+export interface ListLeadScoreHistoryRequest {
+  leadId: string;
+}
+
+export interface ListLeadScoreHistoryResponse {
+  changes: ScoreChange[];
+}
+
+/** The deal a conversion opens. */
+export interface OpportunityDraft {
+  name: string;
+  pipelineId: string;
+  /** The pipeline's first open stage when empty. */
+  stageId: string;
+  amount?:
+    | Money
+    | undefined;
+  /** YYYY-MM-DD. */
+  expectedCloseDate: string;
+}
+
+export interface ConvertLeadRequest {
+  leadId: string;
+  createOpportunity: boolean;
+  opportunity?:
+    | OpportunityDraft
+    | undefined;
+  /** Attach to this existing organisation instead of creating or matching one. */
+  organizationId: string;
+  /** Attach to this existing person instead of creating or matching one. */
+  contactId: string;
+}
+
+export interface ConvertLeadResponse {
+  lead?: Lead | undefined;
+}
+
+export interface ScoringRule {
+  id: string;
+  description: string;
+  /** attribute or behaviour. */
+  type: string;
+  /** For attribute rules: title, industry, country, company_size, source or tag. */
+  attribute: string;
+  /** equals (any of values, ignoring case) or contains (any of values as a word or phrase). */
+  match: string;
+  values: string[];
+  /**
+   * For behaviour rules: web_visit, meeting, call, email, message, note, or campaign_<response>
+   * (campaign_opened, campaign_clicked, campaign_unsubscribed...).
+   */
+  behaviour: string;
+  /** May be negative. */
+  points: number;
+  /** Behaviour: days after which an occurrence counts half; 0 never decays. */
+  halfLifeDays: number;
+  /** Behaviour: occurrences counted at most (default 1). */
+  maxOccurrences: number;
+  /** Behaviour: occurrences older than this are not counted (default 180). */
+  windowDays: number;
+}
+
+export interface ScoringRules {
+  rules: ScoringRule[];
+  updateTime?: Date | undefined;
+  etag: string;
+}
+
+export interface GetScoringRulesRequest {
+}
+
+export interface GetScoringRulesResponse {
+  rules?: ScoringRules | undefined;
+}
+
+export interface SetScoringRulesRequest {
+  rules: ScoringRule[];
+  /** The etag read; FAILED_PRECONDITION when stale. Empty skips the check. */
+  etag: string;
+}
+
+export interface SetScoringRulesResponse {
+  rules?: ScoringRules | undefined;
+}
+
+export interface Stage {
+  /** Kept across updates; new stages get one. */
+  id: string;
+  name: string;
+  /** Default win probability in percent (0-100) of deals in it (100 for won, 0 for lost). */
+  probability: number;
+  /** open, won or lost. */
+  kind: string;
+}
+
+export interface Pipeline {
+  id: string;
+  name: string;
+  /** In order; won and lost stages come after the open ones. */
+  stages: Stage[];
+  createTime?: Date | undefined;
+  updateTime?: Date | undefined;
+  createdBy: string;
+  etag: string;
+}
+
+export interface PipelineInput {
+  name: string;
+  /** In order. A stage with the id of an existing one keeps it (renamed, moved). */
+  stages: Stage[];
+}
+
+export interface CreatePipelineRequest {
+  pipeline?: PipelineInput | undefined;
+  requestId: string;
+}
+
+export interface CreatePipelineResponse {
+  pipeline?: Pipeline | undefined;
+}
+
+export interface GetPipelineRequest {
+  id: string;
+}
+
+export interface GetPipelineResponse {
+  pipeline?: Pipeline | undefined;
+}
+
+export interface ListPipelinesRequest {
+  filter?: Filter | undefined;
+  orderBy: OrderBy[];
+  page?: PageRequest | undefined;
+}
+
+export interface ListPipelinesResponse {
+  pipelines: Pipeline[];
+  pageInfo?: PageInfo | undefined;
+}
+
+export interface UpdatePipelineRequest {
+  id: string;
+  pipeline?:
+    | PipelineInput
+    | undefined;
+  /** ["name"], ["stages"] or both. */
+  updateMask?: string[] | undefined;
+  etag: string;
+  /** Removed stage id -> stage id its deals move to. */
+  stageMoves: { [key: string]: string };
+}
+
+export interface UpdatePipelineRequest_StageMovesEntry {
+  key: string;
+  value: string;
+}
+
+export interface UpdatePipelineResponse {
+  pipeline?:
+    | Pipeline
+    | undefined;
+  /** Deals moved out of removed stages. */
+  movedDeals: number;
+}
+
+export interface Stakeholder {
+  contactId: string;
+  /** decision_maker, champion, influencer, blocker or user. */
+  role: string;
+}
+
+export interface Competitor {
+  /** An organisation of type competitor in contacts. */
+  organizationId: string;
+  notes: string;
+}
+
+/** One stay of a deal in a stage. */
+export interface StageVisit {
+  stageId: string;
+  stageName: string;
+  enterTime?:
+    | Date
+    | undefined;
+  /** Unset while the deal is still in it. */
+  exitTime?:
+    | Date
+    | undefined;
+  /** Where it went next: forward (a later stage, or won), back, or lost. */
+  exit: string;
+  movedBy: string;
+}
+
+export interface Deal {
+  id: string;
+  name: string;
+  pipelineId: string;
+  stageId: string;
+  stageName: string;
+  /** open, won or lost (the kind of its stage). */
+  status: string;
+  organizationId: string;
+  stakeholders: Stakeholder[];
+  amount?:
+    | Money
+    | undefined;
+  /** YYYY-MM-DD. */
+  expectedCloseDate: string;
+  /** Percent; the stage's default unless overridden. */
+  probability: number;
+  probabilityOverridden: boolean;
+  /** amount x probability, rounded to the minor unit. */
+  weightedAmount?: Money | undefined;
+  ownerId: string;
+  competitors: Competitor[];
+  nextStep: string;
+  /** Why it was won or lost. */
+  closeReason: string;
+  closeTime?: Date | undefined;
+  stageHistory: StageVisit[];
+  /** The lead it was converted from. */
+  leadId: string;
+  createTime?: Date | undefined;
+  updateTime?: Date | undefined;
+  createdBy: string;
+  updatedBy: string;
+  etag: string;
+}
+
+export interface DealInput {
+  name: string;
+  pipelineId: string;
+  /** The pipeline's first open stage when empty on create. */
+  stageId: string;
+  organizationId: string;
+  stakeholders: Stakeholder[];
+  amount?: Money | undefined;
+  expectedCloseDate: string;
+  /** Overrides the stage's default; cleared (back to the default) with the path in the mask and no value. */
+  probability?: number | undefined;
+  ownerId: string;
+  competitors: Competitor[];
+  nextStep: string;
+  closeReason: string;
+}
+
+export interface CreateDealRequest {
+  deal?: DealInput | undefined;
+  requestId: string;
+}
+
+export interface CreateDealResponse {
+  deal?: Deal | undefined;
+}
+
+export interface GetDealRequest {
+  id: string;
+}
+
+export interface GetDealResponse {
+  deal?: Deal | undefined;
+}
+
+export interface ListDealsRequest {
+  filter?: Filter | undefined;
+  orderBy: OrderBy[];
+  page?: PageRequest | undefined;
+}
+
+export interface ListDealsResponse {
+  deals: Deal[];
+  pageInfo?: PageInfo | undefined;
+}
+
+export interface UpdateDealRequest {
+  id: string;
+  deal?:
+    | DealInput
+    | undefined;
+  /** Paths of DealInput, e.g. ["stage_id", "close_reason"] or ["amount"]. */
+  updateMask?: string[] | undefined;
+  etag: string;
+}
+
+export interface UpdateDealResponse {
+  deal?: Deal | undefined;
+}
+
+export interface BoardColumn {
+  stage?: Stage | undefined;
+  deals: Deal[];
+  /** Deals in the stage (matching the filter), and their totals per currency. */
+  dealCount: string;
+  totals: Money[];
+  pageInfo?: PageInfo | undefined;
+}
+
+export interface GetBoardRequest {
+  pipelineId: string;
+  filter?:
+    | Filter
+    | undefined;
+  /** Deals per stage (default 20, at most 100). */
+  pageSize: number;
+  /** Only this stage's column, from page_token (paging one column). */
+  stageId: string;
+  pageToken: string;
+}
+
+export interface GetBoardResponse {
+  pipeline?: Pipeline | undefined;
+  columns: BoardColumn[];
+}
+
+export interface ForecastRow {
+  /** The stage id, owner id or close month (YYYY-MM). */
+  key: string;
+  /** The stage's name; the key otherwise. */
+  label: string;
+  currencyCode: string;
+  dealCount: string;
+  totalMinor: string;
+  weightedMinor: string;
+}
+
+export interface GetForecastRequest {
+  pipelineId: string;
+  /** Expected close dates from and to (YYYY-MM-DD, both included); empty for no bound. */
+  closeFrom: string;
+  closeTo: string;
+  /** Narrows the deals (the deal list's fields), e.g. status[eq]:open. */
+  filter?: Filter | undefined;
+}
+
+export interface GetForecastResponse {
+  byStage: ForecastRow[];
+  byOwner: ForecastRow[];
+  byCloseMonth: ForecastRow[];
+  /** One row per currency, key "total". */
+  totals: ForecastRow[];
+}
+
+export interface StageConversion {
+  stage?:
+    | Stage
+    | undefined;
+  /** Stays in the stage begun in the range. */
+  entered: string;
+  /** Of those, the ones that left it forward (a later stage or won). */
+  advanced: string;
+  /** Left back to an earlier stage, or lost. */
+  regressed: string;
+  lost: string;
+  /** advanced / entered (0 when none entered). */
+  conversionRate: number;
+  /** Mean days in the stage of those stays that ended. */
+  averageDays: number;
+}
+
+export interface GetStageConversionRequest {
+  pipelineId: string;
+  fromTime?: Date | undefined;
+  toTime?: Date | undefined;
+}
+
+export interface GetStageConversionResponse {
+  stages: StageConversion[];
+  /** Deals closed in the range: won, lost, and won / (won + lost). */
+  won: string;
+  lost: string;
+  winRate: number;
+}
+
+export interface Product {
+  id: string;
+  /** Unique per tenant, upper case, e.g. SKU-1. */
+  sku: string;
+  name: string;
+  description: string;
+  /** At most one price per currency. */
+  prices: Money[];
+  /** one_off or recurring. */
+  billing: string;
+  /** month or year, for recurring products. */
+  interval: string;
+  active: boolean;
+  createTime?: Date | undefined;
+  updateTime?: Date | undefined;
+  etag: string;
+}
+
+export interface ProductInput {
+  sku: string;
+  name: string;
+  description: string;
+  prices: Money[];
+  billing: string;
+  interval: string;
+  active?: boolean | undefined;
+}
+
+export interface CreateProductRequest {
+  product?: ProductInput | undefined;
+  requestId: string;
+}
+
+export interface CreateProductResponse {
+  product?: Product | undefined;
+}
+
+export interface GetProductRequest {
+  id: string;
+}
+
+export interface GetProductResponse {
+  product?: Product | undefined;
+}
+
+export interface ListProductsRequest {
+  filter?: Filter | undefined;
+  orderBy: OrderBy[];
+  page?: PageRequest | undefined;
+}
+
+export interface ListProductsResponse {
+  products: Product[];
+  pageInfo?: PageInfo | undefined;
+}
+
+export interface UpdateProductRequest {
+  id: string;
+  product?: ProductInput | undefined;
+  updateMask?: string[] | undefined;
+  etag: string;
+}
+
+export interface UpdateProductResponse {
+  product?: Product | undefined;
+}
+
+export interface OrderLine {
+  sku: string;
+  productId: string;
+  name: string;
+  quantity: number;
+  unitPrice?: Money | undefined;
+  total?: Money | undefined;
+  recurring: boolean;
+}
+
+export interface OrderLineInput {
+  sku: string;
+  quantity: number;
+  /** The catalogue price in the order's currency when unset. */
+  unitPrice?: Money | undefined;
+}
+
+export interface OrderStatusChange {
+  status: string;
+  changeTime?: Date | undefined;
+  changedBy: string;
+}
+
+export interface Order {
+  id: string;
+  /** The buyer: a contact, an organisation, or both. Empty contact_id and buyer_erased: erased. */
+  contactId: string;
+  organizationId: string;
+  dealId: string;
+  currencyCode: string;
+  lines: OrderLine[];
+  total?:
+    | Money
+    | undefined;
+  /** placed, paid, fulfilled, cancelled or refunded. */
+  status: string;
+  statusHistory: OrderStatusChange[];
+  placeTime?: Date | undefined;
+  buyerErased: boolean;
+  createTime?: Date | undefined;
+  updateTime?: Date | undefined;
+  createdBy: string;
+  etag: string;
+}
+
+export interface OrderInput {
+  contactId: string;
+  organizationId: string;
+  dealId: string;
+  currencyCode: string;
+  lines: OrderLineInput[];
+  /** When it was placed (a past purchase being recorded); now when unset. */
+  placeTime?: Date | undefined;
+}
+
+export interface CreateOrderRequest {
+  order?: OrderInput | undefined;
+  requestId: string;
+}
+
+export interface CreateOrderResponse {
+  order?: Order | undefined;
+}
+
+export interface GetOrderRequest {
+  id: string;
+}
+
+export interface GetOrderResponse {
+  order?: Order | undefined;
+}
+
+export interface ListOrdersRequest {
+  filter?: Filter | undefined;
+  orderBy: OrderBy[];
+  page?: PageRequest | undefined;
+}
+
+export interface ListOrdersResponse {
+  orders: Order[];
+  pageInfo?: PageInfo | undefined;
+}
+
+export interface ChangeOrderStatusRequest {
+  id: string;
+  status: string;
+  etag: string;
+}
+
+export interface ChangeOrderStatusResponse {
+  order?: Order | undefined;
+}
+
+/** What a customer has: a product on an order that was not cancelled or refunded. */
+export interface ActiveProduct {
+  sku: string;
+  productId: string;
+  name: string;
+  recurring: boolean;
+  /** Its first order still standing. */
+  sinceTime?: Date | undefined;
+  quantity: string;
+}
+
+/** A customer's value in one currency, from its orders that were not cancelled or refunded. */
+export interface CustomerValue {
+  /** contact or organization. */
+  customerType: string;
+  customerId: string;
+  currencyCode: string;
+  lifetimeValueMinor: string;
+  orderCount: string;
+  averageOrderValueMinor: string;
+  firstPurchaseTime?: Date | undefined;
+  lastPurchaseTime?:
+    | Date
+    | undefined;
+  /** SKUs the customer currently has (in any currency). */
+  activeSkus: string[];
+  updateTime?: Date | undefined;
+}
+
+export interface GetCustomerValueRequest {
+  /** contact or organization. */
+  customerType: string;
+  customerId: string;
+  /** Recent orders to include (default 10, at most 50). */
+  recentOrders: number;
+}
+
+export interface GetCustomerValueResponse {
+  values: CustomerValue[];
+  activeProducts: ActiveProduct[];
+  recentOrders: Order[];
+  /** Orders of any status. */
+  totalOrders: string;
+}
+
+export interface ListCustomerValuesRequest {
+  filter?: Filter | undefined;
+  orderBy: OrderBy[];
+  page?: PageRequest | undefined;
+}
+
+export interface ListCustomerValuesResponse {
+  values: CustomerValue[];
+  pageInfo?: PageInfo | undefined;
+}
+
+function createBaseMoney(): Money {
+  return { currencyCode: "", amountMinor: "0" };
+}
+
+export const Money: MessageFns<Money> = {
+  encode(message: Money, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.currencyCode !== "") {
+      writer.uint32(10).string(message.currencyCode);
+    }
+    if (message.amountMinor !== "0") {
+      writer.uint32(16).int64(message.amountMinor);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Money {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMoney();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.currencyCode = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.amountMinor = reader.int64().toString();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Money {
+    return {
+      currencyCode: isSet(object.currencyCode)
+        ? globalThis.String(object.currencyCode)
+        : isSet(object.currency_code)
+        ? globalThis.String(object.currency_code)
+        : "",
+      amountMinor: isSet(object.amountMinor)
+        ? globalThis.String(object.amountMinor)
+        : isSet(object.amount_minor)
+        ? globalThis.String(object.amount_minor)
+        : "0",
+    };
+  },
+
+  toJSON(message: Money): unknown {
+    const obj: any = {};
+    if (message.currencyCode !== "") {
+      obj.currencyCode = message.currencyCode;
+    }
+    if (message.amountMinor !== "0") {
+      obj.amountMinor = message.amountMinor;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Money>, I>>(base?: I): Money {
+    return Money.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Money>, I>>(object: I): Money {
+    const message = createBaseMoney();
+    message.currencyCode = object.currencyCode ?? "";
+    message.amountMinor = object.amountMinor ?? "0";
+    return message;
+  },
+};
+
+function createBaseLeadPerson(): LeadPerson {
+  return { givenName: "", familyName: "", email: "", phone: "", title: "" };
+}
+
+export const LeadPerson: MessageFns<LeadPerson> = {
+  encode(message: LeadPerson, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.givenName !== "") {
+      writer.uint32(10).string(message.givenName);
+    }
+    if (message.familyName !== "") {
+      writer.uint32(18).string(message.familyName);
+    }
+    if (message.email !== "") {
+      writer.uint32(26).string(message.email);
+    }
+    if (message.phone !== "") {
+      writer.uint32(34).string(message.phone);
+    }
+    if (message.title !== "") {
+      writer.uint32(42).string(message.title);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): LeadPerson {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseLeadPerson();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.givenName = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.familyName = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.email = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.phone = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.title = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): LeadPerson {
+    return {
+      givenName: isSet(object.givenName)
+        ? globalThis.String(object.givenName)
+        : isSet(object.given_name)
+        ? globalThis.String(object.given_name)
+        : "",
+      familyName: isSet(object.familyName)
+        ? globalThis.String(object.familyName)
+        : isSet(object.family_name)
+        ? globalThis.String(object.family_name)
+        : "",
+      email: isSet(object.email) ? globalThis.String(object.email) : "",
+      phone: isSet(object.phone) ? globalThis.String(object.phone) : "",
+      title: isSet(object.title) ? globalThis.String(object.title) : "",
+    };
+  },
+
+  toJSON(message: LeadPerson): unknown {
+    const obj: any = {};
+    if (message.givenName !== "") {
+      obj.givenName = message.givenName;
+    }
+    if (message.familyName !== "") {
+      obj.familyName = message.familyName;
+    }
+    if (message.email !== "") {
+      obj.email = message.email;
+    }
+    if (message.phone !== "") {
+      obj.phone = message.phone;
+    }
+    if (message.title !== "") {
+      obj.title = message.title;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<LeadPerson>, I>>(base?: I): LeadPerson {
+    return LeadPerson.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<LeadPerson>, I>>(object: I): LeadPerson {
+    const message = createBaseLeadPerson();
+    message.givenName = object.givenName ?? "";
+    message.familyName = object.familyName ?? "";
+    message.email = object.email ?? "";
+    message.phone = object.phone ?? "";
+    message.title = object.title ?? "";
+    return message;
+  },
+};
+
+function createBaseLeadCompany(): LeadCompany {
+  return { name: "", domain: "", industry: "", size: "" };
+}
+
+export const LeadCompany: MessageFns<LeadCompany> = {
+  encode(message: LeadCompany, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.domain !== "") {
+      writer.uint32(18).string(message.domain);
+    }
+    if (message.industry !== "") {
+      writer.uint32(26).string(message.industry);
+    }
+    if (message.size !== "") {
+      writer.uint32(34).string(message.size);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): LeadCompany {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseLeadCompany();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.domain = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.industry = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.size = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): LeadCompany {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      domain: isSet(object.domain) ? globalThis.String(object.domain) : "",
+      industry: isSet(object.industry) ? globalThis.String(object.industry) : "",
+      size: isSet(object.size) ? globalThis.String(object.size) : "",
+    };
+  },
+
+  toJSON(message: LeadCompany): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.domain !== "") {
+      obj.domain = message.domain;
+    }
+    if (message.industry !== "") {
+      obj.industry = message.industry;
+    }
+    if (message.size !== "") {
+      obj.size = message.size;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<LeadCompany>, I>>(base?: I): LeadCompany {
+    return LeadCompany.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<LeadCompany>, I>>(object: I): LeadCompany {
+    const message = createBaseLeadCompany();
+    message.name = object.name ?? "";
+    message.domain = object.domain ?? "";
+    message.industry = object.industry ?? "";
+    message.size = object.size ?? "";
+    return message;
+  },
+};
+
+function createBaseScoreReason(): ScoreReason {
+  return { ruleId: "", points: 0, description: "", occurTime: undefined };
+}
+
+export const ScoreReason: MessageFns<ScoreReason> = {
+  encode(message: ScoreReason, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.ruleId !== "") {
+      writer.uint32(10).string(message.ruleId);
+    }
+    if (message.points !== 0) {
+      writer.uint32(16).int32(message.points);
+    }
+    if (message.description !== "") {
+      writer.uint32(26).string(message.description);
+    }
+    if (message.occurTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.occurTime), writer.uint32(34).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ScoreReason {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseScoreReason();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.ruleId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.points = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.description = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.occurTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ScoreReason {
+    return {
+      ruleId: isSet(object.ruleId)
+        ? globalThis.String(object.ruleId)
+        : isSet(object.rule_id)
+        ? globalThis.String(object.rule_id)
+        : "",
+      points: isSet(object.points) ? globalThis.Number(object.points) : 0,
+      description: isSet(object.description) ? globalThis.String(object.description) : "",
+      occurTime: isSet(object.occurTime)
+        ? fromJsonTimestamp(object.occurTime)
+        : isSet(object.occur_time)
+        ? fromJsonTimestamp(object.occur_time)
+        : undefined,
+    };
+  },
+
+  toJSON(message: ScoreReason): unknown {
+    const obj: any = {};
+    if (message.ruleId !== "") {
+      obj.ruleId = message.ruleId;
+    }
+    if (message.points !== 0) {
+      obj.points = Math.round(message.points);
+    }
+    if (message.description !== "") {
+      obj.description = message.description;
+    }
+    if (message.occurTime !== undefined) {
+      obj.occurTime = message.occurTime.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ScoreReason>, I>>(base?: I): ScoreReason {
+    return ScoreReason.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ScoreReason>, I>>(object: I): ScoreReason {
+    const message = createBaseScoreReason();
+    message.ruleId = object.ruleId ?? "";
+    message.points = object.points ?? 0;
+    message.description = object.description ?? "";
+    message.occurTime = object.occurTime ?? undefined;
+    return message;
+  },
+};
+
+function createBaseLeadConversion(): LeadConversion {
+  return {
+    state: "",
+    step: "",
+    organizationId: "",
+    organizationReused: false,
+    contactId: "",
+    contactReused: false,
+    dealId: "",
+    notes: [],
+    startTime: undefined,
+    completeTime: undefined,
+    error: "",
+  };
+}
+
+export const LeadConversion: MessageFns<LeadConversion> = {
+  encode(message: LeadConversion, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.state !== "") {
+      writer.uint32(10).string(message.state);
+    }
+    if (message.step !== "") {
+      writer.uint32(18).string(message.step);
+    }
+    if (message.organizationId !== "") {
+      writer.uint32(26).string(message.organizationId);
+    }
+    if (message.organizationReused !== false) {
+      writer.uint32(32).bool(message.organizationReused);
+    }
+    if (message.contactId !== "") {
+      writer.uint32(42).string(message.contactId);
+    }
+    if (message.contactReused !== false) {
+      writer.uint32(48).bool(message.contactReused);
+    }
+    if (message.dealId !== "") {
+      writer.uint32(58).string(message.dealId);
+    }
+    for (const v of message.notes) {
+      writer.uint32(66).string(v!);
+    }
+    if (message.startTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.startTime), writer.uint32(74).fork()).join();
+    }
+    if (message.completeTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.completeTime), writer.uint32(82).fork()).join();
+    }
+    if (message.error !== "") {
+      writer.uint32(90).string(message.error);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): LeadConversion {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseLeadConversion();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.state = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.step = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.organizationId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.organizationReused = reader.bool();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.contactId = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.contactReused = reader.bool();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.dealId = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.notes.push(reader.string());
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.startTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.completeTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.error = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): LeadConversion {
+    return {
+      state: isSet(object.state) ? globalThis.String(object.state) : "",
+      step: isSet(object.step) ? globalThis.String(object.step) : "",
+      organizationId: isSet(object.organizationId)
+        ? globalThis.String(object.organizationId)
+        : isSet(object.organization_id)
+        ? globalThis.String(object.organization_id)
+        : "",
+      organizationReused: isSet(object.organizationReused)
+        ? globalThis.Boolean(object.organizationReused)
+        : isSet(object.organization_reused)
+        ? globalThis.Boolean(object.organization_reused)
+        : false,
+      contactId: isSet(object.contactId)
+        ? globalThis.String(object.contactId)
+        : isSet(object.contact_id)
+        ? globalThis.String(object.contact_id)
+        : "",
+      contactReused: isSet(object.contactReused)
+        ? globalThis.Boolean(object.contactReused)
+        : isSet(object.contact_reused)
+        ? globalThis.Boolean(object.contact_reused)
+        : false,
+      dealId: isSet(object.dealId)
+        ? globalThis.String(object.dealId)
+        : isSet(object.deal_id)
+        ? globalThis.String(object.deal_id)
+        : "",
+      notes: globalThis.Array.isArray(object?.notes)
+        ? object.notes.map((e: any) => globalThis.String(e))
+        : [],
+      startTime: isSet(object.startTime)
+        ? fromJsonTimestamp(object.startTime)
+        : isSet(object.start_time)
+        ? fromJsonTimestamp(object.start_time)
+        : undefined,
+      completeTime: isSet(object.completeTime)
+        ? fromJsonTimestamp(object.completeTime)
+        : isSet(object.complete_time)
+        ? fromJsonTimestamp(object.complete_time)
+        : undefined,
+      error: isSet(object.error) ? globalThis.String(object.error) : "",
+    };
+  },
+
+  toJSON(message: LeadConversion): unknown {
+    const obj: any = {};
+    if (message.state !== "") {
+      obj.state = message.state;
+    }
+    if (message.step !== "") {
+      obj.step = message.step;
+    }
+    if (message.organizationId !== "") {
+      obj.organizationId = message.organizationId;
+    }
+    if (message.organizationReused !== false) {
+      obj.organizationReused = message.organizationReused;
+    }
+    if (message.contactId !== "") {
+      obj.contactId = message.contactId;
+    }
+    if (message.contactReused !== false) {
+      obj.contactReused = message.contactReused;
+    }
+    if (message.dealId !== "") {
+      obj.dealId = message.dealId;
+    }
+    if (message.notes?.length) {
+      obj.notes = message.notes;
+    }
+    if (message.startTime !== undefined) {
+      obj.startTime = message.startTime.toISOString();
+    }
+    if (message.completeTime !== undefined) {
+      obj.completeTime = message.completeTime.toISOString();
+    }
+    if (message.error !== "") {
+      obj.error = message.error;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<LeadConversion>, I>>(base?: I): LeadConversion {
+    return LeadConversion.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<LeadConversion>, I>>(object: I): LeadConversion {
+    const message = createBaseLeadConversion();
+    message.state = object.state ?? "";
+    message.step = object.step ?? "";
+    message.organizationId = object.organizationId ?? "";
+    message.organizationReused = object.organizationReused ?? false;
+    message.contactId = object.contactId ?? "";
+    message.contactReused = object.contactReused ?? false;
+    message.dealId = object.dealId ?? "";
+    message.notes = object.notes?.map((e) => e) || [];
+    message.startTime = object.startTime ?? undefined;
+    message.completeTime = object.completeTime ?? undefined;
+    message.error = object.error ?? "";
+    return message;
+  },
+};
+
 function createBaseLead(): Lead {
-  return { id: "", name: "", createTime: undefined, updateTime: undefined, createdBy: "", etag: "" };
+  return {
+    id: "",
+    name: "",
+    createTime: undefined,
+    updateTime: undefined,
+    createdBy: "",
+    etag: "",
+    person: undefined,
+    company: undefined,
+    country: "",
+    source: "",
+    sourceDetail: "",
+    status: "",
+    ownerId: "",
+    tags: [],
+    score: 0,
+    scoreReasons: [],
+    scoreTime: undefined,
+    contactId: "",
+    organizationId: "",
+    dealId: "",
+    conversion: undefined,
+    disqualifyReason: "",
+    updatedBy: "",
+  };
 }
 
 export const Lead: MessageFns<Lead> = {
@@ -97,6 +1576,57 @@ export const Lead: MessageFns<Lead> = {
     }
     if (message.etag !== "") {
       writer.uint32(50).string(message.etag);
+    }
+    if (message.person !== undefined) {
+      LeadPerson.encode(message.person, writer.uint32(58).fork()).join();
+    }
+    if (message.company !== undefined) {
+      LeadCompany.encode(message.company, writer.uint32(66).fork()).join();
+    }
+    if (message.country !== "") {
+      writer.uint32(74).string(message.country);
+    }
+    if (message.source !== "") {
+      writer.uint32(82).string(message.source);
+    }
+    if (message.sourceDetail !== "") {
+      writer.uint32(90).string(message.sourceDetail);
+    }
+    if (message.status !== "") {
+      writer.uint32(98).string(message.status);
+    }
+    if (message.ownerId !== "") {
+      writer.uint32(106).string(message.ownerId);
+    }
+    for (const v of message.tags) {
+      writer.uint32(114).string(v!);
+    }
+    if (message.score !== 0) {
+      writer.uint32(120).int32(message.score);
+    }
+    for (const v of message.scoreReasons) {
+      ScoreReason.encode(v!, writer.uint32(130).fork()).join();
+    }
+    if (message.scoreTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.scoreTime), writer.uint32(138).fork()).join();
+    }
+    if (message.contactId !== "") {
+      writer.uint32(146).string(message.contactId);
+    }
+    if (message.organizationId !== "") {
+      writer.uint32(154).string(message.organizationId);
+    }
+    if (message.dealId !== "") {
+      writer.uint32(162).string(message.dealId);
+    }
+    if (message.conversion !== undefined) {
+      LeadConversion.encode(message.conversion, writer.uint32(170).fork()).join();
+    }
+    if (message.disqualifyReason !== "") {
+      writer.uint32(178).string(message.disqualifyReason);
+    }
+    if (message.updatedBy !== "") {
+      writer.uint32(186).string(message.updatedBy);
     }
     return writer;
   },
@@ -162,6 +1692,142 @@ export const Lead: MessageFns<Lead> = {
             message.etag = reader.string();
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.person = LeadPerson.decode(reader, reader.uint32());
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.company = LeadCompany.decode(reader, reader.uint32());
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.country = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.source = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.sourceDetail = reader.string();
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.status = reader.string();
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.ownerId = reader.string();
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.tags.push(reader.string());
+            continue;
+          }
+          case 15: {
+            if (tag !== 120) {
+              break;
+            }
+
+            message.score = reader.int32();
+            continue;
+          }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.scoreReasons.push(ScoreReason.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 17: {
+            if (tag !== 138) {
+              break;
+            }
+
+            message.scoreTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 18: {
+            if (tag !== 146) {
+              break;
+            }
+
+            message.contactId = reader.string();
+            continue;
+          }
+          case 19: {
+            if (tag !== 154) {
+              break;
+            }
+
+            message.organizationId = reader.string();
+            continue;
+          }
+          case 20: {
+            if (tag !== 162) {
+              break;
+            }
+
+            message.dealId = reader.string();
+            continue;
+          }
+          case 21: {
+            if (tag !== 170) {
+              break;
+            }
+
+            message.conversion = LeadConversion.decode(reader, reader.uint32());
+            continue;
+          }
+          case 22: {
+            if (tag !== 178) {
+              break;
+            }
+
+            message.disqualifyReason = reader.string();
+            continue;
+          }
+          case 23: {
+            if (tag !== 186) {
+              break;
+            }
+
+            message.updatedBy = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -194,6 +1860,61 @@ export const Lead: MessageFns<Lead> = {
         ? globalThis.String(object.created_by)
         : "",
       etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
+      person: isSet(object.person) ? LeadPerson.fromJSON(object.person) : undefined,
+      company: isSet(object.company) ? LeadCompany.fromJSON(object.company) : undefined,
+      country: isSet(object.country) ? globalThis.String(object.country) : "",
+      source: isSet(object.source) ? globalThis.String(object.source) : "",
+      sourceDetail: isSet(object.sourceDetail)
+        ? globalThis.String(object.sourceDetail)
+        : isSet(object.source_detail)
+        ? globalThis.String(object.source_detail)
+        : "",
+      status: isSet(object.status) ? globalThis.String(object.status) : "",
+      ownerId: isSet(object.ownerId)
+        ? globalThis.String(object.ownerId)
+        : isSet(object.owner_id)
+        ? globalThis.String(object.owner_id)
+        : "",
+      tags: globalThis.Array.isArray(object?.tags)
+        ? object.tags.map((e: any) => globalThis.String(e))
+        : [],
+      score: isSet(object.score) ? globalThis.Number(object.score) : 0,
+      scoreReasons: globalThis.Array.isArray(object?.scoreReasons)
+        ? object.scoreReasons.map((e: any) => ScoreReason.fromJSON(e))
+        : globalThis.Array.isArray(object?.score_reasons)
+        ? object.score_reasons.map((e: any) => ScoreReason.fromJSON(e))
+        : [],
+      scoreTime: isSet(object.scoreTime)
+        ? fromJsonTimestamp(object.scoreTime)
+        : isSet(object.score_time)
+        ? fromJsonTimestamp(object.score_time)
+        : undefined,
+      contactId: isSet(object.contactId)
+        ? globalThis.String(object.contactId)
+        : isSet(object.contact_id)
+        ? globalThis.String(object.contact_id)
+        : "",
+      organizationId: isSet(object.organizationId)
+        ? globalThis.String(object.organizationId)
+        : isSet(object.organization_id)
+        ? globalThis.String(object.organization_id)
+        : "",
+      dealId: isSet(object.dealId)
+        ? globalThis.String(object.dealId)
+        : isSet(object.deal_id)
+        ? globalThis.String(object.deal_id)
+        : "",
+      conversion: isSet(object.conversion) ? LeadConversion.fromJSON(object.conversion) : undefined,
+      disqualifyReason: isSet(object.disqualifyReason)
+        ? globalThis.String(object.disqualifyReason)
+        : isSet(object.disqualify_reason)
+        ? globalThis.String(object.disqualify_reason)
+        : "",
+      updatedBy: isSet(object.updatedBy)
+        ? globalThis.String(object.updatedBy)
+        : isSet(object.updated_by)
+        ? globalThis.String(object.updated_by)
+        : "",
     };
   },
 
@@ -217,6 +1938,57 @@ export const Lead: MessageFns<Lead> = {
     if (message.etag !== "") {
       obj.etag = message.etag;
     }
+    if (message.person !== undefined) {
+      obj.person = LeadPerson.toJSON(message.person);
+    }
+    if (message.company !== undefined) {
+      obj.company = LeadCompany.toJSON(message.company);
+    }
+    if (message.country !== "") {
+      obj.country = message.country;
+    }
+    if (message.source !== "") {
+      obj.source = message.source;
+    }
+    if (message.sourceDetail !== "") {
+      obj.sourceDetail = message.sourceDetail;
+    }
+    if (message.status !== "") {
+      obj.status = message.status;
+    }
+    if (message.ownerId !== "") {
+      obj.ownerId = message.ownerId;
+    }
+    if (message.tags?.length) {
+      obj.tags = message.tags;
+    }
+    if (message.score !== 0) {
+      obj.score = Math.round(message.score);
+    }
+    if (message.scoreReasons?.length) {
+      obj.scoreReasons = message.scoreReasons.map((e) => ScoreReason.toJSON(e));
+    }
+    if (message.scoreTime !== undefined) {
+      obj.scoreTime = message.scoreTime.toISOString();
+    }
+    if (message.contactId !== "") {
+      obj.contactId = message.contactId;
+    }
+    if (message.organizationId !== "") {
+      obj.organizationId = message.organizationId;
+    }
+    if (message.dealId !== "") {
+      obj.dealId = message.dealId;
+    }
+    if (message.conversion !== undefined) {
+      obj.conversion = LeadConversion.toJSON(message.conversion);
+    }
+    if (message.disqualifyReason !== "") {
+      obj.disqualifyReason = message.disqualifyReason;
+    }
+    if (message.updatedBy !== "") {
+      obj.updatedBy = message.updatedBy;
+    }
     return obj;
   },
 
@@ -231,18 +2003,83 @@ export const Lead: MessageFns<Lead> = {
     message.updateTime = object.updateTime ?? undefined;
     message.createdBy = object.createdBy ?? "";
     message.etag = object.etag ?? "";
+    message.person = (object.person !== undefined && object.person !== null)
+      ? LeadPerson.fromPartial(object.person)
+      : undefined;
+    message.company = (object.company !== undefined && object.company !== null)
+      ? LeadCompany.fromPartial(object.company)
+      : undefined;
+    message.country = object.country ?? "";
+    message.source = object.source ?? "";
+    message.sourceDetail = object.sourceDetail ?? "";
+    message.status = object.status ?? "";
+    message.ownerId = object.ownerId ?? "";
+    message.tags = object.tags?.map((e) => e) || [];
+    message.score = object.score ?? 0;
+    message.scoreReasons = object.scoreReasons?.map((e) => ScoreReason.fromPartial(e)) || [];
+    message.scoreTime = object.scoreTime ?? undefined;
+    message.contactId = object.contactId ?? "";
+    message.organizationId = object.organizationId ?? "";
+    message.dealId = object.dealId ?? "";
+    message.conversion = (object.conversion !== undefined && object.conversion !== null)
+      ? LeadConversion.fromPartial(object.conversion)
+      : undefined;
+    message.disqualifyReason = object.disqualifyReason ?? "";
+    message.updatedBy = object.updatedBy ?? "";
     return message;
   },
 };
 
 function createBaseLeadInput(): LeadInput {
-  return { name: "" };
+  return {
+    name: "",
+    person: undefined,
+    company: undefined,
+    country: "",
+    source: "",
+    sourceDetail: "",
+    status: "",
+    ownerId: "",
+    tags: [],
+    contactId: "",
+    disqualifyReason: "",
+  };
 }
 
 export const LeadInput: MessageFns<LeadInput> = {
   encode(message: LeadInput, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.name !== "") {
       writer.uint32(10).string(message.name);
+    }
+    if (message.person !== undefined) {
+      LeadPerson.encode(message.person, writer.uint32(18).fork()).join();
+    }
+    if (message.company !== undefined) {
+      LeadCompany.encode(message.company, writer.uint32(26).fork()).join();
+    }
+    if (message.country !== "") {
+      writer.uint32(34).string(message.country);
+    }
+    if (message.source !== "") {
+      writer.uint32(42).string(message.source);
+    }
+    if (message.sourceDetail !== "") {
+      writer.uint32(50).string(message.sourceDetail);
+    }
+    if (message.status !== "") {
+      writer.uint32(58).string(message.status);
+    }
+    if (message.ownerId !== "") {
+      writer.uint32(66).string(message.ownerId);
+    }
+    for (const v of message.tags) {
+      writer.uint32(74).string(v!);
+    }
+    if (message.contactId !== "") {
+      writer.uint32(82).string(message.contactId);
+    }
+    if (message.disqualifyReason !== "") {
+      writer.uint32(90).string(message.disqualifyReason);
     }
     return writer;
   },
@@ -268,6 +2105,86 @@ export const LeadInput: MessageFns<LeadInput> = {
             message.name = reader.string();
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.person = LeadPerson.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.company = LeadCompany.decode(reader, reader.uint32());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.country = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.source = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.sourceDetail = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.status = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.ownerId = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.tags.push(reader.string());
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.contactId = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.disqualifyReason = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -281,13 +2198,73 @@ export const LeadInput: MessageFns<LeadInput> = {
   },
 
   fromJSON(object: any): LeadInput {
-    return { name: isSet(object.name) ? globalThis.String(object.name) : "" };
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      person: isSet(object.person) ? LeadPerson.fromJSON(object.person) : undefined,
+      company: isSet(object.company) ? LeadCompany.fromJSON(object.company) : undefined,
+      country: isSet(object.country) ? globalThis.String(object.country) : "",
+      source: isSet(object.source) ? globalThis.String(object.source) : "",
+      sourceDetail: isSet(object.sourceDetail)
+        ? globalThis.String(object.sourceDetail)
+        : isSet(object.source_detail)
+        ? globalThis.String(object.source_detail)
+        : "",
+      status: isSet(object.status) ? globalThis.String(object.status) : "",
+      ownerId: isSet(object.ownerId)
+        ? globalThis.String(object.ownerId)
+        : isSet(object.owner_id)
+        ? globalThis.String(object.owner_id)
+        : "",
+      tags: globalThis.Array.isArray(object?.tags)
+        ? object.tags.map((e: any) => globalThis.String(e))
+        : [],
+      contactId: isSet(object.contactId)
+        ? globalThis.String(object.contactId)
+        : isSet(object.contact_id)
+        ? globalThis.String(object.contact_id)
+        : "",
+      disqualifyReason: isSet(object.disqualifyReason)
+        ? globalThis.String(object.disqualifyReason)
+        : isSet(object.disqualify_reason)
+        ? globalThis.String(object.disqualify_reason)
+        : "",
+    };
   },
 
   toJSON(message: LeadInput): unknown {
     const obj: any = {};
     if (message.name !== "") {
       obj.name = message.name;
+    }
+    if (message.person !== undefined) {
+      obj.person = LeadPerson.toJSON(message.person);
+    }
+    if (message.company !== undefined) {
+      obj.company = LeadCompany.toJSON(message.company);
+    }
+    if (message.country !== "") {
+      obj.country = message.country;
+    }
+    if (message.source !== "") {
+      obj.source = message.source;
+    }
+    if (message.sourceDetail !== "") {
+      obj.sourceDetail = message.sourceDetail;
+    }
+    if (message.status !== "") {
+      obj.status = message.status;
+    }
+    if (message.ownerId !== "") {
+      obj.ownerId = message.ownerId;
+    }
+    if (message.tags?.length) {
+      obj.tags = message.tags;
+    }
+    if (message.contactId !== "") {
+      obj.contactId = message.contactId;
+    }
+    if (message.disqualifyReason !== "") {
+      obj.disqualifyReason = message.disqualifyReason;
     }
     return obj;
   },
@@ -298,6 +2275,20 @@ export const LeadInput: MessageFns<LeadInput> = {
   fromPartial<I extends Exact<DeepPartial<LeadInput>, I>>(object: I): LeadInput {
     const message = createBaseLeadInput();
     message.name = object.name ?? "";
+    message.person = (object.person !== undefined && object.person !== null)
+      ? LeadPerson.fromPartial(object.person)
+      : undefined;
+    message.company = (object.company !== undefined && object.company !== null)
+      ? LeadCompany.fromPartial(object.company)
+      : undefined;
+    message.country = object.country ?? "";
+    message.source = object.source ?? "";
+    message.sourceDetail = object.sourceDetail ?? "";
+    message.status = object.status ?? "";
+    message.ownerId = object.ownerId ?? "";
+    message.tags = object.tags?.map((e) => e) || [];
+    message.contactId = object.contactId ?? "";
+    message.disqualifyReason = object.disqualifyReason ?? "";
     return message;
   },
 };
@@ -792,9 +2783,9352 @@ export const ListLeadsResponse: MessageFns<ListLeadsResponse> = {
   },
 };
 
+function createBaseUpdateLeadRequest(): UpdateLeadRequest {
+  return { id: "", lead: undefined, updateMask: undefined, etag: "" };
+}
+
+export const UpdateLeadRequest: MessageFns<UpdateLeadRequest> = {
+  encode(message: UpdateLeadRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.lead !== undefined) {
+      LeadInput.encode(message.lead, writer.uint32(18).fork()).join();
+    }
+    if (message.updateMask !== undefined) {
+      FieldMask.encode(FieldMask.wrap(message.updateMask), writer.uint32(26).fork()).join();
+    }
+    if (message.etag !== "") {
+      writer.uint32(34).string(message.etag);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateLeadRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateLeadRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.lead = LeadInput.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.updateMask = FieldMask.unwrap(FieldMask.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.etag = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateLeadRequest {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      lead: isSet(object.lead) ? LeadInput.fromJSON(object.lead) : undefined,
+      updateMask: isSet(object.updateMask)
+        ? FieldMask.unwrap(FieldMask.fromJSON(object.updateMask))
+        : isSet(object.update_mask)
+        ? FieldMask.unwrap(FieldMask.fromJSON(object.update_mask))
+        : undefined,
+      etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
+    };
+  },
+
+  toJSON(message: UpdateLeadRequest): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.lead !== undefined) {
+      obj.lead = LeadInput.toJSON(message.lead);
+    }
+    if (message.updateMask !== undefined) {
+      obj.updateMask = FieldMask.toJSON(FieldMask.wrap(message.updateMask));
+    }
+    if (message.etag !== "") {
+      obj.etag = message.etag;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateLeadRequest>, I>>(base?: I): UpdateLeadRequest {
+    return UpdateLeadRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateLeadRequest>, I>>(object: I): UpdateLeadRequest {
+    const message = createBaseUpdateLeadRequest();
+    message.id = object.id ?? "";
+    message.lead = (object.lead !== undefined && object.lead !== null) ? LeadInput.fromPartial(object.lead) : undefined;
+    message.updateMask = object.updateMask ?? undefined;
+    message.etag = object.etag ?? "";
+    return message;
+  },
+};
+
+function createBaseUpdateLeadResponse(): UpdateLeadResponse {
+  return { lead: undefined };
+}
+
+export const UpdateLeadResponse: MessageFns<UpdateLeadResponse> = {
+  encode(message: UpdateLeadResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.lead !== undefined) {
+      Lead.encode(message.lead, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateLeadResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateLeadResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.lead = Lead.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateLeadResponse {
+    return { lead: isSet(object.lead) ? Lead.fromJSON(object.lead) : undefined };
+  },
+
+  toJSON(message: UpdateLeadResponse): unknown {
+    const obj: any = {};
+    if (message.lead !== undefined) {
+      obj.lead = Lead.toJSON(message.lead);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateLeadResponse>, I>>(base?: I): UpdateLeadResponse {
+    return UpdateLeadResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateLeadResponse>, I>>(object: I): UpdateLeadResponse {
+    const message = createBaseUpdateLeadResponse();
+    message.lead = (object.lead !== undefined && object.lead !== null) ? Lead.fromPartial(object.lead) : undefined;
+    return message;
+  },
+};
+
+function createBaseScoreChange(): ScoreChange {
+  return { score: 0, previousScore: 0, changeTime: undefined, cause: "", reasons: [] };
+}
+
+export const ScoreChange: MessageFns<ScoreChange> = {
+  encode(message: ScoreChange, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.score !== 0) {
+      writer.uint32(8).int32(message.score);
+    }
+    if (message.previousScore !== 0) {
+      writer.uint32(16).int32(message.previousScore);
+    }
+    if (message.changeTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.changeTime), writer.uint32(26).fork()).join();
+    }
+    if (message.cause !== "") {
+      writer.uint32(34).string(message.cause);
+    }
+    for (const v of message.reasons) {
+      ScoreReason.encode(v!, writer.uint32(42).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ScoreChange {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseScoreChange();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.score = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.previousScore = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.changeTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.cause = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.reasons.push(ScoreReason.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ScoreChange {
+    return {
+      score: isSet(object.score) ? globalThis.Number(object.score) : 0,
+      previousScore: isSet(object.previousScore)
+        ? globalThis.Number(object.previousScore)
+        : isSet(object.previous_score)
+        ? globalThis.Number(object.previous_score)
+        : 0,
+      changeTime: isSet(object.changeTime)
+        ? fromJsonTimestamp(object.changeTime)
+        : isSet(object.change_time)
+        ? fromJsonTimestamp(object.change_time)
+        : undefined,
+      cause: isSet(object.cause) ? globalThis.String(object.cause) : "",
+      reasons: globalThis.Array.isArray(object?.reasons) ? object.reasons.map((e: any) => ScoreReason.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: ScoreChange): unknown {
+    const obj: any = {};
+    if (message.score !== 0) {
+      obj.score = Math.round(message.score);
+    }
+    if (message.previousScore !== 0) {
+      obj.previousScore = Math.round(message.previousScore);
+    }
+    if (message.changeTime !== undefined) {
+      obj.changeTime = message.changeTime.toISOString();
+    }
+    if (message.cause !== "") {
+      obj.cause = message.cause;
+    }
+    if (message.reasons?.length) {
+      obj.reasons = message.reasons.map((e) => ScoreReason.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ScoreChange>, I>>(base?: I): ScoreChange {
+    return ScoreChange.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ScoreChange>, I>>(object: I): ScoreChange {
+    const message = createBaseScoreChange();
+    message.score = object.score ?? 0;
+    message.previousScore = object.previousScore ?? 0;
+    message.changeTime = object.changeTime ?? undefined;
+    message.cause = object.cause ?? "";
+    message.reasons = object.reasons?.map((e) => ScoreReason.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseListLeadScoreHistoryRequest(): ListLeadScoreHistoryRequest {
+  return { leadId: "" };
+}
+
+export const ListLeadScoreHistoryRequest: MessageFns<ListLeadScoreHistoryRequest> = {
+  encode(message: ListLeadScoreHistoryRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.leadId !== "") {
+      writer.uint32(10).string(message.leadId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListLeadScoreHistoryRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListLeadScoreHistoryRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.leadId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListLeadScoreHistoryRequest {
+    return {
+      leadId: isSet(object.leadId)
+        ? globalThis.String(object.leadId)
+        : isSet(object.lead_id)
+        ? globalThis.String(object.lead_id)
+        : "",
+    };
+  },
+
+  toJSON(message: ListLeadScoreHistoryRequest): unknown {
+    const obj: any = {};
+    if (message.leadId !== "") {
+      obj.leadId = message.leadId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListLeadScoreHistoryRequest>, I>>(base?: I): ListLeadScoreHistoryRequest {
+    return ListLeadScoreHistoryRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListLeadScoreHistoryRequest>, I>>(object: I): ListLeadScoreHistoryRequest {
+    const message = createBaseListLeadScoreHistoryRequest();
+    message.leadId = object.leadId ?? "";
+    return message;
+  },
+};
+
+function createBaseListLeadScoreHistoryResponse(): ListLeadScoreHistoryResponse {
+  return { changes: [] };
+}
+
+export const ListLeadScoreHistoryResponse: MessageFns<ListLeadScoreHistoryResponse> = {
+  encode(message: ListLeadScoreHistoryResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.changes) {
+      ScoreChange.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListLeadScoreHistoryResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListLeadScoreHistoryResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.changes.push(ScoreChange.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListLeadScoreHistoryResponse {
+    return {
+      changes: globalThis.Array.isArray(object?.changes) ? object.changes.map((e: any) => ScoreChange.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: ListLeadScoreHistoryResponse): unknown {
+    const obj: any = {};
+    if (message.changes?.length) {
+      obj.changes = message.changes.map((e) => ScoreChange.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListLeadScoreHistoryResponse>, I>>(base?: I): ListLeadScoreHistoryResponse {
+    return ListLeadScoreHistoryResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListLeadScoreHistoryResponse>, I>>(object: I): ListLeadScoreHistoryResponse {
+    const message = createBaseListLeadScoreHistoryResponse();
+    message.changes = object.changes?.map((e) => ScoreChange.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseOpportunityDraft(): OpportunityDraft {
+  return { name: "", pipelineId: "", stageId: "", amount: undefined, expectedCloseDate: "" };
+}
+
+export const OpportunityDraft: MessageFns<OpportunityDraft> = {
+  encode(message: OpportunityDraft, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.pipelineId !== "") {
+      writer.uint32(18).string(message.pipelineId);
+    }
+    if (message.stageId !== "") {
+      writer.uint32(26).string(message.stageId);
+    }
+    if (message.amount !== undefined) {
+      Money.encode(message.amount, writer.uint32(34).fork()).join();
+    }
+    if (message.expectedCloseDate !== "") {
+      writer.uint32(42).string(message.expectedCloseDate);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): OpportunityDraft {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseOpportunityDraft();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.pipelineId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.stageId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.amount = Money.decode(reader, reader.uint32());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.expectedCloseDate = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): OpportunityDraft {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      pipelineId: isSet(object.pipelineId)
+        ? globalThis.String(object.pipelineId)
+        : isSet(object.pipeline_id)
+        ? globalThis.String(object.pipeline_id)
+        : "",
+      stageId: isSet(object.stageId)
+        ? globalThis.String(object.stageId)
+        : isSet(object.stage_id)
+        ? globalThis.String(object.stage_id)
+        : "",
+      amount: isSet(object.amount) ? Money.fromJSON(object.amount) : undefined,
+      expectedCloseDate: isSet(object.expectedCloseDate)
+        ? globalThis.String(object.expectedCloseDate)
+        : isSet(object.expected_close_date)
+        ? globalThis.String(object.expected_close_date)
+        : "",
+    };
+  },
+
+  toJSON(message: OpportunityDraft): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.pipelineId !== "") {
+      obj.pipelineId = message.pipelineId;
+    }
+    if (message.stageId !== "") {
+      obj.stageId = message.stageId;
+    }
+    if (message.amount !== undefined) {
+      obj.amount = Money.toJSON(message.amount);
+    }
+    if (message.expectedCloseDate !== "") {
+      obj.expectedCloseDate = message.expectedCloseDate;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<OpportunityDraft>, I>>(base?: I): OpportunityDraft {
+    return OpportunityDraft.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<OpportunityDraft>, I>>(object: I): OpportunityDraft {
+    const message = createBaseOpportunityDraft();
+    message.name = object.name ?? "";
+    message.pipelineId = object.pipelineId ?? "";
+    message.stageId = object.stageId ?? "";
+    message.amount = (object.amount !== undefined && object.amount !== null)
+      ? Money.fromPartial(object.amount)
+      : undefined;
+    message.expectedCloseDate = object.expectedCloseDate ?? "";
+    return message;
+  },
+};
+
+function createBaseConvertLeadRequest(): ConvertLeadRequest {
+  return { leadId: "", createOpportunity: false, opportunity: undefined, organizationId: "", contactId: "" };
+}
+
+export const ConvertLeadRequest: MessageFns<ConvertLeadRequest> = {
+  encode(message: ConvertLeadRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.leadId !== "") {
+      writer.uint32(10).string(message.leadId);
+    }
+    if (message.createOpportunity !== false) {
+      writer.uint32(16).bool(message.createOpportunity);
+    }
+    if (message.opportunity !== undefined) {
+      OpportunityDraft.encode(message.opportunity, writer.uint32(26).fork()).join();
+    }
+    if (message.organizationId !== "") {
+      writer.uint32(34).string(message.organizationId);
+    }
+    if (message.contactId !== "") {
+      writer.uint32(42).string(message.contactId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ConvertLeadRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseConvertLeadRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.leadId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.createOpportunity = reader.bool();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.opportunity = OpportunityDraft.decode(reader, reader.uint32());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.organizationId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.contactId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ConvertLeadRequest {
+    return {
+      leadId: isSet(object.leadId)
+        ? globalThis.String(object.leadId)
+        : isSet(object.lead_id)
+        ? globalThis.String(object.lead_id)
+        : "",
+      createOpportunity: isSet(object.createOpportunity)
+        ? globalThis.Boolean(object.createOpportunity)
+        : isSet(object.create_opportunity)
+        ? globalThis.Boolean(object.create_opportunity)
+        : false,
+      opportunity: isSet(object.opportunity) ? OpportunityDraft.fromJSON(object.opportunity) : undefined,
+      organizationId: isSet(object.organizationId)
+        ? globalThis.String(object.organizationId)
+        : isSet(object.organization_id)
+        ? globalThis.String(object.organization_id)
+        : "",
+      contactId: isSet(object.contactId)
+        ? globalThis.String(object.contactId)
+        : isSet(object.contact_id)
+        ? globalThis.String(object.contact_id)
+        : "",
+    };
+  },
+
+  toJSON(message: ConvertLeadRequest): unknown {
+    const obj: any = {};
+    if (message.leadId !== "") {
+      obj.leadId = message.leadId;
+    }
+    if (message.createOpportunity !== false) {
+      obj.createOpportunity = message.createOpportunity;
+    }
+    if (message.opportunity !== undefined) {
+      obj.opportunity = OpportunityDraft.toJSON(message.opportunity);
+    }
+    if (message.organizationId !== "") {
+      obj.organizationId = message.organizationId;
+    }
+    if (message.contactId !== "") {
+      obj.contactId = message.contactId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ConvertLeadRequest>, I>>(base?: I): ConvertLeadRequest {
+    return ConvertLeadRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ConvertLeadRequest>, I>>(object: I): ConvertLeadRequest {
+    const message = createBaseConvertLeadRequest();
+    message.leadId = object.leadId ?? "";
+    message.createOpportunity = object.createOpportunity ?? false;
+    message.opportunity = (object.opportunity !== undefined && object.opportunity !== null)
+      ? OpportunityDraft.fromPartial(object.opportunity)
+      : undefined;
+    message.organizationId = object.organizationId ?? "";
+    message.contactId = object.contactId ?? "";
+    return message;
+  },
+};
+
+function createBaseConvertLeadResponse(): ConvertLeadResponse {
+  return { lead: undefined };
+}
+
+export const ConvertLeadResponse: MessageFns<ConvertLeadResponse> = {
+  encode(message: ConvertLeadResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.lead !== undefined) {
+      Lead.encode(message.lead, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ConvertLeadResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseConvertLeadResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.lead = Lead.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ConvertLeadResponse {
+    return { lead: isSet(object.lead) ? Lead.fromJSON(object.lead) : undefined };
+  },
+
+  toJSON(message: ConvertLeadResponse): unknown {
+    const obj: any = {};
+    if (message.lead !== undefined) {
+      obj.lead = Lead.toJSON(message.lead);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ConvertLeadResponse>, I>>(base?: I): ConvertLeadResponse {
+    return ConvertLeadResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ConvertLeadResponse>, I>>(object: I): ConvertLeadResponse {
+    const message = createBaseConvertLeadResponse();
+    message.lead = (object.lead !== undefined && object.lead !== null) ? Lead.fromPartial(object.lead) : undefined;
+    return message;
+  },
+};
+
+function createBaseScoringRule(): ScoringRule {
+  return {
+    id: "",
+    description: "",
+    type: "",
+    attribute: "",
+    match: "",
+    values: [],
+    behaviour: "",
+    points: 0,
+    halfLifeDays: 0,
+    maxOccurrences: 0,
+    windowDays: 0,
+  };
+}
+
+export const ScoringRule: MessageFns<ScoringRule> = {
+  encode(message: ScoringRule, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.description !== "") {
+      writer.uint32(18).string(message.description);
+    }
+    if (message.type !== "") {
+      writer.uint32(26).string(message.type);
+    }
+    if (message.attribute !== "") {
+      writer.uint32(34).string(message.attribute);
+    }
+    if (message.match !== "") {
+      writer.uint32(42).string(message.match);
+    }
+    for (const v of message.values) {
+      writer.uint32(50).string(v!);
+    }
+    if (message.behaviour !== "") {
+      writer.uint32(58).string(message.behaviour);
+    }
+    if (message.points !== 0) {
+      writer.uint32(64).int32(message.points);
+    }
+    if (message.halfLifeDays !== 0) {
+      writer.uint32(73).double(message.halfLifeDays);
+    }
+    if (message.maxOccurrences !== 0) {
+      writer.uint32(80).int32(message.maxOccurrences);
+    }
+    if (message.windowDays !== 0) {
+      writer.uint32(88).int32(message.windowDays);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ScoringRule {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseScoringRule();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.description = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.type = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.attribute = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.match = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.values.push(reader.string());
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.behaviour = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.points = reader.int32();
+            continue;
+          }
+          case 9: {
+            if (tag !== 73) {
+              break;
+            }
+
+            message.halfLifeDays = reader.double();
+            continue;
+          }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.maxOccurrences = reader.int32();
+            continue;
+          }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.windowDays = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ScoringRule {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      description: isSet(object.description) ? globalThis.String(object.description) : "",
+      type: isSet(object.type) ? globalThis.String(object.type) : "",
+      attribute: isSet(object.attribute) ? globalThis.String(object.attribute) : "",
+      match: isSet(object.match) ? globalThis.String(object.match) : "",
+      values: globalThis.Array.isArray(object?.values) ? object.values.map((e: any) => globalThis.String(e)) : [],
+      behaviour: isSet(object.behaviour) ? globalThis.String(object.behaviour) : "",
+      points: isSet(object.points) ? globalThis.Number(object.points) : 0,
+      halfLifeDays: isSet(object.halfLifeDays)
+        ? globalThis.Number(object.halfLifeDays)
+        : isSet(object.half_life_days)
+        ? globalThis.Number(object.half_life_days)
+        : 0,
+      maxOccurrences: isSet(object.maxOccurrences)
+        ? globalThis.Number(object.maxOccurrences)
+        : isSet(object.max_occurrences)
+        ? globalThis.Number(object.max_occurrences)
+        : 0,
+      windowDays: isSet(object.windowDays)
+        ? globalThis.Number(object.windowDays)
+        : isSet(object.window_days)
+        ? globalThis.Number(object.window_days)
+        : 0,
+    };
+  },
+
+  toJSON(message: ScoringRule): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.description !== "") {
+      obj.description = message.description;
+    }
+    if (message.type !== "") {
+      obj.type = message.type;
+    }
+    if (message.attribute !== "") {
+      obj.attribute = message.attribute;
+    }
+    if (message.match !== "") {
+      obj.match = message.match;
+    }
+    if (message.values?.length) {
+      obj.values = message.values;
+    }
+    if (message.behaviour !== "") {
+      obj.behaviour = message.behaviour;
+    }
+    if (message.points !== 0) {
+      obj.points = Math.round(message.points);
+    }
+    if (message.halfLifeDays !== 0) {
+      obj.halfLifeDays = floatToJson(message.halfLifeDays);
+    }
+    if (message.maxOccurrences !== 0) {
+      obj.maxOccurrences = Math.round(message.maxOccurrences);
+    }
+    if (message.windowDays !== 0) {
+      obj.windowDays = Math.round(message.windowDays);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ScoringRule>, I>>(base?: I): ScoringRule {
+    return ScoringRule.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ScoringRule>, I>>(object: I): ScoringRule {
+    const message = createBaseScoringRule();
+    message.id = object.id ?? "";
+    message.description = object.description ?? "";
+    message.type = object.type ?? "";
+    message.attribute = object.attribute ?? "";
+    message.match = object.match ?? "";
+    message.values = object.values?.map((e) => e) || [];
+    message.behaviour = object.behaviour ?? "";
+    message.points = object.points ?? 0;
+    message.halfLifeDays = object.halfLifeDays ?? 0;
+    message.maxOccurrences = object.maxOccurrences ?? 0;
+    message.windowDays = object.windowDays ?? 0;
+    return message;
+  },
+};
+
+function createBaseScoringRules(): ScoringRules {
+  return { rules: [], updateTime: undefined, etag: "" };
+}
+
+export const ScoringRules: MessageFns<ScoringRules> = {
+  encode(message: ScoringRules, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.rules) {
+      ScoringRule.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.updateTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.updateTime), writer.uint32(18).fork()).join();
+    }
+    if (message.etag !== "") {
+      writer.uint32(26).string(message.etag);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ScoringRules {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseScoringRules();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.rules.push(ScoringRule.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.updateTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.etag = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ScoringRules {
+    return {
+      rules: globalThis.Array.isArray(object?.rules) ? object.rules.map((e: any) => ScoringRule.fromJSON(e)) : [],
+      updateTime: isSet(object.updateTime)
+        ? fromJsonTimestamp(object.updateTime)
+        : isSet(object.update_time)
+        ? fromJsonTimestamp(object.update_time)
+        : undefined,
+      etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
+    };
+  },
+
+  toJSON(message: ScoringRules): unknown {
+    const obj: any = {};
+    if (message.rules?.length) {
+      obj.rules = message.rules.map((e) => ScoringRule.toJSON(e));
+    }
+    if (message.updateTime !== undefined) {
+      obj.updateTime = message.updateTime.toISOString();
+    }
+    if (message.etag !== "") {
+      obj.etag = message.etag;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ScoringRules>, I>>(base?: I): ScoringRules {
+    return ScoringRules.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ScoringRules>, I>>(object: I): ScoringRules {
+    const message = createBaseScoringRules();
+    message.rules = object.rules?.map((e) => ScoringRule.fromPartial(e)) || [];
+    message.updateTime = object.updateTime ?? undefined;
+    message.etag = object.etag ?? "";
+    return message;
+  },
+};
+
+function createBaseGetScoringRulesRequest(): GetScoringRulesRequest {
+  return {};
+}
+
+export const GetScoringRulesRequest: MessageFns<GetScoringRulesRequest> = {
+  encode(_: GetScoringRulesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetScoringRulesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetScoringRulesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): GetScoringRulesRequest {
+    return {};
+  },
+
+  toJSON(_: GetScoringRulesRequest): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetScoringRulesRequest>, I>>(base?: I): GetScoringRulesRequest {
+    return GetScoringRulesRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetScoringRulesRequest>, I>>(_: I): GetScoringRulesRequest {
+    const message = createBaseGetScoringRulesRequest();
+    return message;
+  },
+};
+
+function createBaseGetScoringRulesResponse(): GetScoringRulesResponse {
+  return { rules: undefined };
+}
+
+export const GetScoringRulesResponse: MessageFns<GetScoringRulesResponse> = {
+  encode(message: GetScoringRulesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.rules !== undefined) {
+      ScoringRules.encode(message.rules, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetScoringRulesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetScoringRulesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.rules = ScoringRules.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetScoringRulesResponse {
+    return { rules: isSet(object.rules) ? ScoringRules.fromJSON(object.rules) : undefined };
+  },
+
+  toJSON(message: GetScoringRulesResponse): unknown {
+    const obj: any = {};
+    if (message.rules !== undefined) {
+      obj.rules = ScoringRules.toJSON(message.rules);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetScoringRulesResponse>, I>>(base?: I): GetScoringRulesResponse {
+    return GetScoringRulesResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetScoringRulesResponse>, I>>(object: I): GetScoringRulesResponse {
+    const message = createBaseGetScoringRulesResponse();
+    message.rules = (object.rules !== undefined && object.rules !== null)
+      ? ScoringRules.fromPartial(object.rules)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseSetScoringRulesRequest(): SetScoringRulesRequest {
+  return { rules: [], etag: "" };
+}
+
+export const SetScoringRulesRequest: MessageFns<SetScoringRulesRequest> = {
+  encode(message: SetScoringRulesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.rules) {
+      ScoringRule.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.etag !== "") {
+      writer.uint32(18).string(message.etag);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetScoringRulesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetScoringRulesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.rules.push(ScoringRule.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.etag = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SetScoringRulesRequest {
+    return {
+      rules: globalThis.Array.isArray(object?.rules) ? object.rules.map((e: any) => ScoringRule.fromJSON(e)) : [],
+      etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
+    };
+  },
+
+  toJSON(message: SetScoringRulesRequest): unknown {
+    const obj: any = {};
+    if (message.rules?.length) {
+      obj.rules = message.rules.map((e) => ScoringRule.toJSON(e));
+    }
+    if (message.etag !== "") {
+      obj.etag = message.etag;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SetScoringRulesRequest>, I>>(base?: I): SetScoringRulesRequest {
+    return SetScoringRulesRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SetScoringRulesRequest>, I>>(object: I): SetScoringRulesRequest {
+    const message = createBaseSetScoringRulesRequest();
+    message.rules = object.rules?.map((e) => ScoringRule.fromPartial(e)) || [];
+    message.etag = object.etag ?? "";
+    return message;
+  },
+};
+
+function createBaseSetScoringRulesResponse(): SetScoringRulesResponse {
+  return { rules: undefined };
+}
+
+export const SetScoringRulesResponse: MessageFns<SetScoringRulesResponse> = {
+  encode(message: SetScoringRulesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.rules !== undefined) {
+      ScoringRules.encode(message.rules, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetScoringRulesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetScoringRulesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.rules = ScoringRules.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SetScoringRulesResponse {
+    return { rules: isSet(object.rules) ? ScoringRules.fromJSON(object.rules) : undefined };
+  },
+
+  toJSON(message: SetScoringRulesResponse): unknown {
+    const obj: any = {};
+    if (message.rules !== undefined) {
+      obj.rules = ScoringRules.toJSON(message.rules);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SetScoringRulesResponse>, I>>(base?: I): SetScoringRulesResponse {
+    return SetScoringRulesResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SetScoringRulesResponse>, I>>(object: I): SetScoringRulesResponse {
+    const message = createBaseSetScoringRulesResponse();
+    message.rules = (object.rules !== undefined && object.rules !== null)
+      ? ScoringRules.fromPartial(object.rules)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseStage(): Stage {
+  return { id: "", name: "", probability: 0, kind: "" };
+}
+
+export const Stage: MessageFns<Stage> = {
+  encode(message: Stage, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.name !== "") {
+      writer.uint32(18).string(message.name);
+    }
+    if (message.probability !== 0) {
+      writer.uint32(24).int32(message.probability);
+    }
+    if (message.kind !== "") {
+      writer.uint32(34).string(message.kind);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Stage {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStage();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.probability = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.kind = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Stage {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      probability: isSet(object.probability) ? globalThis.Number(object.probability) : 0,
+      kind: isSet(object.kind) ? globalThis.String(object.kind) : "",
+    };
+  },
+
+  toJSON(message: Stage): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.probability !== 0) {
+      obj.probability = Math.round(message.probability);
+    }
+    if (message.kind !== "") {
+      obj.kind = message.kind;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Stage>, I>>(base?: I): Stage {
+    return Stage.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Stage>, I>>(object: I): Stage {
+    const message = createBaseStage();
+    message.id = object.id ?? "";
+    message.name = object.name ?? "";
+    message.probability = object.probability ?? 0;
+    message.kind = object.kind ?? "";
+    return message;
+  },
+};
+
+function createBasePipeline(): Pipeline {
+  return { id: "", name: "", stages: [], createTime: undefined, updateTime: undefined, createdBy: "", etag: "" };
+}
+
+export const Pipeline: MessageFns<Pipeline> = {
+  encode(message: Pipeline, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.name !== "") {
+      writer.uint32(18).string(message.name);
+    }
+    for (const v of message.stages) {
+      Stage.encode(v!, writer.uint32(26).fork()).join();
+    }
+    if (message.createTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.createTime), writer.uint32(34).fork()).join();
+    }
+    if (message.updateTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.updateTime), writer.uint32(42).fork()).join();
+    }
+    if (message.createdBy !== "") {
+      writer.uint32(50).string(message.createdBy);
+    }
+    if (message.etag !== "") {
+      writer.uint32(58).string(message.etag);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Pipeline {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePipeline();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.stages.push(Stage.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.createTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.updateTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.createdBy = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.etag = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Pipeline {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      stages: globalThis.Array.isArray(object?.stages) ? object.stages.map((e: any) => Stage.fromJSON(e)) : [],
+      createTime: isSet(object.createTime)
+        ? fromJsonTimestamp(object.createTime)
+        : isSet(object.create_time)
+        ? fromJsonTimestamp(object.create_time)
+        : undefined,
+      updateTime: isSet(object.updateTime)
+        ? fromJsonTimestamp(object.updateTime)
+        : isSet(object.update_time)
+        ? fromJsonTimestamp(object.update_time)
+        : undefined,
+      createdBy: isSet(object.createdBy)
+        ? globalThis.String(object.createdBy)
+        : isSet(object.created_by)
+        ? globalThis.String(object.created_by)
+        : "",
+      etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
+    };
+  },
+
+  toJSON(message: Pipeline): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.stages?.length) {
+      obj.stages = message.stages.map((e) => Stage.toJSON(e));
+    }
+    if (message.createTime !== undefined) {
+      obj.createTime = message.createTime.toISOString();
+    }
+    if (message.updateTime !== undefined) {
+      obj.updateTime = message.updateTime.toISOString();
+    }
+    if (message.createdBy !== "") {
+      obj.createdBy = message.createdBy;
+    }
+    if (message.etag !== "") {
+      obj.etag = message.etag;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Pipeline>, I>>(base?: I): Pipeline {
+    return Pipeline.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Pipeline>, I>>(object: I): Pipeline {
+    const message = createBasePipeline();
+    message.id = object.id ?? "";
+    message.name = object.name ?? "";
+    message.stages = object.stages?.map((e) => Stage.fromPartial(e)) || [];
+    message.createTime = object.createTime ?? undefined;
+    message.updateTime = object.updateTime ?? undefined;
+    message.createdBy = object.createdBy ?? "";
+    message.etag = object.etag ?? "";
+    return message;
+  },
+};
+
+function createBasePipelineInput(): PipelineInput {
+  return { name: "", stages: [] };
+}
+
+export const PipelineInput: MessageFns<PipelineInput> = {
+  encode(message: PipelineInput, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    for (const v of message.stages) {
+      Stage.encode(v!, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PipelineInput {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePipelineInput();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.stages.push(Stage.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PipelineInput {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      stages: globalThis.Array.isArray(object?.stages) ? object.stages.map((e: any) => Stage.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: PipelineInput): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.stages?.length) {
+      obj.stages = message.stages.map((e) => Stage.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PipelineInput>, I>>(base?: I): PipelineInput {
+    return PipelineInput.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PipelineInput>, I>>(object: I): PipelineInput {
+    const message = createBasePipelineInput();
+    message.name = object.name ?? "";
+    message.stages = object.stages?.map((e) => Stage.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseCreatePipelineRequest(): CreatePipelineRequest {
+  return { pipeline: undefined, requestId: "" };
+}
+
+export const CreatePipelineRequest: MessageFns<CreatePipelineRequest> = {
+  encode(message: CreatePipelineRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.pipeline !== undefined) {
+      PipelineInput.encode(message.pipeline, writer.uint32(10).fork()).join();
+    }
+    if (message.requestId !== "") {
+      writer.uint32(18).string(message.requestId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreatePipelineRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreatePipelineRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.pipeline = PipelineInput.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CreatePipelineRequest {
+    return {
+      pipeline: isSet(object.pipeline) ? PipelineInput.fromJSON(object.pipeline) : undefined,
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
+    };
+  },
+
+  toJSON(message: CreatePipelineRequest): unknown {
+    const obj: any = {};
+    if (message.pipeline !== undefined) {
+      obj.pipeline = PipelineInput.toJSON(message.pipeline);
+    }
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CreatePipelineRequest>, I>>(base?: I): CreatePipelineRequest {
+    return CreatePipelineRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CreatePipelineRequest>, I>>(object: I): CreatePipelineRequest {
+    const message = createBaseCreatePipelineRequest();
+    message.pipeline = (object.pipeline !== undefined && object.pipeline !== null)
+      ? PipelineInput.fromPartial(object.pipeline)
+      : undefined;
+    message.requestId = object.requestId ?? "";
+    return message;
+  },
+};
+
+function createBaseCreatePipelineResponse(): CreatePipelineResponse {
+  return { pipeline: undefined };
+}
+
+export const CreatePipelineResponse: MessageFns<CreatePipelineResponse> = {
+  encode(message: CreatePipelineResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.pipeline !== undefined) {
+      Pipeline.encode(message.pipeline, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreatePipelineResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreatePipelineResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.pipeline = Pipeline.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CreatePipelineResponse {
+    return { pipeline: isSet(object.pipeline) ? Pipeline.fromJSON(object.pipeline) : undefined };
+  },
+
+  toJSON(message: CreatePipelineResponse): unknown {
+    const obj: any = {};
+    if (message.pipeline !== undefined) {
+      obj.pipeline = Pipeline.toJSON(message.pipeline);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CreatePipelineResponse>, I>>(base?: I): CreatePipelineResponse {
+    return CreatePipelineResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CreatePipelineResponse>, I>>(object: I): CreatePipelineResponse {
+    const message = createBaseCreatePipelineResponse();
+    message.pipeline = (object.pipeline !== undefined && object.pipeline !== null)
+      ? Pipeline.fromPartial(object.pipeline)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseGetPipelineRequest(): GetPipelineRequest {
+  return { id: "" };
+}
+
+export const GetPipelineRequest: MessageFns<GetPipelineRequest> = {
+  encode(message: GetPipelineRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetPipelineRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetPipelineRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetPipelineRequest {
+    return { id: isSet(object.id) ? globalThis.String(object.id) : "" };
+  },
+
+  toJSON(message: GetPipelineRequest): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetPipelineRequest>, I>>(base?: I): GetPipelineRequest {
+    return GetPipelineRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetPipelineRequest>, I>>(object: I): GetPipelineRequest {
+    const message = createBaseGetPipelineRequest();
+    message.id = object.id ?? "";
+    return message;
+  },
+};
+
+function createBaseGetPipelineResponse(): GetPipelineResponse {
+  return { pipeline: undefined };
+}
+
+export const GetPipelineResponse: MessageFns<GetPipelineResponse> = {
+  encode(message: GetPipelineResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.pipeline !== undefined) {
+      Pipeline.encode(message.pipeline, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetPipelineResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetPipelineResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.pipeline = Pipeline.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetPipelineResponse {
+    return { pipeline: isSet(object.pipeline) ? Pipeline.fromJSON(object.pipeline) : undefined };
+  },
+
+  toJSON(message: GetPipelineResponse): unknown {
+    const obj: any = {};
+    if (message.pipeline !== undefined) {
+      obj.pipeline = Pipeline.toJSON(message.pipeline);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetPipelineResponse>, I>>(base?: I): GetPipelineResponse {
+    return GetPipelineResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetPipelineResponse>, I>>(object: I): GetPipelineResponse {
+    const message = createBaseGetPipelineResponse();
+    message.pipeline = (object.pipeline !== undefined && object.pipeline !== null)
+      ? Pipeline.fromPartial(object.pipeline)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseListPipelinesRequest(): ListPipelinesRequest {
+  return { filter: undefined, orderBy: [], page: undefined };
+}
+
+export const ListPipelinesRequest: MessageFns<ListPipelinesRequest> = {
+  encode(message: ListPipelinesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.filter !== undefined) {
+      Filter.encode(message.filter, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.orderBy) {
+      OrderBy.encode(v!, writer.uint32(18).fork()).join();
+    }
+    if (message.page !== undefined) {
+      PageRequest.encode(message.page, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListPipelinesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListPipelinesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.filter = Filter.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.orderBy.push(OrderBy.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.page = PageRequest.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListPipelinesRequest {
+    return {
+      filter: isSet(object.filter) ? Filter.fromJSON(object.filter) : undefined,
+      orderBy: globalThis.Array.isArray(object?.orderBy)
+        ? object.orderBy.map((e: any) => OrderBy.fromJSON(e))
+        : globalThis.Array.isArray(object?.order_by)
+        ? object.order_by.map((e: any) => OrderBy.fromJSON(e))
+        : [],
+      page: isSet(object.page) ? PageRequest.fromJSON(object.page) : undefined,
+    };
+  },
+
+  toJSON(message: ListPipelinesRequest): unknown {
+    const obj: any = {};
+    if (message.filter !== undefined) {
+      obj.filter = Filter.toJSON(message.filter);
+    }
+    if (message.orderBy?.length) {
+      obj.orderBy = message.orderBy.map((e) => OrderBy.toJSON(e));
+    }
+    if (message.page !== undefined) {
+      obj.page = PageRequest.toJSON(message.page);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListPipelinesRequest>, I>>(base?: I): ListPipelinesRequest {
+    return ListPipelinesRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListPipelinesRequest>, I>>(object: I): ListPipelinesRequest {
+    const message = createBaseListPipelinesRequest();
+    message.filter = (object.filter !== undefined && object.filter !== null)
+      ? Filter.fromPartial(object.filter)
+      : undefined;
+    message.orderBy = object.orderBy?.map((e) => OrderBy.fromPartial(e)) || [];
+    message.page = (object.page !== undefined && object.page !== null)
+      ? PageRequest.fromPartial(object.page)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseListPipelinesResponse(): ListPipelinesResponse {
+  return { pipelines: [], pageInfo: undefined };
+}
+
+export const ListPipelinesResponse: MessageFns<ListPipelinesResponse> = {
+  encode(message: ListPipelinesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.pipelines) {
+      Pipeline.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.pageInfo !== undefined) {
+      PageInfo.encode(message.pageInfo, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListPipelinesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListPipelinesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.pipelines.push(Pipeline.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.pageInfo = PageInfo.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListPipelinesResponse {
+    return {
+      pipelines: globalThis.Array.isArray(object?.pipelines)
+        ? object.pipelines.map((e: any) => Pipeline.fromJSON(e))
+        : [],
+      pageInfo: isSet(object.pageInfo)
+        ? PageInfo.fromJSON(object.pageInfo)
+        : isSet(object.page_info)
+        ? PageInfo.fromJSON(object.page_info)
+        : undefined,
+    };
+  },
+
+  toJSON(message: ListPipelinesResponse): unknown {
+    const obj: any = {};
+    if (message.pipelines?.length) {
+      obj.pipelines = message.pipelines.map((e) => Pipeline.toJSON(e));
+    }
+    if (message.pageInfo !== undefined) {
+      obj.pageInfo = PageInfo.toJSON(message.pageInfo);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListPipelinesResponse>, I>>(base?: I): ListPipelinesResponse {
+    return ListPipelinesResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListPipelinesResponse>, I>>(object: I): ListPipelinesResponse {
+    const message = createBaseListPipelinesResponse();
+    message.pipelines = object.pipelines?.map((e) => Pipeline.fromPartial(e)) || [];
+    message.pageInfo = (object.pageInfo !== undefined && object.pageInfo !== null)
+      ? PageInfo.fromPartial(object.pageInfo)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseUpdatePipelineRequest(): UpdatePipelineRequest {
+  return { id: "", pipeline: undefined, updateMask: undefined, etag: "", stageMoves: {} };
+}
+
+export const UpdatePipelineRequest: MessageFns<UpdatePipelineRequest> = {
+  encode(message: UpdatePipelineRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.pipeline !== undefined) {
+      PipelineInput.encode(message.pipeline, writer.uint32(18).fork()).join();
+    }
+    if (message.updateMask !== undefined) {
+      FieldMask.encode(FieldMask.wrap(message.updateMask), writer.uint32(26).fork()).join();
+    }
+    if (message.etag !== "") {
+      writer.uint32(34).string(message.etag);
+    }
+    globalThis.Object.entries(message.stageMoves).forEach(([key, value]: [string, string]) => {
+      UpdatePipelineRequest_StageMovesEntry.encode({ key: key as any, value }, writer.uint32(42).fork()).join();
+    });
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdatePipelineRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdatePipelineRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.pipeline = PipelineInput.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.updateMask = FieldMask.unwrap(FieldMask.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.etag = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            const entry5 = UpdatePipelineRequest_StageMovesEntry.decode(reader, reader.uint32());
+            if (entry5.value !== undefined) {
+              message.stageMoves[entry5.key] = entry5.value;
+            }
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdatePipelineRequest {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      pipeline: isSet(object.pipeline) ? PipelineInput.fromJSON(object.pipeline) : undefined,
+      updateMask: isSet(object.updateMask)
+        ? FieldMask.unwrap(FieldMask.fromJSON(object.updateMask))
+        : isSet(object.update_mask)
+        ? FieldMask.unwrap(FieldMask.fromJSON(object.update_mask))
+        : undefined,
+      etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
+      stageMoves: isObject(object.stageMoves)
+        ? (globalThis.Object.entries(object.stageMoves) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : isObject(object.stage_moves)
+        ? (globalThis.Object.entries(object.stage_moves) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+    };
+  },
+
+  toJSON(message: UpdatePipelineRequest): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.pipeline !== undefined) {
+      obj.pipeline = PipelineInput.toJSON(message.pipeline);
+    }
+    if (message.updateMask !== undefined) {
+      obj.updateMask = FieldMask.toJSON(FieldMask.wrap(message.updateMask));
+    }
+    if (message.etag !== "") {
+      obj.etag = message.etag;
+    }
+    if (message.stageMoves) {
+      const entries = globalThis.Object.entries(message.stageMoves) as [string, string][];
+      if (entries.length > 0) {
+        obj.stageMoves = {};
+        entries.forEach(([k, v]) => {
+          obj.stageMoves[k] = v;
+        });
+      }
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdatePipelineRequest>, I>>(base?: I): UpdatePipelineRequest {
+    return UpdatePipelineRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdatePipelineRequest>, I>>(object: I): UpdatePipelineRequest {
+    const message = createBaseUpdatePipelineRequest();
+    message.id = object.id ?? "";
+    message.pipeline = (object.pipeline !== undefined && object.pipeline !== null)
+      ? PipelineInput.fromPartial(object.pipeline)
+      : undefined;
+    message.updateMask = object.updateMask ?? undefined;
+    message.etag = object.etag ?? "";
+    message.stageMoves = (globalThis.Object.entries(object.stageMoves ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    return message;
+  },
+};
+
+function createBaseUpdatePipelineRequest_StageMovesEntry(): UpdatePipelineRequest_StageMovesEntry {
+  return { key: "", value: "" };
+}
+
+export const UpdatePipelineRequest_StageMovesEntry: MessageFns<UpdatePipelineRequest_StageMovesEntry> = {
+  encode(message: UpdatePipelineRequest_StageMovesEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdatePipelineRequest_StageMovesEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdatePipelineRequest_StageMovesEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdatePipelineRequest_StageMovesEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: UpdatePipelineRequest_StageMovesEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdatePipelineRequest_StageMovesEntry>, I>>(
+    base?: I,
+  ): UpdatePipelineRequest_StageMovesEntry {
+    return UpdatePipelineRequest_StageMovesEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdatePipelineRequest_StageMovesEntry>, I>>(
+    object: I,
+  ): UpdatePipelineRequest_StageMovesEntry {
+    const message = createBaseUpdatePipelineRequest_StageMovesEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
+    return message;
+  },
+};
+
+function createBaseUpdatePipelineResponse(): UpdatePipelineResponse {
+  return { pipeline: undefined, movedDeals: 0 };
+}
+
+export const UpdatePipelineResponse: MessageFns<UpdatePipelineResponse> = {
+  encode(message: UpdatePipelineResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.pipeline !== undefined) {
+      Pipeline.encode(message.pipeline, writer.uint32(10).fork()).join();
+    }
+    if (message.movedDeals !== 0) {
+      writer.uint32(16).int32(message.movedDeals);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdatePipelineResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdatePipelineResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.pipeline = Pipeline.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.movedDeals = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdatePipelineResponse {
+    return {
+      pipeline: isSet(object.pipeline) ? Pipeline.fromJSON(object.pipeline) : undefined,
+      movedDeals: isSet(object.movedDeals)
+        ? globalThis.Number(object.movedDeals)
+        : isSet(object.moved_deals)
+        ? globalThis.Number(object.moved_deals)
+        : 0,
+    };
+  },
+
+  toJSON(message: UpdatePipelineResponse): unknown {
+    const obj: any = {};
+    if (message.pipeline !== undefined) {
+      obj.pipeline = Pipeline.toJSON(message.pipeline);
+    }
+    if (message.movedDeals !== 0) {
+      obj.movedDeals = Math.round(message.movedDeals);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdatePipelineResponse>, I>>(base?: I): UpdatePipelineResponse {
+    return UpdatePipelineResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdatePipelineResponse>, I>>(object: I): UpdatePipelineResponse {
+    const message = createBaseUpdatePipelineResponse();
+    message.pipeline = (object.pipeline !== undefined && object.pipeline !== null)
+      ? Pipeline.fromPartial(object.pipeline)
+      : undefined;
+    message.movedDeals = object.movedDeals ?? 0;
+    return message;
+  },
+};
+
+function createBaseStakeholder(): Stakeholder {
+  return { contactId: "", role: "" };
+}
+
+export const Stakeholder: MessageFns<Stakeholder> = {
+  encode(message: Stakeholder, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.contactId !== "") {
+      writer.uint32(10).string(message.contactId);
+    }
+    if (message.role !== "") {
+      writer.uint32(18).string(message.role);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Stakeholder {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStakeholder();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.contactId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.role = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Stakeholder {
+    return {
+      contactId: isSet(object.contactId)
+        ? globalThis.String(object.contactId)
+        : isSet(object.contact_id)
+        ? globalThis.String(object.contact_id)
+        : "",
+      role: isSet(object.role) ? globalThis.String(object.role) : "",
+    };
+  },
+
+  toJSON(message: Stakeholder): unknown {
+    const obj: any = {};
+    if (message.contactId !== "") {
+      obj.contactId = message.contactId;
+    }
+    if (message.role !== "") {
+      obj.role = message.role;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Stakeholder>, I>>(base?: I): Stakeholder {
+    return Stakeholder.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Stakeholder>, I>>(object: I): Stakeholder {
+    const message = createBaseStakeholder();
+    message.contactId = object.contactId ?? "";
+    message.role = object.role ?? "";
+    return message;
+  },
+};
+
+function createBaseCompetitor(): Competitor {
+  return { organizationId: "", notes: "" };
+}
+
+export const Competitor: MessageFns<Competitor> = {
+  encode(message: Competitor, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.organizationId !== "") {
+      writer.uint32(10).string(message.organizationId);
+    }
+    if (message.notes !== "") {
+      writer.uint32(18).string(message.notes);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Competitor {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCompetitor();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.organizationId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.notes = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Competitor {
+    return {
+      organizationId: isSet(object.organizationId)
+        ? globalThis.String(object.organizationId)
+        : isSet(object.organization_id)
+        ? globalThis.String(object.organization_id)
+        : "",
+      notes: isSet(object.notes) ? globalThis.String(object.notes) : "",
+    };
+  },
+
+  toJSON(message: Competitor): unknown {
+    const obj: any = {};
+    if (message.organizationId !== "") {
+      obj.organizationId = message.organizationId;
+    }
+    if (message.notes !== "") {
+      obj.notes = message.notes;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Competitor>, I>>(base?: I): Competitor {
+    return Competitor.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Competitor>, I>>(object: I): Competitor {
+    const message = createBaseCompetitor();
+    message.organizationId = object.organizationId ?? "";
+    message.notes = object.notes ?? "";
+    return message;
+  },
+};
+
+function createBaseStageVisit(): StageVisit {
+  return { stageId: "", stageName: "", enterTime: undefined, exitTime: undefined, exit: "", movedBy: "" };
+}
+
+export const StageVisit: MessageFns<StageVisit> = {
+  encode(message: StageVisit, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.stageId !== "") {
+      writer.uint32(10).string(message.stageId);
+    }
+    if (message.stageName !== "") {
+      writer.uint32(18).string(message.stageName);
+    }
+    if (message.enterTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.enterTime), writer.uint32(26).fork()).join();
+    }
+    if (message.exitTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.exitTime), writer.uint32(34).fork()).join();
+    }
+    if (message.exit !== "") {
+      writer.uint32(42).string(message.exit);
+    }
+    if (message.movedBy !== "") {
+      writer.uint32(50).string(message.movedBy);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): StageVisit {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStageVisit();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.stageId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.stageName = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.enterTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.exitTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.exit = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.movedBy = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): StageVisit {
+    return {
+      stageId: isSet(object.stageId)
+        ? globalThis.String(object.stageId)
+        : isSet(object.stage_id)
+        ? globalThis.String(object.stage_id)
+        : "",
+      stageName: isSet(object.stageName)
+        ? globalThis.String(object.stageName)
+        : isSet(object.stage_name)
+        ? globalThis.String(object.stage_name)
+        : "",
+      enterTime: isSet(object.enterTime)
+        ? fromJsonTimestamp(object.enterTime)
+        : isSet(object.enter_time)
+        ? fromJsonTimestamp(object.enter_time)
+        : undefined,
+      exitTime: isSet(object.exitTime)
+        ? fromJsonTimestamp(object.exitTime)
+        : isSet(object.exit_time)
+        ? fromJsonTimestamp(object.exit_time)
+        : undefined,
+      exit: isSet(object.exit) ? globalThis.String(object.exit) : "",
+      movedBy: isSet(object.movedBy)
+        ? globalThis.String(object.movedBy)
+        : isSet(object.moved_by)
+        ? globalThis.String(object.moved_by)
+        : "",
+    };
+  },
+
+  toJSON(message: StageVisit): unknown {
+    const obj: any = {};
+    if (message.stageId !== "") {
+      obj.stageId = message.stageId;
+    }
+    if (message.stageName !== "") {
+      obj.stageName = message.stageName;
+    }
+    if (message.enterTime !== undefined) {
+      obj.enterTime = message.enterTime.toISOString();
+    }
+    if (message.exitTime !== undefined) {
+      obj.exitTime = message.exitTime.toISOString();
+    }
+    if (message.exit !== "") {
+      obj.exit = message.exit;
+    }
+    if (message.movedBy !== "") {
+      obj.movedBy = message.movedBy;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<StageVisit>, I>>(base?: I): StageVisit {
+    return StageVisit.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<StageVisit>, I>>(object: I): StageVisit {
+    const message = createBaseStageVisit();
+    message.stageId = object.stageId ?? "";
+    message.stageName = object.stageName ?? "";
+    message.enterTime = object.enterTime ?? undefined;
+    message.exitTime = object.exitTime ?? undefined;
+    message.exit = object.exit ?? "";
+    message.movedBy = object.movedBy ?? "";
+    return message;
+  },
+};
+
+function createBaseDeal(): Deal {
+  return {
+    id: "",
+    name: "",
+    pipelineId: "",
+    stageId: "",
+    stageName: "",
+    status: "",
+    organizationId: "",
+    stakeholders: [],
+    amount: undefined,
+    expectedCloseDate: "",
+    probability: 0,
+    probabilityOverridden: false,
+    weightedAmount: undefined,
+    ownerId: "",
+    competitors: [],
+    nextStep: "",
+    closeReason: "",
+    closeTime: undefined,
+    stageHistory: [],
+    leadId: "",
+    createTime: undefined,
+    updateTime: undefined,
+    createdBy: "",
+    updatedBy: "",
+    etag: "",
+  };
+}
+
+export const Deal: MessageFns<Deal> = {
+  encode(message: Deal, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.name !== "") {
+      writer.uint32(18).string(message.name);
+    }
+    if (message.pipelineId !== "") {
+      writer.uint32(26).string(message.pipelineId);
+    }
+    if (message.stageId !== "") {
+      writer.uint32(34).string(message.stageId);
+    }
+    if (message.stageName !== "") {
+      writer.uint32(42).string(message.stageName);
+    }
+    if (message.status !== "") {
+      writer.uint32(50).string(message.status);
+    }
+    if (message.organizationId !== "") {
+      writer.uint32(58).string(message.organizationId);
+    }
+    for (const v of message.stakeholders) {
+      Stakeholder.encode(v!, writer.uint32(66).fork()).join();
+    }
+    if (message.amount !== undefined) {
+      Money.encode(message.amount, writer.uint32(74).fork()).join();
+    }
+    if (message.expectedCloseDate !== "") {
+      writer.uint32(82).string(message.expectedCloseDate);
+    }
+    if (message.probability !== 0) {
+      writer.uint32(88).int32(message.probability);
+    }
+    if (message.probabilityOverridden !== false) {
+      writer.uint32(96).bool(message.probabilityOverridden);
+    }
+    if (message.weightedAmount !== undefined) {
+      Money.encode(message.weightedAmount, writer.uint32(106).fork()).join();
+    }
+    if (message.ownerId !== "") {
+      writer.uint32(114).string(message.ownerId);
+    }
+    for (const v of message.competitors) {
+      Competitor.encode(v!, writer.uint32(122).fork()).join();
+    }
+    if (message.nextStep !== "") {
+      writer.uint32(130).string(message.nextStep);
+    }
+    if (message.closeReason !== "") {
+      writer.uint32(138).string(message.closeReason);
+    }
+    if (message.closeTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.closeTime), writer.uint32(146).fork()).join();
+    }
+    for (const v of message.stageHistory) {
+      StageVisit.encode(v!, writer.uint32(154).fork()).join();
+    }
+    if (message.leadId !== "") {
+      writer.uint32(162).string(message.leadId);
+    }
+    if (message.createTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.createTime), writer.uint32(170).fork()).join();
+    }
+    if (message.updateTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.updateTime), writer.uint32(178).fork()).join();
+    }
+    if (message.createdBy !== "") {
+      writer.uint32(186).string(message.createdBy);
+    }
+    if (message.updatedBy !== "") {
+      writer.uint32(194).string(message.updatedBy);
+    }
+    if (message.etag !== "") {
+      writer.uint32(202).string(message.etag);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Deal {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeal();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.pipelineId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.stageId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.stageName = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.status = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.organizationId = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.stakeholders.push(Stakeholder.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.amount = Money.decode(reader, reader.uint32());
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.expectedCloseDate = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.probability = reader.int32();
+            continue;
+          }
+          case 12: {
+            if (tag !== 96) {
+              break;
+            }
+
+            message.probabilityOverridden = reader.bool();
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.weightedAmount = Money.decode(reader, reader.uint32());
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.ownerId = reader.string();
+            continue;
+          }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.competitors.push(Competitor.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.nextStep = reader.string();
+            continue;
+          }
+          case 17: {
+            if (tag !== 138) {
+              break;
+            }
+
+            message.closeReason = reader.string();
+            continue;
+          }
+          case 18: {
+            if (tag !== 146) {
+              break;
+            }
+
+            message.closeTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 19: {
+            if (tag !== 154) {
+              break;
+            }
+
+            message.stageHistory.push(StageVisit.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 20: {
+            if (tag !== 162) {
+              break;
+            }
+
+            message.leadId = reader.string();
+            continue;
+          }
+          case 21: {
+            if (tag !== 170) {
+              break;
+            }
+
+            message.createTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 22: {
+            if (tag !== 178) {
+              break;
+            }
+
+            message.updateTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 23: {
+            if (tag !== 186) {
+              break;
+            }
+
+            message.createdBy = reader.string();
+            continue;
+          }
+          case 24: {
+            if (tag !== 194) {
+              break;
+            }
+
+            message.updatedBy = reader.string();
+            continue;
+          }
+          case 25: {
+            if (tag !== 202) {
+              break;
+            }
+
+            message.etag = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Deal {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      pipelineId: isSet(object.pipelineId)
+        ? globalThis.String(object.pipelineId)
+        : isSet(object.pipeline_id)
+        ? globalThis.String(object.pipeline_id)
+        : "",
+      stageId: isSet(object.stageId)
+        ? globalThis.String(object.stageId)
+        : isSet(object.stage_id)
+        ? globalThis.String(object.stage_id)
+        : "",
+      stageName: isSet(object.stageName)
+        ? globalThis.String(object.stageName)
+        : isSet(object.stage_name)
+        ? globalThis.String(object.stage_name)
+        : "",
+      status: isSet(object.status) ? globalThis.String(object.status) : "",
+      organizationId: isSet(object.organizationId)
+        ? globalThis.String(object.organizationId)
+        : isSet(object.organization_id)
+        ? globalThis.String(object.organization_id)
+        : "",
+      stakeholders: globalThis.Array.isArray(object?.stakeholders)
+        ? object.stakeholders.map((e: any) => Stakeholder.fromJSON(e))
+        : [],
+      amount: isSet(object.amount) ? Money.fromJSON(object.amount) : undefined,
+      expectedCloseDate: isSet(object.expectedCloseDate)
+        ? globalThis.String(object.expectedCloseDate)
+        : isSet(object.expected_close_date)
+        ? globalThis.String(object.expected_close_date)
+        : "",
+      probability: isSet(object.probability) ? globalThis.Number(object.probability) : 0,
+      probabilityOverridden: isSet(object.probabilityOverridden)
+        ? globalThis.Boolean(object.probabilityOverridden)
+        : isSet(object.probability_overridden)
+        ? globalThis.Boolean(object.probability_overridden)
+        : false,
+      weightedAmount: isSet(object.weightedAmount)
+        ? Money.fromJSON(object.weightedAmount)
+        : isSet(object.weighted_amount)
+        ? Money.fromJSON(object.weighted_amount)
+        : undefined,
+      ownerId: isSet(object.ownerId)
+        ? globalThis.String(object.ownerId)
+        : isSet(object.owner_id)
+        ? globalThis.String(object.owner_id)
+        : "",
+      competitors: globalThis.Array.isArray(object?.competitors)
+        ? object.competitors.map((e: any) => Competitor.fromJSON(e))
+        : [],
+      nextStep: isSet(object.nextStep)
+        ? globalThis.String(object.nextStep)
+        : isSet(object.next_step)
+        ? globalThis.String(object.next_step)
+        : "",
+      closeReason: isSet(object.closeReason)
+        ? globalThis.String(object.closeReason)
+        : isSet(object.close_reason)
+        ? globalThis.String(object.close_reason)
+        : "",
+      closeTime: isSet(object.closeTime)
+        ? fromJsonTimestamp(object.closeTime)
+        : isSet(object.close_time)
+        ? fromJsonTimestamp(object.close_time)
+        : undefined,
+      stageHistory: globalThis.Array.isArray(object?.stageHistory)
+        ? object.stageHistory.map((e: any) => StageVisit.fromJSON(e))
+        : globalThis.Array.isArray(object?.stage_history)
+        ? object.stage_history.map((e: any) => StageVisit.fromJSON(e))
+        : [],
+      leadId: isSet(object.leadId)
+        ? globalThis.String(object.leadId)
+        : isSet(object.lead_id)
+        ? globalThis.String(object.lead_id)
+        : "",
+      createTime: isSet(object.createTime)
+        ? fromJsonTimestamp(object.createTime)
+        : isSet(object.create_time)
+        ? fromJsonTimestamp(object.create_time)
+        : undefined,
+      updateTime: isSet(object.updateTime)
+        ? fromJsonTimestamp(object.updateTime)
+        : isSet(object.update_time)
+        ? fromJsonTimestamp(object.update_time)
+        : undefined,
+      createdBy: isSet(object.createdBy)
+        ? globalThis.String(object.createdBy)
+        : isSet(object.created_by)
+        ? globalThis.String(object.created_by)
+        : "",
+      updatedBy: isSet(object.updatedBy)
+        ? globalThis.String(object.updatedBy)
+        : isSet(object.updated_by)
+        ? globalThis.String(object.updated_by)
+        : "",
+      etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
+    };
+  },
+
+  toJSON(message: Deal): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.pipelineId !== "") {
+      obj.pipelineId = message.pipelineId;
+    }
+    if (message.stageId !== "") {
+      obj.stageId = message.stageId;
+    }
+    if (message.stageName !== "") {
+      obj.stageName = message.stageName;
+    }
+    if (message.status !== "") {
+      obj.status = message.status;
+    }
+    if (message.organizationId !== "") {
+      obj.organizationId = message.organizationId;
+    }
+    if (message.stakeholders?.length) {
+      obj.stakeholders = message.stakeholders.map((e) => Stakeholder.toJSON(e));
+    }
+    if (message.amount !== undefined) {
+      obj.amount = Money.toJSON(message.amount);
+    }
+    if (message.expectedCloseDate !== "") {
+      obj.expectedCloseDate = message.expectedCloseDate;
+    }
+    if (message.probability !== 0) {
+      obj.probability = Math.round(message.probability);
+    }
+    if (message.probabilityOverridden !== false) {
+      obj.probabilityOverridden = message.probabilityOverridden;
+    }
+    if (message.weightedAmount !== undefined) {
+      obj.weightedAmount = Money.toJSON(message.weightedAmount);
+    }
+    if (message.ownerId !== "") {
+      obj.ownerId = message.ownerId;
+    }
+    if (message.competitors?.length) {
+      obj.competitors = message.competitors.map((e) => Competitor.toJSON(e));
+    }
+    if (message.nextStep !== "") {
+      obj.nextStep = message.nextStep;
+    }
+    if (message.closeReason !== "") {
+      obj.closeReason = message.closeReason;
+    }
+    if (message.closeTime !== undefined) {
+      obj.closeTime = message.closeTime.toISOString();
+    }
+    if (message.stageHistory?.length) {
+      obj.stageHistory = message.stageHistory.map((e) => StageVisit.toJSON(e));
+    }
+    if (message.leadId !== "") {
+      obj.leadId = message.leadId;
+    }
+    if (message.createTime !== undefined) {
+      obj.createTime = message.createTime.toISOString();
+    }
+    if (message.updateTime !== undefined) {
+      obj.updateTime = message.updateTime.toISOString();
+    }
+    if (message.createdBy !== "") {
+      obj.createdBy = message.createdBy;
+    }
+    if (message.updatedBy !== "") {
+      obj.updatedBy = message.updatedBy;
+    }
+    if (message.etag !== "") {
+      obj.etag = message.etag;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Deal>, I>>(base?: I): Deal {
+    return Deal.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Deal>, I>>(object: I): Deal {
+    const message = createBaseDeal();
+    message.id = object.id ?? "";
+    message.name = object.name ?? "";
+    message.pipelineId = object.pipelineId ?? "";
+    message.stageId = object.stageId ?? "";
+    message.stageName = object.stageName ?? "";
+    message.status = object.status ?? "";
+    message.organizationId = object.organizationId ?? "";
+    message.stakeholders = object.stakeholders?.map((e) => Stakeholder.fromPartial(e)) || [];
+    message.amount = (object.amount !== undefined && object.amount !== null)
+      ? Money.fromPartial(object.amount)
+      : undefined;
+    message.expectedCloseDate = object.expectedCloseDate ?? "";
+    message.probability = object.probability ?? 0;
+    message.probabilityOverridden = object.probabilityOverridden ?? false;
+    message.weightedAmount = (object.weightedAmount !== undefined && object.weightedAmount !== null)
+      ? Money.fromPartial(object.weightedAmount)
+      : undefined;
+    message.ownerId = object.ownerId ?? "";
+    message.competitors = object.competitors?.map((e) => Competitor.fromPartial(e)) || [];
+    message.nextStep = object.nextStep ?? "";
+    message.closeReason = object.closeReason ?? "";
+    message.closeTime = object.closeTime ?? undefined;
+    message.stageHistory = object.stageHistory?.map((e) => StageVisit.fromPartial(e)) || [];
+    message.leadId = object.leadId ?? "";
+    message.createTime = object.createTime ?? undefined;
+    message.updateTime = object.updateTime ?? undefined;
+    message.createdBy = object.createdBy ?? "";
+    message.updatedBy = object.updatedBy ?? "";
+    message.etag = object.etag ?? "";
+    return message;
+  },
+};
+
+function createBaseDealInput(): DealInput {
+  return {
+    name: "",
+    pipelineId: "",
+    stageId: "",
+    organizationId: "",
+    stakeholders: [],
+    amount: undefined,
+    expectedCloseDate: "",
+    probability: undefined,
+    ownerId: "",
+    competitors: [],
+    nextStep: "",
+    closeReason: "",
+  };
+}
+
+export const DealInput: MessageFns<DealInput> = {
+  encode(message: DealInput, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.pipelineId !== "") {
+      writer.uint32(18).string(message.pipelineId);
+    }
+    if (message.stageId !== "") {
+      writer.uint32(26).string(message.stageId);
+    }
+    if (message.organizationId !== "") {
+      writer.uint32(34).string(message.organizationId);
+    }
+    for (const v of message.stakeholders) {
+      Stakeholder.encode(v!, writer.uint32(42).fork()).join();
+    }
+    if (message.amount !== undefined) {
+      Money.encode(message.amount, writer.uint32(50).fork()).join();
+    }
+    if (message.expectedCloseDate !== "") {
+      writer.uint32(58).string(message.expectedCloseDate);
+    }
+    if (message.probability !== undefined) {
+      writer.uint32(64).int32(message.probability);
+    }
+    if (message.ownerId !== "") {
+      writer.uint32(74).string(message.ownerId);
+    }
+    for (const v of message.competitors) {
+      Competitor.encode(v!, writer.uint32(82).fork()).join();
+    }
+    if (message.nextStep !== "") {
+      writer.uint32(90).string(message.nextStep);
+    }
+    if (message.closeReason !== "") {
+      writer.uint32(98).string(message.closeReason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DealInput {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDealInput();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.pipelineId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.stageId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.organizationId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.stakeholders.push(Stakeholder.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.amount = Money.decode(reader, reader.uint32());
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.expectedCloseDate = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.probability = reader.int32();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.ownerId = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.competitors.push(Competitor.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.nextStep = reader.string();
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.closeReason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DealInput {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      pipelineId: isSet(object.pipelineId)
+        ? globalThis.String(object.pipelineId)
+        : isSet(object.pipeline_id)
+        ? globalThis.String(object.pipeline_id)
+        : "",
+      stageId: isSet(object.stageId)
+        ? globalThis.String(object.stageId)
+        : isSet(object.stage_id)
+        ? globalThis.String(object.stage_id)
+        : "",
+      organizationId: isSet(object.organizationId)
+        ? globalThis.String(object.organizationId)
+        : isSet(object.organization_id)
+        ? globalThis.String(object.organization_id)
+        : "",
+      stakeholders: globalThis.Array.isArray(object?.stakeholders)
+        ? object.stakeholders.map((e: any) => Stakeholder.fromJSON(e))
+        : [],
+      amount: isSet(object.amount) ? Money.fromJSON(object.amount) : undefined,
+      expectedCloseDate: isSet(object.expectedCloseDate)
+        ? globalThis.String(object.expectedCloseDate)
+        : isSet(object.expected_close_date)
+        ? globalThis.String(object.expected_close_date)
+        : "",
+      probability: isSet(object.probability) ? globalThis.Number(object.probability) : undefined,
+      ownerId: isSet(object.ownerId)
+        ? globalThis.String(object.ownerId)
+        : isSet(object.owner_id)
+        ? globalThis.String(object.owner_id)
+        : "",
+      competitors: globalThis.Array.isArray(object?.competitors)
+        ? object.competitors.map((e: any) => Competitor.fromJSON(e))
+        : [],
+      nextStep: isSet(object.nextStep)
+        ? globalThis.String(object.nextStep)
+        : isSet(object.next_step)
+        ? globalThis.String(object.next_step)
+        : "",
+      closeReason: isSet(object.closeReason)
+        ? globalThis.String(object.closeReason)
+        : isSet(object.close_reason)
+        ? globalThis.String(object.close_reason)
+        : "",
+    };
+  },
+
+  toJSON(message: DealInput): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.pipelineId !== "") {
+      obj.pipelineId = message.pipelineId;
+    }
+    if (message.stageId !== "") {
+      obj.stageId = message.stageId;
+    }
+    if (message.organizationId !== "") {
+      obj.organizationId = message.organizationId;
+    }
+    if (message.stakeholders?.length) {
+      obj.stakeholders = message.stakeholders.map((e) => Stakeholder.toJSON(e));
+    }
+    if (message.amount !== undefined) {
+      obj.amount = Money.toJSON(message.amount);
+    }
+    if (message.expectedCloseDate !== "") {
+      obj.expectedCloseDate = message.expectedCloseDate;
+    }
+    if (message.probability !== undefined) {
+      obj.probability = Math.round(message.probability);
+    }
+    if (message.ownerId !== "") {
+      obj.ownerId = message.ownerId;
+    }
+    if (message.competitors?.length) {
+      obj.competitors = message.competitors.map((e) => Competitor.toJSON(e));
+    }
+    if (message.nextStep !== "") {
+      obj.nextStep = message.nextStep;
+    }
+    if (message.closeReason !== "") {
+      obj.closeReason = message.closeReason;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DealInput>, I>>(base?: I): DealInput {
+    return DealInput.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DealInput>, I>>(object: I): DealInput {
+    const message = createBaseDealInput();
+    message.name = object.name ?? "";
+    message.pipelineId = object.pipelineId ?? "";
+    message.stageId = object.stageId ?? "";
+    message.organizationId = object.organizationId ?? "";
+    message.stakeholders = object.stakeholders?.map((e) => Stakeholder.fromPartial(e)) || [];
+    message.amount = (object.amount !== undefined && object.amount !== null)
+      ? Money.fromPartial(object.amount)
+      : undefined;
+    message.expectedCloseDate = object.expectedCloseDate ?? "";
+    message.probability = object.probability ?? undefined;
+    message.ownerId = object.ownerId ?? "";
+    message.competitors = object.competitors?.map((e) => Competitor.fromPartial(e)) || [];
+    message.nextStep = object.nextStep ?? "";
+    message.closeReason = object.closeReason ?? "";
+    return message;
+  },
+};
+
+function createBaseCreateDealRequest(): CreateDealRequest {
+  return { deal: undefined, requestId: "" };
+}
+
+export const CreateDealRequest: MessageFns<CreateDealRequest> = {
+  encode(message: CreateDealRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.deal !== undefined) {
+      DealInput.encode(message.deal, writer.uint32(10).fork()).join();
+    }
+    if (message.requestId !== "") {
+      writer.uint32(18).string(message.requestId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateDealRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateDealRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.deal = DealInput.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CreateDealRequest {
+    return {
+      deal: isSet(object.deal) ? DealInput.fromJSON(object.deal) : undefined,
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
+    };
+  },
+
+  toJSON(message: CreateDealRequest): unknown {
+    const obj: any = {};
+    if (message.deal !== undefined) {
+      obj.deal = DealInput.toJSON(message.deal);
+    }
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CreateDealRequest>, I>>(base?: I): CreateDealRequest {
+    return CreateDealRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CreateDealRequest>, I>>(object: I): CreateDealRequest {
+    const message = createBaseCreateDealRequest();
+    message.deal = (object.deal !== undefined && object.deal !== null) ? DealInput.fromPartial(object.deal) : undefined;
+    message.requestId = object.requestId ?? "";
+    return message;
+  },
+};
+
+function createBaseCreateDealResponse(): CreateDealResponse {
+  return { deal: undefined };
+}
+
+export const CreateDealResponse: MessageFns<CreateDealResponse> = {
+  encode(message: CreateDealResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.deal !== undefined) {
+      Deal.encode(message.deal, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateDealResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateDealResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.deal = Deal.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CreateDealResponse {
+    return { deal: isSet(object.deal) ? Deal.fromJSON(object.deal) : undefined };
+  },
+
+  toJSON(message: CreateDealResponse): unknown {
+    const obj: any = {};
+    if (message.deal !== undefined) {
+      obj.deal = Deal.toJSON(message.deal);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CreateDealResponse>, I>>(base?: I): CreateDealResponse {
+    return CreateDealResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CreateDealResponse>, I>>(object: I): CreateDealResponse {
+    const message = createBaseCreateDealResponse();
+    message.deal = (object.deal !== undefined && object.deal !== null) ? Deal.fromPartial(object.deal) : undefined;
+    return message;
+  },
+};
+
+function createBaseGetDealRequest(): GetDealRequest {
+  return { id: "" };
+}
+
+export const GetDealRequest: MessageFns<GetDealRequest> = {
+  encode(message: GetDealRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetDealRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetDealRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetDealRequest {
+    return { id: isSet(object.id) ? globalThis.String(object.id) : "" };
+  },
+
+  toJSON(message: GetDealRequest): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetDealRequest>, I>>(base?: I): GetDealRequest {
+    return GetDealRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetDealRequest>, I>>(object: I): GetDealRequest {
+    const message = createBaseGetDealRequest();
+    message.id = object.id ?? "";
+    return message;
+  },
+};
+
+function createBaseGetDealResponse(): GetDealResponse {
+  return { deal: undefined };
+}
+
+export const GetDealResponse: MessageFns<GetDealResponse> = {
+  encode(message: GetDealResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.deal !== undefined) {
+      Deal.encode(message.deal, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetDealResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetDealResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.deal = Deal.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetDealResponse {
+    return { deal: isSet(object.deal) ? Deal.fromJSON(object.deal) : undefined };
+  },
+
+  toJSON(message: GetDealResponse): unknown {
+    const obj: any = {};
+    if (message.deal !== undefined) {
+      obj.deal = Deal.toJSON(message.deal);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetDealResponse>, I>>(base?: I): GetDealResponse {
+    return GetDealResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetDealResponse>, I>>(object: I): GetDealResponse {
+    const message = createBaseGetDealResponse();
+    message.deal = (object.deal !== undefined && object.deal !== null) ? Deal.fromPartial(object.deal) : undefined;
+    return message;
+  },
+};
+
+function createBaseListDealsRequest(): ListDealsRequest {
+  return { filter: undefined, orderBy: [], page: undefined };
+}
+
+export const ListDealsRequest: MessageFns<ListDealsRequest> = {
+  encode(message: ListDealsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.filter !== undefined) {
+      Filter.encode(message.filter, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.orderBy) {
+      OrderBy.encode(v!, writer.uint32(18).fork()).join();
+    }
+    if (message.page !== undefined) {
+      PageRequest.encode(message.page, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListDealsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListDealsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.filter = Filter.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.orderBy.push(OrderBy.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.page = PageRequest.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListDealsRequest {
+    return {
+      filter: isSet(object.filter) ? Filter.fromJSON(object.filter) : undefined,
+      orderBy: globalThis.Array.isArray(object?.orderBy)
+        ? object.orderBy.map((e: any) => OrderBy.fromJSON(e))
+        : globalThis.Array.isArray(object?.order_by)
+        ? object.order_by.map((e: any) => OrderBy.fromJSON(e))
+        : [],
+      page: isSet(object.page) ? PageRequest.fromJSON(object.page) : undefined,
+    };
+  },
+
+  toJSON(message: ListDealsRequest): unknown {
+    const obj: any = {};
+    if (message.filter !== undefined) {
+      obj.filter = Filter.toJSON(message.filter);
+    }
+    if (message.orderBy?.length) {
+      obj.orderBy = message.orderBy.map((e) => OrderBy.toJSON(e));
+    }
+    if (message.page !== undefined) {
+      obj.page = PageRequest.toJSON(message.page);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListDealsRequest>, I>>(base?: I): ListDealsRequest {
+    return ListDealsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListDealsRequest>, I>>(object: I): ListDealsRequest {
+    const message = createBaseListDealsRequest();
+    message.filter = (object.filter !== undefined && object.filter !== null)
+      ? Filter.fromPartial(object.filter)
+      : undefined;
+    message.orderBy = object.orderBy?.map((e) => OrderBy.fromPartial(e)) || [];
+    message.page = (object.page !== undefined && object.page !== null)
+      ? PageRequest.fromPartial(object.page)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseListDealsResponse(): ListDealsResponse {
+  return { deals: [], pageInfo: undefined };
+}
+
+export const ListDealsResponse: MessageFns<ListDealsResponse> = {
+  encode(message: ListDealsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.deals) {
+      Deal.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.pageInfo !== undefined) {
+      PageInfo.encode(message.pageInfo, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListDealsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListDealsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.deals.push(Deal.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.pageInfo = PageInfo.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListDealsResponse {
+    return {
+      deals: globalThis.Array.isArray(object?.deals) ? object.deals.map((e: any) => Deal.fromJSON(e)) : [],
+      pageInfo: isSet(object.pageInfo)
+        ? PageInfo.fromJSON(object.pageInfo)
+        : isSet(object.page_info)
+        ? PageInfo.fromJSON(object.page_info)
+        : undefined,
+    };
+  },
+
+  toJSON(message: ListDealsResponse): unknown {
+    const obj: any = {};
+    if (message.deals?.length) {
+      obj.deals = message.deals.map((e) => Deal.toJSON(e));
+    }
+    if (message.pageInfo !== undefined) {
+      obj.pageInfo = PageInfo.toJSON(message.pageInfo);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListDealsResponse>, I>>(base?: I): ListDealsResponse {
+    return ListDealsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListDealsResponse>, I>>(object: I): ListDealsResponse {
+    const message = createBaseListDealsResponse();
+    message.deals = object.deals?.map((e) => Deal.fromPartial(e)) || [];
+    message.pageInfo = (object.pageInfo !== undefined && object.pageInfo !== null)
+      ? PageInfo.fromPartial(object.pageInfo)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseUpdateDealRequest(): UpdateDealRequest {
+  return { id: "", deal: undefined, updateMask: undefined, etag: "" };
+}
+
+export const UpdateDealRequest: MessageFns<UpdateDealRequest> = {
+  encode(message: UpdateDealRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.deal !== undefined) {
+      DealInput.encode(message.deal, writer.uint32(18).fork()).join();
+    }
+    if (message.updateMask !== undefined) {
+      FieldMask.encode(FieldMask.wrap(message.updateMask), writer.uint32(26).fork()).join();
+    }
+    if (message.etag !== "") {
+      writer.uint32(34).string(message.etag);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateDealRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateDealRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.deal = DealInput.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.updateMask = FieldMask.unwrap(FieldMask.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.etag = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateDealRequest {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      deal: isSet(object.deal) ? DealInput.fromJSON(object.deal) : undefined,
+      updateMask: isSet(object.updateMask)
+        ? FieldMask.unwrap(FieldMask.fromJSON(object.updateMask))
+        : isSet(object.update_mask)
+        ? FieldMask.unwrap(FieldMask.fromJSON(object.update_mask))
+        : undefined,
+      etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
+    };
+  },
+
+  toJSON(message: UpdateDealRequest): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.deal !== undefined) {
+      obj.deal = DealInput.toJSON(message.deal);
+    }
+    if (message.updateMask !== undefined) {
+      obj.updateMask = FieldMask.toJSON(FieldMask.wrap(message.updateMask));
+    }
+    if (message.etag !== "") {
+      obj.etag = message.etag;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateDealRequest>, I>>(base?: I): UpdateDealRequest {
+    return UpdateDealRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateDealRequest>, I>>(object: I): UpdateDealRequest {
+    const message = createBaseUpdateDealRequest();
+    message.id = object.id ?? "";
+    message.deal = (object.deal !== undefined && object.deal !== null) ? DealInput.fromPartial(object.deal) : undefined;
+    message.updateMask = object.updateMask ?? undefined;
+    message.etag = object.etag ?? "";
+    return message;
+  },
+};
+
+function createBaseUpdateDealResponse(): UpdateDealResponse {
+  return { deal: undefined };
+}
+
+export const UpdateDealResponse: MessageFns<UpdateDealResponse> = {
+  encode(message: UpdateDealResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.deal !== undefined) {
+      Deal.encode(message.deal, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateDealResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateDealResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.deal = Deal.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateDealResponse {
+    return { deal: isSet(object.deal) ? Deal.fromJSON(object.deal) : undefined };
+  },
+
+  toJSON(message: UpdateDealResponse): unknown {
+    const obj: any = {};
+    if (message.deal !== undefined) {
+      obj.deal = Deal.toJSON(message.deal);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateDealResponse>, I>>(base?: I): UpdateDealResponse {
+    return UpdateDealResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateDealResponse>, I>>(object: I): UpdateDealResponse {
+    const message = createBaseUpdateDealResponse();
+    message.deal = (object.deal !== undefined && object.deal !== null) ? Deal.fromPartial(object.deal) : undefined;
+    return message;
+  },
+};
+
+function createBaseBoardColumn(): BoardColumn {
+  return { stage: undefined, deals: [], dealCount: "0", totals: [], pageInfo: undefined };
+}
+
+export const BoardColumn: MessageFns<BoardColumn> = {
+  encode(message: BoardColumn, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.stage !== undefined) {
+      Stage.encode(message.stage, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.deals) {
+      Deal.encode(v!, writer.uint32(18).fork()).join();
+    }
+    if (message.dealCount !== "0") {
+      writer.uint32(24).int64(message.dealCount);
+    }
+    for (const v of message.totals) {
+      Money.encode(v!, writer.uint32(34).fork()).join();
+    }
+    if (message.pageInfo !== undefined) {
+      PageInfo.encode(message.pageInfo, writer.uint32(42).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BoardColumn {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBoardColumn();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.stage = Stage.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.deals.push(Deal.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.dealCount = reader.int64().toString();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.totals.push(Money.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.pageInfo = PageInfo.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): BoardColumn {
+    return {
+      stage: isSet(object.stage) ? Stage.fromJSON(object.stage) : undefined,
+      deals: globalThis.Array.isArray(object?.deals) ? object.deals.map((e: any) => Deal.fromJSON(e)) : [],
+      dealCount: isSet(object.dealCount)
+        ? globalThis.String(object.dealCount)
+        : isSet(object.deal_count)
+        ? globalThis.String(object.deal_count)
+        : "0",
+      totals: globalThis.Array.isArray(object?.totals) ? object.totals.map((e: any) => Money.fromJSON(e)) : [],
+      pageInfo: isSet(object.pageInfo)
+        ? PageInfo.fromJSON(object.pageInfo)
+        : isSet(object.page_info)
+        ? PageInfo.fromJSON(object.page_info)
+        : undefined,
+    };
+  },
+
+  toJSON(message: BoardColumn): unknown {
+    const obj: any = {};
+    if (message.stage !== undefined) {
+      obj.stage = Stage.toJSON(message.stage);
+    }
+    if (message.deals?.length) {
+      obj.deals = message.deals.map((e) => Deal.toJSON(e));
+    }
+    if (message.dealCount !== "0") {
+      obj.dealCount = message.dealCount;
+    }
+    if (message.totals?.length) {
+      obj.totals = message.totals.map((e) => Money.toJSON(e));
+    }
+    if (message.pageInfo !== undefined) {
+      obj.pageInfo = PageInfo.toJSON(message.pageInfo);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<BoardColumn>, I>>(base?: I): BoardColumn {
+    return BoardColumn.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<BoardColumn>, I>>(object: I): BoardColumn {
+    const message = createBaseBoardColumn();
+    message.stage = (object.stage !== undefined && object.stage !== null) ? Stage.fromPartial(object.stage) : undefined;
+    message.deals = object.deals?.map((e) => Deal.fromPartial(e)) || [];
+    message.dealCount = object.dealCount ?? "0";
+    message.totals = object.totals?.map((e) => Money.fromPartial(e)) || [];
+    message.pageInfo = (object.pageInfo !== undefined && object.pageInfo !== null)
+      ? PageInfo.fromPartial(object.pageInfo)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseGetBoardRequest(): GetBoardRequest {
+  return { pipelineId: "", filter: undefined, pageSize: 0, stageId: "", pageToken: "" };
+}
+
+export const GetBoardRequest: MessageFns<GetBoardRequest> = {
+  encode(message: GetBoardRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.pipelineId !== "") {
+      writer.uint32(10).string(message.pipelineId);
+    }
+    if (message.filter !== undefined) {
+      Filter.encode(message.filter, writer.uint32(18).fork()).join();
+    }
+    if (message.pageSize !== 0) {
+      writer.uint32(24).int32(message.pageSize);
+    }
+    if (message.stageId !== "") {
+      writer.uint32(34).string(message.stageId);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(42).string(message.pageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetBoardRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetBoardRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.pipelineId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.filter = Filter.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.pageSize = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.stageId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetBoardRequest {
+    return {
+      pipelineId: isSet(object.pipelineId)
+        ? globalThis.String(object.pipelineId)
+        : isSet(object.pipeline_id)
+        ? globalThis.String(object.pipeline_id)
+        : "",
+      filter: isSet(object.filter) ? Filter.fromJSON(object.filter) : undefined,
+      pageSize: isSet(object.pageSize)
+        ? globalThis.Number(object.pageSize)
+        : isSet(object.page_size)
+        ? globalThis.Number(object.page_size)
+        : 0,
+      stageId: isSet(object.stageId)
+        ? globalThis.String(object.stageId)
+        : isSet(object.stage_id)
+        ? globalThis.String(object.stage_id)
+        : "",
+      pageToken: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: GetBoardRequest): unknown {
+    const obj: any = {};
+    if (message.pipelineId !== "") {
+      obj.pipelineId = message.pipelineId;
+    }
+    if (message.filter !== undefined) {
+      obj.filter = Filter.toJSON(message.filter);
+    }
+    if (message.pageSize !== 0) {
+      obj.pageSize = Math.round(message.pageSize);
+    }
+    if (message.stageId !== "") {
+      obj.stageId = message.stageId;
+    }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetBoardRequest>, I>>(base?: I): GetBoardRequest {
+    return GetBoardRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetBoardRequest>, I>>(object: I): GetBoardRequest {
+    const message = createBaseGetBoardRequest();
+    message.pipelineId = object.pipelineId ?? "";
+    message.filter = (object.filter !== undefined && object.filter !== null)
+      ? Filter.fromPartial(object.filter)
+      : undefined;
+    message.pageSize = object.pageSize ?? 0;
+    message.stageId = object.stageId ?? "";
+    message.pageToken = object.pageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseGetBoardResponse(): GetBoardResponse {
+  return { pipeline: undefined, columns: [] };
+}
+
+export const GetBoardResponse: MessageFns<GetBoardResponse> = {
+  encode(message: GetBoardResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.pipeline !== undefined) {
+      Pipeline.encode(message.pipeline, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.columns) {
+      BoardColumn.encode(v!, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetBoardResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetBoardResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.pipeline = Pipeline.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.columns.push(BoardColumn.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetBoardResponse {
+    return {
+      pipeline: isSet(object.pipeline) ? Pipeline.fromJSON(object.pipeline) : undefined,
+      columns: globalThis.Array.isArray(object?.columns) ? object.columns.map((e: any) => BoardColumn.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: GetBoardResponse): unknown {
+    const obj: any = {};
+    if (message.pipeline !== undefined) {
+      obj.pipeline = Pipeline.toJSON(message.pipeline);
+    }
+    if (message.columns?.length) {
+      obj.columns = message.columns.map((e) => BoardColumn.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetBoardResponse>, I>>(base?: I): GetBoardResponse {
+    return GetBoardResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetBoardResponse>, I>>(object: I): GetBoardResponse {
+    const message = createBaseGetBoardResponse();
+    message.pipeline = (object.pipeline !== undefined && object.pipeline !== null)
+      ? Pipeline.fromPartial(object.pipeline)
+      : undefined;
+    message.columns = object.columns?.map((e) => BoardColumn.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseForecastRow(): ForecastRow {
+  return { key: "", label: "", currencyCode: "", dealCount: "0", totalMinor: "0", weightedMinor: "0" };
+}
+
+export const ForecastRow: MessageFns<ForecastRow> = {
+  encode(message: ForecastRow, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.label !== "") {
+      writer.uint32(18).string(message.label);
+    }
+    if (message.currencyCode !== "") {
+      writer.uint32(26).string(message.currencyCode);
+    }
+    if (message.dealCount !== "0") {
+      writer.uint32(32).int64(message.dealCount);
+    }
+    if (message.totalMinor !== "0") {
+      writer.uint32(40).int64(message.totalMinor);
+    }
+    if (message.weightedMinor !== "0") {
+      writer.uint32(48).int64(message.weightedMinor);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ForecastRow {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseForecastRow();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.label = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.currencyCode = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.dealCount = reader.int64().toString();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.totalMinor = reader.int64().toString();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.weightedMinor = reader.int64().toString();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ForecastRow {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      label: isSet(object.label) ? globalThis.String(object.label) : "",
+      currencyCode: isSet(object.currencyCode)
+        ? globalThis.String(object.currencyCode)
+        : isSet(object.currency_code)
+        ? globalThis.String(object.currency_code)
+        : "",
+      dealCount: isSet(object.dealCount)
+        ? globalThis.String(object.dealCount)
+        : isSet(object.deal_count)
+        ? globalThis.String(object.deal_count)
+        : "0",
+      totalMinor: isSet(object.totalMinor)
+        ? globalThis.String(object.totalMinor)
+        : isSet(object.total_minor)
+        ? globalThis.String(object.total_minor)
+        : "0",
+      weightedMinor: isSet(object.weightedMinor)
+        ? globalThis.String(object.weightedMinor)
+        : isSet(object.weighted_minor)
+        ? globalThis.String(object.weighted_minor)
+        : "0",
+    };
+  },
+
+  toJSON(message: ForecastRow): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.label !== "") {
+      obj.label = message.label;
+    }
+    if (message.currencyCode !== "") {
+      obj.currencyCode = message.currencyCode;
+    }
+    if (message.dealCount !== "0") {
+      obj.dealCount = message.dealCount;
+    }
+    if (message.totalMinor !== "0") {
+      obj.totalMinor = message.totalMinor;
+    }
+    if (message.weightedMinor !== "0") {
+      obj.weightedMinor = message.weightedMinor;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ForecastRow>, I>>(base?: I): ForecastRow {
+    return ForecastRow.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ForecastRow>, I>>(object: I): ForecastRow {
+    const message = createBaseForecastRow();
+    message.key = object.key ?? "";
+    message.label = object.label ?? "";
+    message.currencyCode = object.currencyCode ?? "";
+    message.dealCount = object.dealCount ?? "0";
+    message.totalMinor = object.totalMinor ?? "0";
+    message.weightedMinor = object.weightedMinor ?? "0";
+    return message;
+  },
+};
+
+function createBaseGetForecastRequest(): GetForecastRequest {
+  return { pipelineId: "", closeFrom: "", closeTo: "", filter: undefined };
+}
+
+export const GetForecastRequest: MessageFns<GetForecastRequest> = {
+  encode(message: GetForecastRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.pipelineId !== "") {
+      writer.uint32(10).string(message.pipelineId);
+    }
+    if (message.closeFrom !== "") {
+      writer.uint32(18).string(message.closeFrom);
+    }
+    if (message.closeTo !== "") {
+      writer.uint32(26).string(message.closeTo);
+    }
+    if (message.filter !== undefined) {
+      Filter.encode(message.filter, writer.uint32(34).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetForecastRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetForecastRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.pipelineId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.closeFrom = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.closeTo = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.filter = Filter.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetForecastRequest {
+    return {
+      pipelineId: isSet(object.pipelineId)
+        ? globalThis.String(object.pipelineId)
+        : isSet(object.pipeline_id)
+        ? globalThis.String(object.pipeline_id)
+        : "",
+      closeFrom: isSet(object.closeFrom)
+        ? globalThis.String(object.closeFrom)
+        : isSet(object.close_from)
+        ? globalThis.String(object.close_from)
+        : "",
+      closeTo: isSet(object.closeTo)
+        ? globalThis.String(object.closeTo)
+        : isSet(object.close_to)
+        ? globalThis.String(object.close_to)
+        : "",
+      filter: isSet(object.filter) ? Filter.fromJSON(object.filter) : undefined,
+    };
+  },
+
+  toJSON(message: GetForecastRequest): unknown {
+    const obj: any = {};
+    if (message.pipelineId !== "") {
+      obj.pipelineId = message.pipelineId;
+    }
+    if (message.closeFrom !== "") {
+      obj.closeFrom = message.closeFrom;
+    }
+    if (message.closeTo !== "") {
+      obj.closeTo = message.closeTo;
+    }
+    if (message.filter !== undefined) {
+      obj.filter = Filter.toJSON(message.filter);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetForecastRequest>, I>>(base?: I): GetForecastRequest {
+    return GetForecastRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetForecastRequest>, I>>(object: I): GetForecastRequest {
+    const message = createBaseGetForecastRequest();
+    message.pipelineId = object.pipelineId ?? "";
+    message.closeFrom = object.closeFrom ?? "";
+    message.closeTo = object.closeTo ?? "";
+    message.filter = (object.filter !== undefined && object.filter !== null)
+      ? Filter.fromPartial(object.filter)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseGetForecastResponse(): GetForecastResponse {
+  return { byStage: [], byOwner: [], byCloseMonth: [], totals: [] };
+}
+
+export const GetForecastResponse: MessageFns<GetForecastResponse> = {
+  encode(message: GetForecastResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.byStage) {
+      ForecastRow.encode(v!, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.byOwner) {
+      ForecastRow.encode(v!, writer.uint32(18).fork()).join();
+    }
+    for (const v of message.byCloseMonth) {
+      ForecastRow.encode(v!, writer.uint32(26).fork()).join();
+    }
+    for (const v of message.totals) {
+      ForecastRow.encode(v!, writer.uint32(34).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetForecastResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetForecastResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.byStage.push(ForecastRow.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.byOwner.push(ForecastRow.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.byCloseMonth.push(ForecastRow.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.totals.push(ForecastRow.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetForecastResponse {
+    return {
+      byStage: globalThis.Array.isArray(object?.byStage)
+        ? object.byStage.map((e: any) => ForecastRow.fromJSON(e))
+        : globalThis.Array.isArray(object?.by_stage)
+        ? object.by_stage.map((e: any) => ForecastRow.fromJSON(e))
+        : [],
+      byOwner: globalThis.Array.isArray(object?.byOwner)
+        ? object.byOwner.map((e: any) => ForecastRow.fromJSON(e))
+        : globalThis.Array.isArray(object?.by_owner)
+        ? object.by_owner.map((e: any) => ForecastRow.fromJSON(e))
+        : [],
+      byCloseMonth: globalThis.Array.isArray(object?.byCloseMonth)
+        ? object.byCloseMonth.map((e: any) => ForecastRow.fromJSON(e))
+        : globalThis.Array.isArray(object?.by_close_month)
+        ? object.by_close_month.map((e: any) => ForecastRow.fromJSON(e))
+        : [],
+      totals: globalThis.Array.isArray(object?.totals) ? object.totals.map((e: any) => ForecastRow.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: GetForecastResponse): unknown {
+    const obj: any = {};
+    if (message.byStage?.length) {
+      obj.byStage = message.byStage.map((e) => ForecastRow.toJSON(e));
+    }
+    if (message.byOwner?.length) {
+      obj.byOwner = message.byOwner.map((e) => ForecastRow.toJSON(e));
+    }
+    if (message.byCloseMonth?.length) {
+      obj.byCloseMonth = message.byCloseMonth.map((e) => ForecastRow.toJSON(e));
+    }
+    if (message.totals?.length) {
+      obj.totals = message.totals.map((e) => ForecastRow.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetForecastResponse>, I>>(base?: I): GetForecastResponse {
+    return GetForecastResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetForecastResponse>, I>>(object: I): GetForecastResponse {
+    const message = createBaseGetForecastResponse();
+    message.byStage = object.byStage?.map((e) => ForecastRow.fromPartial(e)) || [];
+    message.byOwner = object.byOwner?.map((e) => ForecastRow.fromPartial(e)) || [];
+    message.byCloseMonth = object.byCloseMonth?.map((e) => ForecastRow.fromPartial(e)) || [];
+    message.totals = object.totals?.map((e) => ForecastRow.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseStageConversion(): StageConversion {
+  return {
+    stage: undefined,
+    entered: "0",
+    advanced: "0",
+    regressed: "0",
+    lost: "0",
+    conversionRate: 0,
+    averageDays: 0,
+  };
+}
+
+export const StageConversion: MessageFns<StageConversion> = {
+  encode(message: StageConversion, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.stage !== undefined) {
+      Stage.encode(message.stage, writer.uint32(10).fork()).join();
+    }
+    if (message.entered !== "0") {
+      writer.uint32(16).int64(message.entered);
+    }
+    if (message.advanced !== "0") {
+      writer.uint32(24).int64(message.advanced);
+    }
+    if (message.regressed !== "0") {
+      writer.uint32(32).int64(message.regressed);
+    }
+    if (message.lost !== "0") {
+      writer.uint32(40).int64(message.lost);
+    }
+    if (message.conversionRate !== 0) {
+      writer.uint32(49).double(message.conversionRate);
+    }
+    if (message.averageDays !== 0) {
+      writer.uint32(57).double(message.averageDays);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): StageConversion {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStageConversion();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.stage = Stage.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.entered = reader.int64().toString();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.advanced = reader.int64().toString();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.regressed = reader.int64().toString();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.lost = reader.int64().toString();
+            continue;
+          }
+          case 6: {
+            if (tag !== 49) {
+              break;
+            }
+
+            message.conversionRate = reader.double();
+            continue;
+          }
+          case 7: {
+            if (tag !== 57) {
+              break;
+            }
+
+            message.averageDays = reader.double();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): StageConversion {
+    return {
+      stage: isSet(object.stage) ? Stage.fromJSON(object.stage) : undefined,
+      entered: isSet(object.entered) ? globalThis.String(object.entered) : "0",
+      advanced: isSet(object.advanced) ? globalThis.String(object.advanced) : "0",
+      regressed: isSet(object.regressed) ? globalThis.String(object.regressed) : "0",
+      lost: isSet(object.lost) ? globalThis.String(object.lost) : "0",
+      conversionRate: isSet(object.conversionRate)
+        ? globalThis.Number(object.conversionRate)
+        : isSet(object.conversion_rate)
+        ? globalThis.Number(object.conversion_rate)
+        : 0,
+      averageDays: isSet(object.averageDays)
+        ? globalThis.Number(object.averageDays)
+        : isSet(object.average_days)
+        ? globalThis.Number(object.average_days)
+        : 0,
+    };
+  },
+
+  toJSON(message: StageConversion): unknown {
+    const obj: any = {};
+    if (message.stage !== undefined) {
+      obj.stage = Stage.toJSON(message.stage);
+    }
+    if (message.entered !== "0") {
+      obj.entered = message.entered;
+    }
+    if (message.advanced !== "0") {
+      obj.advanced = message.advanced;
+    }
+    if (message.regressed !== "0") {
+      obj.regressed = message.regressed;
+    }
+    if (message.lost !== "0") {
+      obj.lost = message.lost;
+    }
+    if (message.conversionRate !== 0) {
+      obj.conversionRate = floatToJson(message.conversionRate);
+    }
+    if (message.averageDays !== 0) {
+      obj.averageDays = floatToJson(message.averageDays);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<StageConversion>, I>>(base?: I): StageConversion {
+    return StageConversion.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<StageConversion>, I>>(object: I): StageConversion {
+    const message = createBaseStageConversion();
+    message.stage = (object.stage !== undefined && object.stage !== null) ? Stage.fromPartial(object.stage) : undefined;
+    message.entered = object.entered ?? "0";
+    message.advanced = object.advanced ?? "0";
+    message.regressed = object.regressed ?? "0";
+    message.lost = object.lost ?? "0";
+    message.conversionRate = object.conversionRate ?? 0;
+    message.averageDays = object.averageDays ?? 0;
+    return message;
+  },
+};
+
+function createBaseGetStageConversionRequest(): GetStageConversionRequest {
+  return { pipelineId: "", fromTime: undefined, toTime: undefined };
+}
+
+export const GetStageConversionRequest: MessageFns<GetStageConversionRequest> = {
+  encode(message: GetStageConversionRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.pipelineId !== "") {
+      writer.uint32(10).string(message.pipelineId);
+    }
+    if (message.fromTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.fromTime), writer.uint32(18).fork()).join();
+    }
+    if (message.toTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.toTime), writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetStageConversionRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetStageConversionRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.pipelineId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.fromTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.toTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetStageConversionRequest {
+    return {
+      pipelineId: isSet(object.pipelineId)
+        ? globalThis.String(object.pipelineId)
+        : isSet(object.pipeline_id)
+        ? globalThis.String(object.pipeline_id)
+        : "",
+      fromTime: isSet(object.fromTime)
+        ? fromJsonTimestamp(object.fromTime)
+        : isSet(object.from_time)
+        ? fromJsonTimestamp(object.from_time)
+        : undefined,
+      toTime: isSet(object.toTime)
+        ? fromJsonTimestamp(object.toTime)
+        : isSet(object.to_time)
+        ? fromJsonTimestamp(object.to_time)
+        : undefined,
+    };
+  },
+
+  toJSON(message: GetStageConversionRequest): unknown {
+    const obj: any = {};
+    if (message.pipelineId !== "") {
+      obj.pipelineId = message.pipelineId;
+    }
+    if (message.fromTime !== undefined) {
+      obj.fromTime = message.fromTime.toISOString();
+    }
+    if (message.toTime !== undefined) {
+      obj.toTime = message.toTime.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetStageConversionRequest>, I>>(base?: I): GetStageConversionRequest {
+    return GetStageConversionRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetStageConversionRequest>, I>>(object: I): GetStageConversionRequest {
+    const message = createBaseGetStageConversionRequest();
+    message.pipelineId = object.pipelineId ?? "";
+    message.fromTime = object.fromTime ?? undefined;
+    message.toTime = object.toTime ?? undefined;
+    return message;
+  },
+};
+
+function createBaseGetStageConversionResponse(): GetStageConversionResponse {
+  return { stages: [], won: "0", lost: "0", winRate: 0 };
+}
+
+export const GetStageConversionResponse: MessageFns<GetStageConversionResponse> = {
+  encode(message: GetStageConversionResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.stages) {
+      StageConversion.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.won !== "0") {
+      writer.uint32(16).int64(message.won);
+    }
+    if (message.lost !== "0") {
+      writer.uint32(24).int64(message.lost);
+    }
+    if (message.winRate !== 0) {
+      writer.uint32(33).double(message.winRate);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetStageConversionResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetStageConversionResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.stages.push(StageConversion.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.won = reader.int64().toString();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.lost = reader.int64().toString();
+            continue;
+          }
+          case 4: {
+            if (tag !== 33) {
+              break;
+            }
+
+            message.winRate = reader.double();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetStageConversionResponse {
+    return {
+      stages: globalThis.Array.isArray(object?.stages)
+        ? object.stages.map((e: any) => StageConversion.fromJSON(e))
+        : [],
+      won: isSet(object.won) ? globalThis.String(object.won) : "0",
+      lost: isSet(object.lost) ? globalThis.String(object.lost) : "0",
+      winRate: isSet(object.winRate)
+        ? globalThis.Number(object.winRate)
+        : isSet(object.win_rate)
+        ? globalThis.Number(object.win_rate)
+        : 0,
+    };
+  },
+
+  toJSON(message: GetStageConversionResponse): unknown {
+    const obj: any = {};
+    if (message.stages?.length) {
+      obj.stages = message.stages.map((e) => StageConversion.toJSON(e));
+    }
+    if (message.won !== "0") {
+      obj.won = message.won;
+    }
+    if (message.lost !== "0") {
+      obj.lost = message.lost;
+    }
+    if (message.winRate !== 0) {
+      obj.winRate = floatToJson(message.winRate);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetStageConversionResponse>, I>>(base?: I): GetStageConversionResponse {
+    return GetStageConversionResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetStageConversionResponse>, I>>(object: I): GetStageConversionResponse {
+    const message = createBaseGetStageConversionResponse();
+    message.stages = object.stages?.map((e) => StageConversion.fromPartial(e)) || [];
+    message.won = object.won ?? "0";
+    message.lost = object.lost ?? "0";
+    message.winRate = object.winRate ?? 0;
+    return message;
+  },
+};
+
+function createBaseProduct(): Product {
+  return {
+    id: "",
+    sku: "",
+    name: "",
+    description: "",
+    prices: [],
+    billing: "",
+    interval: "",
+    active: false,
+    createTime: undefined,
+    updateTime: undefined,
+    etag: "",
+  };
+}
+
+export const Product: MessageFns<Product> = {
+  encode(message: Product, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.sku !== "") {
+      writer.uint32(18).string(message.sku);
+    }
+    if (message.name !== "") {
+      writer.uint32(26).string(message.name);
+    }
+    if (message.description !== "") {
+      writer.uint32(34).string(message.description);
+    }
+    for (const v of message.prices) {
+      Money.encode(v!, writer.uint32(42).fork()).join();
+    }
+    if (message.billing !== "") {
+      writer.uint32(50).string(message.billing);
+    }
+    if (message.interval !== "") {
+      writer.uint32(58).string(message.interval);
+    }
+    if (message.active !== false) {
+      writer.uint32(64).bool(message.active);
+    }
+    if (message.createTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.createTime), writer.uint32(74).fork()).join();
+    }
+    if (message.updateTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.updateTime), writer.uint32(82).fork()).join();
+    }
+    if (message.etag !== "") {
+      writer.uint32(90).string(message.etag);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Product {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseProduct();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.sku = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.description = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.prices.push(Money.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.billing = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.interval = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.active = reader.bool();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.createTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.updateTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.etag = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Product {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      sku: isSet(object.sku) ? globalThis.String(object.sku) : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      description: isSet(object.description) ? globalThis.String(object.description) : "",
+      prices: globalThis.Array.isArray(object?.prices) ? object.prices.map((e: any) => Money.fromJSON(e)) : [],
+      billing: isSet(object.billing) ? globalThis.String(object.billing) : "",
+      interval: isSet(object.interval) ? globalThis.String(object.interval) : "",
+      active: isSet(object.active) ? globalThis.Boolean(object.active) : false,
+      createTime: isSet(object.createTime)
+        ? fromJsonTimestamp(object.createTime)
+        : isSet(object.create_time)
+        ? fromJsonTimestamp(object.create_time)
+        : undefined,
+      updateTime: isSet(object.updateTime)
+        ? fromJsonTimestamp(object.updateTime)
+        : isSet(object.update_time)
+        ? fromJsonTimestamp(object.update_time)
+        : undefined,
+      etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
+    };
+  },
+
+  toJSON(message: Product): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.sku !== "") {
+      obj.sku = message.sku;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.description !== "") {
+      obj.description = message.description;
+    }
+    if (message.prices?.length) {
+      obj.prices = message.prices.map((e) => Money.toJSON(e));
+    }
+    if (message.billing !== "") {
+      obj.billing = message.billing;
+    }
+    if (message.interval !== "") {
+      obj.interval = message.interval;
+    }
+    if (message.active !== false) {
+      obj.active = message.active;
+    }
+    if (message.createTime !== undefined) {
+      obj.createTime = message.createTime.toISOString();
+    }
+    if (message.updateTime !== undefined) {
+      obj.updateTime = message.updateTime.toISOString();
+    }
+    if (message.etag !== "") {
+      obj.etag = message.etag;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Product>, I>>(base?: I): Product {
+    return Product.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Product>, I>>(object: I): Product {
+    const message = createBaseProduct();
+    message.id = object.id ?? "";
+    message.sku = object.sku ?? "";
+    message.name = object.name ?? "";
+    message.description = object.description ?? "";
+    message.prices = object.prices?.map((e) => Money.fromPartial(e)) || [];
+    message.billing = object.billing ?? "";
+    message.interval = object.interval ?? "";
+    message.active = object.active ?? false;
+    message.createTime = object.createTime ?? undefined;
+    message.updateTime = object.updateTime ?? undefined;
+    message.etag = object.etag ?? "";
+    return message;
+  },
+};
+
+function createBaseProductInput(): ProductInput {
+  return { sku: "", name: "", description: "", prices: [], billing: "", interval: "", active: undefined };
+}
+
+export const ProductInput: MessageFns<ProductInput> = {
+  encode(message: ProductInput, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.sku !== "") {
+      writer.uint32(10).string(message.sku);
+    }
+    if (message.name !== "") {
+      writer.uint32(18).string(message.name);
+    }
+    if (message.description !== "") {
+      writer.uint32(26).string(message.description);
+    }
+    for (const v of message.prices) {
+      Money.encode(v!, writer.uint32(34).fork()).join();
+    }
+    if (message.billing !== "") {
+      writer.uint32(42).string(message.billing);
+    }
+    if (message.interval !== "") {
+      writer.uint32(50).string(message.interval);
+    }
+    if (message.active !== undefined) {
+      writer.uint32(56).bool(message.active);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ProductInput {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseProductInput();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.sku = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.description = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.prices.push(Money.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.billing = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.interval = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.active = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ProductInput {
+    return {
+      sku: isSet(object.sku) ? globalThis.String(object.sku) : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      description: isSet(object.description) ? globalThis.String(object.description) : "",
+      prices: globalThis.Array.isArray(object?.prices) ? object.prices.map((e: any) => Money.fromJSON(e)) : [],
+      billing: isSet(object.billing) ? globalThis.String(object.billing) : "",
+      interval: isSet(object.interval) ? globalThis.String(object.interval) : "",
+      active: isSet(object.active) ? globalThis.Boolean(object.active) : undefined,
+    };
+  },
+
+  toJSON(message: ProductInput): unknown {
+    const obj: any = {};
+    if (message.sku !== "") {
+      obj.sku = message.sku;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.description !== "") {
+      obj.description = message.description;
+    }
+    if (message.prices?.length) {
+      obj.prices = message.prices.map((e) => Money.toJSON(e));
+    }
+    if (message.billing !== "") {
+      obj.billing = message.billing;
+    }
+    if (message.interval !== "") {
+      obj.interval = message.interval;
+    }
+    if (message.active !== undefined) {
+      obj.active = message.active;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ProductInput>, I>>(base?: I): ProductInput {
+    return ProductInput.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ProductInput>, I>>(object: I): ProductInput {
+    const message = createBaseProductInput();
+    message.sku = object.sku ?? "";
+    message.name = object.name ?? "";
+    message.description = object.description ?? "";
+    message.prices = object.prices?.map((e) => Money.fromPartial(e)) || [];
+    message.billing = object.billing ?? "";
+    message.interval = object.interval ?? "";
+    message.active = object.active ?? undefined;
+    return message;
+  },
+};
+
+function createBaseCreateProductRequest(): CreateProductRequest {
+  return { product: undefined, requestId: "" };
+}
+
+export const CreateProductRequest: MessageFns<CreateProductRequest> = {
+  encode(message: CreateProductRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.product !== undefined) {
+      ProductInput.encode(message.product, writer.uint32(10).fork()).join();
+    }
+    if (message.requestId !== "") {
+      writer.uint32(18).string(message.requestId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateProductRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateProductRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.product = ProductInput.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CreateProductRequest {
+    return {
+      product: isSet(object.product) ? ProductInput.fromJSON(object.product) : undefined,
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
+    };
+  },
+
+  toJSON(message: CreateProductRequest): unknown {
+    const obj: any = {};
+    if (message.product !== undefined) {
+      obj.product = ProductInput.toJSON(message.product);
+    }
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CreateProductRequest>, I>>(base?: I): CreateProductRequest {
+    return CreateProductRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CreateProductRequest>, I>>(object: I): CreateProductRequest {
+    const message = createBaseCreateProductRequest();
+    message.product = (object.product !== undefined && object.product !== null)
+      ? ProductInput.fromPartial(object.product)
+      : undefined;
+    message.requestId = object.requestId ?? "";
+    return message;
+  },
+};
+
+function createBaseCreateProductResponse(): CreateProductResponse {
+  return { product: undefined };
+}
+
+export const CreateProductResponse: MessageFns<CreateProductResponse> = {
+  encode(message: CreateProductResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.product !== undefined) {
+      Product.encode(message.product, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateProductResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateProductResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.product = Product.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CreateProductResponse {
+    return { product: isSet(object.product) ? Product.fromJSON(object.product) : undefined };
+  },
+
+  toJSON(message: CreateProductResponse): unknown {
+    const obj: any = {};
+    if (message.product !== undefined) {
+      obj.product = Product.toJSON(message.product);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CreateProductResponse>, I>>(base?: I): CreateProductResponse {
+    return CreateProductResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CreateProductResponse>, I>>(object: I): CreateProductResponse {
+    const message = createBaseCreateProductResponse();
+    message.product = (object.product !== undefined && object.product !== null)
+      ? Product.fromPartial(object.product)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseGetProductRequest(): GetProductRequest {
+  return { id: "" };
+}
+
+export const GetProductRequest: MessageFns<GetProductRequest> = {
+  encode(message: GetProductRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetProductRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetProductRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetProductRequest {
+    return { id: isSet(object.id) ? globalThis.String(object.id) : "" };
+  },
+
+  toJSON(message: GetProductRequest): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetProductRequest>, I>>(base?: I): GetProductRequest {
+    return GetProductRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetProductRequest>, I>>(object: I): GetProductRequest {
+    const message = createBaseGetProductRequest();
+    message.id = object.id ?? "";
+    return message;
+  },
+};
+
+function createBaseGetProductResponse(): GetProductResponse {
+  return { product: undefined };
+}
+
+export const GetProductResponse: MessageFns<GetProductResponse> = {
+  encode(message: GetProductResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.product !== undefined) {
+      Product.encode(message.product, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetProductResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetProductResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.product = Product.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetProductResponse {
+    return { product: isSet(object.product) ? Product.fromJSON(object.product) : undefined };
+  },
+
+  toJSON(message: GetProductResponse): unknown {
+    const obj: any = {};
+    if (message.product !== undefined) {
+      obj.product = Product.toJSON(message.product);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetProductResponse>, I>>(base?: I): GetProductResponse {
+    return GetProductResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetProductResponse>, I>>(object: I): GetProductResponse {
+    const message = createBaseGetProductResponse();
+    message.product = (object.product !== undefined && object.product !== null)
+      ? Product.fromPartial(object.product)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseListProductsRequest(): ListProductsRequest {
+  return { filter: undefined, orderBy: [], page: undefined };
+}
+
+export const ListProductsRequest: MessageFns<ListProductsRequest> = {
+  encode(message: ListProductsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.filter !== undefined) {
+      Filter.encode(message.filter, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.orderBy) {
+      OrderBy.encode(v!, writer.uint32(18).fork()).join();
+    }
+    if (message.page !== undefined) {
+      PageRequest.encode(message.page, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListProductsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListProductsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.filter = Filter.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.orderBy.push(OrderBy.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.page = PageRequest.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListProductsRequest {
+    return {
+      filter: isSet(object.filter) ? Filter.fromJSON(object.filter) : undefined,
+      orderBy: globalThis.Array.isArray(object?.orderBy)
+        ? object.orderBy.map((e: any) => OrderBy.fromJSON(e))
+        : globalThis.Array.isArray(object?.order_by)
+        ? object.order_by.map((e: any) => OrderBy.fromJSON(e))
+        : [],
+      page: isSet(object.page) ? PageRequest.fromJSON(object.page) : undefined,
+    };
+  },
+
+  toJSON(message: ListProductsRequest): unknown {
+    const obj: any = {};
+    if (message.filter !== undefined) {
+      obj.filter = Filter.toJSON(message.filter);
+    }
+    if (message.orderBy?.length) {
+      obj.orderBy = message.orderBy.map((e) => OrderBy.toJSON(e));
+    }
+    if (message.page !== undefined) {
+      obj.page = PageRequest.toJSON(message.page);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListProductsRequest>, I>>(base?: I): ListProductsRequest {
+    return ListProductsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListProductsRequest>, I>>(object: I): ListProductsRequest {
+    const message = createBaseListProductsRequest();
+    message.filter = (object.filter !== undefined && object.filter !== null)
+      ? Filter.fromPartial(object.filter)
+      : undefined;
+    message.orderBy = object.orderBy?.map((e) => OrderBy.fromPartial(e)) || [];
+    message.page = (object.page !== undefined && object.page !== null)
+      ? PageRequest.fromPartial(object.page)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseListProductsResponse(): ListProductsResponse {
+  return { products: [], pageInfo: undefined };
+}
+
+export const ListProductsResponse: MessageFns<ListProductsResponse> = {
+  encode(message: ListProductsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.products) {
+      Product.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.pageInfo !== undefined) {
+      PageInfo.encode(message.pageInfo, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListProductsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListProductsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.products.push(Product.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.pageInfo = PageInfo.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListProductsResponse {
+    return {
+      products: globalThis.Array.isArray(object?.products) ? object.products.map((e: any) => Product.fromJSON(e)) : [],
+      pageInfo: isSet(object.pageInfo)
+        ? PageInfo.fromJSON(object.pageInfo)
+        : isSet(object.page_info)
+        ? PageInfo.fromJSON(object.page_info)
+        : undefined,
+    };
+  },
+
+  toJSON(message: ListProductsResponse): unknown {
+    const obj: any = {};
+    if (message.products?.length) {
+      obj.products = message.products.map((e) => Product.toJSON(e));
+    }
+    if (message.pageInfo !== undefined) {
+      obj.pageInfo = PageInfo.toJSON(message.pageInfo);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListProductsResponse>, I>>(base?: I): ListProductsResponse {
+    return ListProductsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListProductsResponse>, I>>(object: I): ListProductsResponse {
+    const message = createBaseListProductsResponse();
+    message.products = object.products?.map((e) => Product.fromPartial(e)) || [];
+    message.pageInfo = (object.pageInfo !== undefined && object.pageInfo !== null)
+      ? PageInfo.fromPartial(object.pageInfo)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseUpdateProductRequest(): UpdateProductRequest {
+  return { id: "", product: undefined, updateMask: undefined, etag: "" };
+}
+
+export const UpdateProductRequest: MessageFns<UpdateProductRequest> = {
+  encode(message: UpdateProductRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.product !== undefined) {
+      ProductInput.encode(message.product, writer.uint32(18).fork()).join();
+    }
+    if (message.updateMask !== undefined) {
+      FieldMask.encode(FieldMask.wrap(message.updateMask), writer.uint32(26).fork()).join();
+    }
+    if (message.etag !== "") {
+      writer.uint32(34).string(message.etag);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateProductRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateProductRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.product = ProductInput.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.updateMask = FieldMask.unwrap(FieldMask.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.etag = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateProductRequest {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      product: isSet(object.product) ? ProductInput.fromJSON(object.product) : undefined,
+      updateMask: isSet(object.updateMask)
+        ? FieldMask.unwrap(FieldMask.fromJSON(object.updateMask))
+        : isSet(object.update_mask)
+        ? FieldMask.unwrap(FieldMask.fromJSON(object.update_mask))
+        : undefined,
+      etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
+    };
+  },
+
+  toJSON(message: UpdateProductRequest): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.product !== undefined) {
+      obj.product = ProductInput.toJSON(message.product);
+    }
+    if (message.updateMask !== undefined) {
+      obj.updateMask = FieldMask.toJSON(FieldMask.wrap(message.updateMask));
+    }
+    if (message.etag !== "") {
+      obj.etag = message.etag;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateProductRequest>, I>>(base?: I): UpdateProductRequest {
+    return UpdateProductRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateProductRequest>, I>>(object: I): UpdateProductRequest {
+    const message = createBaseUpdateProductRequest();
+    message.id = object.id ?? "";
+    message.product = (object.product !== undefined && object.product !== null)
+      ? ProductInput.fromPartial(object.product)
+      : undefined;
+    message.updateMask = object.updateMask ?? undefined;
+    message.etag = object.etag ?? "";
+    return message;
+  },
+};
+
+function createBaseUpdateProductResponse(): UpdateProductResponse {
+  return { product: undefined };
+}
+
+export const UpdateProductResponse: MessageFns<UpdateProductResponse> = {
+  encode(message: UpdateProductResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.product !== undefined) {
+      Product.encode(message.product, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateProductResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateProductResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.product = Product.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateProductResponse {
+    return { product: isSet(object.product) ? Product.fromJSON(object.product) : undefined };
+  },
+
+  toJSON(message: UpdateProductResponse): unknown {
+    const obj: any = {};
+    if (message.product !== undefined) {
+      obj.product = Product.toJSON(message.product);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateProductResponse>, I>>(base?: I): UpdateProductResponse {
+    return UpdateProductResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateProductResponse>, I>>(object: I): UpdateProductResponse {
+    const message = createBaseUpdateProductResponse();
+    message.product = (object.product !== undefined && object.product !== null)
+      ? Product.fromPartial(object.product)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseOrderLine(): OrderLine {
+  return { sku: "", productId: "", name: "", quantity: 0, unitPrice: undefined, total: undefined, recurring: false };
+}
+
+export const OrderLine: MessageFns<OrderLine> = {
+  encode(message: OrderLine, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.sku !== "") {
+      writer.uint32(10).string(message.sku);
+    }
+    if (message.productId !== "") {
+      writer.uint32(18).string(message.productId);
+    }
+    if (message.name !== "") {
+      writer.uint32(26).string(message.name);
+    }
+    if (message.quantity !== 0) {
+      writer.uint32(32).int32(message.quantity);
+    }
+    if (message.unitPrice !== undefined) {
+      Money.encode(message.unitPrice, writer.uint32(42).fork()).join();
+    }
+    if (message.total !== undefined) {
+      Money.encode(message.total, writer.uint32(50).fork()).join();
+    }
+    if (message.recurring !== false) {
+      writer.uint32(56).bool(message.recurring);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): OrderLine {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseOrderLine();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.sku = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.productId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.quantity = reader.int32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.unitPrice = Money.decode(reader, reader.uint32());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.total = Money.decode(reader, reader.uint32());
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.recurring = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): OrderLine {
+    return {
+      sku: isSet(object.sku) ? globalThis.String(object.sku) : "",
+      productId: isSet(object.productId)
+        ? globalThis.String(object.productId)
+        : isSet(object.product_id)
+        ? globalThis.String(object.product_id)
+        : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      quantity: isSet(object.quantity) ? globalThis.Number(object.quantity) : 0,
+      unitPrice: isSet(object.unitPrice)
+        ? Money.fromJSON(object.unitPrice)
+        : isSet(object.unit_price)
+        ? Money.fromJSON(object.unit_price)
+        : undefined,
+      total: isSet(object.total) ? Money.fromJSON(object.total) : undefined,
+      recurring: isSet(object.recurring) ? globalThis.Boolean(object.recurring) : false,
+    };
+  },
+
+  toJSON(message: OrderLine): unknown {
+    const obj: any = {};
+    if (message.sku !== "") {
+      obj.sku = message.sku;
+    }
+    if (message.productId !== "") {
+      obj.productId = message.productId;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.quantity !== 0) {
+      obj.quantity = Math.round(message.quantity);
+    }
+    if (message.unitPrice !== undefined) {
+      obj.unitPrice = Money.toJSON(message.unitPrice);
+    }
+    if (message.total !== undefined) {
+      obj.total = Money.toJSON(message.total);
+    }
+    if (message.recurring !== false) {
+      obj.recurring = message.recurring;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<OrderLine>, I>>(base?: I): OrderLine {
+    return OrderLine.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<OrderLine>, I>>(object: I): OrderLine {
+    const message = createBaseOrderLine();
+    message.sku = object.sku ?? "";
+    message.productId = object.productId ?? "";
+    message.name = object.name ?? "";
+    message.quantity = object.quantity ?? 0;
+    message.unitPrice = (object.unitPrice !== undefined && object.unitPrice !== null)
+      ? Money.fromPartial(object.unitPrice)
+      : undefined;
+    message.total = (object.total !== undefined && object.total !== null) ? Money.fromPartial(object.total) : undefined;
+    message.recurring = object.recurring ?? false;
+    return message;
+  },
+};
+
+function createBaseOrderLineInput(): OrderLineInput {
+  return { sku: "", quantity: 0, unitPrice: undefined };
+}
+
+export const OrderLineInput: MessageFns<OrderLineInput> = {
+  encode(message: OrderLineInput, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.sku !== "") {
+      writer.uint32(10).string(message.sku);
+    }
+    if (message.quantity !== 0) {
+      writer.uint32(16).int32(message.quantity);
+    }
+    if (message.unitPrice !== undefined) {
+      Money.encode(message.unitPrice, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): OrderLineInput {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseOrderLineInput();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.sku = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.quantity = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.unitPrice = Money.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): OrderLineInput {
+    return {
+      sku: isSet(object.sku) ? globalThis.String(object.sku) : "",
+      quantity: isSet(object.quantity) ? globalThis.Number(object.quantity) : 0,
+      unitPrice: isSet(object.unitPrice)
+        ? Money.fromJSON(object.unitPrice)
+        : isSet(object.unit_price)
+        ? Money.fromJSON(object.unit_price)
+        : undefined,
+    };
+  },
+
+  toJSON(message: OrderLineInput): unknown {
+    const obj: any = {};
+    if (message.sku !== "") {
+      obj.sku = message.sku;
+    }
+    if (message.quantity !== 0) {
+      obj.quantity = Math.round(message.quantity);
+    }
+    if (message.unitPrice !== undefined) {
+      obj.unitPrice = Money.toJSON(message.unitPrice);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<OrderLineInput>, I>>(base?: I): OrderLineInput {
+    return OrderLineInput.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<OrderLineInput>, I>>(object: I): OrderLineInput {
+    const message = createBaseOrderLineInput();
+    message.sku = object.sku ?? "";
+    message.quantity = object.quantity ?? 0;
+    message.unitPrice = (object.unitPrice !== undefined && object.unitPrice !== null)
+      ? Money.fromPartial(object.unitPrice)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseOrderStatusChange(): OrderStatusChange {
+  return { status: "", changeTime: undefined, changedBy: "" };
+}
+
+export const OrderStatusChange: MessageFns<OrderStatusChange> = {
+  encode(message: OrderStatusChange, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.status !== "") {
+      writer.uint32(10).string(message.status);
+    }
+    if (message.changeTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.changeTime), writer.uint32(18).fork()).join();
+    }
+    if (message.changedBy !== "") {
+      writer.uint32(26).string(message.changedBy);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): OrderStatusChange {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseOrderStatusChange();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.status = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.changeTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.changedBy = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): OrderStatusChange {
+    return {
+      status: isSet(object.status) ? globalThis.String(object.status) : "",
+      changeTime: isSet(object.changeTime)
+        ? fromJsonTimestamp(object.changeTime)
+        : isSet(object.change_time)
+        ? fromJsonTimestamp(object.change_time)
+        : undefined,
+      changedBy: isSet(object.changedBy)
+        ? globalThis.String(object.changedBy)
+        : isSet(object.changed_by)
+        ? globalThis.String(object.changed_by)
+        : "",
+    };
+  },
+
+  toJSON(message: OrderStatusChange): unknown {
+    const obj: any = {};
+    if (message.status !== "") {
+      obj.status = message.status;
+    }
+    if (message.changeTime !== undefined) {
+      obj.changeTime = message.changeTime.toISOString();
+    }
+    if (message.changedBy !== "") {
+      obj.changedBy = message.changedBy;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<OrderStatusChange>, I>>(base?: I): OrderStatusChange {
+    return OrderStatusChange.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<OrderStatusChange>, I>>(object: I): OrderStatusChange {
+    const message = createBaseOrderStatusChange();
+    message.status = object.status ?? "";
+    message.changeTime = object.changeTime ?? undefined;
+    message.changedBy = object.changedBy ?? "";
+    return message;
+  },
+};
+
+function createBaseOrder(): Order {
+  return {
+    id: "",
+    contactId: "",
+    organizationId: "",
+    dealId: "",
+    currencyCode: "",
+    lines: [],
+    total: undefined,
+    status: "",
+    statusHistory: [],
+    placeTime: undefined,
+    buyerErased: false,
+    createTime: undefined,
+    updateTime: undefined,
+    createdBy: "",
+    etag: "",
+  };
+}
+
+export const Order: MessageFns<Order> = {
+  encode(message: Order, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.contactId !== "") {
+      writer.uint32(18).string(message.contactId);
+    }
+    if (message.organizationId !== "") {
+      writer.uint32(26).string(message.organizationId);
+    }
+    if (message.dealId !== "") {
+      writer.uint32(34).string(message.dealId);
+    }
+    if (message.currencyCode !== "") {
+      writer.uint32(42).string(message.currencyCode);
+    }
+    for (const v of message.lines) {
+      OrderLine.encode(v!, writer.uint32(50).fork()).join();
+    }
+    if (message.total !== undefined) {
+      Money.encode(message.total, writer.uint32(58).fork()).join();
+    }
+    if (message.status !== "") {
+      writer.uint32(66).string(message.status);
+    }
+    for (const v of message.statusHistory) {
+      OrderStatusChange.encode(v!, writer.uint32(74).fork()).join();
+    }
+    if (message.placeTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.placeTime), writer.uint32(82).fork()).join();
+    }
+    if (message.buyerErased !== false) {
+      writer.uint32(88).bool(message.buyerErased);
+    }
+    if (message.createTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.createTime), writer.uint32(98).fork()).join();
+    }
+    if (message.updateTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.updateTime), writer.uint32(106).fork()).join();
+    }
+    if (message.createdBy !== "") {
+      writer.uint32(114).string(message.createdBy);
+    }
+    if (message.etag !== "") {
+      writer.uint32(122).string(message.etag);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Order {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseOrder();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.contactId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.organizationId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.dealId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.currencyCode = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.lines.push(OrderLine.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.total = Money.decode(reader, reader.uint32());
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.status = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.statusHistory.push(OrderStatusChange.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.placeTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.buyerErased = reader.bool();
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.createTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.updateTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.createdBy = reader.string();
+            continue;
+          }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.etag = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Order {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      contactId: isSet(object.contactId)
+        ? globalThis.String(object.contactId)
+        : isSet(object.contact_id)
+        ? globalThis.String(object.contact_id)
+        : "",
+      organizationId: isSet(object.organizationId)
+        ? globalThis.String(object.organizationId)
+        : isSet(object.organization_id)
+        ? globalThis.String(object.organization_id)
+        : "",
+      dealId: isSet(object.dealId)
+        ? globalThis.String(object.dealId)
+        : isSet(object.deal_id)
+        ? globalThis.String(object.deal_id)
+        : "",
+      currencyCode: isSet(object.currencyCode)
+        ? globalThis.String(object.currencyCode)
+        : isSet(object.currency_code)
+        ? globalThis.String(object.currency_code)
+        : "",
+      lines: globalThis.Array.isArray(object?.lines)
+        ? object.lines.map((e: any) => OrderLine.fromJSON(e))
+        : [],
+      total: isSet(object.total) ? Money.fromJSON(object.total) : undefined,
+      status: isSet(object.status) ? globalThis.String(object.status) : "",
+      statusHistory: globalThis.Array.isArray(object?.statusHistory)
+        ? object.statusHistory.map((e: any) => OrderStatusChange.fromJSON(e))
+        : globalThis.Array.isArray(object?.status_history)
+        ? object.status_history.map((e: any) => OrderStatusChange.fromJSON(e))
+        : [],
+      placeTime: isSet(object.placeTime)
+        ? fromJsonTimestamp(object.placeTime)
+        : isSet(object.place_time)
+        ? fromJsonTimestamp(object.place_time)
+        : undefined,
+      buyerErased: isSet(object.buyerErased)
+        ? globalThis.Boolean(object.buyerErased)
+        : isSet(object.buyer_erased)
+        ? globalThis.Boolean(object.buyer_erased)
+        : false,
+      createTime: isSet(object.createTime)
+        ? fromJsonTimestamp(object.createTime)
+        : isSet(object.create_time)
+        ? fromJsonTimestamp(object.create_time)
+        : undefined,
+      updateTime: isSet(object.updateTime)
+        ? fromJsonTimestamp(object.updateTime)
+        : isSet(object.update_time)
+        ? fromJsonTimestamp(object.update_time)
+        : undefined,
+      createdBy: isSet(object.createdBy)
+        ? globalThis.String(object.createdBy)
+        : isSet(object.created_by)
+        ? globalThis.String(object.created_by)
+        : "",
+      etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
+    };
+  },
+
+  toJSON(message: Order): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.contactId !== "") {
+      obj.contactId = message.contactId;
+    }
+    if (message.organizationId !== "") {
+      obj.organizationId = message.organizationId;
+    }
+    if (message.dealId !== "") {
+      obj.dealId = message.dealId;
+    }
+    if (message.currencyCode !== "") {
+      obj.currencyCode = message.currencyCode;
+    }
+    if (message.lines?.length) {
+      obj.lines = message.lines.map((e) => OrderLine.toJSON(e));
+    }
+    if (message.total !== undefined) {
+      obj.total = Money.toJSON(message.total);
+    }
+    if (message.status !== "") {
+      obj.status = message.status;
+    }
+    if (message.statusHistory?.length) {
+      obj.statusHistory = message.statusHistory.map((e) => OrderStatusChange.toJSON(e));
+    }
+    if (message.placeTime !== undefined) {
+      obj.placeTime = message.placeTime.toISOString();
+    }
+    if (message.buyerErased !== false) {
+      obj.buyerErased = message.buyerErased;
+    }
+    if (message.createTime !== undefined) {
+      obj.createTime = message.createTime.toISOString();
+    }
+    if (message.updateTime !== undefined) {
+      obj.updateTime = message.updateTime.toISOString();
+    }
+    if (message.createdBy !== "") {
+      obj.createdBy = message.createdBy;
+    }
+    if (message.etag !== "") {
+      obj.etag = message.etag;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Order>, I>>(base?: I): Order {
+    return Order.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Order>, I>>(object: I): Order {
+    const message = createBaseOrder();
+    message.id = object.id ?? "";
+    message.contactId = object.contactId ?? "";
+    message.organizationId = object.organizationId ?? "";
+    message.dealId = object.dealId ?? "";
+    message.currencyCode = object.currencyCode ?? "";
+    message.lines = object.lines?.map((e) => OrderLine.fromPartial(e)) || [];
+    message.total = (object.total !== undefined && object.total !== null) ? Money.fromPartial(object.total) : undefined;
+    message.status = object.status ?? "";
+    message.statusHistory = object.statusHistory?.map((e) => OrderStatusChange.fromPartial(e)) || [];
+    message.placeTime = object.placeTime ?? undefined;
+    message.buyerErased = object.buyerErased ?? false;
+    message.createTime = object.createTime ?? undefined;
+    message.updateTime = object.updateTime ?? undefined;
+    message.createdBy = object.createdBy ?? "";
+    message.etag = object.etag ?? "";
+    return message;
+  },
+};
+
+function createBaseOrderInput(): OrderInput {
+  return { contactId: "", organizationId: "", dealId: "", currencyCode: "", lines: [], placeTime: undefined };
+}
+
+export const OrderInput: MessageFns<OrderInput> = {
+  encode(message: OrderInput, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.contactId !== "") {
+      writer.uint32(10).string(message.contactId);
+    }
+    if (message.organizationId !== "") {
+      writer.uint32(18).string(message.organizationId);
+    }
+    if (message.dealId !== "") {
+      writer.uint32(26).string(message.dealId);
+    }
+    if (message.currencyCode !== "") {
+      writer.uint32(34).string(message.currencyCode);
+    }
+    for (const v of message.lines) {
+      OrderLineInput.encode(v!, writer.uint32(42).fork()).join();
+    }
+    if (message.placeTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.placeTime), writer.uint32(50).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): OrderInput {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseOrderInput();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.contactId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.organizationId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.dealId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.currencyCode = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.lines.push(OrderLineInput.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.placeTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): OrderInput {
+    return {
+      contactId: isSet(object.contactId)
+        ? globalThis.String(object.contactId)
+        : isSet(object.contact_id)
+        ? globalThis.String(object.contact_id)
+        : "",
+      organizationId: isSet(object.organizationId)
+        ? globalThis.String(object.organizationId)
+        : isSet(object.organization_id)
+        ? globalThis.String(object.organization_id)
+        : "",
+      dealId: isSet(object.dealId)
+        ? globalThis.String(object.dealId)
+        : isSet(object.deal_id)
+        ? globalThis.String(object.deal_id)
+        : "",
+      currencyCode: isSet(object.currencyCode)
+        ? globalThis.String(object.currencyCode)
+        : isSet(object.currency_code)
+        ? globalThis.String(object.currency_code)
+        : "",
+      lines: globalThis.Array.isArray(object?.lines)
+        ? object.lines.map((e: any) => OrderLineInput.fromJSON(e))
+        : [],
+      placeTime: isSet(object.placeTime)
+        ? fromJsonTimestamp(object.placeTime)
+        : isSet(object.place_time)
+        ? fromJsonTimestamp(object.place_time)
+        : undefined,
+    };
+  },
+
+  toJSON(message: OrderInput): unknown {
+    const obj: any = {};
+    if (message.contactId !== "") {
+      obj.contactId = message.contactId;
+    }
+    if (message.organizationId !== "") {
+      obj.organizationId = message.organizationId;
+    }
+    if (message.dealId !== "") {
+      obj.dealId = message.dealId;
+    }
+    if (message.currencyCode !== "") {
+      obj.currencyCode = message.currencyCode;
+    }
+    if (message.lines?.length) {
+      obj.lines = message.lines.map((e) => OrderLineInput.toJSON(e));
+    }
+    if (message.placeTime !== undefined) {
+      obj.placeTime = message.placeTime.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<OrderInput>, I>>(base?: I): OrderInput {
+    return OrderInput.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<OrderInput>, I>>(object: I): OrderInput {
+    const message = createBaseOrderInput();
+    message.contactId = object.contactId ?? "";
+    message.organizationId = object.organizationId ?? "";
+    message.dealId = object.dealId ?? "";
+    message.currencyCode = object.currencyCode ?? "";
+    message.lines = object.lines?.map((e) => OrderLineInput.fromPartial(e)) || [];
+    message.placeTime = object.placeTime ?? undefined;
+    return message;
+  },
+};
+
+function createBaseCreateOrderRequest(): CreateOrderRequest {
+  return { order: undefined, requestId: "" };
+}
+
+export const CreateOrderRequest: MessageFns<CreateOrderRequest> = {
+  encode(message: CreateOrderRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.order !== undefined) {
+      OrderInput.encode(message.order, writer.uint32(10).fork()).join();
+    }
+    if (message.requestId !== "") {
+      writer.uint32(18).string(message.requestId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateOrderRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateOrderRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.order = OrderInput.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CreateOrderRequest {
+    return {
+      order: isSet(object.order) ? OrderInput.fromJSON(object.order) : undefined,
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
+    };
+  },
+
+  toJSON(message: CreateOrderRequest): unknown {
+    const obj: any = {};
+    if (message.order !== undefined) {
+      obj.order = OrderInput.toJSON(message.order);
+    }
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CreateOrderRequest>, I>>(base?: I): CreateOrderRequest {
+    return CreateOrderRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CreateOrderRequest>, I>>(object: I): CreateOrderRequest {
+    const message = createBaseCreateOrderRequest();
+    message.order = (object.order !== undefined && object.order !== null)
+      ? OrderInput.fromPartial(object.order)
+      : undefined;
+    message.requestId = object.requestId ?? "";
+    return message;
+  },
+};
+
+function createBaseCreateOrderResponse(): CreateOrderResponse {
+  return { order: undefined };
+}
+
+export const CreateOrderResponse: MessageFns<CreateOrderResponse> = {
+  encode(message: CreateOrderResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.order !== undefined) {
+      Order.encode(message.order, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateOrderResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateOrderResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.order = Order.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CreateOrderResponse {
+    return { order: isSet(object.order) ? Order.fromJSON(object.order) : undefined };
+  },
+
+  toJSON(message: CreateOrderResponse): unknown {
+    const obj: any = {};
+    if (message.order !== undefined) {
+      obj.order = Order.toJSON(message.order);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CreateOrderResponse>, I>>(base?: I): CreateOrderResponse {
+    return CreateOrderResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CreateOrderResponse>, I>>(object: I): CreateOrderResponse {
+    const message = createBaseCreateOrderResponse();
+    message.order = (object.order !== undefined && object.order !== null) ? Order.fromPartial(object.order) : undefined;
+    return message;
+  },
+};
+
+function createBaseGetOrderRequest(): GetOrderRequest {
+  return { id: "" };
+}
+
+export const GetOrderRequest: MessageFns<GetOrderRequest> = {
+  encode(message: GetOrderRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetOrderRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetOrderRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetOrderRequest {
+    return { id: isSet(object.id) ? globalThis.String(object.id) : "" };
+  },
+
+  toJSON(message: GetOrderRequest): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetOrderRequest>, I>>(base?: I): GetOrderRequest {
+    return GetOrderRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetOrderRequest>, I>>(object: I): GetOrderRequest {
+    const message = createBaseGetOrderRequest();
+    message.id = object.id ?? "";
+    return message;
+  },
+};
+
+function createBaseGetOrderResponse(): GetOrderResponse {
+  return { order: undefined };
+}
+
+export const GetOrderResponse: MessageFns<GetOrderResponse> = {
+  encode(message: GetOrderResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.order !== undefined) {
+      Order.encode(message.order, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetOrderResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetOrderResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.order = Order.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetOrderResponse {
+    return { order: isSet(object.order) ? Order.fromJSON(object.order) : undefined };
+  },
+
+  toJSON(message: GetOrderResponse): unknown {
+    const obj: any = {};
+    if (message.order !== undefined) {
+      obj.order = Order.toJSON(message.order);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetOrderResponse>, I>>(base?: I): GetOrderResponse {
+    return GetOrderResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetOrderResponse>, I>>(object: I): GetOrderResponse {
+    const message = createBaseGetOrderResponse();
+    message.order = (object.order !== undefined && object.order !== null) ? Order.fromPartial(object.order) : undefined;
+    return message;
+  },
+};
+
+function createBaseListOrdersRequest(): ListOrdersRequest {
+  return { filter: undefined, orderBy: [], page: undefined };
+}
+
+export const ListOrdersRequest: MessageFns<ListOrdersRequest> = {
+  encode(message: ListOrdersRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.filter !== undefined) {
+      Filter.encode(message.filter, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.orderBy) {
+      OrderBy.encode(v!, writer.uint32(18).fork()).join();
+    }
+    if (message.page !== undefined) {
+      PageRequest.encode(message.page, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListOrdersRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListOrdersRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.filter = Filter.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.orderBy.push(OrderBy.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.page = PageRequest.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListOrdersRequest {
+    return {
+      filter: isSet(object.filter) ? Filter.fromJSON(object.filter) : undefined,
+      orderBy: globalThis.Array.isArray(object?.orderBy)
+        ? object.orderBy.map((e: any) => OrderBy.fromJSON(e))
+        : globalThis.Array.isArray(object?.order_by)
+        ? object.order_by.map((e: any) => OrderBy.fromJSON(e))
+        : [],
+      page: isSet(object.page) ? PageRequest.fromJSON(object.page) : undefined,
+    };
+  },
+
+  toJSON(message: ListOrdersRequest): unknown {
+    const obj: any = {};
+    if (message.filter !== undefined) {
+      obj.filter = Filter.toJSON(message.filter);
+    }
+    if (message.orderBy?.length) {
+      obj.orderBy = message.orderBy.map((e) => OrderBy.toJSON(e));
+    }
+    if (message.page !== undefined) {
+      obj.page = PageRequest.toJSON(message.page);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListOrdersRequest>, I>>(base?: I): ListOrdersRequest {
+    return ListOrdersRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListOrdersRequest>, I>>(object: I): ListOrdersRequest {
+    const message = createBaseListOrdersRequest();
+    message.filter = (object.filter !== undefined && object.filter !== null)
+      ? Filter.fromPartial(object.filter)
+      : undefined;
+    message.orderBy = object.orderBy?.map((e) => OrderBy.fromPartial(e)) || [];
+    message.page = (object.page !== undefined && object.page !== null)
+      ? PageRequest.fromPartial(object.page)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseListOrdersResponse(): ListOrdersResponse {
+  return { orders: [], pageInfo: undefined };
+}
+
+export const ListOrdersResponse: MessageFns<ListOrdersResponse> = {
+  encode(message: ListOrdersResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.orders) {
+      Order.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.pageInfo !== undefined) {
+      PageInfo.encode(message.pageInfo, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListOrdersResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListOrdersResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.orders.push(Order.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.pageInfo = PageInfo.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListOrdersResponse {
+    return {
+      orders: globalThis.Array.isArray(object?.orders) ? object.orders.map((e: any) => Order.fromJSON(e)) : [],
+      pageInfo: isSet(object.pageInfo)
+        ? PageInfo.fromJSON(object.pageInfo)
+        : isSet(object.page_info)
+        ? PageInfo.fromJSON(object.page_info)
+        : undefined,
+    };
+  },
+
+  toJSON(message: ListOrdersResponse): unknown {
+    const obj: any = {};
+    if (message.orders?.length) {
+      obj.orders = message.orders.map((e) => Order.toJSON(e));
+    }
+    if (message.pageInfo !== undefined) {
+      obj.pageInfo = PageInfo.toJSON(message.pageInfo);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListOrdersResponse>, I>>(base?: I): ListOrdersResponse {
+    return ListOrdersResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListOrdersResponse>, I>>(object: I): ListOrdersResponse {
+    const message = createBaseListOrdersResponse();
+    message.orders = object.orders?.map((e) => Order.fromPartial(e)) || [];
+    message.pageInfo = (object.pageInfo !== undefined && object.pageInfo !== null)
+      ? PageInfo.fromPartial(object.pageInfo)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseChangeOrderStatusRequest(): ChangeOrderStatusRequest {
+  return { id: "", status: "", etag: "" };
+}
+
+export const ChangeOrderStatusRequest: MessageFns<ChangeOrderStatusRequest> = {
+  encode(message: ChangeOrderStatusRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.status !== "") {
+      writer.uint32(18).string(message.status);
+    }
+    if (message.etag !== "") {
+      writer.uint32(26).string(message.etag);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ChangeOrderStatusRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseChangeOrderStatusRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.status = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.etag = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ChangeOrderStatusRequest {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      status: isSet(object.status) ? globalThis.String(object.status) : "",
+      etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
+    };
+  },
+
+  toJSON(message: ChangeOrderStatusRequest): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.status !== "") {
+      obj.status = message.status;
+    }
+    if (message.etag !== "") {
+      obj.etag = message.etag;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ChangeOrderStatusRequest>, I>>(base?: I): ChangeOrderStatusRequest {
+    return ChangeOrderStatusRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ChangeOrderStatusRequest>, I>>(object: I): ChangeOrderStatusRequest {
+    const message = createBaseChangeOrderStatusRequest();
+    message.id = object.id ?? "";
+    message.status = object.status ?? "";
+    message.etag = object.etag ?? "";
+    return message;
+  },
+};
+
+function createBaseChangeOrderStatusResponse(): ChangeOrderStatusResponse {
+  return { order: undefined };
+}
+
+export const ChangeOrderStatusResponse: MessageFns<ChangeOrderStatusResponse> = {
+  encode(message: ChangeOrderStatusResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.order !== undefined) {
+      Order.encode(message.order, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ChangeOrderStatusResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseChangeOrderStatusResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.order = Order.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ChangeOrderStatusResponse {
+    return { order: isSet(object.order) ? Order.fromJSON(object.order) : undefined };
+  },
+
+  toJSON(message: ChangeOrderStatusResponse): unknown {
+    const obj: any = {};
+    if (message.order !== undefined) {
+      obj.order = Order.toJSON(message.order);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ChangeOrderStatusResponse>, I>>(base?: I): ChangeOrderStatusResponse {
+    return ChangeOrderStatusResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ChangeOrderStatusResponse>, I>>(object: I): ChangeOrderStatusResponse {
+    const message = createBaseChangeOrderStatusResponse();
+    message.order = (object.order !== undefined && object.order !== null) ? Order.fromPartial(object.order) : undefined;
+    return message;
+  },
+};
+
+function createBaseActiveProduct(): ActiveProduct {
+  return { sku: "", productId: "", name: "", recurring: false, sinceTime: undefined, quantity: "0" };
+}
+
+export const ActiveProduct: MessageFns<ActiveProduct> = {
+  encode(message: ActiveProduct, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.sku !== "") {
+      writer.uint32(10).string(message.sku);
+    }
+    if (message.productId !== "") {
+      writer.uint32(18).string(message.productId);
+    }
+    if (message.name !== "") {
+      writer.uint32(26).string(message.name);
+    }
+    if (message.recurring !== false) {
+      writer.uint32(32).bool(message.recurring);
+    }
+    if (message.sinceTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.sinceTime), writer.uint32(42).fork()).join();
+    }
+    if (message.quantity !== "0") {
+      writer.uint32(48).int64(message.quantity);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ActiveProduct {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseActiveProduct();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.sku = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.productId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.recurring = reader.bool();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.sinceTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.quantity = reader.int64().toString();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ActiveProduct {
+    return {
+      sku: isSet(object.sku) ? globalThis.String(object.sku) : "",
+      productId: isSet(object.productId)
+        ? globalThis.String(object.productId)
+        : isSet(object.product_id)
+        ? globalThis.String(object.product_id)
+        : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      recurring: isSet(object.recurring) ? globalThis.Boolean(object.recurring) : false,
+      sinceTime: isSet(object.sinceTime)
+        ? fromJsonTimestamp(object.sinceTime)
+        : isSet(object.since_time)
+        ? fromJsonTimestamp(object.since_time)
+        : undefined,
+      quantity: isSet(object.quantity) ? globalThis.String(object.quantity) : "0",
+    };
+  },
+
+  toJSON(message: ActiveProduct): unknown {
+    const obj: any = {};
+    if (message.sku !== "") {
+      obj.sku = message.sku;
+    }
+    if (message.productId !== "") {
+      obj.productId = message.productId;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.recurring !== false) {
+      obj.recurring = message.recurring;
+    }
+    if (message.sinceTime !== undefined) {
+      obj.sinceTime = message.sinceTime.toISOString();
+    }
+    if (message.quantity !== "0") {
+      obj.quantity = message.quantity;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ActiveProduct>, I>>(base?: I): ActiveProduct {
+    return ActiveProduct.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ActiveProduct>, I>>(object: I): ActiveProduct {
+    const message = createBaseActiveProduct();
+    message.sku = object.sku ?? "";
+    message.productId = object.productId ?? "";
+    message.name = object.name ?? "";
+    message.recurring = object.recurring ?? false;
+    message.sinceTime = object.sinceTime ?? undefined;
+    message.quantity = object.quantity ?? "0";
+    return message;
+  },
+};
+
+function createBaseCustomerValue(): CustomerValue {
+  return {
+    customerType: "",
+    customerId: "",
+    currencyCode: "",
+    lifetimeValueMinor: "0",
+    orderCount: "0",
+    averageOrderValueMinor: "0",
+    firstPurchaseTime: undefined,
+    lastPurchaseTime: undefined,
+    activeSkus: [],
+    updateTime: undefined,
+  };
+}
+
+export const CustomerValue: MessageFns<CustomerValue> = {
+  encode(message: CustomerValue, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.customerType !== "") {
+      writer.uint32(10).string(message.customerType);
+    }
+    if (message.customerId !== "") {
+      writer.uint32(18).string(message.customerId);
+    }
+    if (message.currencyCode !== "") {
+      writer.uint32(26).string(message.currencyCode);
+    }
+    if (message.lifetimeValueMinor !== "0") {
+      writer.uint32(32).int64(message.lifetimeValueMinor);
+    }
+    if (message.orderCount !== "0") {
+      writer.uint32(40).int64(message.orderCount);
+    }
+    if (message.averageOrderValueMinor !== "0") {
+      writer.uint32(48).int64(message.averageOrderValueMinor);
+    }
+    if (message.firstPurchaseTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.firstPurchaseTime), writer.uint32(58).fork()).join();
+    }
+    if (message.lastPurchaseTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.lastPurchaseTime), writer.uint32(66).fork()).join();
+    }
+    for (const v of message.activeSkus) {
+      writer.uint32(74).string(v!);
+    }
+    if (message.updateTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.updateTime), writer.uint32(82).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CustomerValue {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCustomerValue();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.customerType = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.customerId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.currencyCode = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.lifetimeValueMinor = reader.int64().toString();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.orderCount = reader.int64().toString();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.averageOrderValueMinor = reader.int64().toString();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.firstPurchaseTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.lastPurchaseTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.activeSkus.push(reader.string());
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.updateTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CustomerValue {
+    return {
+      customerType: isSet(object.customerType)
+        ? globalThis.String(object.customerType)
+        : isSet(object.customer_type)
+        ? globalThis.String(object.customer_type)
+        : "",
+      customerId: isSet(object.customerId)
+        ? globalThis.String(object.customerId)
+        : isSet(object.customer_id)
+        ? globalThis.String(object.customer_id)
+        : "",
+      currencyCode: isSet(object.currencyCode)
+        ? globalThis.String(object.currencyCode)
+        : isSet(object.currency_code)
+        ? globalThis.String(object.currency_code)
+        : "",
+      lifetimeValueMinor: isSet(object.lifetimeValueMinor)
+        ? globalThis.String(object.lifetimeValueMinor)
+        : isSet(object.lifetime_value_minor)
+        ? globalThis.String(object.lifetime_value_minor)
+        : "0",
+      orderCount: isSet(object.orderCount)
+        ? globalThis.String(object.orderCount)
+        : isSet(object.order_count)
+        ? globalThis.String(object.order_count)
+        : "0",
+      averageOrderValueMinor: isSet(object.averageOrderValueMinor)
+        ? globalThis.String(object.averageOrderValueMinor)
+        : isSet(object.average_order_value_minor)
+        ? globalThis.String(object.average_order_value_minor)
+        : "0",
+      firstPurchaseTime: isSet(object.firstPurchaseTime)
+        ? fromJsonTimestamp(object.firstPurchaseTime)
+        : isSet(object.first_purchase_time)
+        ? fromJsonTimestamp(object.first_purchase_time)
+        : undefined,
+      lastPurchaseTime: isSet(object.lastPurchaseTime)
+        ? fromJsonTimestamp(object.lastPurchaseTime)
+        : isSet(object.last_purchase_time)
+        ? fromJsonTimestamp(object.last_purchase_time)
+        : undefined,
+      activeSkus: globalThis.Array.isArray(object?.activeSkus)
+        ? object.activeSkus.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.active_skus)
+        ? object.active_skus.map((e: any) => globalThis.String(e))
+        : [],
+      updateTime: isSet(object.updateTime)
+        ? fromJsonTimestamp(object.updateTime)
+        : isSet(object.update_time)
+        ? fromJsonTimestamp(object.update_time)
+        : undefined,
+    };
+  },
+
+  toJSON(message: CustomerValue): unknown {
+    const obj: any = {};
+    if (message.customerType !== "") {
+      obj.customerType = message.customerType;
+    }
+    if (message.customerId !== "") {
+      obj.customerId = message.customerId;
+    }
+    if (message.currencyCode !== "") {
+      obj.currencyCode = message.currencyCode;
+    }
+    if (message.lifetimeValueMinor !== "0") {
+      obj.lifetimeValueMinor = message.lifetimeValueMinor;
+    }
+    if (message.orderCount !== "0") {
+      obj.orderCount = message.orderCount;
+    }
+    if (message.averageOrderValueMinor !== "0") {
+      obj.averageOrderValueMinor = message.averageOrderValueMinor;
+    }
+    if (message.firstPurchaseTime !== undefined) {
+      obj.firstPurchaseTime = message.firstPurchaseTime.toISOString();
+    }
+    if (message.lastPurchaseTime !== undefined) {
+      obj.lastPurchaseTime = message.lastPurchaseTime.toISOString();
+    }
+    if (message.activeSkus?.length) {
+      obj.activeSkus = message.activeSkus;
+    }
+    if (message.updateTime !== undefined) {
+      obj.updateTime = message.updateTime.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CustomerValue>, I>>(base?: I): CustomerValue {
+    return CustomerValue.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CustomerValue>, I>>(object: I): CustomerValue {
+    const message = createBaseCustomerValue();
+    message.customerType = object.customerType ?? "";
+    message.customerId = object.customerId ?? "";
+    message.currencyCode = object.currencyCode ?? "";
+    message.lifetimeValueMinor = object.lifetimeValueMinor ?? "0";
+    message.orderCount = object.orderCount ?? "0";
+    message.averageOrderValueMinor = object.averageOrderValueMinor ?? "0";
+    message.firstPurchaseTime = object.firstPurchaseTime ?? undefined;
+    message.lastPurchaseTime = object.lastPurchaseTime ?? undefined;
+    message.activeSkus = object.activeSkus?.map((e) => e) || [];
+    message.updateTime = object.updateTime ?? undefined;
+    return message;
+  },
+};
+
+function createBaseGetCustomerValueRequest(): GetCustomerValueRequest {
+  return { customerType: "", customerId: "", recentOrders: 0 };
+}
+
+export const GetCustomerValueRequest: MessageFns<GetCustomerValueRequest> = {
+  encode(message: GetCustomerValueRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.customerType !== "") {
+      writer.uint32(10).string(message.customerType);
+    }
+    if (message.customerId !== "") {
+      writer.uint32(18).string(message.customerId);
+    }
+    if (message.recentOrders !== 0) {
+      writer.uint32(24).int32(message.recentOrders);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetCustomerValueRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetCustomerValueRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.customerType = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.customerId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.recentOrders = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetCustomerValueRequest {
+    return {
+      customerType: isSet(object.customerType)
+        ? globalThis.String(object.customerType)
+        : isSet(object.customer_type)
+        ? globalThis.String(object.customer_type)
+        : "",
+      customerId: isSet(object.customerId)
+        ? globalThis.String(object.customerId)
+        : isSet(object.customer_id)
+        ? globalThis.String(object.customer_id)
+        : "",
+      recentOrders: isSet(object.recentOrders)
+        ? globalThis.Number(object.recentOrders)
+        : isSet(object.recent_orders)
+        ? globalThis.Number(object.recent_orders)
+        : 0,
+    };
+  },
+
+  toJSON(message: GetCustomerValueRequest): unknown {
+    const obj: any = {};
+    if (message.customerType !== "") {
+      obj.customerType = message.customerType;
+    }
+    if (message.customerId !== "") {
+      obj.customerId = message.customerId;
+    }
+    if (message.recentOrders !== 0) {
+      obj.recentOrders = Math.round(message.recentOrders);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetCustomerValueRequest>, I>>(base?: I): GetCustomerValueRequest {
+    return GetCustomerValueRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetCustomerValueRequest>, I>>(object: I): GetCustomerValueRequest {
+    const message = createBaseGetCustomerValueRequest();
+    message.customerType = object.customerType ?? "";
+    message.customerId = object.customerId ?? "";
+    message.recentOrders = object.recentOrders ?? 0;
+    return message;
+  },
+};
+
+function createBaseGetCustomerValueResponse(): GetCustomerValueResponse {
+  return { values: [], activeProducts: [], recentOrders: [], totalOrders: "0" };
+}
+
+export const GetCustomerValueResponse: MessageFns<GetCustomerValueResponse> = {
+  encode(message: GetCustomerValueResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.values) {
+      CustomerValue.encode(v!, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.activeProducts) {
+      ActiveProduct.encode(v!, writer.uint32(18).fork()).join();
+    }
+    for (const v of message.recentOrders) {
+      Order.encode(v!, writer.uint32(26).fork()).join();
+    }
+    if (message.totalOrders !== "0") {
+      writer.uint32(32).int64(message.totalOrders);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetCustomerValueResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetCustomerValueResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.values.push(CustomerValue.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.activeProducts.push(ActiveProduct.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.recentOrders.push(Order.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.totalOrders = reader.int64().toString();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetCustomerValueResponse {
+    return {
+      values: globalThis.Array.isArray(object?.values) ? object.values.map((e: any) => CustomerValue.fromJSON(e)) : [],
+      activeProducts: globalThis.Array.isArray(object?.activeProducts)
+        ? object.activeProducts.map((e: any) => ActiveProduct.fromJSON(e))
+        : globalThis.Array.isArray(object?.active_products)
+        ? object.active_products.map((e: any) => ActiveProduct.fromJSON(e))
+        : [],
+      recentOrders: globalThis.Array.isArray(object?.recentOrders)
+        ? object.recentOrders.map((e: any) => Order.fromJSON(e))
+        : globalThis.Array.isArray(object?.recent_orders)
+        ? object.recent_orders.map((e: any) => Order.fromJSON(e))
+        : [],
+      totalOrders: isSet(object.totalOrders)
+        ? globalThis.String(object.totalOrders)
+        : isSet(object.total_orders)
+        ? globalThis.String(object.total_orders)
+        : "0",
+    };
+  },
+
+  toJSON(message: GetCustomerValueResponse): unknown {
+    const obj: any = {};
+    if (message.values?.length) {
+      obj.values = message.values.map((e) => CustomerValue.toJSON(e));
+    }
+    if (message.activeProducts?.length) {
+      obj.activeProducts = message.activeProducts.map((e) => ActiveProduct.toJSON(e));
+    }
+    if (message.recentOrders?.length) {
+      obj.recentOrders = message.recentOrders.map((e) => Order.toJSON(e));
+    }
+    if (message.totalOrders !== "0") {
+      obj.totalOrders = message.totalOrders;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetCustomerValueResponse>, I>>(base?: I): GetCustomerValueResponse {
+    return GetCustomerValueResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetCustomerValueResponse>, I>>(object: I): GetCustomerValueResponse {
+    const message = createBaseGetCustomerValueResponse();
+    message.values = object.values?.map((e) => CustomerValue.fromPartial(e)) || [];
+    message.activeProducts = object.activeProducts?.map((e) => ActiveProduct.fromPartial(e)) || [];
+    message.recentOrders = object.recentOrders?.map((e) => Order.fromPartial(e)) || [];
+    message.totalOrders = object.totalOrders ?? "0";
+    return message;
+  },
+};
+
+function createBaseListCustomerValuesRequest(): ListCustomerValuesRequest {
+  return { filter: undefined, orderBy: [], page: undefined };
+}
+
+export const ListCustomerValuesRequest: MessageFns<ListCustomerValuesRequest> = {
+  encode(message: ListCustomerValuesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.filter !== undefined) {
+      Filter.encode(message.filter, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.orderBy) {
+      OrderBy.encode(v!, writer.uint32(18).fork()).join();
+    }
+    if (message.page !== undefined) {
+      PageRequest.encode(message.page, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListCustomerValuesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListCustomerValuesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.filter = Filter.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.orderBy.push(OrderBy.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.page = PageRequest.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListCustomerValuesRequest {
+    return {
+      filter: isSet(object.filter) ? Filter.fromJSON(object.filter) : undefined,
+      orderBy: globalThis.Array.isArray(object?.orderBy)
+        ? object.orderBy.map((e: any) => OrderBy.fromJSON(e))
+        : globalThis.Array.isArray(object?.order_by)
+        ? object.order_by.map((e: any) => OrderBy.fromJSON(e))
+        : [],
+      page: isSet(object.page) ? PageRequest.fromJSON(object.page) : undefined,
+    };
+  },
+
+  toJSON(message: ListCustomerValuesRequest): unknown {
+    const obj: any = {};
+    if (message.filter !== undefined) {
+      obj.filter = Filter.toJSON(message.filter);
+    }
+    if (message.orderBy?.length) {
+      obj.orderBy = message.orderBy.map((e) => OrderBy.toJSON(e));
+    }
+    if (message.page !== undefined) {
+      obj.page = PageRequest.toJSON(message.page);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListCustomerValuesRequest>, I>>(base?: I): ListCustomerValuesRequest {
+    return ListCustomerValuesRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListCustomerValuesRequest>, I>>(object: I): ListCustomerValuesRequest {
+    const message = createBaseListCustomerValuesRequest();
+    message.filter = (object.filter !== undefined && object.filter !== null)
+      ? Filter.fromPartial(object.filter)
+      : undefined;
+    message.orderBy = object.orderBy?.map((e) => OrderBy.fromPartial(e)) || [];
+    message.page = (object.page !== undefined && object.page !== null)
+      ? PageRequest.fromPartial(object.page)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseListCustomerValuesResponse(): ListCustomerValuesResponse {
+  return { values: [], pageInfo: undefined };
+}
+
+export const ListCustomerValuesResponse: MessageFns<ListCustomerValuesResponse> = {
+  encode(message: ListCustomerValuesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.values) {
+      CustomerValue.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.pageInfo !== undefined) {
+      PageInfo.encode(message.pageInfo, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListCustomerValuesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListCustomerValuesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.values.push(CustomerValue.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.pageInfo = PageInfo.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListCustomerValuesResponse {
+    return {
+      values: globalThis.Array.isArray(object?.values) ? object.values.map((e: any) => CustomerValue.fromJSON(e)) : [],
+      pageInfo: isSet(object.pageInfo)
+        ? PageInfo.fromJSON(object.pageInfo)
+        : isSet(object.page_info)
+        ? PageInfo.fromJSON(object.page_info)
+        : undefined,
+    };
+  },
+
+  toJSON(message: ListCustomerValuesResponse): unknown {
+    const obj: any = {};
+    if (message.values?.length) {
+      obj.values = message.values.map((e) => CustomerValue.toJSON(e));
+    }
+    if (message.pageInfo !== undefined) {
+      obj.pageInfo = PageInfo.toJSON(message.pageInfo);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListCustomerValuesResponse>, I>>(base?: I): ListCustomerValuesResponse {
+    return ListCustomerValuesResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListCustomerValuesResponse>, I>>(object: I): ListCustomerValuesResponse {
+    const message = createBaseListCustomerValuesResponse();
+    message.values = object.values?.map((e) => CustomerValue.fromPartial(e)) || [];
+    message.pageInfo = (object.pageInfo !== undefined && object.pageInfo !== null)
+      ? PageInfo.fromPartial(object.pageInfo)
+      : undefined;
+    return message;
+  },
+};
+
 /**
- * The sales-pipeline service. Made by `pnpm new-service`: extend it (docs/extending.md, "Add an
- * RPC"); fields and methods once released are never removed or renumbered (buf breaking).
+ * The sales pipeline: leads and their scores, conversion of a lead into contacts' records and a
+ * deal, pipelines and stages, deals (opportunities) with their stage history, forecasts and
+ * stage conversion, the product catalogue, orders, and each customer's value. Fields and methods
+ * once released are never removed or renumbered (buf breaking).
  */
 export type SalesPipelineServiceService = typeof SalesPipelineServiceService;
 export const SalesPipelineServiceService = {
@@ -816,7 +12150,10 @@ export const SalesPipelineServiceService = {
     responseSerialize: (value: GetLeadResponse): Buffer => Buffer.from(GetLeadResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): GetLeadResponse => GetLeadResponse.decode(value),
   },
-  /** Filter, order and cursor as every List method takes them (crm/common/v1/query.proto). */
+  /**
+   * Filter, order and cursor as every List method takes them (crm/common/v1/query.proto); score
+   * filters and orders.
+   */
   listLeads: {
     path: "/crm.sales_pipeline.v1.SalesPipelineService/ListLeads" as const,
     requestStream: false as const,
@@ -826,13 +12163,338 @@ export const SalesPipelineServiceService = {
     responseSerialize: (value: ListLeadsResponse): Buffer => Buffer.from(ListLeadsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ListLeadsResponse => ListLeadsResponse.decode(value),
   },
+  updateLead: {
+    path: "/crm.sales_pipeline.v1.SalesPipelineService/UpdateLead" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: UpdateLeadRequest): Buffer => Buffer.from(UpdateLeadRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UpdateLeadRequest => UpdateLeadRequest.decode(value),
+    responseSerialize: (value: UpdateLeadResponse): Buffer => Buffer.from(UpdateLeadResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): UpdateLeadResponse => UpdateLeadResponse.decode(value),
+  },
+  /** Every change of a lead's score, newest first, with its cause. */
+  listLeadScoreHistory: {
+    path: "/crm.sales_pipeline.v1.SalesPipelineService/ListLeadScoreHistory" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListLeadScoreHistoryRequest): Buffer =>
+      Buffer.from(ListLeadScoreHistoryRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListLeadScoreHistoryRequest => ListLeadScoreHistoryRequest.decode(value),
+    responseSerialize: (value: ListLeadScoreHistoryResponse): Buffer =>
+      Buffer.from(ListLeadScoreHistoryResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListLeadScoreHistoryResponse => ListLeadScoreHistoryResponse.decode(value),
+  },
+  /**
+   * Turns a qualified lead into a person and an organisation in contacts (re-using likely
+   * duplicates) and optionally a deal. Idempotent by lead id: a repeat answers the conversion.
+   */
+  convertLead: {
+    path: "/crm.sales_pipeline.v1.SalesPipelineService/ConvertLead" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ConvertLeadRequest): Buffer => Buffer.from(ConvertLeadRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ConvertLeadRequest => ConvertLeadRequest.decode(value),
+    responseSerialize: (value: ConvertLeadResponse): Buffer => Buffer.from(ConvertLeadResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ConvertLeadResponse => ConvertLeadResponse.decode(value),
+  },
+  getScoringRules: {
+    path: "/crm.sales_pipeline.v1.SalesPipelineService/GetScoringRules" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetScoringRulesRequest): Buffer =>
+      Buffer.from(GetScoringRulesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetScoringRulesRequest => GetScoringRulesRequest.decode(value),
+    responseSerialize: (value: GetScoringRulesResponse): Buffer =>
+      Buffer.from(GetScoringRulesResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetScoringRulesResponse => GetScoringRulesResponse.decode(value),
+  },
+  /** Replaces the tenant's rules; every lead is scored again by them shortly after. */
+  setScoringRules: {
+    path: "/crm.sales_pipeline.v1.SalesPipelineService/SetScoringRules" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SetScoringRulesRequest): Buffer =>
+      Buffer.from(SetScoringRulesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SetScoringRulesRequest => SetScoringRulesRequest.decode(value),
+    responseSerialize: (value: SetScoringRulesResponse): Buffer =>
+      Buffer.from(SetScoringRulesResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SetScoringRulesResponse => SetScoringRulesResponse.decode(value),
+  },
+  createPipeline: {
+    path: "/crm.sales_pipeline.v1.SalesPipelineService/CreatePipeline" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: CreatePipelineRequest): Buffer =>
+      Buffer.from(CreatePipelineRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CreatePipelineRequest => CreatePipelineRequest.decode(value),
+    responseSerialize: (value: CreatePipelineResponse): Buffer =>
+      Buffer.from(CreatePipelineResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): CreatePipelineResponse => CreatePipelineResponse.decode(value),
+  },
+  getPipeline: {
+    path: "/crm.sales_pipeline.v1.SalesPipelineService/GetPipeline" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetPipelineRequest): Buffer => Buffer.from(GetPipelineRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetPipelineRequest => GetPipelineRequest.decode(value),
+    responseSerialize: (value: GetPipelineResponse): Buffer => Buffer.from(GetPipelineResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetPipelineResponse => GetPipelineResponse.decode(value),
+  },
+  listPipelines: {
+    path: "/crm.sales_pipeline.v1.SalesPipelineService/ListPipelines" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListPipelinesRequest): Buffer => Buffer.from(ListPipelinesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListPipelinesRequest => ListPipelinesRequest.decode(value),
+    responseSerialize: (value: ListPipelinesResponse): Buffer =>
+      Buffer.from(ListPipelinesResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListPipelinesResponse => ListPipelinesResponse.decode(value),
+  },
+  /**
+   * Renames it or replaces its stages (kept by id); a stage removed while deals are in it needs
+   * stage_moves naming where they go.
+   */
+  updatePipeline: {
+    path: "/crm.sales_pipeline.v1.SalesPipelineService/UpdatePipeline" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: UpdatePipelineRequest): Buffer =>
+      Buffer.from(UpdatePipelineRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UpdatePipelineRequest => UpdatePipelineRequest.decode(value),
+    responseSerialize: (value: UpdatePipelineResponse): Buffer =>
+      Buffer.from(UpdatePipelineResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): UpdatePipelineResponse => UpdatePipelineResponse.decode(value),
+  },
+  createDeal: {
+    path: "/crm.sales_pipeline.v1.SalesPipelineService/CreateDeal" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: CreateDealRequest): Buffer => Buffer.from(CreateDealRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CreateDealRequest => CreateDealRequest.decode(value),
+    responseSerialize: (value: CreateDealResponse): Buffer => Buffer.from(CreateDealResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): CreateDealResponse => CreateDealResponse.decode(value),
+  },
+  getDeal: {
+    path: "/crm.sales_pipeline.v1.SalesPipelineService/GetDeal" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetDealRequest): Buffer => Buffer.from(GetDealRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetDealRequest => GetDealRequest.decode(value),
+    responseSerialize: (value: GetDealResponse): Buffer => Buffer.from(GetDealResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetDealResponse => GetDealResponse.decode(value),
+  },
+  listDeals: {
+    path: "/crm.sales_pipeline.v1.SalesPipelineService/ListDeals" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListDealsRequest): Buffer => Buffer.from(ListDealsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListDealsRequest => ListDealsRequest.decode(value),
+    responseSerialize: (value: ListDealsResponse): Buffer => Buffer.from(ListDealsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListDealsResponse => ListDealsResponse.decode(value),
+  },
+  /** Changes fields; a new stage_id moves the deal (history, events, won or lost). */
+  updateDeal: {
+    path: "/crm.sales_pipeline.v1.SalesPipelineService/UpdateDeal" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: UpdateDealRequest): Buffer => Buffer.from(UpdateDealRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UpdateDealRequest => UpdateDealRequest.decode(value),
+    responseSerialize: (value: UpdateDealResponse): Buffer => Buffer.from(UpdateDealResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): UpdateDealResponse => UpdateDealResponse.decode(value),
+  },
+  /** Deals grouped by stage, one page per stage. */
+  getBoard: {
+    path: "/crm.sales_pipeline.v1.SalesPipelineService/GetBoard" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetBoardRequest): Buffer => Buffer.from(GetBoardRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetBoardRequest => GetBoardRequest.decode(value),
+    responseSerialize: (value: GetBoardResponse): Buffer => Buffer.from(GetBoardResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetBoardResponse => GetBoardResponse.decode(value),
+  },
+  /** Totals and probability-weighted totals by stage, owner and close month, per currency. */
+  getForecast: {
+    path: "/crm.sales_pipeline.v1.SalesPipelineService/GetForecast" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetForecastRequest): Buffer => Buffer.from(GetForecastRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetForecastRequest => GetForecastRequest.decode(value),
+    responseSerialize: (value: GetForecastResponse): Buffer => Buffer.from(GetForecastResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetForecastResponse => GetForecastResponse.decode(value),
+  },
+  /** Per stage over a date range: deals entering, conversion to a later stage, average days. */
+  getStageConversion: {
+    path: "/crm.sales_pipeline.v1.SalesPipelineService/GetStageConversion" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetStageConversionRequest): Buffer =>
+      Buffer.from(GetStageConversionRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetStageConversionRequest => GetStageConversionRequest.decode(value),
+    responseSerialize: (value: GetStageConversionResponse): Buffer =>
+      Buffer.from(GetStageConversionResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetStageConversionResponse => GetStageConversionResponse.decode(value),
+  },
+  createProduct: {
+    path: "/crm.sales_pipeline.v1.SalesPipelineService/CreateProduct" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: CreateProductRequest): Buffer => Buffer.from(CreateProductRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CreateProductRequest => CreateProductRequest.decode(value),
+    responseSerialize: (value: CreateProductResponse): Buffer =>
+      Buffer.from(CreateProductResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): CreateProductResponse => CreateProductResponse.decode(value),
+  },
+  getProduct: {
+    path: "/crm.sales_pipeline.v1.SalesPipelineService/GetProduct" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetProductRequest): Buffer => Buffer.from(GetProductRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetProductRequest => GetProductRequest.decode(value),
+    responseSerialize: (value: GetProductResponse): Buffer => Buffer.from(GetProductResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetProductResponse => GetProductResponse.decode(value),
+  },
+  listProducts: {
+    path: "/crm.sales_pipeline.v1.SalesPipelineService/ListProducts" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListProductsRequest): Buffer => Buffer.from(ListProductsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListProductsRequest => ListProductsRequest.decode(value),
+    responseSerialize: (value: ListProductsResponse): Buffer =>
+      Buffer.from(ListProductsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListProductsResponse => ListProductsResponse.decode(value),
+  },
+  updateProduct: {
+    path: "/crm.sales_pipeline.v1.SalesPipelineService/UpdateProduct" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: UpdateProductRequest): Buffer => Buffer.from(UpdateProductRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UpdateProductRequest => UpdateProductRequest.decode(value),
+    responseSerialize: (value: UpdateProductResponse): Buffer =>
+      Buffer.from(UpdateProductResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): UpdateProductResponse => UpdateProductResponse.decode(value),
+  },
+  createOrder: {
+    path: "/crm.sales_pipeline.v1.SalesPipelineService/CreateOrder" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: CreateOrderRequest): Buffer => Buffer.from(CreateOrderRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CreateOrderRequest => CreateOrderRequest.decode(value),
+    responseSerialize: (value: CreateOrderResponse): Buffer => Buffer.from(CreateOrderResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): CreateOrderResponse => CreateOrderResponse.decode(value),
+  },
+  getOrder: {
+    path: "/crm.sales_pipeline.v1.SalesPipelineService/GetOrder" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetOrderRequest): Buffer => Buffer.from(GetOrderRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetOrderRequest => GetOrderRequest.decode(value),
+    responseSerialize: (value: GetOrderResponse): Buffer => Buffer.from(GetOrderResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetOrderResponse => GetOrderResponse.decode(value),
+  },
+  listOrders: {
+    path: "/crm.sales_pipeline.v1.SalesPipelineService/ListOrders" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListOrdersRequest): Buffer => Buffer.from(ListOrdersRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListOrdersRequest => ListOrdersRequest.decode(value),
+    responseSerialize: (value: ListOrdersResponse): Buffer => Buffer.from(ListOrdersResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListOrdersResponse => ListOrdersResponse.decode(value),
+  },
+  /** placed -> paid -> fulfilled; placed -> cancelled; paid or fulfilled -> refunded. */
+  changeOrderStatus: {
+    path: "/crm.sales_pipeline.v1.SalesPipelineService/ChangeOrderStatus" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ChangeOrderStatusRequest): Buffer =>
+      Buffer.from(ChangeOrderStatusRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ChangeOrderStatusRequest => ChangeOrderStatusRequest.decode(value),
+    responseSerialize: (value: ChangeOrderStatusResponse): Buffer =>
+      Buffer.from(ChangeOrderStatusResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ChangeOrderStatusResponse => ChangeOrderStatusResponse.decode(value),
+  },
+  /** A contact's or an organisation's value: per currency, its active products, recent orders. */
+  getCustomerValue: {
+    path: "/crm.sales_pipeline.v1.SalesPipelineService/GetCustomerValue" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetCustomerValueRequest): Buffer =>
+      Buffer.from(GetCustomerValueRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetCustomerValueRequest => GetCustomerValueRequest.decode(value),
+    responseSerialize: (value: GetCustomerValueResponse): Buffer =>
+      Buffer.from(GetCustomerValueResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetCustomerValueResponse => GetCustomerValueResponse.decode(value),
+  },
+  /**
+   * Customer values (one per customer and currency) with the shared filter: lifetimeValue,
+   * activeProduct, orderCount, lastPurchaseAt...
+   */
+  listCustomerValues: {
+    path: "/crm.sales_pipeline.v1.SalesPipelineService/ListCustomerValues" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListCustomerValuesRequest): Buffer =>
+      Buffer.from(ListCustomerValuesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListCustomerValuesRequest => ListCustomerValuesRequest.decode(value),
+    responseSerialize: (value: ListCustomerValuesResponse): Buffer =>
+      Buffer.from(ListCustomerValuesResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListCustomerValuesResponse => ListCustomerValuesResponse.decode(value),
+  },
 } as const;
 
 export interface SalesPipelineServiceServer extends UntypedServiceImplementation {
   createLead: handleUnaryCall<CreateLeadRequest, CreateLeadResponse>;
   getLead: handleUnaryCall<GetLeadRequest, GetLeadResponse>;
-  /** Filter, order and cursor as every List method takes them (crm/common/v1/query.proto). */
+  /**
+   * Filter, order and cursor as every List method takes them (crm/common/v1/query.proto); score
+   * filters and orders.
+   */
   listLeads: handleUnaryCall<ListLeadsRequest, ListLeadsResponse>;
+  updateLead: handleUnaryCall<UpdateLeadRequest, UpdateLeadResponse>;
+  /** Every change of a lead's score, newest first, with its cause. */
+  listLeadScoreHistory: handleUnaryCall<ListLeadScoreHistoryRequest, ListLeadScoreHistoryResponse>;
+  /**
+   * Turns a qualified lead into a person and an organisation in contacts (re-using likely
+   * duplicates) and optionally a deal. Idempotent by lead id: a repeat answers the conversion.
+   */
+  convertLead: handleUnaryCall<ConvertLeadRequest, ConvertLeadResponse>;
+  getScoringRules: handleUnaryCall<GetScoringRulesRequest, GetScoringRulesResponse>;
+  /** Replaces the tenant's rules; every lead is scored again by them shortly after. */
+  setScoringRules: handleUnaryCall<SetScoringRulesRequest, SetScoringRulesResponse>;
+  createPipeline: handleUnaryCall<CreatePipelineRequest, CreatePipelineResponse>;
+  getPipeline: handleUnaryCall<GetPipelineRequest, GetPipelineResponse>;
+  listPipelines: handleUnaryCall<ListPipelinesRequest, ListPipelinesResponse>;
+  /**
+   * Renames it or replaces its stages (kept by id); a stage removed while deals are in it needs
+   * stage_moves naming where they go.
+   */
+  updatePipeline: handleUnaryCall<UpdatePipelineRequest, UpdatePipelineResponse>;
+  createDeal: handleUnaryCall<CreateDealRequest, CreateDealResponse>;
+  getDeal: handleUnaryCall<GetDealRequest, GetDealResponse>;
+  listDeals: handleUnaryCall<ListDealsRequest, ListDealsResponse>;
+  /** Changes fields; a new stage_id moves the deal (history, events, won or lost). */
+  updateDeal: handleUnaryCall<UpdateDealRequest, UpdateDealResponse>;
+  /** Deals grouped by stage, one page per stage. */
+  getBoard: handleUnaryCall<GetBoardRequest, GetBoardResponse>;
+  /** Totals and probability-weighted totals by stage, owner and close month, per currency. */
+  getForecast: handleUnaryCall<GetForecastRequest, GetForecastResponse>;
+  /** Per stage over a date range: deals entering, conversion to a later stage, average days. */
+  getStageConversion: handleUnaryCall<GetStageConversionRequest, GetStageConversionResponse>;
+  createProduct: handleUnaryCall<CreateProductRequest, CreateProductResponse>;
+  getProduct: handleUnaryCall<GetProductRequest, GetProductResponse>;
+  listProducts: handleUnaryCall<ListProductsRequest, ListProductsResponse>;
+  updateProduct: handleUnaryCall<UpdateProductRequest, UpdateProductResponse>;
+  createOrder: handleUnaryCall<CreateOrderRequest, CreateOrderResponse>;
+  getOrder: handleUnaryCall<GetOrderRequest, GetOrderResponse>;
+  listOrders: handleUnaryCall<ListOrdersRequest, ListOrdersResponse>;
+  /** placed -> paid -> fulfilled; placed -> cancelled; paid or fulfilled -> refunded. */
+  changeOrderStatus: handleUnaryCall<ChangeOrderStatusRequest, ChangeOrderStatusResponse>;
+  /** A contact's or an organisation's value: per currency, its active products, recent orders. */
+  getCustomerValue: handleUnaryCall<GetCustomerValueRequest, GetCustomerValueResponse>;
+  /**
+   * Customer values (one per customer and currency) with the shared filter: lifetimeValue,
+   * activeProduct, orderCount, lastPurchaseAt...
+   */
+  listCustomerValues: handleUnaryCall<ListCustomerValuesRequest, ListCustomerValuesResponse>;
 }
 
 export interface SalesPipelineServiceClient extends Client {
@@ -866,7 +12528,10 @@ export interface SalesPipelineServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: GetLeadResponse) => void,
   ): ClientUnaryCall;
-  /** Filter, order and cursor as every List method takes them (crm/common/v1/query.proto). */
+  /**
+   * Filter, order and cursor as every List method takes them (crm/common/v1/query.proto); score
+   * filters and orders.
+   */
   listLeads(
     request: ListLeadsRequest,
     callback: (error: ServiceError | null, response: ListLeadsResponse) => void,
@@ -882,6 +12547,416 @@ export interface SalesPipelineServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ListLeadsResponse) => void,
   ): ClientUnaryCall;
+  updateLead(
+    request: UpdateLeadRequest,
+    callback: (error: ServiceError | null, response: UpdateLeadResponse) => void,
+  ): ClientUnaryCall;
+  updateLead(
+    request: UpdateLeadRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: UpdateLeadResponse) => void,
+  ): ClientUnaryCall;
+  updateLead(
+    request: UpdateLeadRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UpdateLeadResponse) => void,
+  ): ClientUnaryCall;
+  /** Every change of a lead's score, newest first, with its cause. */
+  listLeadScoreHistory(
+    request: ListLeadScoreHistoryRequest,
+    callback: (error: ServiceError | null, response: ListLeadScoreHistoryResponse) => void,
+  ): ClientUnaryCall;
+  listLeadScoreHistory(
+    request: ListLeadScoreHistoryRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListLeadScoreHistoryResponse) => void,
+  ): ClientUnaryCall;
+  listLeadScoreHistory(
+    request: ListLeadScoreHistoryRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListLeadScoreHistoryResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Turns a qualified lead into a person and an organisation in contacts (re-using likely
+   * duplicates) and optionally a deal. Idempotent by lead id: a repeat answers the conversion.
+   */
+  convertLead(
+    request: ConvertLeadRequest,
+    callback: (error: ServiceError | null, response: ConvertLeadResponse) => void,
+  ): ClientUnaryCall;
+  convertLead(
+    request: ConvertLeadRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ConvertLeadResponse) => void,
+  ): ClientUnaryCall;
+  convertLead(
+    request: ConvertLeadRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ConvertLeadResponse) => void,
+  ): ClientUnaryCall;
+  getScoringRules(
+    request: GetScoringRulesRequest,
+    callback: (error: ServiceError | null, response: GetScoringRulesResponse) => void,
+  ): ClientUnaryCall;
+  getScoringRules(
+    request: GetScoringRulesRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetScoringRulesResponse) => void,
+  ): ClientUnaryCall;
+  getScoringRules(
+    request: GetScoringRulesRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetScoringRulesResponse) => void,
+  ): ClientUnaryCall;
+  /** Replaces the tenant's rules; every lead is scored again by them shortly after. */
+  setScoringRules(
+    request: SetScoringRulesRequest,
+    callback: (error: ServiceError | null, response: SetScoringRulesResponse) => void,
+  ): ClientUnaryCall;
+  setScoringRules(
+    request: SetScoringRulesRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SetScoringRulesResponse) => void,
+  ): ClientUnaryCall;
+  setScoringRules(
+    request: SetScoringRulesRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SetScoringRulesResponse) => void,
+  ): ClientUnaryCall;
+  createPipeline(
+    request: CreatePipelineRequest,
+    callback: (error: ServiceError | null, response: CreatePipelineResponse) => void,
+  ): ClientUnaryCall;
+  createPipeline(
+    request: CreatePipelineRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: CreatePipelineResponse) => void,
+  ): ClientUnaryCall;
+  createPipeline(
+    request: CreatePipelineRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: CreatePipelineResponse) => void,
+  ): ClientUnaryCall;
+  getPipeline(
+    request: GetPipelineRequest,
+    callback: (error: ServiceError | null, response: GetPipelineResponse) => void,
+  ): ClientUnaryCall;
+  getPipeline(
+    request: GetPipelineRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetPipelineResponse) => void,
+  ): ClientUnaryCall;
+  getPipeline(
+    request: GetPipelineRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetPipelineResponse) => void,
+  ): ClientUnaryCall;
+  listPipelines(
+    request: ListPipelinesRequest,
+    callback: (error: ServiceError | null, response: ListPipelinesResponse) => void,
+  ): ClientUnaryCall;
+  listPipelines(
+    request: ListPipelinesRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListPipelinesResponse) => void,
+  ): ClientUnaryCall;
+  listPipelines(
+    request: ListPipelinesRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListPipelinesResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Renames it or replaces its stages (kept by id); a stage removed while deals are in it needs
+   * stage_moves naming where they go.
+   */
+  updatePipeline(
+    request: UpdatePipelineRequest,
+    callback: (error: ServiceError | null, response: UpdatePipelineResponse) => void,
+  ): ClientUnaryCall;
+  updatePipeline(
+    request: UpdatePipelineRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: UpdatePipelineResponse) => void,
+  ): ClientUnaryCall;
+  updatePipeline(
+    request: UpdatePipelineRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UpdatePipelineResponse) => void,
+  ): ClientUnaryCall;
+  createDeal(
+    request: CreateDealRequest,
+    callback: (error: ServiceError | null, response: CreateDealResponse) => void,
+  ): ClientUnaryCall;
+  createDeal(
+    request: CreateDealRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: CreateDealResponse) => void,
+  ): ClientUnaryCall;
+  createDeal(
+    request: CreateDealRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: CreateDealResponse) => void,
+  ): ClientUnaryCall;
+  getDeal(
+    request: GetDealRequest,
+    callback: (error: ServiceError | null, response: GetDealResponse) => void,
+  ): ClientUnaryCall;
+  getDeal(
+    request: GetDealRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetDealResponse) => void,
+  ): ClientUnaryCall;
+  getDeal(
+    request: GetDealRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetDealResponse) => void,
+  ): ClientUnaryCall;
+  listDeals(
+    request: ListDealsRequest,
+    callback: (error: ServiceError | null, response: ListDealsResponse) => void,
+  ): ClientUnaryCall;
+  listDeals(
+    request: ListDealsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListDealsResponse) => void,
+  ): ClientUnaryCall;
+  listDeals(
+    request: ListDealsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListDealsResponse) => void,
+  ): ClientUnaryCall;
+  /** Changes fields; a new stage_id moves the deal (history, events, won or lost). */
+  updateDeal(
+    request: UpdateDealRequest,
+    callback: (error: ServiceError | null, response: UpdateDealResponse) => void,
+  ): ClientUnaryCall;
+  updateDeal(
+    request: UpdateDealRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: UpdateDealResponse) => void,
+  ): ClientUnaryCall;
+  updateDeal(
+    request: UpdateDealRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UpdateDealResponse) => void,
+  ): ClientUnaryCall;
+  /** Deals grouped by stage, one page per stage. */
+  getBoard(
+    request: GetBoardRequest,
+    callback: (error: ServiceError | null, response: GetBoardResponse) => void,
+  ): ClientUnaryCall;
+  getBoard(
+    request: GetBoardRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetBoardResponse) => void,
+  ): ClientUnaryCall;
+  getBoard(
+    request: GetBoardRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetBoardResponse) => void,
+  ): ClientUnaryCall;
+  /** Totals and probability-weighted totals by stage, owner and close month, per currency. */
+  getForecast(
+    request: GetForecastRequest,
+    callback: (error: ServiceError | null, response: GetForecastResponse) => void,
+  ): ClientUnaryCall;
+  getForecast(
+    request: GetForecastRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetForecastResponse) => void,
+  ): ClientUnaryCall;
+  getForecast(
+    request: GetForecastRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetForecastResponse) => void,
+  ): ClientUnaryCall;
+  /** Per stage over a date range: deals entering, conversion to a later stage, average days. */
+  getStageConversion(
+    request: GetStageConversionRequest,
+    callback: (error: ServiceError | null, response: GetStageConversionResponse) => void,
+  ): ClientUnaryCall;
+  getStageConversion(
+    request: GetStageConversionRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetStageConversionResponse) => void,
+  ): ClientUnaryCall;
+  getStageConversion(
+    request: GetStageConversionRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetStageConversionResponse) => void,
+  ): ClientUnaryCall;
+  createProduct(
+    request: CreateProductRequest,
+    callback: (error: ServiceError | null, response: CreateProductResponse) => void,
+  ): ClientUnaryCall;
+  createProduct(
+    request: CreateProductRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: CreateProductResponse) => void,
+  ): ClientUnaryCall;
+  createProduct(
+    request: CreateProductRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: CreateProductResponse) => void,
+  ): ClientUnaryCall;
+  getProduct(
+    request: GetProductRequest,
+    callback: (error: ServiceError | null, response: GetProductResponse) => void,
+  ): ClientUnaryCall;
+  getProduct(
+    request: GetProductRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetProductResponse) => void,
+  ): ClientUnaryCall;
+  getProduct(
+    request: GetProductRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetProductResponse) => void,
+  ): ClientUnaryCall;
+  listProducts(
+    request: ListProductsRequest,
+    callback: (error: ServiceError | null, response: ListProductsResponse) => void,
+  ): ClientUnaryCall;
+  listProducts(
+    request: ListProductsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListProductsResponse) => void,
+  ): ClientUnaryCall;
+  listProducts(
+    request: ListProductsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListProductsResponse) => void,
+  ): ClientUnaryCall;
+  updateProduct(
+    request: UpdateProductRequest,
+    callback: (error: ServiceError | null, response: UpdateProductResponse) => void,
+  ): ClientUnaryCall;
+  updateProduct(
+    request: UpdateProductRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: UpdateProductResponse) => void,
+  ): ClientUnaryCall;
+  updateProduct(
+    request: UpdateProductRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UpdateProductResponse) => void,
+  ): ClientUnaryCall;
+  createOrder(
+    request: CreateOrderRequest,
+    callback: (error: ServiceError | null, response: CreateOrderResponse) => void,
+  ): ClientUnaryCall;
+  createOrder(
+    request: CreateOrderRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: CreateOrderResponse) => void,
+  ): ClientUnaryCall;
+  createOrder(
+    request: CreateOrderRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: CreateOrderResponse) => void,
+  ): ClientUnaryCall;
+  getOrder(
+    request: GetOrderRequest,
+    callback: (error: ServiceError | null, response: GetOrderResponse) => void,
+  ): ClientUnaryCall;
+  getOrder(
+    request: GetOrderRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetOrderResponse) => void,
+  ): ClientUnaryCall;
+  getOrder(
+    request: GetOrderRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetOrderResponse) => void,
+  ): ClientUnaryCall;
+  listOrders(
+    request: ListOrdersRequest,
+    callback: (error: ServiceError | null, response: ListOrdersResponse) => void,
+  ): ClientUnaryCall;
+  listOrders(
+    request: ListOrdersRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListOrdersResponse) => void,
+  ): ClientUnaryCall;
+  listOrders(
+    request: ListOrdersRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListOrdersResponse) => void,
+  ): ClientUnaryCall;
+  /** placed -> paid -> fulfilled; placed -> cancelled; paid or fulfilled -> refunded. */
+  changeOrderStatus(
+    request: ChangeOrderStatusRequest,
+    callback: (error: ServiceError | null, response: ChangeOrderStatusResponse) => void,
+  ): ClientUnaryCall;
+  changeOrderStatus(
+    request: ChangeOrderStatusRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ChangeOrderStatusResponse) => void,
+  ): ClientUnaryCall;
+  changeOrderStatus(
+    request: ChangeOrderStatusRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ChangeOrderStatusResponse) => void,
+  ): ClientUnaryCall;
+  /** A contact's or an organisation's value: per currency, its active products, recent orders. */
+  getCustomerValue(
+    request: GetCustomerValueRequest,
+    callback: (error: ServiceError | null, response: GetCustomerValueResponse) => void,
+  ): ClientUnaryCall;
+  getCustomerValue(
+    request: GetCustomerValueRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetCustomerValueResponse) => void,
+  ): ClientUnaryCall;
+  getCustomerValue(
+    request: GetCustomerValueRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetCustomerValueResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Customer values (one per customer and currency) with the shared filter: lifetimeValue,
+   * activeProduct, orderCount, lastPurchaseAt...
+   */
+  listCustomerValues(
+    request: ListCustomerValuesRequest,
+    callback: (error: ServiceError | null, response: ListCustomerValuesResponse) => void,
+  ): ClientUnaryCall;
+  listCustomerValues(
+    request: ListCustomerValuesRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListCustomerValuesResponse) => void,
+  ): ClientUnaryCall;
+  listCustomerValues(
+    request: ListCustomerValuesRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListCustomerValuesResponse) => void,
+  ): ClientUnaryCall;
 }
 
 export const SalesPipelineServiceClient = makeGenericClientConstructor(
@@ -892,6 +12967,10 @@ export const SalesPipelineServiceClient = makeGenericClientConstructor(
   service: typeof SalesPipelineServiceService;
   serviceName: string;
 };
+
+function floatToJson(value: number | null | undefined): number | string | null | undefined {
+  return typeof value === "number" && !globalThis.Number.isFinite(value) ? globalThis.String(value) : value;
+}
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
 
@@ -926,6 +13005,10 @@ function fromJsonTimestamp(o: any): Date {
   } else {
     return fromTimestamp(Timestamp.fromJSON(o));
   }
+}
+
+function isObject(value: any): boolean {
+  return typeof value === "object" && value !== null;
 }
 
 function isSet(value: any): boolean {

@@ -7,7 +7,6 @@ import { dealCreated, stageEvents } from "../events/deal-events";
 import type { DealDocument, DealModel } from "./deal.model";
 import { ForecastCells } from "./forecast-cells";
 import { cellKeyOf, type ForecastCell } from "../domain/forecast";
-import { groupSums } from "./group-sums";
 
 /**
  * The only code that reads and writes deals: every write at the version read with its events
@@ -113,8 +112,11 @@ export class DealRepository extends TenantRepository<DealDocument> {
    */
   async cellsMatching(where: Record<string, unknown>): Promise<ForecastCell[]> {
     const id = { stageId: "$stageId", ownerId: "$ownerId", closeMonth: "$closeMonth", currency: "$amount.currency" };
-    const rows = await groupSums(this.model, [{ $match: where }], id, { count: 1, total: "$amount.minor", weighted: "$weightedMinor" });
-    return rows.map((row) => ({ ...(row._id as Omit<ForecastCell, "pipelineId" | "count" | "total" | "weighted">), pipelineId: String(where.pipelineId ?? ""), count: row.count, total: row.total, weighted: row.weighted }));
+    const rows = await this.model.aggregate<{ _id: Omit<ForecastCell, "pipelineId" | "count" | "total" | "weighted">; count: number; total: number; weighted: number }>([
+      { $match: where },
+      { $group: { _id: id, count: { $sum: 1 }, total: { $sum: "$amount.minor" }, weighted: { $sum: "$weightedMinor" } } },
+    ]);
+    return rows.map((row) => ({ ...row._id, pipelineId: String(where.pipelineId ?? ""), count: row.count, total: row.total, weighted: row.weighted }));
   }
 
   /** The forecast's deals: a pipeline's, expected to close in the range, narrowed by the caller's filter. */
@@ -127,14 +129,21 @@ export class DealRepository extends TenantRepository<DealDocument> {
   async stageStays(tenantId: string, pipelineId: string, from: Date, to: Date): Promise<Array<{ stageId: string; entered: number; left: number; advanced: number; regressed: number; lost: number; durationMs: number }>> {
     const range = { $gte: from, $lt: to };
     const pipeline = [{ $match: { tenantId, pipelineId, "stageHistory.enteredAt": range } }, { $unwind: "$stageHistory" }, { $match: { "stageHistory.enteredAt": range } }];
-    const rows = await groupSums(this.model, pipeline, "$stageHistory.stageId", {
-      entered: 1,
-      left: "$stageHistory.left",
-      advanced: "$stageHistory.advanced",
-      regressed: "$stageHistory.regressed",
-      lost: "$stageHistory.lost",
-      durationMs: "$stageHistory.durationMs",
-    });
+    type Stays = { _id: string; entered: number; left: number; advanced: number; regressed: number; lost: number; durationMs: number };
+    const rows = await this.model.aggregate<Stays>([
+      ...pipeline,
+      {
+        $group: {
+          _id: "$stageHistory.stageId",
+          entered: { $sum: 1 },
+          left: { $sum: "$stageHistory.left" },
+          advanced: { $sum: "$stageHistory.advanced" },
+          regressed: { $sum: "$stageHistory.regressed" },
+          lost: { $sum: "$stageHistory.lost" },
+          durationMs: { $sum: "$stageHistory.durationMs" },
+        },
+      },
+    ]);
     return rows.map(({ _id, ...counts }) => ({ stageId: String(_id), ...counts }));
   }
 

@@ -3,7 +3,7 @@ import type { OutgoingMessage } from "./channel-provider";
 
 /** Headers that carry this service's ids, so that a provider's reports (and a reader of the outbox) can be traced back. */
 export function trackingHeaders(message: OutgoingMessage): Record<string, string> {
-  return { "X-Crm-Message-Id": message.messageId, "X-Crm-Campaign-Id": message.campaignId, "X-Crm-Contact-Id": message.contactId, "X-Crm-Variant": message.variant };
+  return { "X-Crm-Message-ID": message.messageId, "X-Crm-Campaign-ID": message.campaignId, "X-Crm-Contact-ID": message.contactId, "X-Crm-Variant": message.variant };
 }
 
 /** The e-mail as nodemailer would send it (RFC 5322, MIME), for the outbox's .eml files. */

@@ -23,7 +23,7 @@ export interface SmtpSettings {
  * possible over plain SMTP, and a campaign must never mail anyone twice, so this provider answers
  * "unknown" and the send job marks those few messages (at most one batch in flight per campaign)
  * as sent-but-unconfirmed rather than sending them again. They carry our message id in their
- * Message-ID and X-Crm-Message-Id headers, so the relay's delivery reports (delivered, bounced,
+ * Message-ID and X-Crm-Message-ID headers, so the relay's delivery reports (delivered, bounced,
  * through the signed webhook) still reach them; with a relay that keeps its own idempotency by
  * message id, "unknown" could become a look-up there.
  */

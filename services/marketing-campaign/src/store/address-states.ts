@@ -6,10 +6,13 @@ const keyOf = (tenantId: string, channel: string, address: string) => `${tenantI
 export class AddressStates {
   constructor(private readonly model: AddressStateModel) {}
 
-  /** Of these addresses, those suppressed by a bounce rule (hard bounce, complaint, too many soft bounces). */
+  /**
+   * Of these addresses, those that hard-bounced or complained here. (Those suppressed for soft
+   * bounces are on the consent service's list too, and excluded as suppressed by its check.)
+   */
   async bounced(tenantId: string, channel: string, addresses: string[]): Promise<Set<string>> {
     if (addresses.length === 0) return new Set();
-    const found = await this.model.find({ tenantId, _id: { $in: addresses.map((address) => keyOf(tenantId, channel, address)) }, suppressedAt: { $gte: new Date(0) } }, { address: 1 }).lean();
+    const found = await this.model.find({ tenantId, _id: { $in: addresses.map((address) => keyOf(tenantId, channel, address)) }, suppressedFor: { $in: ["hard_bounced", "complained"] } }, { address: 1 }).lean();
     return new Set(found.map((state) => state.address));
   }
 

@@ -1,4 +1,4 @@
-import { Metadata } from "@grpc/grpc-js";
+import { Metadata, status as Status } from "@grpc/grpc-js";
 import {
   callUnary, createLogger, EventBus, IDENTITY_METADATA_KEY, identityKey, signIdentity, uuidv7,
   type Identity, type MessageCodec, type RequestOf, type ResponseOf, type UnaryMethod,
@@ -160,8 +160,15 @@ export function campaignInput(fields: Partial<marketingCampaignV1.CampaignInput>
 /** Waits for a campaign to reach a status. */
 export async function campaignIn(client: marketingCampaignV1.MarketingCampaignServiceClient, identity: Identity, id: string, status: marketingCampaignV1.CampaignStatus, timeoutMs = 60_000) {
   for (const deadline = Date.now() + timeoutMs; ; await new Promise((resolve) => setTimeout(resolve, 100))) {
-    const { campaign } = await call(client, identity, "getCampaign", { id });
-    if (campaign!.status === status) return campaign!;
-    if (Date.now() > deadline) throw new Error(`campaign ${id} is ${marketingCampaignV1.CampaignStatus[campaign!.status]}, not ${marketingCampaignV1.CampaignStatus[status]}`);
+    // The service may be restarting (a crash test): its channel is then unavailable for a while.
+    const campaign = await call(client, identity, "getCampaign", { id }).then(
+      (answer) => answer.campaign!,
+      (error: { code?: number }) => {
+        if (error.code === Status.UNAVAILABLE && Date.now() < deadline) return undefined;
+        throw error;
+      },
+    );
+    if (campaign?.status === status) return campaign;
+    if (Date.now() > deadline) throw new Error(`campaign ${id} is ${campaign ? marketingCampaignV1.CampaignStatus[campaign.status] : "unreachable"}, not ${marketingCampaignV1.CampaignStatus[status]}`);
   }
 }

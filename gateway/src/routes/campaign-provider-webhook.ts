@@ -27,7 +27,7 @@ export const TIMESTAMP_HEADER: HeaderDefinition = {
 const providerEventSchema = z
   .object({
     id: z.string().min(1).max(200).describe("The provider's id of this event: a repeat is recorded once"),
-    tenantId: z.string().min(1).max(200).describe("As the message carried it to the provider (its custom arguments)"),
+    tenantId: z.string().min(1).max(100).describe("As the message carried it to the provider (its custom arguments)"),
     messageId: idSchema.describe("X-Crm-Message-ID of the message"),
     type: responseType.schema,
     bounceKind: bounceKind.schema.optional().describe("For bounced: soft, hard or auto_reply"),
@@ -36,7 +36,7 @@ const providerEventSchema = z
   })
   .strict();
 
-const webhookSchema = z.object({ events: z.array(providerEventSchema).min(1).max(1_000) }).strict();
+const webhookSchema = z.object({ events: z.array(providerEventSchema).min(1).max(500) }).strict();
 const answerSchema = z.object({ results: z.array(z.object({ id: z.string(), outcome: z.string().describe(responseOutcome.schema.description ?? "") })) });
 
 /** The signature a provider computes: HMAC-SHA256 over `<timestamp>.<body>`, hex. */
@@ -66,7 +66,7 @@ function verify(req: Request & { rawBody?: Buffer }, settings: ProviderWebhookSe
 export function registerProviderWebhookRoute(api: ApiRegistry, client: CampaignClient, settings: ProviderWebhookSettings): void {
   api.route({
     method: "post", path: "/v1/campaign-provider/events", operationId: "recordProviderEvents", summary: "The channel provider's signed delivery and response reports", tag: "Campaigns",
-    permission: "marketing-campaign:write", authentication: "signature", headers: [SIGNATURE_HEADER, TIMESTAMP_HEADER], body: webhookSchema,
+    permission: "marketing-campaign:write", authentication: "signature", headers: [SIGNATURE_HEADER, TIMESTAMP_HEADER], body: webhookSchema, bodyLimitBytes: 8 * 1024 * 1024,
     response: { status: 200, schema: answerSchema, description: "What became of each event, in order" },
     handler: async ({ body, req }) => {
       verify(req, settings);

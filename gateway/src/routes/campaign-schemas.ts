@@ -4,6 +4,13 @@ import { parseFilter } from "../query/filter-parser";
 import { dateOut, iso, protoEnum } from "./consent-schemas";
 import { idSchema } from "./schemas";
 
+/**
+ * The longest bodies these schemas allow (10 000 static members, five 100 000-character
+ * variants), every character JSON-escaped (`\uXXXX`, six bytes per UTF-16 unit), are over the
+ * gateway's default limit: valid bodies must not meet a 413.
+ */
+export const CAMPAIGN_BODY_LIMIT = 4 * 1024 * 1024;
+
 // The REST shapes of marketing-campaign's resources: segments, campaigns, their figures, sent
 // messages and settings; and their conversions from and to crm.marketing_campaign.v1.
 
@@ -174,7 +181,7 @@ const campaignFields = {
   channel: campaignChannel.schema,
   segmentId: idSchema,
   variants: z.array(variantSchema).min(1).max(5).describe("A/B variants; one with weight 100 for none"),
-  fallbacks: z.record(z.string().max(60), z.string().max(200)).optional().describe("Value of a personalisation field a contact lacks, by field (givenName: 'there')"),
+  fallbacks: z.record(z.string().max(60), z.string().max(200)).refine((record) => Object.keys(record).length <= 50, "takes at most 50 fields").optional().describe("Value of a personalisation field a contact lacks, by field (givenName: 'there')"),
   fromAddress: z.string().max(320).optional().describe('For e-mail: the sender, e.g. "Acme <news@acme.example>"'),
 };
 

@@ -5,7 +5,7 @@ import type { ApiRegistry } from "../http/api-registry";
 import { registerResourceRoutes } from "../http/resource-routes";
 import { listQuerySchema, toListRequest, toPageInfo } from "../query/list-params";
 import {
-  campaignPatchSchema, campaignSchema, metricsSchema, newCampaignSchema, scheduleSchema, sentMessageSchema, settingsPatchSchema, settingsSchema,
+  CAMPAIGN_BODY_LIMIT, campaignPatchSchema, campaignSchema, metricsSchema, newCampaignSchema, scheduleSchema, sentMessageSchema, settingsPatchSchema, settingsSchema,
   toCampaignInput, toRestCampaign, toRestMessage, toRestMetrics,
 } from "./campaign-schemas";
 import { idParams, ifMatch, ifMatchHeader, maskOf, pageInfoSchema } from "./schemas";
@@ -17,7 +17,7 @@ const one = { status: 200, schema: campaignSchema, description: "The campaign" }
 /** /v1/campaigns: drafts, schedules, sends (jobs), pauses, resumes, cancellations and metrics; the tenant's sending settings; a contact's messages. */
 export function registerCampaignRoutes(api: ApiRegistry, client: CampaignClient): void {
   registerResourceRoutes(api, {
-    path: "/v1/campaigns", one: "Campaign", many: "Campaigns", tag: TAG, service: "marketing-campaign", input: newCampaignSchema, output: campaignSchema,
+    path: "/v1/campaigns", one: "Campaign", many: "Campaigns", tag: TAG, service: "marketing-campaign", input: newCampaignSchema, output: campaignSchema, bodyLimitBytes: CAMPAIGN_BODY_LIMIT,
     create: async (identity, body, requestId) => toRestCampaign((await client.call(identity, "createCampaign", { campaign: toCampaignInput(body), requestId })).campaign),
     get: async (identity, id) => toRestCampaign((await client.call(identity, "getCampaign", { id })).campaign),
     list: async (identity, request) => {
@@ -28,7 +28,7 @@ export function registerCampaignRoutes(api: ApiRegistry, client: CampaignClient)
 
   api.route({
     method: "patch", path: "/v1/campaigns/:id", operationId: "updateCampaign", summary: "Change a draft's fields present in the body", tag: TAG, permission: "marketing-campaign:write",
-    params: idParams, body: campaignPatchSchema, headers: [ifMatchHeader("campaign")], response: one,
+    params: idParams, body: campaignPatchSchema, headers: [ifMatchHeader("campaign")], response: one, bodyLimitBytes: CAMPAIGN_BODY_LIMIT,
     handler: async ({ params, body, identity, req, res }) => {
       const { campaign } = await client.call(identity, "updateCampaign", { id: params.id, campaign: toCampaignInput(body), updateMask: maskOf(body), etag: ifMatch(req.get("if-match")) });
       res.setHeader("ETag", campaign?.etag ?? "");

@@ -3,7 +3,7 @@ import type { ServiceClient } from "@crm/kit/edge";
 import { z } from "zod";
 import type { ApiRegistry } from "../http/api-registry";
 import { registerResourceRoutes } from "../http/resource-routes";
-import { newSegmentSchema, previewSchema, segmentPatchSchema, segmentPreviewSchema, segmentSchema, toRestSegment, toSegmentInput } from "./campaign-schemas";
+import { CAMPAIGN_BODY_LIMIT, newSegmentSchema, previewSchema, segmentPatchSchema, segmentPreviewSchema, segmentSchema, toRestSegment, toSegmentInput } from "./campaign-schemas";
 import { idParams, ifMatch, ifMatchHeader, maskOf } from "./schemas";
 
 type CampaignClient = ServiceClient<marketingCampaignV1.MarketingCampaignServiceClient>;
@@ -16,7 +16,7 @@ function toRestPreview(preview: marketingCampaignV1.PreviewSegmentResponse): z.o
 /** /v1/segments: saved dynamic filters over contacts with behaviour conditions, or static lists; and their previews. */
 export function registerSegmentRoutes(api: ApiRegistry, client: CampaignClient): void {
   registerResourceRoutes(api, {
-    path: "/v1/segments", one: "Segment", many: "Segments", tag: TAG, service: "marketing-campaign", input: newSegmentSchema, output: segmentSchema,
+    path: "/v1/segments", one: "Segment", many: "Segments", tag: TAG, service: "marketing-campaign", input: newSegmentSchema, output: segmentSchema, bodyLimitBytes: CAMPAIGN_BODY_LIMIT,
     create: async (identity, body, requestId) => toRestSegment((await client.call(identity, "createSegment", { segment: toSegmentInput(body), requestId })).segment),
     get: async (identity, id) => toRestSegment((await client.call(identity, "getSegment", { id })).segment),
     list: async (identity, request) => {
@@ -27,7 +27,7 @@ export function registerSegmentRoutes(api: ApiRegistry, client: CampaignClient):
 
   api.route({
     method: "patch", path: "/v1/segments/:id", operationId: "updateSegment", summary: "Change the fields present in the body", tag: TAG, permission: "marketing-campaign:write",
-    params: idParams, body: segmentPatchSchema, headers: [ifMatchHeader("segment")], response: { status: 200, schema: segmentSchema, description: "The segment" },
+    params: idParams, body: segmentPatchSchema, headers: [ifMatchHeader("segment")], bodyLimitBytes: CAMPAIGN_BODY_LIMIT, response: { status: 200, schema: segmentSchema, description: "The segment" },
     handler: async ({ params, body, identity, req }) => {
       const { segment } = await client.call(identity, "updateSegment", { id: params.id, segment: toSegmentInput(body), updateMask: maskOf(body), etag: ifMatch(req.get("if-match")) });
       return toRestSegment(segment);
@@ -49,7 +49,7 @@ export function registerSegmentRoutes(api: ApiRegistry, client: CampaignClient):
 
   api.route({
     method: "post", path: "/v1/segments/preview", operationId: "previewSegmentDefinition", summary: "The size and a sample of a segment not yet saved", tag: TAG, permission: "marketing-campaign:read",
-    body: segmentPreviewSchema, response: { status: 200, schema: previewSchema, description: "Its size and a sample" },
+    body: segmentPreviewSchema, bodyLimitBytes: CAMPAIGN_BODY_LIMIT, response: { status: 200, schema: previewSchema, description: "Its size and a sample" },
     handler: async ({ body, identity }) => {
       const { sampleSize, ...segment } = body;
       return toRestPreview(await client.call(identity, "previewSegment", { subject: { $case: "segment", segment: toSegmentInput(segment) }, sampleSize: sampleSize ?? 0 }));

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { status as Status } from "@grpc/grpc-js";
 import { fieldViolationsOf } from "@crm/kit";
-import { commonV1, eventsV1, marketingCampaignV1 } from "@crm/proto";
+import { commonV1, consentV1, eventsV1, marketingCampaignV1 } from "@crm/proto";
 import { EventWatcher } from "@crm/testing";
 import {
   call, campaignIn, campaignInput, createPurpose, grantConsents, grpcError, importPeople, publishAs, startDependencies, startTestService, suppress, tenant,
@@ -197,4 +197,38 @@ describe("campaigns", () => {
     expect((await call(client(), owner, "cancelCampaign", { id: campaign!.id })).campaign!.status).toBe(CampaignStatus.CAMPAIGN_STATUS_CANCELLED);
     expect((await grpcError(call(client(), owner, "resumeCampaign", { id: campaign!.id }))).code).toBe(Status.FAILED_PRECONDITION);
   });
+
+  it("stops a pending send when the consent is withdrawn after the audience was built, and pauses and resumes a send", async () => {
+    const owner = tenant("withdrawn");
+    const names = ["a1", "a2", "a3", "a4", "a5", "a6"];
+    const ids = await importPeople(dependencies.contacts, owner, names.map((name) => ({ externalId: name, givenName: name, familyName: "Slow", email: `${name}@example.com` })));
+    const purposeId = await createPurpose(dependencies.consent, owner);
+    await grantConsents(dependencies.consent, owner, purposeId, [...ids.values()]);
+    // One message a second: the send takes a while, pending recipients wait their turn.
+    await call(client(), owner, "updateCampaignSettings", { settings: { sendRatePerSecond: 1, softBounceLimit: 0, softBounceWindowDays: 0, etag: "" }, updateMask: ["sendRatePerSecond"] });
+    const { segment } = await call(client(), owner, "createSegment", { segment: { name: "Slow", description: "", kind: SegmentKind.SEGMENT_KIND_STATIC, filter: undefined, behaviour: [], contactIds: [...ids.values()] }, requestId: "" });
+    const { campaign } = await call(client(), owner, "createCampaign", { campaign: campaignInput({ purposeId, segmentId: segment!.id }), requestId: "" });
+    await call(client(), owner, "sendCampaign", { id: campaign!.id, etag: "" });
+    for (const deadline = Date.now() + 20_000; !(await call(client(), owner, "getCampaign", { id: campaign!.id })).campaign!.audienceBuilt; ) {
+      if (Date.now() > deadline) throw new Error("the audience was not built");
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const leaver = ids.get("a6")!;
+    await call(dependencies.consent, owner, "recordConsents", {
+      consents: [consentV1.ConsentInput.fromPartial({ subjectId: leaver, purposeId, channel: consentV1.Channel.CHANNEL_EMAIL, action: consentV1.ConsentAction.CONSENT_ACTION_WITHDRAW, source: consentV1.ConsentSource.CONSENT_SOURCE_FORM })],
+    });
+    const paused = (await call(client(), owner, "pauseCampaign", { id: campaign!.id })).campaign!;
+    expect(paused.status).toBe(CampaignStatus.CAMPAIGN_STATUS_PAUSED);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    const whilePaused = (await outboxOf(owner.tenantId, campaign!.id)).length;
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    // Paused: nothing more leaves, not even the batch that waited for the rate.
+    expect((await outboxOf(owner.tenantId, campaign!.id)).length).toBe(whilePaused);
+    expect(whilePaused).toBe(0);
+    await call(client(), owner, "resumeCampaign", { id: campaign!.id });
+    const sent = await campaignIn(client(), owner, campaign!.id, CampaignStatus.CAMPAIGN_STATUS_SENT, 30_000);
+    expect(sent.sent).toBe("5");
+    expect(Object.fromEntries(sent.excluded.map((e) => [e.reason, Number(e.count)]))).toMatchObject({ consent_withdrawn: 1 });
+    expect((await outboxOf(owner.tenantId, campaign!.id)).map((file) => file.contactId)).not.toContain(leaver);
+  }, 60_000);
 });

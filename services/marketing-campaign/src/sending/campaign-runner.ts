@@ -189,11 +189,17 @@ export class CampaignRunner implements BackgroundWorker {
       if (this.stopping) return false;
       const campaign = await campaigns.renewLease(start, this.owner, this.settings.leaseMs);
       if (!campaign || campaign.status !== "sending") return false;
-      const batch = await recipients.inStatus(campaign.tenantId, campaign.id, "pending", this.settings.batchSize);
-      if (batch.length === 0) return true;
-      await throttle.take(campaign.tenantId, batch.length, sendRatePerSecond);
+      const pending = await recipients.inStatus(campaign.tenantId, campaign.id, "pending", this.settings.batchSize);
+      if (pending.length === 0) return true;
+      await throttle.take(campaign.tenantId, pending.length, sendRatePerSecond);
+      // The wait for the rate may have been long: paused or cancelled meanwhile, nothing of the batch leaves.
+      const still = await campaigns.renewLease(start, this.owner, this.settings.leaseMs);
+      if (!still || still.status !== "sending" || this.stopping) return false;
+      await recipients.markSending(campaign.tenantId, pending.map((recipient) => recipient._id), this.owner);
+      // Only those still pending were marked: a recipient excluded meanwhile (its consent withdrawn) is not sent to.
+      const held = await recipients.sendingAmong(campaign.tenantId, pending.map((recipient) => recipient._id), this.owner);
+      const batch = pending.filter((recipient) => held.has(recipient._id));
       const ids = batch.map((recipient) => recipient._id);
-      await recipients.markSending(campaign.tenantId, ids);
       const results = await mapLimited(batch, this.settings.concurrency, (recipient) => this.sendOne(campaign, recipient));
       const done = results.flatMap((result) => (result.ok ? [result.message] : []));
       await messages.confirm(done);

@@ -61,8 +61,17 @@ export class RecipientRepository {
    * Records that these sends are about to be made, before the provider is called: a crash from
    * here until markSent leaves them `sending`, in doubt, for the restart to reconcile.
    */
-  async markSending(tenantId: string, ids: string[], now = new Date()): Promise<void> {
-    await this.model.updateMany({ tenantId, _id: { $in: ids }, status: "pending" }, { $set: { status: "sending", updatedAt: now }, $inc: { attempts: 1 } });
+  async markSending(tenantId: string, ids: string[], sender: string, now = new Date()): Promise<void> {
+    await this.model.updateMany({ tenantId, _id: { $in: ids }, status: "pending" }, { $set: { status: "sending", sender, updatedAt: now }, $inc: { attempts: 1 } });
+  }
+
+  /**
+   * Which of these recipients this sender marked `sending`: not one excluded meanwhile (its
+   * consent withdrawn), nor one another runner took (a lease taken over from a stalled runner).
+   */
+  async sendingAmong(tenantId: string, ids: string[], sender: string): Promise<Set<string>> {
+    const found = await this.model.find({ tenantId, _id: { $in: ids }, status: "sending", sender }, { _id: 1 }).lean();
+    return new Set(found.map((recipient) => recipient._id));
   }
 
   async markSent(tenantId: string, ids: string[], now = new Date()): Promise<void> {

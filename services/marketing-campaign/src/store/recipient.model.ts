@@ -22,6 +22,8 @@ export interface RecipientDocument {
   address: string;
   values: Record<string, string>;
   attempts: number;
+  /** The runner that marked it `sending` (campaign-runner.ts owner). */
+  sender?: string;
   lastError?: string;
   updatedAt: Date;
 }
@@ -37,6 +39,7 @@ const schema = new Schema<RecipientDocument>(
     address: { type: String, default: "" },
     values: { type: Schema.Types.Mixed, default: {} },
     attempts: { type: Number, default: 0 },
+    sender: String,
     lastError: String,
     updatedAt: { type: Date, required: true },
   },

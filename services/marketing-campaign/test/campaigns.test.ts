@@ -231,4 +231,26 @@ describe("campaigns", () => {
     expect(Object.fromEntries(sent.excluded.map((e) => [e.reason, Number(e.count)]))).toMatchObject({ consent_withdrawn: 1 });
     expect((await outboxOf(owner.tenantId, campaign!.id)).map((file) => file.contactId)).not.toContain(leaver);
   }, 60_000);
+
+  it("sends text messages to the contacts' phones under their SMS consent", async () => {
+    const owner = tenant("sms");
+    const ids = await importPeople(dependencies.contacts, owner, [
+      { externalId: "mobile", givenName: "Ada", familyName: "Lovelace", phone: "+48601000001", email: "ada@example.com" },
+      { externalId: "emailonly", givenName: "Alan", familyName: "Turing", email: "alan@example.com" },
+      { externalId: "emailconsent", givenName: "Grace", familyName: "Hopper", phone: "+48601000003" },
+    ]);
+    const purposeId = await createPurpose(dependencies.consent, owner, "Texts");
+    await grantConsents(dependencies.consent, owner, purposeId, [ids.get("mobile")!, ids.get("emailonly")!], consentV1.Channel.CHANNEL_SMS);
+    await grantConsents(dependencies.consent, owner, purposeId, [ids.get("emailconsent")!], consentV1.Channel.CHANNEL_EMAIL);
+    const { segment } = await call(client(), owner, "createSegment", { segment: { name: "All", description: "", kind: SegmentKind.SEGMENT_KIND_STATIC, filter: undefined, behaviour: [], contactIds: [...ids.values()] }, requestId: "" });
+    const variants = [{ key: "a", weight: 100, subject: "", body: "Hi {{givenName}}, 20% off today." }];
+    const { campaign } = await call(client(), owner, "createCampaign", { campaign: campaignInput({ purposeId, segmentId: segment!.id, channel: marketingCampaignV1.CampaignChannel.CAMPAIGN_CHANNEL_SMS, variants }), requestId: "" });
+    await call(client(), owner, "sendCampaign", { id: campaign!.id, etag: "" });
+    const sent = await campaignIn(client(), owner, campaign!.id, CampaignStatus.CAMPAIGN_STATUS_SENT);
+    expect(Object.fromEntries(sent.excluded.filter((e) => e.count !== "0").map((e) => [e.reason, Number(e.count)]))).toEqual({ no_address: 1, no_consent: 1 });
+    const files = await outboxOf(owner.tenantId, campaign!.id);
+    expect(files.map((file) => file.file)).toEqual([expect.stringMatching(/\.sms\.txt$/)]);
+    expect(files[0]!.text).toMatch(/^To: \+48601000001$/m);
+    expect(files[0]!.text).toContain("Hi Ada, 20% off today.");
+  }, 60_000);
 });

@@ -13,6 +13,8 @@ export const EXCLUSION_REASONS = [
   "renewal_required",
   // Erased (a data-subject request) after the snapshot, before its message was sent.
   "erased",
+  // Merged into another recipient of the same campaign before its message was sent.
+  "duplicate",
 ] as const;
 export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];
 

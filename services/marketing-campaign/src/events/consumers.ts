@@ -93,7 +93,7 @@ export async function startConsumers(runtime: ServiceRuntime, deps: ConsumerDeps
     await behaviour.repoint(event.tenantId, mergedId, survivorId);
     await influences.repoint(event.tenantId, mergedId, survivorId);
     await segments.replaceMember(event.tenantId, mergedId, survivorId);
-    // Pending sends stay addressed as snapshotted; the survivor may hold a send of its own in the same campaign, so only the contact id moves.
+    // Pending sends stay addressed as snapshotted, unless the survivor is to get the same campaign's message.
     await recipients.repoint(event.tenantId, mergedId, survivorId);
   });
 

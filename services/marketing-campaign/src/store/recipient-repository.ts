@@ -100,8 +100,18 @@ export class RecipientRepository {
     return result.modifiedCount;
   }
 
-  /** Recipients of a merged contact now belong to its survivor. */
-  async repoint(tenantId: string, from: string, to: string): Promise<number> {
+  /**
+   * Recipients of a merged contact now belong to its survivor; where the survivor is in the same
+   * campaign's audience, the merged one's pending send is dropped (`duplicate`): one person, one message.
+   */
+  async repoint(tenantId: string, from: string, to: string, now = new Date()): Promise<number> {
+    const pending = await this.model.find({ tenantId, contactId: from, status: "pending" }, { campaignId: 1 }).lean();
+    if (pending.length > 0) {
+      const campaignIds = [...new Set(pending.map((recipient) => recipient.campaignId))];
+      const survivorIn = await this.model.find({ tenantId, contactId: to, campaignId: { $in: campaignIds }, status: { $in: ["pending", "sending", "sent"] } }, { campaignId: 1 }).lean();
+      const shared = [...new Set(survivorIn.map((recipient) => recipient.campaignId))];
+      if (shared.length > 0) await this.excludePending(tenantId, from, shared, "duplicate", now);
+    }
     return (await this.model.updateMany({ tenantId, contactId: from }, { $set: { contactId: to } })).modifiedCount;
   }
 

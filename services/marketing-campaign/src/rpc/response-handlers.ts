@@ -2,7 +2,6 @@ import { marketingCampaignV1 } from "@crm/proto";
 import { requireId, ValidationError, type FieldViolation, type ServiceRuntime } from "@crm/kit";
 import { PROVIDER_EVENT_TYPES, type ProviderEvent, type ProviderEventType } from "../domain/response";
 import { fromUpstream } from "../clients/upstream-errors";
-import type { CampaignRepository } from "../store/campaign-repository";
 import type { MessageRepository } from "../store/message-repository";
 import type { MessageDocument } from "../store/message.model";
 import { bounceKinds, channels, outcomes, responseTypes } from "./enums";
@@ -13,7 +12,6 @@ const MAX_EVENTS = 1_000;
 export interface ResponseHandlerDeps {
   recorder: ResponseRecorder;
   messages: MessageRepository;
-  campaigns: CampaignRepository;
 }
 
 /** Provider reports in, each checked; and a contact's send history out. */

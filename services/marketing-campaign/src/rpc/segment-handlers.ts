@@ -24,7 +24,7 @@ export function segmentHandlers(rpc: ServiceRuntime["rpc"], { segments, campaign
   const checkFilter = async (identity: Identity, fields: SegmentFields) => {
     if (fields.kind !== "dynamic" || !fields.filterJson) return;
     try {
-      for await (const _batch of members.batches(identity, { ...fields, behaviour: [] })) break;
+      await members.checkFilter(identity, fields.filterJson);
     } catch (error) {
       throw fromUpstream(error, "contacts", "segment");
     }

@@ -35,6 +35,11 @@ export class SegmentMembers {
     private readonly behaviour: BehaviourRepository,
   ) {}
 
+  /** Refuses (as the contacts service does) a filter it cannot run: one contact is read with it. */
+  async checkFilter(identity: Identity, filterJson: string): Promise<void> {
+    for await (const _batch of this.contacts.stream(identity, { filter: segmentFilter(filterJson), afterId: "", batchSize: 1 })) break;
+  }
+
   async *batches(identity: Identity, segment: SegmentFields, afterId = "", now = new Date()): AsyncGenerator<MemberBatch> {
     for await (const contacts of this.stream(identity, segment, afterId)) {
       const facts = await this.behaviour.factsOf(identity.tenantId, contacts.map((contact) => contact.id), segment.behaviour);

@@ -58,6 +58,13 @@ export function startTestService(name: string, dependencies: Dependencies, env: 
   });
 }
 
+/** Metadata carrying the identity, signed now, for a streaming call. */
+async function metadataFor(identity: Identity): Promise<Metadata> {
+  const metadata = new Metadata();
+  metadata.set(IDENTITY_METADATA_KEY, await signIdentity(identity, identityKey(TEST_IDENTITY_KEY), 600));
+  return metadata;
+}
+
 /** A person as the CSV import takes it; an external id to find it by. */
 export interface PersonRow {
   externalId: string;
@@ -81,10 +88,9 @@ export async function importPeople(contacts: contactsV1.ContactsServiceClient, i
     }),
   });
   const csv = ["externalId,givenName,familyName,email,phone,tags", ...rows.map((row) => [row.externalId, row.givenName, row.familyName, row.email, row.phone, row.tags].map(csvCell).join(","))].join("\n") + "\n";
-  const metadata = new Metadata();
-  metadata.set(IDENTITY_METADATA_KEY, (await as(identity)).identityToken);
+  const uploadMetadata = await metadataFor(identity);
   await new Promise<void>((resolve, reject) => {
-    const upload = contacts.uploadImportFile(metadata, (error) => (error ? reject(error) : resolve()));
+    const upload = contacts.uploadImportFile(uploadMetadata, (error) => (error ? reject(error) : resolve()));
     upload.write({ part: { $case: "jobId", jobId: job!.id } });
     const bytes = Buffer.from(csv);
     for (let offset = 0; offset < bytes.length; offset += 64 * 1024) upload.write({ part: { $case: "chunk", chunk: bytes.subarray(offset, offset + 64 * 1024) } });
@@ -103,7 +109,8 @@ export async function importPeople(contacts: contactsV1.ContactsServiceClient, i
     if (Date.now() > deadline) throw new Error("the import did not finish in time");
   }
   const ids = new Map<string, string>();
-  const stream = contacts.streamContacts({ search: "", afterId: "", batchSize: 1000 }, metadata);
+  // Signed now: the import may have taken longer than a token made before it lives.
+  const stream = contacts.streamContacts({ search: "", afterId: "", batchSize: 1000 }, await metadataFor(identity));
   for await (const batch of stream as AsyncIterable<contactsV1.StreamContactsResponse>) for (const contact of batch.contacts) ids.set(contact.externalId, contact.id);
   return ids;
 }

@@ -10,7 +10,7 @@ import { problemHandler, sendProblem } from "./http/problem";
 import { requestId } from "./http/request-id";
 import { serverTelemetry } from "./http/server-telemetry";
 import { rateLimit } from "./limits/rate-limit";
-import type { ConnectedService } from "./modules/gateway-module";
+import type { ConnectedService, ProviderWebhookSettings } from "./modules/gateway-module";
 import { referencePage } from "./openapi/reference-page";
 import type { GatewayState } from "./state/gateway-state";
 import { registerWebhookRoutes } from "./webhooks/webhook-routes";
@@ -35,6 +35,8 @@ export interface GatewayDependencies {
   limits: GatewayLimits;
   /** Single-resource reads answered by the gateway; off (every read asks the service) unless enabled. */
   readCache?: ReadCache;
+  /** How channel providers sign their webhooks (without a secret, the signed routes refuse every call). */
+  providerWebhooks?: ProviderWebhookSettings;
   log?: Logger;
 }
 
@@ -53,7 +55,7 @@ export function createGatewayApp(dependencies: GatewayDependencies): Express {
     timeoutMs: limits.requestTimeoutMs, bodyLimitBytes: limits.bodyLimitBytes, uploadLimitBytes: limits.uploadLimitBytes,
     idempotency: { store: state.idempotency }, onTimeout: problems,
   });
-  for (const service of services) service.registerRoutes(api, { readCache });
+  for (const service of services) service.registerRoutes(api, { readCache, providerWebhooks: dependencies.providerWebhooks ?? { toleranceSeconds: 300 } });
   registerCustomerRoutes(api, services.flatMap((service) => service.customerParts), new CustomerCache(readCache, limits.customerCacheMs), limits.customerPartTimeoutMs);
   registerApiKeyRoutes(api, state.apiKeys, state.apiKeyVerifier);
   registerWebhookRoutes(api, state.subscriptions, state.deliveries, webhooks.guard, () => webhooks.dispatcher.kick());
@@ -65,6 +67,8 @@ export function createGatewayApp(dependencies: GatewayDependencies): Express {
   app.get("/openapi.json", (_req, res) => void res.json(document));
   app.use(referencePage("CRM API"));
 
+  // Routes that authenticate their callers by a signature (channel providers' webhooks) come before the credential check.
+  app.use(api.signedRouter());
   app.use("/v1", authenticate({ ...auth, apiKeys: state.apiKeyVerifier }), rateLimit(state.redis, { requestsPerMinute: limits.requestsPerMinute }, log));
   app.use(api.router());
   app.use((req, res) => sendProblem(req, res, { type: "/problems/not-found", title: "Not found", status: 404, detail: `no route ${req.method} ${req.path}` }));

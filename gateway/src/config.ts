@@ -41,6 +41,10 @@ const gatewaySettings = baseConfigSchema.extend({
   /** Customer 360: how long each part may take, and how long a composed answer is reused (dropped earlier by events). */
   CUSTOMER360_PART_TIMEOUT_MS: z.coerce.number().int().positive().default(1_500),
   CUSTOMER360_CACHE_MS: z.coerce.number().int().min(0).default(10_000),
+  /** Channel providers sign their delivery webhooks (POST /v1/campaign-provider/events) with this secret; without it those calls are refused. */
+  PROVIDER_WEBHOOK_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  /** How old (or how far ahead) a signed webhook's timestamp may be, against replays. */
+  PROVIDER_WEBHOOK_TOLERANCE_SECONDS: z.coerce.number().int().positive().default(300),
   AUTH_JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   AUTH_JWKS_URL: z.url().optional(),
   AUTH_ISSUER: z.string().optional(),

@@ -48,6 +48,7 @@ async function main(): Promise<void> {
       requestsPerMinute: config.RATE_LIMIT_PER_MINUTE, customerPartTimeoutMs: config.CUSTOMER360_PART_TIMEOUT_MS, customerCacheMs: config.CUSTOMER360_CACHE_MS,
     },
     readCache,
+    providerWebhooks: { secret: config.PROVIDER_WEBHOOK_SECRET, toleranceSeconds: config.PROVIDER_WEBHOOK_TOLERANCE_SECONDS },
     log,
   });
   // Long filters and cursors travel in the URL: room for them, so that a too-long one gets a

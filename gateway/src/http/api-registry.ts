@@ -26,7 +26,17 @@ export interface RouteDefinition<P extends z.ZodType, Q extends z.ZodType, B ext
   operationId: string;
   summary: string;
   tag: string;
+  /**
+   * What the caller needs. For a route authenticated by its `signature`, the permission the
+   * route exercises on the callers' behalf (documented, not checked: there is no credential).
+   */
   permission: Permission;
+  /**
+   * `signature`: the route authenticates its callers itself from a signature over the request (a
+   * provider's signed webhook), so it is served without a credential, permission check, rate
+   * limit or Idempotency-Key, and its handler gets an anonymous identity and `req.rawBody`.
+   */
+  authentication?: "credential" | "signature";
   params?: P;
   query?: Q;
   body?: B;
@@ -91,9 +101,18 @@ export class ApiRegistry {
    * that no route of a path takes is answered 405 with `Allow` (OPTIONS: 204 with `Allow`).
    */
   router(): Router {
+    return this.routerOf(this.operations.filter((operation) => operation.definition.authentication !== "signature"));
+  }
+
+  /** The routes that authenticate their callers by a signature (mounted before the credential check). */
+  signedRouter(): Router {
+    return this.routerOf(this.operations.filter((operation) => operation.definition.authentication === "signature"));
+  }
+
+  private routerOf(operations: Operation[]): Router {
     const router = Router();
     const byPath = new Map<string, Operation[]>();
-    for (const operation of this.operations) byPath.set(operation.path, [...(byPath.get(operation.path) ?? []), operation]);
+    for (const operation of operations) byPath.set(operation.path, [...(byPath.get(operation.path) ?? []), operation]);
     for (const [path, operations] of [...byPath].sort(([a], [b]) => bySpecificity(a, b))) {
       for (const { method, definition } of operations) router[method as RouteDefinition<z.ZodType, z.ZodType, z.ZodType>["method"]](path, ...this.chain(definition));
       const allowed = operations.map((o) => o.method.toUpperCase());
@@ -115,15 +134,16 @@ export class ApiRegistry {
   private chain(definition: RouteDefinition<z.ZodType, z.ZodType, z.ZodType>): RequestHandler[] {
     const { timeoutMs = 15_000, onTimeout, bodyLimitBytes = 1024 * 1024, uploadLimitBytes = 1024 ** 3, idempotency } = this.settings;
     const routeTimeout = definition.timeoutMs ?? (definition.rawBody || definition.response.mediaType ? false : timeoutMs);
-    const keyed = idempotency && definition.method === "post" && !definition.rawBody;
+    const signed = definition.authentication === "signature";
+    const keyed = idempotency && definition.method === "post" && !definition.rawBody && !signed;
     return [
       (_req, res, next) => {
         markRoute(res, definition.path);
         next();
       },
       ...(routeTimeout !== false && onTimeout ? [requestTimeout(routeTimeout, onTimeout)] : []),
-      requirePermission(definition.permission),
-      ...(definition.body ? [jsonBody(definition.bodyLimitBytes ?? bodyLimitBytes)] : []),
+      ...(signed ? [] : [requirePermission(definition.permission)]),
+      ...(definition.body ? [jsonBody(definition.bodyLimitBytes ?? bodyLimitBytes, signed)] : []),
       ...(definition.rawBody ? [uploadLimit(uploadLimitBytes)] : []),
       ...(keyed ? [idempotent(idempotency)] : []),
       handle(definition),
@@ -131,16 +151,22 @@ export class ApiRegistry {
   }
 }
 
-/** JSON bodies, parsed per route with the route's limit; the raw bytes are kept when an Idempotency-Key must fingerprint them. */
-function jsonBody(limit: number): RequestHandler {
+/**
+ * JSON bodies, parsed per route with the route's limit; the raw bytes are kept when an
+ * Idempotency-Key must fingerprint them, or a signature was made over them.
+ */
+function jsonBody(limit: number, keepRaw = false): RequestHandler {
   return express.json({
     limit,
     strict: true,
     verify: (req, _res, buffer) => {
-      if (req.headers["idempotency-key"] !== undefined) (req as Request & { rawBody?: Buffer }).rawBody = buffer;
+      if (keepRaw || req.headers["idempotency-key"] !== undefined) (req as Request & { rawBody?: Buffer }).rawBody = buffer;
     },
   });
 }
+
+/** Who calls a route authenticated by its signature, until the handler has checked it. */
+const ANONYMOUS: Identity = { subject: "anonymous", tenantId: "", roles: [], scopes: [] };
 
 /** An upload whose announced size is over the limit is refused before it is read; the handler stops a longer one (limitedBody). */
 function uploadLimit(limit: number): RequestHandler {
@@ -160,7 +186,8 @@ export class JsonText {
 function handle(definition: RouteDefinition<z.ZodType, z.ZodType, z.ZodType>): RequestHandler {
   return async (req, res, next) => {
     try {
-      if (!req.identity) throw new UnauthenticatedError("authentication required");
+      const identity = definition.authentication === "signature" ? ANONYMOUS : req.identity;
+      if (!identity) throw new UnauthenticatedError("authentication required");
       const mediaType = definition.body ? "application/json" : definition.rawBody?.mediaType;
       // req.is answers null for a request without a body: that is for validation to refuse.
       if (mediaType && req.is(mediaType) === false) throw new HttpError(415, `the body must be sent as ${mediaType}`);
@@ -169,7 +196,7 @@ function handle(definition: RouteDefinition<z.ZodType, z.ZodType, z.ZodType>): R
         params: definition.params ? parseInput(definition.params, req.params) : {},
         query: definition.query ? parseInput(definition.query, req.query) : {},
         body: definition.body ? parseInput(definition.body, req.body ?? {}) : undefined,
-        identity: req.identity,
+        identity,
         req,
         res,
       });

@@ -25,6 +25,8 @@ export interface ResourceRoutes<B extends z.ZodType, R extends z.ZodType<Shown>>
   service: string;
   /** Body of a create. */
   input: B;
+  /** Largest body of a create, when the schema allows more than the gateway's default. */
+  bodyLimitBytes?: number;
   /** The resource in answers. */
   output: R;
   create(identity: Identity, body: z.output<B>, requestId: string): Promise<z.output<R>>;
@@ -38,7 +40,7 @@ export function registerResourceRoutes<B extends z.ZodType, R extends z.ZodType<
 
   api.route({
     method: "post", path, operationId: `create${one}`, summary: `Create a ${lower}`, tag, permission: `${service}:write`,
-    body: resource.input, headers: [IDEMPOTENCY_KEY_HEADER],
+    body: resource.input, headers: [IDEMPOTENCY_KEY_HEADER], ...(resource.bodyLimitBytes ? { bodyLimitBytes: resource.bodyLimitBytes } : {}),
     response: { status: 201, schema: resource.output, description: `The ${lower} as stored` },
     handler: async ({ body, identity, req, res }) => {
       const created = await resource.create(identity, body, idempotencyKeyOf(req, res));

@@ -16,6 +16,14 @@ export interface ClientSettings {
 export interface RouteContext {
   /** Single-resource reads answered by the gateway, dropped by the events that change them. */
   readCache: ReadCache;
+  /** How channel providers (e-mail, SMS) sign the webhooks they call (routes with `authentication: "signature"`). */
+  providerWebhooks: ProviderWebhookSettings;
+}
+
+/** The shared secret of providers' signed webhooks (HMAC-SHA256) and how old a signed request may be. */
+export interface ProviderWebhookSettings {
+  secret?: string | undefined;
+  toleranceSeconds: number;
 }
 
 /**

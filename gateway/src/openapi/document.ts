@@ -58,7 +58,8 @@ export function buildOpenApiDocument(operations: Operation[], info: DocumentInfo
   const paths: Record<string, Record<string, unknown>> = {};
   for (const { method, path, definition } of operations) {
     const openapiPath = path.replace(/:([A-Za-z]+)/g, "{$1}");
-    const keyed = options.idempotency && method === "post" && !definition.rawBody;
+    const signed = definition.authentication === "signature";
+    const keyed = options.idempotency && method === "post" && !definition.rawBody && !signed;
     const parameters = [
       ...objectProperties(definition.params).map(([name, schema]) => ({ name, in: "path", required: true, schema })),
       ...queryParameters(definition.query),
@@ -68,9 +69,11 @@ export function buildOpenApiDocument(operations: Operation[], info: DocumentInfo
     (paths[openapiPath] ??= {})[method] = {
       operationId: definition.operationId,
       summary: definition.summary,
-      description: `Requires \`${definition.permission}\`.`,
+      description: signed
+        ? "Authenticated by the request's signature (see its headers), not by a credential; acts with `" + definition.permission + "` in the tenant each event names."
+        : `Requires \`${definition.permission}\`.`,
       tags: [definition.tag],
-      security: [{ bearer: [] }, { apiKey: [] }],
+      security: signed ? [] : [{ bearer: [] }, { apiKey: [] }],
       "x-permission": definition.permission,
       parameters,
       ...(definition.body ? { requestBody: { required: true, content: { "application/json": withExamples(bodySchema(definition)) } } } : {}),

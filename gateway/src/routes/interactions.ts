@@ -7,6 +7,12 @@ import { interactionPatchSchema, interactionSchema, newInteractionSchema, toInte
 import { idParams, ifMatch, ifMatchHeader, maskOf, pageInfoSchema } from "./schemas";
 
 const TAG = "Interactions";
+/**
+ * The longest body the interaction schema allows, every character JSON-escaped (`\uXXXX`, six
+ * bytes per UTF-16 unit), is over the gateway's default limit: such a body is valid and must not
+ * meet a 413.
+ */
+const INTERACTION_BODY_LIMIT = 4 * 1024 * 1024;
 const searchSchema = z.object({ q: z.string().max(200).optional().describe("Words matched as prefixes of the words of the subject, body and details") });
 /** PATCH keys to InteractionInput paths: occurredAt is occurTime there. */
 const MASK_RENAMES = { occurredAt: "occurTime" };
@@ -17,7 +23,7 @@ export function registerInteractionRoutes(api: ApiRegistry, client: Interactions
 
   api.route({
     method: "post", path: "/v1/interactions", operationId: "logInteraction", summary: "Log an interaction", tag: TAG, permission: "interactions:write",
-    body: newInteractionSchema, headers: [IDEMPOTENCY_KEY_HEADER],
+    body: newInteractionSchema, headers: [IDEMPOTENCY_KEY_HEADER], bodyLimitBytes: INTERACTION_BODY_LIMIT,
     response: { status: 201, schema: interactionSchema, description: "The interaction as stored; an e-mail whose messageId is already logged answers the first" },
     handler: async ({ body, identity, req, res }) => {
       const { interaction } = await client.call(identity, "createInteraction", { interaction: toInteractionInput(body), requestId: idempotencyKeyOf(req, res) });
@@ -38,7 +44,7 @@ export function registerInteractionRoutes(api: ApiRegistry, client: Interactions
 
   api.route({
     method: "patch", path: "/v1/interactions/:id", operationId: "updateInteraction", summary: "Change the fields present in the body", tag: TAG, permission: "interactions:write",
-    params: idParams, body: interactionPatchSchema, headers: [ifMatchHeader("interaction")], response: one,
+    params: idParams, body: interactionPatchSchema, headers: [ifMatchHeader("interaction")], response: one, bodyLimitBytes: INTERACTION_BODY_LIMIT,
     handler: async ({ params, body, identity, req, res }) => {
       const { interaction } = await client.call(identity, "updateInteraction", {
         id: params.id, interaction: toInteractionInput(body), updateMask: maskOf(body, MASK_RENAMES), etag: ifMatch(req.get("if-match")),

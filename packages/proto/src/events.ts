@@ -5,5 +5,5 @@ export { InteractionDeleted, InteractionLogged, InteractionUpdated, TaskChanged,
 export { DealCreated, DealLost, DealStageChanged, DealWon, LeadConverted, LeadCreated, LeadScoreChanged, Money, OrderPlaced, OrderStatusChanged } from "./gen/crm/events/v1/sales_pipeline";
 export { TicketCreated, TicketOpened, TicketResolved, TicketStatusChanged } from "./gen/crm/events/v1/support_tickets";
 export { ConsentChanged, PurposeCreated, PurposeUpdated, SubjectAccessRequested, SubjectRequestCompleted } from "./gen/crm/events/v1/consent";
-export { CampaignCreated, CampaignMessageSent, CampaignResponseRecorded } from "./gen/crm/events/v1/marketing_campaign";
+export { CampaignCreated, CampaignExclusion, CampaignMessageSent, CampaignResponseRecorded, CampaignScheduled, CampaignSent } from "./gen/crm/events/v1/marketing_campaign";
 export { InteractionCreated } from "./gen/crm/events/v1/interactions";

@@ -22,6 +22,8 @@ export interface PlatformOptions {
    * not start the others; the gateway's clients to those answer UNAVAILABLE if called.
    */
   services?: string[];
+  /** More environment for some services, by service name (e.g. a shorter poll for a test). */
+  serviceEnv?: Record<string, Record<string, string>>;
 }
 
 /**
@@ -70,6 +72,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
             GRPC_PORT: String(grpcPort),
             OPS_PORT: String(opsPort),
             DEPLOYMENT: deployment,
+            ...options.serviceEnv?.[service.name],
           },
         }),
       );

@@ -23,6 +23,8 @@ export interface PlatformProcess {
   resume(): void;
   output(): string;
   stop(): Promise<number | null>;
+  /** Kills the process at once (SIGKILL), as a crash would: no draining, no shutdown steps. Resolves once it is gone. */
+  kill(): Promise<void>;
   /** Starts the process again, as it was (same environment: ports, database, consumer group), once stopped; waits until it is ready. */
   restart(): Promise<void>;
 }
@@ -51,6 +53,10 @@ export async function startProcess(options: ProcessOptions): Promise<PlatformPro
     stop: async () => {
       if (!running.hasExited()) running.child.kill("SIGTERM");
       return running.exited;
+    },
+    kill: async () => {
+      if (!running.hasExited()) running.child.kill("SIGKILL");
+      await running.exited;
     },
     restart: async () => {
       if (!running.hasExited()) throw new Error(`${options.name} is still running: stop it first`);

@@ -141,4 +141,33 @@ describe("timeline sources", () => {
       });
     });
   });
+
+  describe("marketing-campaign", () => {
+    it("shows each campaign message sent on the contact's timeline, about its campaign", () => {
+      expect(
+        factOf("crm.marketing-campaign.campaign.message_sent", eventsV1.CampaignMessageSent, { campaignId: "k1", campaignName: "Spring news", variant: "b", messageId: "m1", contactId: "c1", channel: "email" }),
+      ).toEqual({
+        kind: "campaign.message_sent",
+        occurredAt: at,
+        summary: "E-mail sent: Spring news (variant b)",
+        links: [{ type: "contact", id: "c1" }],
+        about: { type: "campaign", id: "k1" },
+      });
+    });
+
+    it("shows each response, a click with its link", () => {
+      const fields = { campaignId: "k1", campaignName: "Spring news", messageId: "m1", contactId: "c1" };
+      expect(factOf("crm.marketing-campaign.campaign.response_recorded", eventsV1.CampaignResponseRecorded, { ...fields, response: "clicked", linkUrl: "https://example.com/offer" })).toEqual({
+        kind: "campaign.clicked",
+        occurredAt: at,
+        summary: "Campaign Spring news: clicked https://example.com/offer",
+        links: [{ type: "contact", id: "c1" }],
+        about: { type: "campaign", id: "k1" },
+      });
+      expect(factOf("crm.marketing-campaign.campaign.response_recorded", eventsV1.CampaignResponseRecorded, { ...fields, response: "hard_bounced" })).toMatchObject({
+        kind: "campaign.hard_bounced",
+        summary: "Campaign Spring news: bounced (hard)",
+      });
+    });
+  });
 });

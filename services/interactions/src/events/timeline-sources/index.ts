@@ -1,6 +1,7 @@
 import { consentTimeline } from "./consent";
 import { contactsTimeline } from "./contacts";
 import { interactionsTimeline } from "./interactions";
+import { marketingCampaignTimeline } from "./marketing-campaign";
 import { salesPipelineTimeline } from "./sales-pipeline";
 import type { TimelineSource } from "./source";
 
@@ -10,4 +11,4 @@ import type { TimelineSource } from "./source";
  * summary, links, occurrence time), list it here, and test it (test/timeline-sources.test.ts).
  * app.ts starts one durable consumer per source.
  */
-export const TIMELINE_SOURCES: TimelineSource[] = [contactsTimeline, interactionsTimeline, consentTimeline, salesPipelineTimeline];
+export const TIMELINE_SOURCES: TimelineSource[] = [contactsTimeline, interactionsTimeline, consentTimeline, salesPipelineTimeline, marketingCampaignTimeline];

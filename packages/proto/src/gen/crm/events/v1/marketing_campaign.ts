@@ -6,6 +6,7 @@
 
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
+import { Timestamp } from "../../../google/protobuf/timestamp";
 import { EventMeta } from "./envelope";
 
 export const protobufPackage = "crm.events.v1";
@@ -47,6 +48,34 @@ export interface CampaignResponseRecorded {
   response: string;
   /** The tracked link's target, for clicked. */
   linkUrl: string;
+}
+
+/** crm.marketing-campaign.campaign.scheduled: a campaign was scheduled (or started now). */
+export interface CampaignScheduled {
+  meta?: EventMeta | undefined;
+  campaignId: string;
+  campaignName: string;
+  purposeId: string;
+  /** email, sms */
+  channel: string;
+  scheduleTime?: Date | undefined;
+}
+
+/** One reason recipients were left out of an audience, and how many. */
+export interface CampaignExclusion {
+  reason: string;
+  count: string;
+}
+
+/** crm.marketing-campaign.campaign.sent: every recipient of the audience was sent to. */
+export interface CampaignSent {
+  meta?: EventMeta | undefined;
+  campaignId: string;
+  campaignName: string;
+  channel: string;
+  audience: string;
+  sent: string;
+  excluded: CampaignExclusion[];
 }
 
 function createBaseCampaignCreated(): CampaignCreated {
@@ -520,6 +549,431 @@ export const CampaignResponseRecorded: MessageFns<CampaignResponseRecorded> = {
   },
 };
 
+function createBaseCampaignScheduled(): CampaignScheduled {
+  return { meta: undefined, campaignId: "", campaignName: "", purposeId: "", channel: "", scheduleTime: undefined };
+}
+
+export const CampaignScheduled: MessageFns<CampaignScheduled> = {
+  encode(message: CampaignScheduled, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.meta !== undefined) {
+      EventMeta.encode(message.meta, writer.uint32(10).fork()).join();
+    }
+    if (message.campaignId !== "") {
+      writer.uint32(18).string(message.campaignId);
+    }
+    if (message.campaignName !== "") {
+      writer.uint32(26).string(message.campaignName);
+    }
+    if (message.purposeId !== "") {
+      writer.uint32(34).string(message.purposeId);
+    }
+    if (message.channel !== "") {
+      writer.uint32(42).string(message.channel);
+    }
+    if (message.scheduleTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.scheduleTime), writer.uint32(50).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CampaignScheduled {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCampaignScheduled();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.meta = EventMeta.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.campaignId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.campaignName = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.purposeId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.channel = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.scheduleTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CampaignScheduled {
+    return {
+      meta: isSet(object.meta) ? EventMeta.fromJSON(object.meta) : undefined,
+      campaignId: isSet(object.campaignId)
+        ? globalThis.String(object.campaignId)
+        : isSet(object.campaign_id)
+        ? globalThis.String(object.campaign_id)
+        : "",
+      campaignName: isSet(object.campaignName)
+        ? globalThis.String(object.campaignName)
+        : isSet(object.campaign_name)
+        ? globalThis.String(object.campaign_name)
+        : "",
+      purposeId: isSet(object.purposeId)
+        ? globalThis.String(object.purposeId)
+        : isSet(object.purpose_id)
+        ? globalThis.String(object.purpose_id)
+        : "",
+      channel: isSet(object.channel) ? globalThis.String(object.channel) : "",
+      scheduleTime: isSet(object.scheduleTime)
+        ? fromJsonTimestamp(object.scheduleTime)
+        : isSet(object.schedule_time)
+        ? fromJsonTimestamp(object.schedule_time)
+        : undefined,
+    };
+  },
+
+  toJSON(message: CampaignScheduled): unknown {
+    const obj: any = {};
+    if (message.meta !== undefined) {
+      obj.meta = EventMeta.toJSON(message.meta);
+    }
+    if (message.campaignId !== "") {
+      obj.campaignId = message.campaignId;
+    }
+    if (message.campaignName !== "") {
+      obj.campaignName = message.campaignName;
+    }
+    if (message.purposeId !== "") {
+      obj.purposeId = message.purposeId;
+    }
+    if (message.channel !== "") {
+      obj.channel = message.channel;
+    }
+    if (message.scheduleTime !== undefined) {
+      obj.scheduleTime = message.scheduleTime.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CampaignScheduled>, I>>(base?: I): CampaignScheduled {
+    return CampaignScheduled.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CampaignScheduled>, I>>(object: I): CampaignScheduled {
+    const message = createBaseCampaignScheduled();
+    message.meta = (object.meta !== undefined && object.meta !== null) ? EventMeta.fromPartial(object.meta) : undefined;
+    message.campaignId = object.campaignId ?? "";
+    message.campaignName = object.campaignName ?? "";
+    message.purposeId = object.purposeId ?? "";
+    message.channel = object.channel ?? "";
+    message.scheduleTime = object.scheduleTime ?? undefined;
+    return message;
+  },
+};
+
+function createBaseCampaignExclusion(): CampaignExclusion {
+  return { reason: "", count: "0" };
+}
+
+export const CampaignExclusion: MessageFns<CampaignExclusion> = {
+  encode(message: CampaignExclusion, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.reason !== "") {
+      writer.uint32(10).string(message.reason);
+    }
+    if (message.count !== "0") {
+      writer.uint32(16).int64(message.count);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CampaignExclusion {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCampaignExclusion();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.count = reader.int64().toString();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CampaignExclusion {
+    return {
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      count: isSet(object.count) ? globalThis.String(object.count) : "0",
+    };
+  },
+
+  toJSON(message: CampaignExclusion): unknown {
+    const obj: any = {};
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    if (message.count !== "0") {
+      obj.count = message.count;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CampaignExclusion>, I>>(base?: I): CampaignExclusion {
+    return CampaignExclusion.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CampaignExclusion>, I>>(object: I): CampaignExclusion {
+    const message = createBaseCampaignExclusion();
+    message.reason = object.reason ?? "";
+    message.count = object.count ?? "0";
+    return message;
+  },
+};
+
+function createBaseCampaignSent(): CampaignSent {
+  return { meta: undefined, campaignId: "", campaignName: "", channel: "", audience: "0", sent: "0", excluded: [] };
+}
+
+export const CampaignSent: MessageFns<CampaignSent> = {
+  encode(message: CampaignSent, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.meta !== undefined) {
+      EventMeta.encode(message.meta, writer.uint32(10).fork()).join();
+    }
+    if (message.campaignId !== "") {
+      writer.uint32(18).string(message.campaignId);
+    }
+    if (message.campaignName !== "") {
+      writer.uint32(26).string(message.campaignName);
+    }
+    if (message.channel !== "") {
+      writer.uint32(34).string(message.channel);
+    }
+    if (message.audience !== "0") {
+      writer.uint32(40).int64(message.audience);
+    }
+    if (message.sent !== "0") {
+      writer.uint32(48).int64(message.sent);
+    }
+    for (const v of message.excluded) {
+      CampaignExclusion.encode(v!, writer.uint32(58).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CampaignSent {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCampaignSent();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.meta = EventMeta.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.campaignId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.campaignName = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.channel = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.audience = reader.int64().toString();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.sent = reader.int64().toString();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.excluded.push(CampaignExclusion.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CampaignSent {
+    return {
+      meta: isSet(object.meta) ? EventMeta.fromJSON(object.meta) : undefined,
+      campaignId: isSet(object.campaignId)
+        ? globalThis.String(object.campaignId)
+        : isSet(object.campaign_id)
+        ? globalThis.String(object.campaign_id)
+        : "",
+      campaignName: isSet(object.campaignName)
+        ? globalThis.String(object.campaignName)
+        : isSet(object.campaign_name)
+        ? globalThis.String(object.campaign_name)
+        : "",
+      channel: isSet(object.channel) ? globalThis.String(object.channel) : "",
+      audience: isSet(object.audience) ? globalThis.String(object.audience) : "0",
+      sent: isSet(object.sent) ? globalThis.String(object.sent) : "0",
+      excluded: globalThis.Array.isArray(object?.excluded)
+        ? object.excluded.map((e: any) => CampaignExclusion.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: CampaignSent): unknown {
+    const obj: any = {};
+    if (message.meta !== undefined) {
+      obj.meta = EventMeta.toJSON(message.meta);
+    }
+    if (message.campaignId !== "") {
+      obj.campaignId = message.campaignId;
+    }
+    if (message.campaignName !== "") {
+      obj.campaignName = message.campaignName;
+    }
+    if (message.channel !== "") {
+      obj.channel = message.channel;
+    }
+    if (message.audience !== "0") {
+      obj.audience = message.audience;
+    }
+    if (message.sent !== "0") {
+      obj.sent = message.sent;
+    }
+    if (message.excluded?.length) {
+      obj.excluded = message.excluded.map((e) => CampaignExclusion.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CampaignSent>, I>>(base?: I): CampaignSent {
+    return CampaignSent.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CampaignSent>, I>>(object: I): CampaignSent {
+    const message = createBaseCampaignSent();
+    message.meta = (object.meta !== undefined && object.meta !== null) ? EventMeta.fromPartial(object.meta) : undefined;
+    message.campaignId = object.campaignId ?? "";
+    message.campaignName = object.campaignName ?? "";
+    message.channel = object.channel ?? "";
+    message.audience = object.audience ?? "0";
+    message.sent = object.sent ?? "0";
+    message.excluded = object.excluded?.map((e) => CampaignExclusion.fromPartial(e)) || [];
+    return message;
+  },
+};
+
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
 
 export type DeepPartial<T> = T extends Builtin ? T
@@ -532,6 +986,28 @@ export type DeepPartial<T> = T extends Builtin ? T
 type KeysOfUnion<T> = T extends T ? keyof T : never;
 export type Exact<P, I extends P> = P extends Builtin ? P
   : P & { [K in keyof P]: Exact<P[K], I[K]> } & { [K in Exclude<keyof I, KeysOfUnion<P>>]: never };
+
+function toTimestamp(date: Date): Timestamp {
+  const seconds = Math.trunc(date.getTime() / 1_000).toString();
+  const nanos = (date.getTime() % 1_000) * 1_000_000;
+  return { seconds, nanos };
+}
+
+function fromTimestamp(t: Timestamp): Date {
+  let millis = (globalThis.Number(t.seconds) || 0) * 1_000;
+  millis += (t.nanos || 0) / 1_000_000;
+  return new globalThis.Date(millis);
+}
+
+function fromJsonTimestamp(o: any): Date {
+  if (o instanceof globalThis.Date) {
+    return o;
+  } else if (typeof o === "string") {
+    return new globalThis.Date(o);
+  } else {
+    return fromTimestamp(Timestamp.fromJSON(o));
+  }
+}
 
 function isSet(value: any): boolean {
   return value !== null && value !== undefined;

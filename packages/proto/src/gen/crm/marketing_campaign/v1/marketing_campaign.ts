@@ -18,6 +18,7 @@ import {
   type ServiceError,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
+import { FieldMask } from "../../../google/protobuf/field_mask";
 import { Timestamp } from "../../../google/protobuf/timestamp";
 import { Filter, OrderBy, PageInfo, PageRequest } from "../../common/v1/query";
 
@@ -25,29 +26,542 @@ export const protobufPackage = "crm.marketing_campaign.v1";
 
 export const protobufFileName = "crm/marketing_campaign/v1/marketing_campaign.proto";
 
+export enum BehaviourKind {
+  BEHAVIOUR_KIND_UNSPECIFIED = 0,
+  /** BEHAVIOUR_KIND_PURCHASED_PRODUCT - Bought the product `sku` (an order not cancelled or refunded). */
+  BEHAVIOUR_KIND_PURCHASED_PRODUCT = 1,
+  /** BEHAVIOUR_KIND_LIFETIME_VALUE_OVER - Lifetime value (orders not cancelled or refunded) in `amount`'s currency above `amount`. */
+  BEHAVIOUR_KIND_LIFETIME_VALUE_OVER = 2,
+  /** BEHAVIOUR_KIND_OPEN_DEAL_IN_STAGE - Has an open deal in stage `stage_id`. */
+  BEHAVIOUR_KIND_OPEN_DEAL_IN_STAGE = 3,
+  /** BEHAVIOUR_KIND_TICKETS_OVER - Opened more than `count` tickets (within `within_days`, when set). */
+  BEHAVIOUR_KIND_TICKETS_OVER = 4,
+  /** BEHAVIOUR_KIND_RESPONDED_TO_CAMPAIGN - Responded (opened or clicked) to campaign `campaign_id`. */
+  BEHAVIOUR_KIND_RESPONDED_TO_CAMPAIGN = 5,
+}
+
+export function behaviourKindFromJSON(object: any): BehaviourKind {
+  switch (object) {
+    case 0:
+    case "BEHAVIOUR_KIND_UNSPECIFIED":
+      return BehaviourKind.BEHAVIOUR_KIND_UNSPECIFIED;
+    case 1:
+    case "BEHAVIOUR_KIND_PURCHASED_PRODUCT":
+      return BehaviourKind.BEHAVIOUR_KIND_PURCHASED_PRODUCT;
+    case 2:
+    case "BEHAVIOUR_KIND_LIFETIME_VALUE_OVER":
+      return BehaviourKind.BEHAVIOUR_KIND_LIFETIME_VALUE_OVER;
+    case 3:
+    case "BEHAVIOUR_KIND_OPEN_DEAL_IN_STAGE":
+      return BehaviourKind.BEHAVIOUR_KIND_OPEN_DEAL_IN_STAGE;
+    case 4:
+    case "BEHAVIOUR_KIND_TICKETS_OVER":
+      return BehaviourKind.BEHAVIOUR_KIND_TICKETS_OVER;
+    case 5:
+    case "BEHAVIOUR_KIND_RESPONDED_TO_CAMPAIGN":
+      return BehaviourKind.BEHAVIOUR_KIND_RESPONDED_TO_CAMPAIGN;
+    default:
+      throw new globalThis.Error("Unrecognized enum value " + object + " for enum BehaviourKind");
+  }
+}
+
+export function behaviourKindToJSON(object: BehaviourKind): string {
+  switch (object) {
+    case BehaviourKind.BEHAVIOUR_KIND_UNSPECIFIED:
+      return "BEHAVIOUR_KIND_UNSPECIFIED";
+    case BehaviourKind.BEHAVIOUR_KIND_PURCHASED_PRODUCT:
+      return "BEHAVIOUR_KIND_PURCHASED_PRODUCT";
+    case BehaviourKind.BEHAVIOUR_KIND_LIFETIME_VALUE_OVER:
+      return "BEHAVIOUR_KIND_LIFETIME_VALUE_OVER";
+    case BehaviourKind.BEHAVIOUR_KIND_OPEN_DEAL_IN_STAGE:
+      return "BEHAVIOUR_KIND_OPEN_DEAL_IN_STAGE";
+    case BehaviourKind.BEHAVIOUR_KIND_TICKETS_OVER:
+      return "BEHAVIOUR_KIND_TICKETS_OVER";
+    case BehaviourKind.BEHAVIOUR_KIND_RESPONDED_TO_CAMPAIGN:
+      return "BEHAVIOUR_KIND_RESPONDED_TO_CAMPAIGN";
+    default:
+      throw new globalThis.Error("Unrecognized enum value " + object + " for enum BehaviourKind");
+  }
+}
+
+export enum SegmentKind {
+  SEGMENT_KIND_UNSPECIFIED = 0,
+  /** SEGMENT_KIND_DYNAMIC - Members are the contacts matching the filter and every behaviour condition at send time. */
+  SEGMENT_KIND_DYNAMIC = 1,
+  /** SEGMENT_KIND_STATIC - Members are the listed contacts. */
+  SEGMENT_KIND_STATIC = 2,
+}
+
+export function segmentKindFromJSON(object: any): SegmentKind {
+  switch (object) {
+    case 0:
+    case "SEGMENT_KIND_UNSPECIFIED":
+      return SegmentKind.SEGMENT_KIND_UNSPECIFIED;
+    case 1:
+    case "SEGMENT_KIND_DYNAMIC":
+      return SegmentKind.SEGMENT_KIND_DYNAMIC;
+    case 2:
+    case "SEGMENT_KIND_STATIC":
+      return SegmentKind.SEGMENT_KIND_STATIC;
+    default:
+      throw new globalThis.Error("Unrecognized enum value " + object + " for enum SegmentKind");
+  }
+}
+
+export function segmentKindToJSON(object: SegmentKind): string {
+  switch (object) {
+    case SegmentKind.SEGMENT_KIND_UNSPECIFIED:
+      return "SEGMENT_KIND_UNSPECIFIED";
+    case SegmentKind.SEGMENT_KIND_DYNAMIC:
+      return "SEGMENT_KIND_DYNAMIC";
+    case SegmentKind.SEGMENT_KIND_STATIC:
+      return "SEGMENT_KIND_STATIC";
+    default:
+      throw new globalThis.Error("Unrecognized enum value " + object + " for enum SegmentKind");
+  }
+}
+
+export enum CampaignChannel {
+  CAMPAIGN_CHANNEL_UNSPECIFIED = 0,
+  CAMPAIGN_CHANNEL_EMAIL = 1,
+  CAMPAIGN_CHANNEL_SMS = 2,
+}
+
+export function campaignChannelFromJSON(object: any): CampaignChannel {
+  switch (object) {
+    case 0:
+    case "CAMPAIGN_CHANNEL_UNSPECIFIED":
+      return CampaignChannel.CAMPAIGN_CHANNEL_UNSPECIFIED;
+    case 1:
+    case "CAMPAIGN_CHANNEL_EMAIL":
+      return CampaignChannel.CAMPAIGN_CHANNEL_EMAIL;
+    case 2:
+    case "CAMPAIGN_CHANNEL_SMS":
+      return CampaignChannel.CAMPAIGN_CHANNEL_SMS;
+    default:
+      throw new globalThis.Error("Unrecognized enum value " + object + " for enum CampaignChannel");
+  }
+}
+
+export function campaignChannelToJSON(object: CampaignChannel): string {
+  switch (object) {
+    case CampaignChannel.CAMPAIGN_CHANNEL_UNSPECIFIED:
+      return "CAMPAIGN_CHANNEL_UNSPECIFIED";
+    case CampaignChannel.CAMPAIGN_CHANNEL_EMAIL:
+      return "CAMPAIGN_CHANNEL_EMAIL";
+    case CampaignChannel.CAMPAIGN_CHANNEL_SMS:
+      return "CAMPAIGN_CHANNEL_SMS";
+    default:
+      throw new globalThis.Error("Unrecognized enum value " + object + " for enum CampaignChannel");
+  }
+}
+
+export enum CampaignStatus {
+  CAMPAIGN_STATUS_UNSPECIFIED = 0,
+  CAMPAIGN_STATUS_DRAFT = 1,
+  CAMPAIGN_STATUS_SCHEDULED = 2,
+  CAMPAIGN_STATUS_SENDING = 3,
+  CAMPAIGN_STATUS_PAUSED = 4,
+  CAMPAIGN_STATUS_SENT = 5,
+  CAMPAIGN_STATUS_CANCELLED = 6,
+}
+
+export function campaignStatusFromJSON(object: any): CampaignStatus {
+  switch (object) {
+    case 0:
+    case "CAMPAIGN_STATUS_UNSPECIFIED":
+      return CampaignStatus.CAMPAIGN_STATUS_UNSPECIFIED;
+    case 1:
+    case "CAMPAIGN_STATUS_DRAFT":
+      return CampaignStatus.CAMPAIGN_STATUS_DRAFT;
+    case 2:
+    case "CAMPAIGN_STATUS_SCHEDULED":
+      return CampaignStatus.CAMPAIGN_STATUS_SCHEDULED;
+    case 3:
+    case "CAMPAIGN_STATUS_SENDING":
+      return CampaignStatus.CAMPAIGN_STATUS_SENDING;
+    case 4:
+    case "CAMPAIGN_STATUS_PAUSED":
+      return CampaignStatus.CAMPAIGN_STATUS_PAUSED;
+    case 5:
+    case "CAMPAIGN_STATUS_SENT":
+      return CampaignStatus.CAMPAIGN_STATUS_SENT;
+    case 6:
+    case "CAMPAIGN_STATUS_CANCELLED":
+      return CampaignStatus.CAMPAIGN_STATUS_CANCELLED;
+    default:
+      throw new globalThis.Error("Unrecognized enum value " + object + " for enum CampaignStatus");
+  }
+}
+
+export function campaignStatusToJSON(object: CampaignStatus): string {
+  switch (object) {
+    case CampaignStatus.CAMPAIGN_STATUS_UNSPECIFIED:
+      return "CAMPAIGN_STATUS_UNSPECIFIED";
+    case CampaignStatus.CAMPAIGN_STATUS_DRAFT:
+      return "CAMPAIGN_STATUS_DRAFT";
+    case CampaignStatus.CAMPAIGN_STATUS_SCHEDULED:
+      return "CAMPAIGN_STATUS_SCHEDULED";
+    case CampaignStatus.CAMPAIGN_STATUS_SENDING:
+      return "CAMPAIGN_STATUS_SENDING";
+    case CampaignStatus.CAMPAIGN_STATUS_PAUSED:
+      return "CAMPAIGN_STATUS_PAUSED";
+    case CampaignStatus.CAMPAIGN_STATUS_SENT:
+      return "CAMPAIGN_STATUS_SENT";
+    case CampaignStatus.CAMPAIGN_STATUS_CANCELLED:
+      return "CAMPAIGN_STATUS_CANCELLED";
+    default:
+      throw new globalThis.Error("Unrecognized enum value " + object + " for enum CampaignStatus");
+  }
+}
+
+export enum ResponseType {
+  RESPONSE_TYPE_UNSPECIFIED = 0,
+  RESPONSE_TYPE_DELIVERED = 1,
+  RESPONSE_TYPE_OPENED = 2,
+  RESPONSE_TYPE_CLICKED = 3,
+  RESPONSE_TYPE_BOUNCED = 4,
+  RESPONSE_TYPE_COMPLAINED = 5,
+  RESPONSE_TYPE_UNSUBSCRIBED = 6,
+}
+
+export function responseTypeFromJSON(object: any): ResponseType {
+  switch (object) {
+    case 0:
+    case "RESPONSE_TYPE_UNSPECIFIED":
+      return ResponseType.RESPONSE_TYPE_UNSPECIFIED;
+    case 1:
+    case "RESPONSE_TYPE_DELIVERED":
+      return ResponseType.RESPONSE_TYPE_DELIVERED;
+    case 2:
+    case "RESPONSE_TYPE_OPENED":
+      return ResponseType.RESPONSE_TYPE_OPENED;
+    case 3:
+    case "RESPONSE_TYPE_CLICKED":
+      return ResponseType.RESPONSE_TYPE_CLICKED;
+    case 4:
+    case "RESPONSE_TYPE_BOUNCED":
+      return ResponseType.RESPONSE_TYPE_BOUNCED;
+    case 5:
+    case "RESPONSE_TYPE_COMPLAINED":
+      return ResponseType.RESPONSE_TYPE_COMPLAINED;
+    case 6:
+    case "RESPONSE_TYPE_UNSUBSCRIBED":
+      return ResponseType.RESPONSE_TYPE_UNSUBSCRIBED;
+    default:
+      throw new globalThis.Error("Unrecognized enum value " + object + " for enum ResponseType");
+  }
+}
+
+export function responseTypeToJSON(object: ResponseType): string {
+  switch (object) {
+    case ResponseType.RESPONSE_TYPE_UNSPECIFIED:
+      return "RESPONSE_TYPE_UNSPECIFIED";
+    case ResponseType.RESPONSE_TYPE_DELIVERED:
+      return "RESPONSE_TYPE_DELIVERED";
+    case ResponseType.RESPONSE_TYPE_OPENED:
+      return "RESPONSE_TYPE_OPENED";
+    case ResponseType.RESPONSE_TYPE_CLICKED:
+      return "RESPONSE_TYPE_CLICKED";
+    case ResponseType.RESPONSE_TYPE_BOUNCED:
+      return "RESPONSE_TYPE_BOUNCED";
+    case ResponseType.RESPONSE_TYPE_COMPLAINED:
+      return "RESPONSE_TYPE_COMPLAINED";
+    case ResponseType.RESPONSE_TYPE_UNSUBSCRIBED:
+      return "RESPONSE_TYPE_UNSUBSCRIBED";
+    default:
+      throw new globalThis.Error("Unrecognized enum value " + object + " for enum ResponseType");
+  }
+}
+
+export enum BounceKind {
+  BOUNCE_KIND_UNSPECIFIED = 0,
+  BOUNCE_KIND_SOFT = 1,
+  BOUNCE_KIND_HARD = 2,
+  /** BOUNCE_KIND_AUTO_REPLY - An out-of-office or other automatic reply: not a bounce. */
+  BOUNCE_KIND_AUTO_REPLY = 3,
+}
+
+export function bounceKindFromJSON(object: any): BounceKind {
+  switch (object) {
+    case 0:
+    case "BOUNCE_KIND_UNSPECIFIED":
+      return BounceKind.BOUNCE_KIND_UNSPECIFIED;
+    case 1:
+    case "BOUNCE_KIND_SOFT":
+      return BounceKind.BOUNCE_KIND_SOFT;
+    case 2:
+    case "BOUNCE_KIND_HARD":
+      return BounceKind.BOUNCE_KIND_HARD;
+    case 3:
+    case "BOUNCE_KIND_AUTO_REPLY":
+      return BounceKind.BOUNCE_KIND_AUTO_REPLY;
+    default:
+      throw new globalThis.Error("Unrecognized enum value " + object + " for enum BounceKind");
+  }
+}
+
+export function bounceKindToJSON(object: BounceKind): string {
+  switch (object) {
+    case BounceKind.BOUNCE_KIND_UNSPECIFIED:
+      return "BOUNCE_KIND_UNSPECIFIED";
+    case BounceKind.BOUNCE_KIND_SOFT:
+      return "BOUNCE_KIND_SOFT";
+    case BounceKind.BOUNCE_KIND_HARD:
+      return "BOUNCE_KIND_HARD";
+    case BounceKind.BOUNCE_KIND_AUTO_REPLY:
+      return "BOUNCE_KIND_AUTO_REPLY";
+    default:
+      throw new globalThis.Error("Unrecognized enum value " + object + " for enum BounceKind");
+  }
+}
+
+export enum ResponseOutcome {
+  RESPONSE_OUTCOME_UNSPECIFIED = 0,
+  RESPONSE_OUTCOME_RECORDED = 1,
+  RESPONSE_OUTCOME_DUPLICATE = 2,
+  /** RESPONSE_OUTCOME_UNKNOWN_MESSAGE - About a message this service does not know (not sent by it, or erased). */
+  RESPONSE_OUTCOME_UNKNOWN_MESSAGE = 3,
+  /** RESPONSE_OUTCOME_IGNORED - An automatic reply: noted, not a bounce. */
+  RESPONSE_OUTCOME_IGNORED = 4,
+}
+
+export function responseOutcomeFromJSON(object: any): ResponseOutcome {
+  switch (object) {
+    case 0:
+    case "RESPONSE_OUTCOME_UNSPECIFIED":
+      return ResponseOutcome.RESPONSE_OUTCOME_UNSPECIFIED;
+    case 1:
+    case "RESPONSE_OUTCOME_RECORDED":
+      return ResponseOutcome.RESPONSE_OUTCOME_RECORDED;
+    case 2:
+    case "RESPONSE_OUTCOME_DUPLICATE":
+      return ResponseOutcome.RESPONSE_OUTCOME_DUPLICATE;
+    case 3:
+    case "RESPONSE_OUTCOME_UNKNOWN_MESSAGE":
+      return ResponseOutcome.RESPONSE_OUTCOME_UNKNOWN_MESSAGE;
+    case 4:
+    case "RESPONSE_OUTCOME_IGNORED":
+      return ResponseOutcome.RESPONSE_OUTCOME_IGNORED;
+    default:
+      throw new globalThis.Error("Unrecognized enum value " + object + " for enum ResponseOutcome");
+  }
+}
+
+export function responseOutcomeToJSON(object: ResponseOutcome): string {
+  switch (object) {
+    case ResponseOutcome.RESPONSE_OUTCOME_UNSPECIFIED:
+      return "RESPONSE_OUTCOME_UNSPECIFIED";
+    case ResponseOutcome.RESPONSE_OUTCOME_RECORDED:
+      return "RESPONSE_OUTCOME_RECORDED";
+    case ResponseOutcome.RESPONSE_OUTCOME_DUPLICATE:
+      return "RESPONSE_OUTCOME_DUPLICATE";
+    case ResponseOutcome.RESPONSE_OUTCOME_UNKNOWN_MESSAGE:
+      return "RESPONSE_OUTCOME_UNKNOWN_MESSAGE";
+    case ResponseOutcome.RESPONSE_OUTCOME_IGNORED:
+      return "RESPONSE_OUTCOME_IGNORED";
+    default:
+      throw new globalThis.Error("Unrecognized enum value " + object + " for enum ResponseOutcome");
+  }
+}
+
+/** An amount in integer minor units of its ISO 4217 currency. */
+export interface Money {
+  currencyCode: string;
+  amountMinor: string;
+}
+
+/** One condition on what a contact did, kept by this service from other services' events. */
+export interface BehaviourCondition {
+  kind: BehaviourKind;
+  sku: string;
+  amount?: Money | undefined;
+  stageId: string;
+  count: number;
+  withinDays: number;
+  campaignId: string;
+  /** True: the contact must NOT match the condition. */
+  negate: boolean;
+}
+
+export interface Segment {
+  id: string;
+  name: string;
+  description: string;
+  kind: SegmentKind;
+  /** Over contacts, in the language of every list (contacts' fields). */
+  filter?:
+    | Filter
+    | undefined;
+  /** All must hold. */
+  behaviour: BehaviourCondition[];
+  /** Static segments: the members. */
+  contactIds: string[];
+  createTime?: Date | undefined;
+  updateTime?: Date | undefined;
+  createdBy: string;
+  etag: string;
+}
+
+export interface SegmentInput {
+  name: string;
+  description: string;
+  kind: SegmentKind;
+  filter?: Filter | undefined;
+  behaviour: BehaviourCondition[];
+  contactIds: string[];
+}
+
+export interface CreateSegmentRequest {
+  segment?: SegmentInput | undefined;
+  requestId: string;
+}
+
+export interface CreateSegmentResponse {
+  segment?: Segment | undefined;
+}
+
+export interface GetSegmentRequest {
+  id: string;
+}
+
+export interface GetSegmentResponse {
+  segment?: Segment | undefined;
+}
+
+export interface ListSegmentsRequest {
+  filter?: Filter | undefined;
+  orderBy: OrderBy[];
+  page?: PageRequest | undefined;
+}
+
+export interface ListSegmentsResponse {
+  segments: Segment[];
+  pageInfo?: PageInfo | undefined;
+}
+
+export interface UpdateSegmentRequest {
+  id: string;
+  segment?:
+    | SegmentInput
+    | undefined;
+  /** Paths of SegmentInput: name, description, filter, behaviour, contact_ids. */
+  updateMask?: string[] | undefined;
+  etag: string;
+}
+
+export interface UpdateSegmentResponse {
+  segment?: Segment | undefined;
+}
+
+export interface DeleteSegmentRequest {
+  id: string;
+  etag: string;
+}
+
+export interface DeleteSegmentResponse {
+}
+
+export interface PreviewSegmentRequest {
+  subject?:
+    | { $case: "segmentId"; segmentId: string }
+    | //
+    /** A definition not yet saved. */
+    { $case: "segment"; segment: SegmentInput }
+    | undefined;
+  /** Members returned as a sample (default 10, at most 50). */
+  sampleSize: number;
+}
+
+export interface SegmentMember {
+  contactId: string;
+  displayName: string;
+  email: string;
+}
+
+export interface PreviewSegmentResponse {
+  /** Members now (before consent and address checks, which a send applies). */
+  size: string;
+  sample: SegmentMember[];
+  /** Contacts read from the contacts service to count them. */
+  contactsScanned: string;
+}
+
+/** One version of the content; recipients are split between variants by weight. */
+export interface Variant {
+  /** a, b, c... (lower-case letters and digits). */
+  key: string;
+  /** Share of the audience, in percent; the weights of a campaign add up to 100. */
+  weight: number;
+  /** E-mail subject (a template too). */
+  subject: string;
+  /** Template: {{givenName}}, {{familyName|there}} (a fallback after the bar), {{custom.tier}}. */
+  body: string;
+}
+
+export interface CampaignInput {
+  name: string;
+  /** The consent purpose the campaign is sent under (its id in the consent service). */
+  purposeId: string;
+  channel: CampaignChannel;
+  segmentId: string;
+  variants: Variant[];
+  /** Fallbacks for personalisation fields missing on a contact, by field name. */
+  fallbacks: { [key: string]: string };
+  /** For e-mail: the sender, e.g. "Acme <news@acme.example>". */
+  fromAddress: string;
+}
+
+export interface CampaignInput_FallbacksEntry {
+  key: string;
+  value: string;
+}
+
+export interface ExclusionCount {
+  /**
+   * no_address, do_not_contact, hard_bounced, suppressed, no_consent, consent_withdrawn,
+   * consent_expired, renewal_required
+   */
+  reason: string;
+  count: string;
+}
+
 export interface Campaign {
   id: string;
   name: string;
   createTime?: Date | undefined;
-  updateTime?:
+  updateTime?: Date | undefined;
+  createdBy: string;
+  etag: string;
+  purposeId: string;
+  channel: CampaignChannel;
+  segmentId: string;
+  variants: Variant[];
+  fallbacks: { [key: string]: string };
+  fromAddress: string;
+  status: CampaignStatus;
+  /** When it is (or was) to be sent, and the time zone it was scheduled in. */
+  scheduleTime?: Date | undefined;
+  timeZone: string;
+  sendStartTime?: Date | undefined;
+  sendEndTime?:
     | Date
     | undefined;
-  /** The user or service that created it. */
-  createdBy: string;
-  /** Weak etag of the stored version, e.g. W/"1". */
-  etag: string;
+  /** Known once the audience is built. */
+  audience: string;
+  sent: string;
+  excluded: ExclusionCount[];
+  /** True once the audience snapshot is complete. */
+  audienceBuilt: boolean;
 }
 
-/** The fields a client writes. */
-export interface CampaignInput {
-  name: string;
+export interface Campaign_FallbacksEntry {
+  key: string;
+  value: string;
 }
 
 export interface CreateCampaignRequest {
-  campaign?:
-    | CampaignInput
-    | undefined;
-  /** Client-chosen key: a retried create with the same key returns the first result. */
+  campaign?: CampaignInput | undefined;
   requestId: string;
 }
 
@@ -74,8 +588,2565 @@ export interface ListCampaignsResponse {
   pageInfo?: PageInfo | undefined;
 }
 
+export interface UpdateCampaignRequest {
+  id: string;
+  campaign?:
+    | CampaignInput
+    | undefined;
+  /** Paths of CampaignInput. */
+  updateMask?: string[] | undefined;
+  etag: string;
+}
+
+export interface UpdateCampaignResponse {
+  campaign?: Campaign | undefined;
+}
+
+export interface ScheduleCampaignRequest {
+  id: string;
+  /** Local date and time, YYYY-MM-DDTHH:MM[:SS], in `time_zone`. */
+  localTime: string;
+  /** IANA time zone, e.g. Europe/Warsaw. */
+  timeZone: string;
+  etag: string;
+}
+
+export interface ScheduleCampaignResponse {
+  campaign?: Campaign | undefined;
+}
+
+export interface SendCampaignRequest {
+  id: string;
+  etag: string;
+}
+
+export interface SendCampaignResponse {
+  campaign?: Campaign | undefined;
+}
+
+export interface PauseCampaignRequest {
+  id: string;
+}
+
+export interface PauseCampaignResponse {
+  campaign?: Campaign | undefined;
+}
+
+export interface ResumeCampaignRequest {
+  id: string;
+}
+
+export interface ResumeCampaignResponse {
+  campaign?: Campaign | undefined;
+}
+
+export interface CancelCampaignRequest {
+  id: string;
+}
+
+export interface CancelCampaignResponse {
+  campaign?: Campaign | undefined;
+}
+
+export interface CampaignFigures {
+  audience: string;
+  excluded: ExclusionCount[];
+  sent: string;
+  delivered: string;
+  opened: string;
+  clicked: string;
+  bounced: string;
+  complained: string;
+  unsubscribed: string;
+  /** Shares of `sent` (0..1). */
+  deliveryRate: number;
+  openRate: number;
+  clickRate: number;
+  bounceRate: number;
+  unsubscribeRate: number;
+  /** Deals won whose contacts responded before the win, and their amounts by currency. */
+  influencedDeals: string;
+  influencedAmounts: Money[];
+}
+
+export interface VariantFigures {
+  key: string;
+  figures?: CampaignFigures | undefined;
+}
+
+export interface GetCampaignMetricsRequest {
+  id: string;
+}
+
+export interface GetCampaignMetricsResponse {
+  total?: CampaignFigures | undefined;
+  variants: VariantFigures[];
+}
+
+/** One event the provider reports about a message. */
+export interface ProviderEvent {
+  /** The provider's id of this event: a repeat is recorded once. */
+  eventId: string;
+  /** The message id this service sent the message with. */
+  messageId: string;
+  type: ResponseType;
+  bounceKind: BounceKind;
+  /** The tracked link's target, for clicked. */
+  url: string;
+  occurTime?: Date | undefined;
+}
+
+export interface RecordResponsesRequest {
+  events: ProviderEvent[];
+}
+
+export interface RecordResponsesResponse {
+  /** One per event, in order. */
+  outcomes: ResponseOutcome[];
+}
+
+export interface MessageResponse {
+  /** delivered, opened, clicked, soft_bounced, hard_bounced, complained, unsubscribed */
+  response: string;
+  url: string;
+  occurTime?: Date | undefined;
+}
+
+export interface SentMessage {
+  messageId: string;
+  campaignId: string;
+  campaignName: string;
+  variant: string;
+  channel: CampaignChannel;
+  contactId: string;
+  sendTime?: Date | undefined;
+  responses: MessageResponse[];
+}
+
+export interface ListContactMessagesRequest {
+  contactId: string;
+  page?: PageRequest | undefined;
+}
+
+export interface ListContactMessagesResponse {
+  messages: SentMessage[];
+  pageInfo?: PageInfo | undefined;
+}
+
+export interface CampaignSettings {
+  /** Messages per second the tenant's campaigns send at most, together. */
+  sendRatePerSecond: number;
+  /** Soft bounces of one address within the window that suppress it. */
+  softBounceLimit: number;
+  softBounceWindowDays: number;
+  etag: string;
+}
+
+export interface GetCampaignSettingsRequest {
+}
+
+export interface GetCampaignSettingsResponse {
+  settings?: CampaignSettings | undefined;
+}
+
+export interface UpdateCampaignSettingsRequest {
+  settings?:
+    | CampaignSettings
+    | undefined;
+  /** Paths: send_rate_per_second, soft_bounce_limit, soft_bounce_window_days. */
+  updateMask?: string[] | undefined;
+}
+
+export interface UpdateCampaignSettingsResponse {
+  settings?: CampaignSettings | undefined;
+}
+
+function createBaseMoney(): Money {
+  return { currencyCode: "", amountMinor: "0" };
+}
+
+export const Money: MessageFns<Money> = {
+  encode(message: Money, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.currencyCode !== "") {
+      writer.uint32(10).string(message.currencyCode);
+    }
+    if (message.amountMinor !== "0") {
+      writer.uint32(16).int64(message.amountMinor);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Money {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMoney();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.currencyCode = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.amountMinor = reader.int64().toString();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Money {
+    return {
+      currencyCode: isSet(object.currencyCode)
+        ? globalThis.String(object.currencyCode)
+        : isSet(object.currency_code)
+        ? globalThis.String(object.currency_code)
+        : "",
+      amountMinor: isSet(object.amountMinor)
+        ? globalThis.String(object.amountMinor)
+        : isSet(object.amount_minor)
+        ? globalThis.String(object.amount_minor)
+        : "0",
+    };
+  },
+
+  toJSON(message: Money): unknown {
+    const obj: any = {};
+    if (message.currencyCode !== "") {
+      obj.currencyCode = message.currencyCode;
+    }
+    if (message.amountMinor !== "0") {
+      obj.amountMinor = message.amountMinor;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Money>, I>>(base?: I): Money {
+    return Money.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Money>, I>>(object: I): Money {
+    const message = createBaseMoney();
+    message.currencyCode = object.currencyCode ?? "";
+    message.amountMinor = object.amountMinor ?? "0";
+    return message;
+  },
+};
+
+function createBaseBehaviourCondition(): BehaviourCondition {
+  return { kind: 0, sku: "", amount: undefined, stageId: "", count: 0, withinDays: 0, campaignId: "", negate: false };
+}
+
+export const BehaviourCondition: MessageFns<BehaviourCondition> = {
+  encode(message: BehaviourCondition, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.kind !== 0) {
+      writer.uint32(8).int32(message.kind);
+    }
+    if (message.sku !== "") {
+      writer.uint32(18).string(message.sku);
+    }
+    if (message.amount !== undefined) {
+      Money.encode(message.amount, writer.uint32(26).fork()).join();
+    }
+    if (message.stageId !== "") {
+      writer.uint32(34).string(message.stageId);
+    }
+    if (message.count !== 0) {
+      writer.uint32(40).int32(message.count);
+    }
+    if (message.withinDays !== 0) {
+      writer.uint32(48).int32(message.withinDays);
+    }
+    if (message.campaignId !== "") {
+      writer.uint32(58).string(message.campaignId);
+    }
+    if (message.negate !== false) {
+      writer.uint32(64).bool(message.negate);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BehaviourCondition {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBehaviourCondition();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.kind = reader.int32() as any;
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.sku = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.amount = Money.decode(reader, reader.uint32());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.stageId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.count = reader.int32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.withinDays = reader.int32();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.campaignId = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.negate = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): BehaviourCondition {
+    return {
+      kind: isSet(object.kind) ? behaviourKindFromJSON(object.kind) : 0,
+      sku: isSet(object.sku) ? globalThis.String(object.sku) : "",
+      amount: isSet(object.amount) ? Money.fromJSON(object.amount) : undefined,
+      stageId: isSet(object.stageId)
+        ? globalThis.String(object.stageId)
+        : isSet(object.stage_id)
+        ? globalThis.String(object.stage_id)
+        : "",
+      count: isSet(object.count) ? globalThis.Number(object.count) : 0,
+      withinDays: isSet(object.withinDays)
+        ? globalThis.Number(object.withinDays)
+        : isSet(object.within_days)
+        ? globalThis.Number(object.within_days)
+        : 0,
+      campaignId: isSet(object.campaignId)
+        ? globalThis.String(object.campaignId)
+        : isSet(object.campaign_id)
+        ? globalThis.String(object.campaign_id)
+        : "",
+      negate: isSet(object.negate) ? globalThis.Boolean(object.negate) : false,
+    };
+  },
+
+  toJSON(message: BehaviourCondition): unknown {
+    const obj: any = {};
+    if (message.kind !== 0) {
+      obj.kind = behaviourKindToJSON(message.kind);
+    }
+    if (message.sku !== "") {
+      obj.sku = message.sku;
+    }
+    if (message.amount !== undefined) {
+      obj.amount = Money.toJSON(message.amount);
+    }
+    if (message.stageId !== "") {
+      obj.stageId = message.stageId;
+    }
+    if (message.count !== 0) {
+      obj.count = Math.round(message.count);
+    }
+    if (message.withinDays !== 0) {
+      obj.withinDays = Math.round(message.withinDays);
+    }
+    if (message.campaignId !== "") {
+      obj.campaignId = message.campaignId;
+    }
+    if (message.negate !== false) {
+      obj.negate = message.negate;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<BehaviourCondition>, I>>(base?: I): BehaviourCondition {
+    return BehaviourCondition.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<BehaviourCondition>, I>>(object: I): BehaviourCondition {
+    const message = createBaseBehaviourCondition();
+    message.kind = object.kind ?? 0;
+    message.sku = object.sku ?? "";
+    message.amount = (object.amount !== undefined && object.amount !== null)
+      ? Money.fromPartial(object.amount)
+      : undefined;
+    message.stageId = object.stageId ?? "";
+    message.count = object.count ?? 0;
+    message.withinDays = object.withinDays ?? 0;
+    message.campaignId = object.campaignId ?? "";
+    message.negate = object.negate ?? false;
+    return message;
+  },
+};
+
+function createBaseSegment(): Segment {
+  return {
+    id: "",
+    name: "",
+    description: "",
+    kind: 0,
+    filter: undefined,
+    behaviour: [],
+    contactIds: [],
+    createTime: undefined,
+    updateTime: undefined,
+    createdBy: "",
+    etag: "",
+  };
+}
+
+export const Segment: MessageFns<Segment> = {
+  encode(message: Segment, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.name !== "") {
+      writer.uint32(18).string(message.name);
+    }
+    if (message.description !== "") {
+      writer.uint32(26).string(message.description);
+    }
+    if (message.kind !== 0) {
+      writer.uint32(32).int32(message.kind);
+    }
+    if (message.filter !== undefined) {
+      Filter.encode(message.filter, writer.uint32(42).fork()).join();
+    }
+    for (const v of message.behaviour) {
+      BehaviourCondition.encode(v!, writer.uint32(50).fork()).join();
+    }
+    for (const v of message.contactIds) {
+      writer.uint32(58).string(v!);
+    }
+    if (message.createTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.createTime), writer.uint32(66).fork()).join();
+    }
+    if (message.updateTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.updateTime), writer.uint32(74).fork()).join();
+    }
+    if (message.createdBy !== "") {
+      writer.uint32(82).string(message.createdBy);
+    }
+    if (message.etag !== "") {
+      writer.uint32(90).string(message.etag);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Segment {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSegment();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.description = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.kind = reader.int32() as any;
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.filter = Filter.decode(reader, reader.uint32());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.behaviour.push(BehaviourCondition.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.contactIds.push(reader.string());
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.createTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.updateTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.createdBy = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.etag = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Segment {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      description: isSet(object.description) ? globalThis.String(object.description) : "",
+      kind: isSet(object.kind) ? segmentKindFromJSON(object.kind) : 0,
+      filter: isSet(object.filter) ? Filter.fromJSON(object.filter) : undefined,
+      behaviour: globalThis.Array.isArray(object?.behaviour)
+        ? object.behaviour.map((e: any) => BehaviourCondition.fromJSON(e))
+        : [],
+      contactIds: globalThis.Array.isArray(object?.contactIds)
+        ? object.contactIds.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.contact_ids)
+        ? object.contact_ids.map((e: any) => globalThis.String(e))
+        : [],
+      createTime: isSet(object.createTime)
+        ? fromJsonTimestamp(object.createTime)
+        : isSet(object.create_time)
+        ? fromJsonTimestamp(object.create_time)
+        : undefined,
+      updateTime: isSet(object.updateTime)
+        ? fromJsonTimestamp(object.updateTime)
+        : isSet(object.update_time)
+        ? fromJsonTimestamp(object.update_time)
+        : undefined,
+      createdBy: isSet(object.createdBy)
+        ? globalThis.String(object.createdBy)
+        : isSet(object.created_by)
+        ? globalThis.String(object.created_by)
+        : "",
+      etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
+    };
+  },
+
+  toJSON(message: Segment): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.description !== "") {
+      obj.description = message.description;
+    }
+    if (message.kind !== 0) {
+      obj.kind = segmentKindToJSON(message.kind);
+    }
+    if (message.filter !== undefined) {
+      obj.filter = Filter.toJSON(message.filter);
+    }
+    if (message.behaviour?.length) {
+      obj.behaviour = message.behaviour.map((e) => BehaviourCondition.toJSON(e));
+    }
+    if (message.contactIds?.length) {
+      obj.contactIds = message.contactIds;
+    }
+    if (message.createTime !== undefined) {
+      obj.createTime = message.createTime.toISOString();
+    }
+    if (message.updateTime !== undefined) {
+      obj.updateTime = message.updateTime.toISOString();
+    }
+    if (message.createdBy !== "") {
+      obj.createdBy = message.createdBy;
+    }
+    if (message.etag !== "") {
+      obj.etag = message.etag;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Segment>, I>>(base?: I): Segment {
+    return Segment.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Segment>, I>>(object: I): Segment {
+    const message = createBaseSegment();
+    message.id = object.id ?? "";
+    message.name = object.name ?? "";
+    message.description = object.description ?? "";
+    message.kind = object.kind ?? 0;
+    message.filter = (object.filter !== undefined && object.filter !== null)
+      ? Filter.fromPartial(object.filter)
+      : undefined;
+    message.behaviour = object.behaviour?.map((e) => BehaviourCondition.fromPartial(e)) || [];
+    message.contactIds = object.contactIds?.map((e) => e) || [];
+    message.createTime = object.createTime ?? undefined;
+    message.updateTime = object.updateTime ?? undefined;
+    message.createdBy = object.createdBy ?? "";
+    message.etag = object.etag ?? "";
+    return message;
+  },
+};
+
+function createBaseSegmentInput(): SegmentInput {
+  return { name: "", description: "", kind: 0, filter: undefined, behaviour: [], contactIds: [] };
+}
+
+export const SegmentInput: MessageFns<SegmentInput> = {
+  encode(message: SegmentInput, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.description !== "") {
+      writer.uint32(18).string(message.description);
+    }
+    if (message.kind !== 0) {
+      writer.uint32(24).int32(message.kind);
+    }
+    if (message.filter !== undefined) {
+      Filter.encode(message.filter, writer.uint32(34).fork()).join();
+    }
+    for (const v of message.behaviour) {
+      BehaviourCondition.encode(v!, writer.uint32(42).fork()).join();
+    }
+    for (const v of message.contactIds) {
+      writer.uint32(50).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SegmentInput {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSegmentInput();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.description = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.kind = reader.int32() as any;
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.filter = Filter.decode(reader, reader.uint32());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.behaviour.push(BehaviourCondition.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.contactIds.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SegmentInput {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      description: isSet(object.description) ? globalThis.String(object.description) : "",
+      kind: isSet(object.kind) ? segmentKindFromJSON(object.kind) : 0,
+      filter: isSet(object.filter) ? Filter.fromJSON(object.filter) : undefined,
+      behaviour: globalThis.Array.isArray(object?.behaviour)
+        ? object.behaviour.map((e: any) => BehaviourCondition.fromJSON(e))
+        : [],
+      contactIds: globalThis.Array.isArray(object?.contactIds)
+        ? object.contactIds.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.contact_ids)
+        ? object.contact_ids.map((e: any) => globalThis.String(e))
+        : [],
+    };
+  },
+
+  toJSON(message: SegmentInput): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.description !== "") {
+      obj.description = message.description;
+    }
+    if (message.kind !== 0) {
+      obj.kind = segmentKindToJSON(message.kind);
+    }
+    if (message.filter !== undefined) {
+      obj.filter = Filter.toJSON(message.filter);
+    }
+    if (message.behaviour?.length) {
+      obj.behaviour = message.behaviour.map((e) => BehaviourCondition.toJSON(e));
+    }
+    if (message.contactIds?.length) {
+      obj.contactIds = message.contactIds;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SegmentInput>, I>>(base?: I): SegmentInput {
+    return SegmentInput.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SegmentInput>, I>>(object: I): SegmentInput {
+    const message = createBaseSegmentInput();
+    message.name = object.name ?? "";
+    message.description = object.description ?? "";
+    message.kind = object.kind ?? 0;
+    message.filter = (object.filter !== undefined && object.filter !== null)
+      ? Filter.fromPartial(object.filter)
+      : undefined;
+    message.behaviour = object.behaviour?.map((e) => BehaviourCondition.fromPartial(e)) || [];
+    message.contactIds = object.contactIds?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseCreateSegmentRequest(): CreateSegmentRequest {
+  return { segment: undefined, requestId: "" };
+}
+
+export const CreateSegmentRequest: MessageFns<CreateSegmentRequest> = {
+  encode(message: CreateSegmentRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.segment !== undefined) {
+      SegmentInput.encode(message.segment, writer.uint32(10).fork()).join();
+    }
+    if (message.requestId !== "") {
+      writer.uint32(18).string(message.requestId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateSegmentRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateSegmentRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.segment = SegmentInput.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CreateSegmentRequest {
+    return {
+      segment: isSet(object.segment) ? SegmentInput.fromJSON(object.segment) : undefined,
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
+    };
+  },
+
+  toJSON(message: CreateSegmentRequest): unknown {
+    const obj: any = {};
+    if (message.segment !== undefined) {
+      obj.segment = SegmentInput.toJSON(message.segment);
+    }
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CreateSegmentRequest>, I>>(base?: I): CreateSegmentRequest {
+    return CreateSegmentRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CreateSegmentRequest>, I>>(object: I): CreateSegmentRequest {
+    const message = createBaseCreateSegmentRequest();
+    message.segment = (object.segment !== undefined && object.segment !== null)
+      ? SegmentInput.fromPartial(object.segment)
+      : undefined;
+    message.requestId = object.requestId ?? "";
+    return message;
+  },
+};
+
+function createBaseCreateSegmentResponse(): CreateSegmentResponse {
+  return { segment: undefined };
+}
+
+export const CreateSegmentResponse: MessageFns<CreateSegmentResponse> = {
+  encode(message: CreateSegmentResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.segment !== undefined) {
+      Segment.encode(message.segment, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateSegmentResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateSegmentResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.segment = Segment.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CreateSegmentResponse {
+    return { segment: isSet(object.segment) ? Segment.fromJSON(object.segment) : undefined };
+  },
+
+  toJSON(message: CreateSegmentResponse): unknown {
+    const obj: any = {};
+    if (message.segment !== undefined) {
+      obj.segment = Segment.toJSON(message.segment);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CreateSegmentResponse>, I>>(base?: I): CreateSegmentResponse {
+    return CreateSegmentResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CreateSegmentResponse>, I>>(object: I): CreateSegmentResponse {
+    const message = createBaseCreateSegmentResponse();
+    message.segment = (object.segment !== undefined && object.segment !== null)
+      ? Segment.fromPartial(object.segment)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseGetSegmentRequest(): GetSegmentRequest {
+  return { id: "" };
+}
+
+export const GetSegmentRequest: MessageFns<GetSegmentRequest> = {
+  encode(message: GetSegmentRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetSegmentRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetSegmentRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetSegmentRequest {
+    return { id: isSet(object.id) ? globalThis.String(object.id) : "" };
+  },
+
+  toJSON(message: GetSegmentRequest): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetSegmentRequest>, I>>(base?: I): GetSegmentRequest {
+    return GetSegmentRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetSegmentRequest>, I>>(object: I): GetSegmentRequest {
+    const message = createBaseGetSegmentRequest();
+    message.id = object.id ?? "";
+    return message;
+  },
+};
+
+function createBaseGetSegmentResponse(): GetSegmentResponse {
+  return { segment: undefined };
+}
+
+export const GetSegmentResponse: MessageFns<GetSegmentResponse> = {
+  encode(message: GetSegmentResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.segment !== undefined) {
+      Segment.encode(message.segment, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetSegmentResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetSegmentResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.segment = Segment.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetSegmentResponse {
+    return { segment: isSet(object.segment) ? Segment.fromJSON(object.segment) : undefined };
+  },
+
+  toJSON(message: GetSegmentResponse): unknown {
+    const obj: any = {};
+    if (message.segment !== undefined) {
+      obj.segment = Segment.toJSON(message.segment);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetSegmentResponse>, I>>(base?: I): GetSegmentResponse {
+    return GetSegmentResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetSegmentResponse>, I>>(object: I): GetSegmentResponse {
+    const message = createBaseGetSegmentResponse();
+    message.segment = (object.segment !== undefined && object.segment !== null)
+      ? Segment.fromPartial(object.segment)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseListSegmentsRequest(): ListSegmentsRequest {
+  return { filter: undefined, orderBy: [], page: undefined };
+}
+
+export const ListSegmentsRequest: MessageFns<ListSegmentsRequest> = {
+  encode(message: ListSegmentsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.filter !== undefined) {
+      Filter.encode(message.filter, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.orderBy) {
+      OrderBy.encode(v!, writer.uint32(18).fork()).join();
+    }
+    if (message.page !== undefined) {
+      PageRequest.encode(message.page, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListSegmentsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListSegmentsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.filter = Filter.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.orderBy.push(OrderBy.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.page = PageRequest.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListSegmentsRequest {
+    return {
+      filter: isSet(object.filter) ? Filter.fromJSON(object.filter) : undefined,
+      orderBy: globalThis.Array.isArray(object?.orderBy)
+        ? object.orderBy.map((e: any) => OrderBy.fromJSON(e))
+        : globalThis.Array.isArray(object?.order_by)
+        ? object.order_by.map((e: any) => OrderBy.fromJSON(e))
+        : [],
+      page: isSet(object.page) ? PageRequest.fromJSON(object.page) : undefined,
+    };
+  },
+
+  toJSON(message: ListSegmentsRequest): unknown {
+    const obj: any = {};
+    if (message.filter !== undefined) {
+      obj.filter = Filter.toJSON(message.filter);
+    }
+    if (message.orderBy?.length) {
+      obj.orderBy = message.orderBy.map((e) => OrderBy.toJSON(e));
+    }
+    if (message.page !== undefined) {
+      obj.page = PageRequest.toJSON(message.page);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListSegmentsRequest>, I>>(base?: I): ListSegmentsRequest {
+    return ListSegmentsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListSegmentsRequest>, I>>(object: I): ListSegmentsRequest {
+    const message = createBaseListSegmentsRequest();
+    message.filter = (object.filter !== undefined && object.filter !== null)
+      ? Filter.fromPartial(object.filter)
+      : undefined;
+    message.orderBy = object.orderBy?.map((e) => OrderBy.fromPartial(e)) || [];
+    message.page = (object.page !== undefined && object.page !== null)
+      ? PageRequest.fromPartial(object.page)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseListSegmentsResponse(): ListSegmentsResponse {
+  return { segments: [], pageInfo: undefined };
+}
+
+export const ListSegmentsResponse: MessageFns<ListSegmentsResponse> = {
+  encode(message: ListSegmentsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.segments) {
+      Segment.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.pageInfo !== undefined) {
+      PageInfo.encode(message.pageInfo, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListSegmentsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListSegmentsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.segments.push(Segment.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.pageInfo = PageInfo.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListSegmentsResponse {
+    return {
+      segments: globalThis.Array.isArray(object?.segments) ? object.segments.map((e: any) => Segment.fromJSON(e)) : [],
+      pageInfo: isSet(object.pageInfo)
+        ? PageInfo.fromJSON(object.pageInfo)
+        : isSet(object.page_info)
+        ? PageInfo.fromJSON(object.page_info)
+        : undefined,
+    };
+  },
+
+  toJSON(message: ListSegmentsResponse): unknown {
+    const obj: any = {};
+    if (message.segments?.length) {
+      obj.segments = message.segments.map((e) => Segment.toJSON(e));
+    }
+    if (message.pageInfo !== undefined) {
+      obj.pageInfo = PageInfo.toJSON(message.pageInfo);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListSegmentsResponse>, I>>(base?: I): ListSegmentsResponse {
+    return ListSegmentsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListSegmentsResponse>, I>>(object: I): ListSegmentsResponse {
+    const message = createBaseListSegmentsResponse();
+    message.segments = object.segments?.map((e) => Segment.fromPartial(e)) || [];
+    message.pageInfo = (object.pageInfo !== undefined && object.pageInfo !== null)
+      ? PageInfo.fromPartial(object.pageInfo)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseUpdateSegmentRequest(): UpdateSegmentRequest {
+  return { id: "", segment: undefined, updateMask: undefined, etag: "" };
+}
+
+export const UpdateSegmentRequest: MessageFns<UpdateSegmentRequest> = {
+  encode(message: UpdateSegmentRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.segment !== undefined) {
+      SegmentInput.encode(message.segment, writer.uint32(18).fork()).join();
+    }
+    if (message.updateMask !== undefined) {
+      FieldMask.encode(FieldMask.wrap(message.updateMask), writer.uint32(26).fork()).join();
+    }
+    if (message.etag !== "") {
+      writer.uint32(34).string(message.etag);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateSegmentRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateSegmentRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.segment = SegmentInput.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.updateMask = FieldMask.unwrap(FieldMask.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.etag = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateSegmentRequest {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      segment: isSet(object.segment) ? SegmentInput.fromJSON(object.segment) : undefined,
+      updateMask: isSet(object.updateMask)
+        ? FieldMask.unwrap(FieldMask.fromJSON(object.updateMask))
+        : isSet(object.update_mask)
+        ? FieldMask.unwrap(FieldMask.fromJSON(object.update_mask))
+        : undefined,
+      etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
+    };
+  },
+
+  toJSON(message: UpdateSegmentRequest): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.segment !== undefined) {
+      obj.segment = SegmentInput.toJSON(message.segment);
+    }
+    if (message.updateMask !== undefined) {
+      obj.updateMask = FieldMask.toJSON(FieldMask.wrap(message.updateMask));
+    }
+    if (message.etag !== "") {
+      obj.etag = message.etag;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateSegmentRequest>, I>>(base?: I): UpdateSegmentRequest {
+    return UpdateSegmentRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateSegmentRequest>, I>>(object: I): UpdateSegmentRequest {
+    const message = createBaseUpdateSegmentRequest();
+    message.id = object.id ?? "";
+    message.segment = (object.segment !== undefined && object.segment !== null)
+      ? SegmentInput.fromPartial(object.segment)
+      : undefined;
+    message.updateMask = object.updateMask ?? undefined;
+    message.etag = object.etag ?? "";
+    return message;
+  },
+};
+
+function createBaseUpdateSegmentResponse(): UpdateSegmentResponse {
+  return { segment: undefined };
+}
+
+export const UpdateSegmentResponse: MessageFns<UpdateSegmentResponse> = {
+  encode(message: UpdateSegmentResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.segment !== undefined) {
+      Segment.encode(message.segment, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateSegmentResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateSegmentResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.segment = Segment.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateSegmentResponse {
+    return { segment: isSet(object.segment) ? Segment.fromJSON(object.segment) : undefined };
+  },
+
+  toJSON(message: UpdateSegmentResponse): unknown {
+    const obj: any = {};
+    if (message.segment !== undefined) {
+      obj.segment = Segment.toJSON(message.segment);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateSegmentResponse>, I>>(base?: I): UpdateSegmentResponse {
+    return UpdateSegmentResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateSegmentResponse>, I>>(object: I): UpdateSegmentResponse {
+    const message = createBaseUpdateSegmentResponse();
+    message.segment = (object.segment !== undefined && object.segment !== null)
+      ? Segment.fromPartial(object.segment)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseDeleteSegmentRequest(): DeleteSegmentRequest {
+  return { id: "", etag: "" };
+}
+
+export const DeleteSegmentRequest: MessageFns<DeleteSegmentRequest> = {
+  encode(message: DeleteSegmentRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.etag !== "") {
+      writer.uint32(18).string(message.etag);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteSegmentRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteSegmentRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.etag = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeleteSegmentRequest {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
+    };
+  },
+
+  toJSON(message: DeleteSegmentRequest): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.etag !== "") {
+      obj.etag = message.etag;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeleteSegmentRequest>, I>>(base?: I): DeleteSegmentRequest {
+    return DeleteSegmentRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeleteSegmentRequest>, I>>(object: I): DeleteSegmentRequest {
+    const message = createBaseDeleteSegmentRequest();
+    message.id = object.id ?? "";
+    message.etag = object.etag ?? "";
+    return message;
+  },
+};
+
+function createBaseDeleteSegmentResponse(): DeleteSegmentResponse {
+  return {};
+}
+
+export const DeleteSegmentResponse: MessageFns<DeleteSegmentResponse> = {
+  encode(_: DeleteSegmentResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteSegmentResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteSegmentResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): DeleteSegmentResponse {
+    return {};
+  },
+
+  toJSON(_: DeleteSegmentResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeleteSegmentResponse>, I>>(base?: I): DeleteSegmentResponse {
+    return DeleteSegmentResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeleteSegmentResponse>, I>>(_: I): DeleteSegmentResponse {
+    const message = createBaseDeleteSegmentResponse();
+    return message;
+  },
+};
+
+function createBasePreviewSegmentRequest(): PreviewSegmentRequest {
+  return { subject: undefined, sampleSize: 0 };
+}
+
+export const PreviewSegmentRequest: MessageFns<PreviewSegmentRequest> = {
+  encode(message: PreviewSegmentRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    switch (message.subject?.$case) {
+      case "segmentId":
+        writer.uint32(10).string(message.subject.segmentId);
+        break;
+      case "segment":
+        SegmentInput.encode(message.subject.segment, writer.uint32(18).fork()).join();
+        break;
+    }
+    if (message.sampleSize !== 0) {
+      writer.uint32(24).int32(message.sampleSize);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PreviewSegmentRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePreviewSegmentRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.subject = { $case: "segmentId", segmentId: reader.string() };
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.subject = { $case: "segment", segment: SegmentInput.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.sampleSize = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PreviewSegmentRequest {
+    return {
+      subject: isSet(object.segmentId)
+        ? { $case: "segmentId", segmentId: globalThis.String(object.segmentId) }
+        : isSet(object.segment_id)
+        ? { $case: "segmentId", segmentId: globalThis.String(object.segment_id) }
+        : isSet(object.segment)
+        ? { $case: "segment", segment: SegmentInput.fromJSON(object.segment) }
+        : undefined,
+      sampleSize: isSet(object.sampleSize)
+        ? globalThis.Number(object.sampleSize)
+        : isSet(object.sample_size)
+        ? globalThis.Number(object.sample_size)
+        : 0,
+    };
+  },
+
+  toJSON(message: PreviewSegmentRequest): unknown {
+    const obj: any = {};
+    if (message.subject?.$case === "segmentId") {
+      obj.segmentId = message.subject.segmentId;
+    } else if (message.subject?.$case === "segment") {
+      obj.segment = SegmentInput.toJSON(message.subject.segment);
+    }
+    if (message.sampleSize !== 0) {
+      obj.sampleSize = Math.round(message.sampleSize);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PreviewSegmentRequest>, I>>(base?: I): PreviewSegmentRequest {
+    return PreviewSegmentRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PreviewSegmentRequest>, I>>(object: I): PreviewSegmentRequest {
+    const message = createBasePreviewSegmentRequest();
+    switch (object.subject?.$case) {
+      case "segmentId": {
+        if (object.subject?.segmentId !== undefined && object.subject?.segmentId !== null) {
+          message.subject = { $case: "segmentId", segmentId: object.subject.segmentId };
+        }
+        break;
+      }
+      case "segment": {
+        if (object.subject?.segment !== undefined && object.subject?.segment !== null) {
+          message.subject = { $case: "segment", segment: SegmentInput.fromPartial(object.subject.segment) };
+        }
+        break;
+      }
+    }
+    message.sampleSize = object.sampleSize ?? 0;
+    return message;
+  },
+};
+
+function createBaseSegmentMember(): SegmentMember {
+  return { contactId: "", displayName: "", email: "" };
+}
+
+export const SegmentMember: MessageFns<SegmentMember> = {
+  encode(message: SegmentMember, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.contactId !== "") {
+      writer.uint32(10).string(message.contactId);
+    }
+    if (message.displayName !== "") {
+      writer.uint32(18).string(message.displayName);
+    }
+    if (message.email !== "") {
+      writer.uint32(26).string(message.email);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SegmentMember {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSegmentMember();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.contactId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.displayName = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.email = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SegmentMember {
+    return {
+      contactId: isSet(object.contactId)
+        ? globalThis.String(object.contactId)
+        : isSet(object.contact_id)
+        ? globalThis.String(object.contact_id)
+        : "",
+      displayName: isSet(object.displayName)
+        ? globalThis.String(object.displayName)
+        : isSet(object.display_name)
+        ? globalThis.String(object.display_name)
+        : "",
+      email: isSet(object.email) ? globalThis.String(object.email) : "",
+    };
+  },
+
+  toJSON(message: SegmentMember): unknown {
+    const obj: any = {};
+    if (message.contactId !== "") {
+      obj.contactId = message.contactId;
+    }
+    if (message.displayName !== "") {
+      obj.displayName = message.displayName;
+    }
+    if (message.email !== "") {
+      obj.email = message.email;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SegmentMember>, I>>(base?: I): SegmentMember {
+    return SegmentMember.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SegmentMember>, I>>(object: I): SegmentMember {
+    const message = createBaseSegmentMember();
+    message.contactId = object.contactId ?? "";
+    message.displayName = object.displayName ?? "";
+    message.email = object.email ?? "";
+    return message;
+  },
+};
+
+function createBasePreviewSegmentResponse(): PreviewSegmentResponse {
+  return { size: "0", sample: [], contactsScanned: "0" };
+}
+
+export const PreviewSegmentResponse: MessageFns<PreviewSegmentResponse> = {
+  encode(message: PreviewSegmentResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.size !== "0") {
+      writer.uint32(8).int64(message.size);
+    }
+    for (const v of message.sample) {
+      SegmentMember.encode(v!, writer.uint32(18).fork()).join();
+    }
+    if (message.contactsScanned !== "0") {
+      writer.uint32(24).int64(message.contactsScanned);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PreviewSegmentResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePreviewSegmentResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.size = reader.int64().toString();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.sample.push(SegmentMember.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.contactsScanned = reader.int64().toString();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PreviewSegmentResponse {
+    return {
+      size: isSet(object.size) ? globalThis.String(object.size) : "0",
+      sample: globalThis.Array.isArray(object?.sample) ? object.sample.map((e: any) => SegmentMember.fromJSON(e)) : [],
+      contactsScanned: isSet(object.contactsScanned)
+        ? globalThis.String(object.contactsScanned)
+        : isSet(object.contacts_scanned)
+        ? globalThis.String(object.contacts_scanned)
+        : "0",
+    };
+  },
+
+  toJSON(message: PreviewSegmentResponse): unknown {
+    const obj: any = {};
+    if (message.size !== "0") {
+      obj.size = message.size;
+    }
+    if (message.sample?.length) {
+      obj.sample = message.sample.map((e) => SegmentMember.toJSON(e));
+    }
+    if (message.contactsScanned !== "0") {
+      obj.contactsScanned = message.contactsScanned;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PreviewSegmentResponse>, I>>(base?: I): PreviewSegmentResponse {
+    return PreviewSegmentResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PreviewSegmentResponse>, I>>(object: I): PreviewSegmentResponse {
+    const message = createBasePreviewSegmentResponse();
+    message.size = object.size ?? "0";
+    message.sample = object.sample?.map((e) => SegmentMember.fromPartial(e)) || [];
+    message.contactsScanned = object.contactsScanned ?? "0";
+    return message;
+  },
+};
+
+function createBaseVariant(): Variant {
+  return { key: "", weight: 0, subject: "", body: "" };
+}
+
+export const Variant: MessageFns<Variant> = {
+  encode(message: Variant, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.weight !== 0) {
+      writer.uint32(16).int32(message.weight);
+    }
+    if (message.subject !== "") {
+      writer.uint32(26).string(message.subject);
+    }
+    if (message.body !== "") {
+      writer.uint32(34).string(message.body);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Variant {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseVariant();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.weight = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.subject = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.body = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Variant {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      weight: isSet(object.weight) ? globalThis.Number(object.weight) : 0,
+      subject: isSet(object.subject) ? globalThis.String(object.subject) : "",
+      body: isSet(object.body) ? globalThis.String(object.body) : "",
+    };
+  },
+
+  toJSON(message: Variant): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.weight !== 0) {
+      obj.weight = Math.round(message.weight);
+    }
+    if (message.subject !== "") {
+      obj.subject = message.subject;
+    }
+    if (message.body !== "") {
+      obj.body = message.body;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Variant>, I>>(base?: I): Variant {
+    return Variant.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Variant>, I>>(object: I): Variant {
+    const message = createBaseVariant();
+    message.key = object.key ?? "";
+    message.weight = object.weight ?? 0;
+    message.subject = object.subject ?? "";
+    message.body = object.body ?? "";
+    return message;
+  },
+};
+
+function createBaseCampaignInput(): CampaignInput {
+  return { name: "", purposeId: "", channel: 0, segmentId: "", variants: [], fallbacks: {}, fromAddress: "" };
+}
+
+export const CampaignInput: MessageFns<CampaignInput> = {
+  encode(message: CampaignInput, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.purposeId !== "") {
+      writer.uint32(18).string(message.purposeId);
+    }
+    if (message.channel !== 0) {
+      writer.uint32(24).int32(message.channel);
+    }
+    if (message.segmentId !== "") {
+      writer.uint32(34).string(message.segmentId);
+    }
+    for (const v of message.variants) {
+      Variant.encode(v!, writer.uint32(42).fork()).join();
+    }
+    globalThis.Object.entries(message.fallbacks).forEach(([key, value]: [string, string]) => {
+      CampaignInput_FallbacksEntry.encode({ key: key as any, value }, writer.uint32(50).fork()).join();
+    });
+    if (message.fromAddress !== "") {
+      writer.uint32(58).string(message.fromAddress);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CampaignInput {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCampaignInput();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.purposeId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.channel = reader.int32() as any;
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.segmentId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.variants.push(Variant.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            const entry6 = CampaignInput_FallbacksEntry.decode(reader, reader.uint32());
+            if (entry6.value !== undefined) {
+              message.fallbacks[entry6.key] = entry6.value;
+            }
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.fromAddress = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CampaignInput {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      purposeId: isSet(object.purposeId)
+        ? globalThis.String(object.purposeId)
+        : isSet(object.purpose_id)
+        ? globalThis.String(object.purpose_id)
+        : "",
+      channel: isSet(object.channel) ? campaignChannelFromJSON(object.channel) : 0,
+      segmentId: isSet(object.segmentId)
+        ? globalThis.String(object.segmentId)
+        : isSet(object.segment_id)
+        ? globalThis.String(object.segment_id)
+        : "",
+      variants: globalThis.Array.isArray(object?.variants) ? object.variants.map((e: any) => Variant.fromJSON(e)) : [],
+      fallbacks: isObject(object.fallbacks)
+        ? (globalThis.Object.entries(object.fallbacks) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+      fromAddress: isSet(object.fromAddress)
+        ? globalThis.String(object.fromAddress)
+        : isSet(object.from_address)
+        ? globalThis.String(object.from_address)
+        : "",
+    };
+  },
+
+  toJSON(message: CampaignInput): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.purposeId !== "") {
+      obj.purposeId = message.purposeId;
+    }
+    if (message.channel !== 0) {
+      obj.channel = campaignChannelToJSON(message.channel);
+    }
+    if (message.segmentId !== "") {
+      obj.segmentId = message.segmentId;
+    }
+    if (message.variants?.length) {
+      obj.variants = message.variants.map((e) => Variant.toJSON(e));
+    }
+    if (message.fallbacks) {
+      const entries = globalThis.Object.entries(message.fallbacks) as [string, string][];
+      if (entries.length > 0) {
+        obj.fallbacks = {};
+        entries.forEach(([k, v]) => {
+          obj.fallbacks[k] = v;
+        });
+      }
+    }
+    if (message.fromAddress !== "") {
+      obj.fromAddress = message.fromAddress;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CampaignInput>, I>>(base?: I): CampaignInput {
+    return CampaignInput.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CampaignInput>, I>>(object: I): CampaignInput {
+    const message = createBaseCampaignInput();
+    message.name = object.name ?? "";
+    message.purposeId = object.purposeId ?? "";
+    message.channel = object.channel ?? 0;
+    message.segmentId = object.segmentId ?? "";
+    message.variants = object.variants?.map((e) => Variant.fromPartial(e)) || [];
+    message.fallbacks = (globalThis.Object.entries(object.fallbacks ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    message.fromAddress = object.fromAddress ?? "";
+    return message;
+  },
+};
+
+function createBaseCampaignInput_FallbacksEntry(): CampaignInput_FallbacksEntry {
+  return { key: "", value: "" };
+}
+
+export const CampaignInput_FallbacksEntry: MessageFns<CampaignInput_FallbacksEntry> = {
+  encode(message: CampaignInput_FallbacksEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CampaignInput_FallbacksEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCampaignInput_FallbacksEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CampaignInput_FallbacksEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: CampaignInput_FallbacksEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CampaignInput_FallbacksEntry>, I>>(base?: I): CampaignInput_FallbacksEntry {
+    return CampaignInput_FallbacksEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CampaignInput_FallbacksEntry>, I>>(object: I): CampaignInput_FallbacksEntry {
+    const message = createBaseCampaignInput_FallbacksEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
+    return message;
+  },
+};
+
+function createBaseExclusionCount(): ExclusionCount {
+  return { reason: "", count: "0" };
+}
+
+export const ExclusionCount: MessageFns<ExclusionCount> = {
+  encode(message: ExclusionCount, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.reason !== "") {
+      writer.uint32(10).string(message.reason);
+    }
+    if (message.count !== "0") {
+      writer.uint32(16).int64(message.count);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ExclusionCount {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseExclusionCount();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.count = reader.int64().toString();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ExclusionCount {
+    return {
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      count: isSet(object.count) ? globalThis.String(object.count) : "0",
+    };
+  },
+
+  toJSON(message: ExclusionCount): unknown {
+    const obj: any = {};
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    if (message.count !== "0") {
+      obj.count = message.count;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ExclusionCount>, I>>(base?: I): ExclusionCount {
+    return ExclusionCount.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ExclusionCount>, I>>(object: I): ExclusionCount {
+    const message = createBaseExclusionCount();
+    message.reason = object.reason ?? "";
+    message.count = object.count ?? "0";
+    return message;
+  },
+};
+
 function createBaseCampaign(): Campaign {
-  return { id: "", name: "", createTime: undefined, updateTime: undefined, createdBy: "", etag: "" };
+  return {
+    id: "",
+    name: "",
+    createTime: undefined,
+    updateTime: undefined,
+    createdBy: "",
+    etag: "",
+    purposeId: "",
+    channel: 0,
+    segmentId: "",
+    variants: [],
+    fallbacks: {},
+    fromAddress: "",
+    status: 0,
+    scheduleTime: undefined,
+    timeZone: "",
+    sendStartTime: undefined,
+    sendEndTime: undefined,
+    audience: "0",
+    sent: "0",
+    excluded: [],
+    audienceBuilt: false,
+  };
 }
 
 export const Campaign: MessageFns<Campaign> = {
@@ -97,6 +3168,51 @@ export const Campaign: MessageFns<Campaign> = {
     }
     if (message.etag !== "") {
       writer.uint32(50).string(message.etag);
+    }
+    if (message.purposeId !== "") {
+      writer.uint32(58).string(message.purposeId);
+    }
+    if (message.channel !== 0) {
+      writer.uint32(64).int32(message.channel);
+    }
+    if (message.segmentId !== "") {
+      writer.uint32(74).string(message.segmentId);
+    }
+    for (const v of message.variants) {
+      Variant.encode(v!, writer.uint32(82).fork()).join();
+    }
+    globalThis.Object.entries(message.fallbacks).forEach(([key, value]: [string, string]) => {
+      Campaign_FallbacksEntry.encode({ key: key as any, value }, writer.uint32(90).fork()).join();
+    });
+    if (message.fromAddress !== "") {
+      writer.uint32(98).string(message.fromAddress);
+    }
+    if (message.status !== 0) {
+      writer.uint32(104).int32(message.status);
+    }
+    if (message.scheduleTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.scheduleTime), writer.uint32(114).fork()).join();
+    }
+    if (message.timeZone !== "") {
+      writer.uint32(122).string(message.timeZone);
+    }
+    if (message.sendStartTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.sendStartTime), writer.uint32(130).fork()).join();
+    }
+    if (message.sendEndTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.sendEndTime), writer.uint32(138).fork()).join();
+    }
+    if (message.audience !== "0") {
+      writer.uint32(144).int64(message.audience);
+    }
+    if (message.sent !== "0") {
+      writer.uint32(152).int64(message.sent);
+    }
+    for (const v of message.excluded) {
+      ExclusionCount.encode(v!, writer.uint32(162).fork()).join();
+    }
+    if (message.audienceBuilt !== false) {
+      writer.uint32(168).bool(message.audienceBuilt);
     }
     return writer;
   },
@@ -162,6 +3278,129 @@ export const Campaign: MessageFns<Campaign> = {
             message.etag = reader.string();
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.purposeId = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.channel = reader.int32() as any;
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.segmentId = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.variants.push(Variant.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            const entry11 = Campaign_FallbacksEntry.decode(reader, reader.uint32());
+            if (entry11.value !== undefined) {
+              message.fallbacks[entry11.key] = entry11.value;
+            }
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.fromAddress = reader.string();
+            continue;
+          }
+          case 13: {
+            if (tag !== 104) {
+              break;
+            }
+
+            message.status = reader.int32() as any;
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.scheduleTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.timeZone = reader.string();
+            continue;
+          }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.sendStartTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 17: {
+            if (tag !== 138) {
+              break;
+            }
+
+            message.sendEndTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 18: {
+            if (tag !== 144) {
+              break;
+            }
+
+            message.audience = reader.int64().toString();
+            continue;
+          }
+          case 19: {
+            if (tag !== 152) {
+              break;
+            }
+
+            message.sent = reader.int64().toString();
+            continue;
+          }
+          case 20: {
+            if (tag !== 162) {
+              break;
+            }
+
+            message.excluded.push(ExclusionCount.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 21: {
+            if (tag !== 168) {
+              break;
+            }
+
+            message.audienceBuilt = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -194,6 +3433,70 @@ export const Campaign: MessageFns<Campaign> = {
         ? globalThis.String(object.created_by)
         : "",
       etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
+      purposeId: isSet(object.purposeId)
+        ? globalThis.String(object.purposeId)
+        : isSet(object.purpose_id)
+        ? globalThis.String(object.purpose_id)
+        : "",
+      channel: isSet(object.channel) ? campaignChannelFromJSON(object.channel) : 0,
+      segmentId: isSet(object.segmentId)
+        ? globalThis.String(object.segmentId)
+        : isSet(object.segment_id)
+        ? globalThis.String(object.segment_id)
+        : "",
+      variants: globalThis.Array.isArray(object?.variants)
+        ? object.variants.map((e: any) => Variant.fromJSON(e))
+        : [],
+      fallbacks: isObject(object.fallbacks)
+        ? (globalThis.Object.entries(object.fallbacks) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+      fromAddress: isSet(object.fromAddress)
+        ? globalThis.String(object.fromAddress)
+        : isSet(object.from_address)
+        ? globalThis.String(object.from_address)
+        : "",
+      status: isSet(object.status) ? campaignStatusFromJSON(object.status) : 0,
+      scheduleTime: isSet(object.scheduleTime)
+        ? fromJsonTimestamp(object.scheduleTime)
+        : isSet(object.schedule_time)
+        ? fromJsonTimestamp(object.schedule_time)
+        : undefined,
+      timeZone: isSet(object.timeZone)
+        ? globalThis.String(object.timeZone)
+        : isSet(object.time_zone)
+        ? globalThis.String(object.time_zone)
+        : "",
+      sendStartTime: isSet(object.sendStartTime)
+        ? fromJsonTimestamp(object.sendStartTime)
+        : isSet(object.send_start_time)
+        ? fromJsonTimestamp(object.send_start_time)
+        : undefined,
+      sendEndTime: isSet(object.sendEndTime)
+        ? fromJsonTimestamp(object.sendEndTime)
+        : isSet(object.send_end_time)
+        ? fromJsonTimestamp(object.send_end_time)
+        : undefined,
+      audience: isSet(object.audience) ? globalThis.String(object.audience) : "0",
+      sent: isSet(object.sent) ? globalThis.String(object.sent) : "0",
+      excluded: globalThis.Array.isArray(object?.excluded)
+        ? object.excluded.map((e: any) => ExclusionCount.fromJSON(e))
+        : [],
+      audienceBuilt: isSet(object.audienceBuilt)
+        ? globalThis.Boolean(object.audienceBuilt)
+        : isSet(object.audience_built)
+        ? globalThis.Boolean(object.audience_built)
+        : false,
     };
   },
 
@@ -217,6 +3520,57 @@ export const Campaign: MessageFns<Campaign> = {
     if (message.etag !== "") {
       obj.etag = message.etag;
     }
+    if (message.purposeId !== "") {
+      obj.purposeId = message.purposeId;
+    }
+    if (message.channel !== 0) {
+      obj.channel = campaignChannelToJSON(message.channel);
+    }
+    if (message.segmentId !== "") {
+      obj.segmentId = message.segmentId;
+    }
+    if (message.variants?.length) {
+      obj.variants = message.variants.map((e) => Variant.toJSON(e));
+    }
+    if (message.fallbacks) {
+      const entries = globalThis.Object.entries(message.fallbacks) as [string, string][];
+      if (entries.length > 0) {
+        obj.fallbacks = {};
+        entries.forEach(([k, v]) => {
+          obj.fallbacks[k] = v;
+        });
+      }
+    }
+    if (message.fromAddress !== "") {
+      obj.fromAddress = message.fromAddress;
+    }
+    if (message.status !== 0) {
+      obj.status = campaignStatusToJSON(message.status);
+    }
+    if (message.scheduleTime !== undefined) {
+      obj.scheduleTime = message.scheduleTime.toISOString();
+    }
+    if (message.timeZone !== "") {
+      obj.timeZone = message.timeZone;
+    }
+    if (message.sendStartTime !== undefined) {
+      obj.sendStartTime = message.sendStartTime.toISOString();
+    }
+    if (message.sendEndTime !== undefined) {
+      obj.sendEndTime = message.sendEndTime.toISOString();
+    }
+    if (message.audience !== "0") {
+      obj.audience = message.audience;
+    }
+    if (message.sent !== "0") {
+      obj.sent = message.sent;
+    }
+    if (message.excluded?.length) {
+      obj.excluded = message.excluded.map((e) => ExclusionCount.toJSON(e));
+    }
+    if (message.audienceBuilt !== false) {
+      obj.audienceBuilt = message.audienceBuilt;
+    }
     return obj;
   },
 
@@ -231,23 +3585,49 @@ export const Campaign: MessageFns<Campaign> = {
     message.updateTime = object.updateTime ?? undefined;
     message.createdBy = object.createdBy ?? "";
     message.etag = object.etag ?? "";
+    message.purposeId = object.purposeId ?? "";
+    message.channel = object.channel ?? 0;
+    message.segmentId = object.segmentId ?? "";
+    message.variants = object.variants?.map((e) => Variant.fromPartial(e)) || [];
+    message.fallbacks = (globalThis.Object.entries(object.fallbacks ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    message.fromAddress = object.fromAddress ?? "";
+    message.status = object.status ?? 0;
+    message.scheduleTime = object.scheduleTime ?? undefined;
+    message.timeZone = object.timeZone ?? "";
+    message.sendStartTime = object.sendStartTime ?? undefined;
+    message.sendEndTime = object.sendEndTime ?? undefined;
+    message.audience = object.audience ?? "0";
+    message.sent = object.sent ?? "0";
+    message.excluded = object.excluded?.map((e) => ExclusionCount.fromPartial(e)) || [];
+    message.audienceBuilt = object.audienceBuilt ?? false;
     return message;
   },
 };
 
-function createBaseCampaignInput(): CampaignInput {
-  return { name: "" };
+function createBaseCampaign_FallbacksEntry(): Campaign_FallbacksEntry {
+  return { key: "", value: "" };
 }
 
-export const CampaignInput: MessageFns<CampaignInput> = {
-  encode(message: CampaignInput, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.name !== "") {
-      writer.uint32(10).string(message.name);
+export const Campaign_FallbacksEntry: MessageFns<Campaign_FallbacksEntry> = {
+  encode(message: Campaign_FallbacksEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
     }
     return writer;
   },
 
-  decode(input: BinaryReader | Uint8Array, length?: number): CampaignInput {
+  decode(input: BinaryReader | Uint8Array, length?: number): Campaign_FallbacksEntry {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
@@ -256,7 +3636,7 @@ export const CampaignInput: MessageFns<CampaignInput> = {
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
       const end = length === undefined ? reader.len : reader.pos + length;
-      const message = createBaseCampaignInput();
+      const message = createBaseCampaign_FallbacksEntry();
       while (reader.pos < end) {
         const tag = reader.uint32();
         switch (tag >>> 3) {
@@ -265,7 +3645,15 @@ export const CampaignInput: MessageFns<CampaignInput> = {
               break;
             }
 
-            message.name = reader.string();
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
             continue;
           }
         }
@@ -280,24 +3668,31 @@ export const CampaignInput: MessageFns<CampaignInput> = {
     }
   },
 
-  fromJSON(object: any): CampaignInput {
-    return { name: isSet(object.name) ? globalThis.String(object.name) : "" };
+  fromJSON(object: any): Campaign_FallbacksEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
   },
 
-  toJSON(message: CampaignInput): unknown {
+  toJSON(message: Campaign_FallbacksEntry): unknown {
     const obj: any = {};
-    if (message.name !== "") {
-      obj.name = message.name;
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
     }
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<CampaignInput>, I>>(base?: I): CampaignInput {
-    return CampaignInput.fromPartial(base ?? ({} as any));
+  create<I extends Exact<DeepPartial<Campaign_FallbacksEntry>, I>>(base?: I): Campaign_FallbacksEntry {
+    return Campaign_FallbacksEntry.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<CampaignInput>, I>>(object: I): CampaignInput {
-    const message = createBaseCampaignInput();
-    message.name = object.name ?? "";
+  fromPartial<I extends Exact<DeepPartial<Campaign_FallbacksEntry>, I>>(object: I): Campaign_FallbacksEntry {
+    const message = createBaseCampaign_FallbacksEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
     return message;
   },
 };
@@ -800,12 +4195,2858 @@ export const ListCampaignsResponse: MessageFns<ListCampaignsResponse> = {
   },
 };
 
+function createBaseUpdateCampaignRequest(): UpdateCampaignRequest {
+  return { id: "", campaign: undefined, updateMask: undefined, etag: "" };
+}
+
+export const UpdateCampaignRequest: MessageFns<UpdateCampaignRequest> = {
+  encode(message: UpdateCampaignRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.campaign !== undefined) {
+      CampaignInput.encode(message.campaign, writer.uint32(18).fork()).join();
+    }
+    if (message.updateMask !== undefined) {
+      FieldMask.encode(FieldMask.wrap(message.updateMask), writer.uint32(26).fork()).join();
+    }
+    if (message.etag !== "") {
+      writer.uint32(34).string(message.etag);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateCampaignRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateCampaignRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.campaign = CampaignInput.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.updateMask = FieldMask.unwrap(FieldMask.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.etag = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateCampaignRequest {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      campaign: isSet(object.campaign) ? CampaignInput.fromJSON(object.campaign) : undefined,
+      updateMask: isSet(object.updateMask)
+        ? FieldMask.unwrap(FieldMask.fromJSON(object.updateMask))
+        : isSet(object.update_mask)
+        ? FieldMask.unwrap(FieldMask.fromJSON(object.update_mask))
+        : undefined,
+      etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
+    };
+  },
+
+  toJSON(message: UpdateCampaignRequest): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.campaign !== undefined) {
+      obj.campaign = CampaignInput.toJSON(message.campaign);
+    }
+    if (message.updateMask !== undefined) {
+      obj.updateMask = FieldMask.toJSON(FieldMask.wrap(message.updateMask));
+    }
+    if (message.etag !== "") {
+      obj.etag = message.etag;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateCampaignRequest>, I>>(base?: I): UpdateCampaignRequest {
+    return UpdateCampaignRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateCampaignRequest>, I>>(object: I): UpdateCampaignRequest {
+    const message = createBaseUpdateCampaignRequest();
+    message.id = object.id ?? "";
+    message.campaign = (object.campaign !== undefined && object.campaign !== null)
+      ? CampaignInput.fromPartial(object.campaign)
+      : undefined;
+    message.updateMask = object.updateMask ?? undefined;
+    message.etag = object.etag ?? "";
+    return message;
+  },
+};
+
+function createBaseUpdateCampaignResponse(): UpdateCampaignResponse {
+  return { campaign: undefined };
+}
+
+export const UpdateCampaignResponse: MessageFns<UpdateCampaignResponse> = {
+  encode(message: UpdateCampaignResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.campaign !== undefined) {
+      Campaign.encode(message.campaign, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateCampaignResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateCampaignResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.campaign = Campaign.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateCampaignResponse {
+    return { campaign: isSet(object.campaign) ? Campaign.fromJSON(object.campaign) : undefined };
+  },
+
+  toJSON(message: UpdateCampaignResponse): unknown {
+    const obj: any = {};
+    if (message.campaign !== undefined) {
+      obj.campaign = Campaign.toJSON(message.campaign);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateCampaignResponse>, I>>(base?: I): UpdateCampaignResponse {
+    return UpdateCampaignResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateCampaignResponse>, I>>(object: I): UpdateCampaignResponse {
+    const message = createBaseUpdateCampaignResponse();
+    message.campaign = (object.campaign !== undefined && object.campaign !== null)
+      ? Campaign.fromPartial(object.campaign)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseScheduleCampaignRequest(): ScheduleCampaignRequest {
+  return { id: "", localTime: "", timeZone: "", etag: "" };
+}
+
+export const ScheduleCampaignRequest: MessageFns<ScheduleCampaignRequest> = {
+  encode(message: ScheduleCampaignRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.localTime !== "") {
+      writer.uint32(18).string(message.localTime);
+    }
+    if (message.timeZone !== "") {
+      writer.uint32(26).string(message.timeZone);
+    }
+    if (message.etag !== "") {
+      writer.uint32(34).string(message.etag);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ScheduleCampaignRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseScheduleCampaignRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.localTime = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.timeZone = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.etag = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ScheduleCampaignRequest {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      localTime: isSet(object.localTime)
+        ? globalThis.String(object.localTime)
+        : isSet(object.local_time)
+        ? globalThis.String(object.local_time)
+        : "",
+      timeZone: isSet(object.timeZone)
+        ? globalThis.String(object.timeZone)
+        : isSet(object.time_zone)
+        ? globalThis.String(object.time_zone)
+        : "",
+      etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
+    };
+  },
+
+  toJSON(message: ScheduleCampaignRequest): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.localTime !== "") {
+      obj.localTime = message.localTime;
+    }
+    if (message.timeZone !== "") {
+      obj.timeZone = message.timeZone;
+    }
+    if (message.etag !== "") {
+      obj.etag = message.etag;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ScheduleCampaignRequest>, I>>(base?: I): ScheduleCampaignRequest {
+    return ScheduleCampaignRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ScheduleCampaignRequest>, I>>(object: I): ScheduleCampaignRequest {
+    const message = createBaseScheduleCampaignRequest();
+    message.id = object.id ?? "";
+    message.localTime = object.localTime ?? "";
+    message.timeZone = object.timeZone ?? "";
+    message.etag = object.etag ?? "";
+    return message;
+  },
+};
+
+function createBaseScheduleCampaignResponse(): ScheduleCampaignResponse {
+  return { campaign: undefined };
+}
+
+export const ScheduleCampaignResponse: MessageFns<ScheduleCampaignResponse> = {
+  encode(message: ScheduleCampaignResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.campaign !== undefined) {
+      Campaign.encode(message.campaign, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ScheduleCampaignResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseScheduleCampaignResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.campaign = Campaign.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ScheduleCampaignResponse {
+    return { campaign: isSet(object.campaign) ? Campaign.fromJSON(object.campaign) : undefined };
+  },
+
+  toJSON(message: ScheduleCampaignResponse): unknown {
+    const obj: any = {};
+    if (message.campaign !== undefined) {
+      obj.campaign = Campaign.toJSON(message.campaign);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ScheduleCampaignResponse>, I>>(base?: I): ScheduleCampaignResponse {
+    return ScheduleCampaignResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ScheduleCampaignResponse>, I>>(object: I): ScheduleCampaignResponse {
+    const message = createBaseScheduleCampaignResponse();
+    message.campaign = (object.campaign !== undefined && object.campaign !== null)
+      ? Campaign.fromPartial(object.campaign)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseSendCampaignRequest(): SendCampaignRequest {
+  return { id: "", etag: "" };
+}
+
+export const SendCampaignRequest: MessageFns<SendCampaignRequest> = {
+  encode(message: SendCampaignRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.etag !== "") {
+      writer.uint32(18).string(message.etag);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SendCampaignRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSendCampaignRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.etag = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SendCampaignRequest {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
+    };
+  },
+
+  toJSON(message: SendCampaignRequest): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.etag !== "") {
+      obj.etag = message.etag;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SendCampaignRequest>, I>>(base?: I): SendCampaignRequest {
+    return SendCampaignRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SendCampaignRequest>, I>>(object: I): SendCampaignRequest {
+    const message = createBaseSendCampaignRequest();
+    message.id = object.id ?? "";
+    message.etag = object.etag ?? "";
+    return message;
+  },
+};
+
+function createBaseSendCampaignResponse(): SendCampaignResponse {
+  return { campaign: undefined };
+}
+
+export const SendCampaignResponse: MessageFns<SendCampaignResponse> = {
+  encode(message: SendCampaignResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.campaign !== undefined) {
+      Campaign.encode(message.campaign, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SendCampaignResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSendCampaignResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.campaign = Campaign.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SendCampaignResponse {
+    return { campaign: isSet(object.campaign) ? Campaign.fromJSON(object.campaign) : undefined };
+  },
+
+  toJSON(message: SendCampaignResponse): unknown {
+    const obj: any = {};
+    if (message.campaign !== undefined) {
+      obj.campaign = Campaign.toJSON(message.campaign);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SendCampaignResponse>, I>>(base?: I): SendCampaignResponse {
+    return SendCampaignResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SendCampaignResponse>, I>>(object: I): SendCampaignResponse {
+    const message = createBaseSendCampaignResponse();
+    message.campaign = (object.campaign !== undefined && object.campaign !== null)
+      ? Campaign.fromPartial(object.campaign)
+      : undefined;
+    return message;
+  },
+};
+
+function createBasePauseCampaignRequest(): PauseCampaignRequest {
+  return { id: "" };
+}
+
+export const PauseCampaignRequest: MessageFns<PauseCampaignRequest> = {
+  encode(message: PauseCampaignRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PauseCampaignRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePauseCampaignRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PauseCampaignRequest {
+    return { id: isSet(object.id) ? globalThis.String(object.id) : "" };
+  },
+
+  toJSON(message: PauseCampaignRequest): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PauseCampaignRequest>, I>>(base?: I): PauseCampaignRequest {
+    return PauseCampaignRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PauseCampaignRequest>, I>>(object: I): PauseCampaignRequest {
+    const message = createBasePauseCampaignRequest();
+    message.id = object.id ?? "";
+    return message;
+  },
+};
+
+function createBasePauseCampaignResponse(): PauseCampaignResponse {
+  return { campaign: undefined };
+}
+
+export const PauseCampaignResponse: MessageFns<PauseCampaignResponse> = {
+  encode(message: PauseCampaignResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.campaign !== undefined) {
+      Campaign.encode(message.campaign, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PauseCampaignResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePauseCampaignResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.campaign = Campaign.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PauseCampaignResponse {
+    return { campaign: isSet(object.campaign) ? Campaign.fromJSON(object.campaign) : undefined };
+  },
+
+  toJSON(message: PauseCampaignResponse): unknown {
+    const obj: any = {};
+    if (message.campaign !== undefined) {
+      obj.campaign = Campaign.toJSON(message.campaign);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PauseCampaignResponse>, I>>(base?: I): PauseCampaignResponse {
+    return PauseCampaignResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PauseCampaignResponse>, I>>(object: I): PauseCampaignResponse {
+    const message = createBasePauseCampaignResponse();
+    message.campaign = (object.campaign !== undefined && object.campaign !== null)
+      ? Campaign.fromPartial(object.campaign)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseResumeCampaignRequest(): ResumeCampaignRequest {
+  return { id: "" };
+}
+
+export const ResumeCampaignRequest: MessageFns<ResumeCampaignRequest> = {
+  encode(message: ResumeCampaignRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ResumeCampaignRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseResumeCampaignRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ResumeCampaignRequest {
+    return { id: isSet(object.id) ? globalThis.String(object.id) : "" };
+  },
+
+  toJSON(message: ResumeCampaignRequest): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ResumeCampaignRequest>, I>>(base?: I): ResumeCampaignRequest {
+    return ResumeCampaignRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ResumeCampaignRequest>, I>>(object: I): ResumeCampaignRequest {
+    const message = createBaseResumeCampaignRequest();
+    message.id = object.id ?? "";
+    return message;
+  },
+};
+
+function createBaseResumeCampaignResponse(): ResumeCampaignResponse {
+  return { campaign: undefined };
+}
+
+export const ResumeCampaignResponse: MessageFns<ResumeCampaignResponse> = {
+  encode(message: ResumeCampaignResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.campaign !== undefined) {
+      Campaign.encode(message.campaign, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ResumeCampaignResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseResumeCampaignResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.campaign = Campaign.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ResumeCampaignResponse {
+    return { campaign: isSet(object.campaign) ? Campaign.fromJSON(object.campaign) : undefined };
+  },
+
+  toJSON(message: ResumeCampaignResponse): unknown {
+    const obj: any = {};
+    if (message.campaign !== undefined) {
+      obj.campaign = Campaign.toJSON(message.campaign);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ResumeCampaignResponse>, I>>(base?: I): ResumeCampaignResponse {
+    return ResumeCampaignResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ResumeCampaignResponse>, I>>(object: I): ResumeCampaignResponse {
+    const message = createBaseResumeCampaignResponse();
+    message.campaign = (object.campaign !== undefined && object.campaign !== null)
+      ? Campaign.fromPartial(object.campaign)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseCancelCampaignRequest(): CancelCampaignRequest {
+  return { id: "" };
+}
+
+export const CancelCampaignRequest: MessageFns<CancelCampaignRequest> = {
+  encode(message: CancelCampaignRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CancelCampaignRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCancelCampaignRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CancelCampaignRequest {
+    return { id: isSet(object.id) ? globalThis.String(object.id) : "" };
+  },
+
+  toJSON(message: CancelCampaignRequest): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CancelCampaignRequest>, I>>(base?: I): CancelCampaignRequest {
+    return CancelCampaignRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CancelCampaignRequest>, I>>(object: I): CancelCampaignRequest {
+    const message = createBaseCancelCampaignRequest();
+    message.id = object.id ?? "";
+    return message;
+  },
+};
+
+function createBaseCancelCampaignResponse(): CancelCampaignResponse {
+  return { campaign: undefined };
+}
+
+export const CancelCampaignResponse: MessageFns<CancelCampaignResponse> = {
+  encode(message: CancelCampaignResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.campaign !== undefined) {
+      Campaign.encode(message.campaign, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CancelCampaignResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCancelCampaignResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.campaign = Campaign.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CancelCampaignResponse {
+    return { campaign: isSet(object.campaign) ? Campaign.fromJSON(object.campaign) : undefined };
+  },
+
+  toJSON(message: CancelCampaignResponse): unknown {
+    const obj: any = {};
+    if (message.campaign !== undefined) {
+      obj.campaign = Campaign.toJSON(message.campaign);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CancelCampaignResponse>, I>>(base?: I): CancelCampaignResponse {
+    return CancelCampaignResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CancelCampaignResponse>, I>>(object: I): CancelCampaignResponse {
+    const message = createBaseCancelCampaignResponse();
+    message.campaign = (object.campaign !== undefined && object.campaign !== null)
+      ? Campaign.fromPartial(object.campaign)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseCampaignFigures(): CampaignFigures {
+  return {
+    audience: "0",
+    excluded: [],
+    sent: "0",
+    delivered: "0",
+    opened: "0",
+    clicked: "0",
+    bounced: "0",
+    complained: "0",
+    unsubscribed: "0",
+    deliveryRate: 0,
+    openRate: 0,
+    clickRate: 0,
+    bounceRate: 0,
+    unsubscribeRate: 0,
+    influencedDeals: "0",
+    influencedAmounts: [],
+  };
+}
+
+export const CampaignFigures: MessageFns<CampaignFigures> = {
+  encode(message: CampaignFigures, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.audience !== "0") {
+      writer.uint32(8).int64(message.audience);
+    }
+    for (const v of message.excluded) {
+      ExclusionCount.encode(v!, writer.uint32(18).fork()).join();
+    }
+    if (message.sent !== "0") {
+      writer.uint32(24).int64(message.sent);
+    }
+    if (message.delivered !== "0") {
+      writer.uint32(32).int64(message.delivered);
+    }
+    if (message.opened !== "0") {
+      writer.uint32(40).int64(message.opened);
+    }
+    if (message.clicked !== "0") {
+      writer.uint32(48).int64(message.clicked);
+    }
+    if (message.bounced !== "0") {
+      writer.uint32(56).int64(message.bounced);
+    }
+    if (message.complained !== "0") {
+      writer.uint32(64).int64(message.complained);
+    }
+    if (message.unsubscribed !== "0") {
+      writer.uint32(72).int64(message.unsubscribed);
+    }
+    if (message.deliveryRate !== 0) {
+      writer.uint32(81).double(message.deliveryRate);
+    }
+    if (message.openRate !== 0) {
+      writer.uint32(89).double(message.openRate);
+    }
+    if (message.clickRate !== 0) {
+      writer.uint32(97).double(message.clickRate);
+    }
+    if (message.bounceRate !== 0) {
+      writer.uint32(105).double(message.bounceRate);
+    }
+    if (message.unsubscribeRate !== 0) {
+      writer.uint32(113).double(message.unsubscribeRate);
+    }
+    if (message.influencedDeals !== "0") {
+      writer.uint32(120).int64(message.influencedDeals);
+    }
+    for (const v of message.influencedAmounts) {
+      Money.encode(v!, writer.uint32(130).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CampaignFigures {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCampaignFigures();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.audience = reader.int64().toString();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.excluded.push(ExclusionCount.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.sent = reader.int64().toString();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.delivered = reader.int64().toString();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.opened = reader.int64().toString();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.clicked = reader.int64().toString();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.bounced = reader.int64().toString();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.complained = reader.int64().toString();
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.unsubscribed = reader.int64().toString();
+            continue;
+          }
+          case 10: {
+            if (tag !== 81) {
+              break;
+            }
+
+            message.deliveryRate = reader.double();
+            continue;
+          }
+          case 11: {
+            if (tag !== 89) {
+              break;
+            }
+
+            message.openRate = reader.double();
+            continue;
+          }
+          case 12: {
+            if (tag !== 97) {
+              break;
+            }
+
+            message.clickRate = reader.double();
+            continue;
+          }
+          case 13: {
+            if (tag !== 105) {
+              break;
+            }
+
+            message.bounceRate = reader.double();
+            continue;
+          }
+          case 14: {
+            if (tag !== 113) {
+              break;
+            }
+
+            message.unsubscribeRate = reader.double();
+            continue;
+          }
+          case 15: {
+            if (tag !== 120) {
+              break;
+            }
+
+            message.influencedDeals = reader.int64().toString();
+            continue;
+          }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.influencedAmounts.push(Money.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CampaignFigures {
+    return {
+      audience: isSet(object.audience) ? globalThis.String(object.audience) : "0",
+      excluded: globalThis.Array.isArray(object?.excluded)
+        ? object.excluded.map((e: any) => ExclusionCount.fromJSON(e))
+        : [],
+      sent: isSet(object.sent) ? globalThis.String(object.sent) : "0",
+      delivered: isSet(object.delivered) ? globalThis.String(object.delivered) : "0",
+      opened: isSet(object.opened) ? globalThis.String(object.opened) : "0",
+      clicked: isSet(object.clicked) ? globalThis.String(object.clicked) : "0",
+      bounced: isSet(object.bounced) ? globalThis.String(object.bounced) : "0",
+      complained: isSet(object.complained) ? globalThis.String(object.complained) : "0",
+      unsubscribed: isSet(object.unsubscribed) ? globalThis.String(object.unsubscribed) : "0",
+      deliveryRate: isSet(object.deliveryRate)
+        ? globalThis.Number(object.deliveryRate)
+        : isSet(object.delivery_rate)
+        ? globalThis.Number(object.delivery_rate)
+        : 0,
+      openRate: isSet(object.openRate)
+        ? globalThis.Number(object.openRate)
+        : isSet(object.open_rate)
+        ? globalThis.Number(object.open_rate)
+        : 0,
+      clickRate: isSet(object.clickRate)
+        ? globalThis.Number(object.clickRate)
+        : isSet(object.click_rate)
+        ? globalThis.Number(object.click_rate)
+        : 0,
+      bounceRate: isSet(object.bounceRate)
+        ? globalThis.Number(object.bounceRate)
+        : isSet(object.bounce_rate)
+        ? globalThis.Number(object.bounce_rate)
+        : 0,
+      unsubscribeRate: isSet(object.unsubscribeRate)
+        ? globalThis.Number(object.unsubscribeRate)
+        : isSet(object.unsubscribe_rate)
+        ? globalThis.Number(object.unsubscribe_rate)
+        : 0,
+      influencedDeals: isSet(object.influencedDeals)
+        ? globalThis.String(object.influencedDeals)
+        : isSet(object.influenced_deals)
+        ? globalThis.String(object.influenced_deals)
+        : "0",
+      influencedAmounts: globalThis.Array.isArray(object?.influencedAmounts)
+        ? object.influencedAmounts.map((e: any) => Money.fromJSON(e))
+        : globalThis.Array.isArray(object?.influenced_amounts)
+        ? object.influenced_amounts.map((e: any) => Money.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: CampaignFigures): unknown {
+    const obj: any = {};
+    if (message.audience !== "0") {
+      obj.audience = message.audience;
+    }
+    if (message.excluded?.length) {
+      obj.excluded = message.excluded.map((e) => ExclusionCount.toJSON(e));
+    }
+    if (message.sent !== "0") {
+      obj.sent = message.sent;
+    }
+    if (message.delivered !== "0") {
+      obj.delivered = message.delivered;
+    }
+    if (message.opened !== "0") {
+      obj.opened = message.opened;
+    }
+    if (message.clicked !== "0") {
+      obj.clicked = message.clicked;
+    }
+    if (message.bounced !== "0") {
+      obj.bounced = message.bounced;
+    }
+    if (message.complained !== "0") {
+      obj.complained = message.complained;
+    }
+    if (message.unsubscribed !== "0") {
+      obj.unsubscribed = message.unsubscribed;
+    }
+    if (message.deliveryRate !== 0) {
+      obj.deliveryRate = floatToJson(message.deliveryRate);
+    }
+    if (message.openRate !== 0) {
+      obj.openRate = floatToJson(message.openRate);
+    }
+    if (message.clickRate !== 0) {
+      obj.clickRate = floatToJson(message.clickRate);
+    }
+    if (message.bounceRate !== 0) {
+      obj.bounceRate = floatToJson(message.bounceRate);
+    }
+    if (message.unsubscribeRate !== 0) {
+      obj.unsubscribeRate = floatToJson(message.unsubscribeRate);
+    }
+    if (message.influencedDeals !== "0") {
+      obj.influencedDeals = message.influencedDeals;
+    }
+    if (message.influencedAmounts?.length) {
+      obj.influencedAmounts = message.influencedAmounts.map((e) => Money.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CampaignFigures>, I>>(base?: I): CampaignFigures {
+    return CampaignFigures.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CampaignFigures>, I>>(object: I): CampaignFigures {
+    const message = createBaseCampaignFigures();
+    message.audience = object.audience ?? "0";
+    message.excluded = object.excluded?.map((e) => ExclusionCount.fromPartial(e)) || [];
+    message.sent = object.sent ?? "0";
+    message.delivered = object.delivered ?? "0";
+    message.opened = object.opened ?? "0";
+    message.clicked = object.clicked ?? "0";
+    message.bounced = object.bounced ?? "0";
+    message.complained = object.complained ?? "0";
+    message.unsubscribed = object.unsubscribed ?? "0";
+    message.deliveryRate = object.deliveryRate ?? 0;
+    message.openRate = object.openRate ?? 0;
+    message.clickRate = object.clickRate ?? 0;
+    message.bounceRate = object.bounceRate ?? 0;
+    message.unsubscribeRate = object.unsubscribeRate ?? 0;
+    message.influencedDeals = object.influencedDeals ?? "0";
+    message.influencedAmounts = object.influencedAmounts?.map((e) => Money.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseVariantFigures(): VariantFigures {
+  return { key: "", figures: undefined };
+}
+
+export const VariantFigures: MessageFns<VariantFigures> = {
+  encode(message: VariantFigures, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.figures !== undefined) {
+      CampaignFigures.encode(message.figures, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): VariantFigures {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseVariantFigures();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.figures = CampaignFigures.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): VariantFigures {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      figures: isSet(object.figures) ? CampaignFigures.fromJSON(object.figures) : undefined,
+    };
+  },
+
+  toJSON(message: VariantFigures): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.figures !== undefined) {
+      obj.figures = CampaignFigures.toJSON(message.figures);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<VariantFigures>, I>>(base?: I): VariantFigures {
+    return VariantFigures.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<VariantFigures>, I>>(object: I): VariantFigures {
+    const message = createBaseVariantFigures();
+    message.key = object.key ?? "";
+    message.figures = (object.figures !== undefined && object.figures !== null)
+      ? CampaignFigures.fromPartial(object.figures)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseGetCampaignMetricsRequest(): GetCampaignMetricsRequest {
+  return { id: "" };
+}
+
+export const GetCampaignMetricsRequest: MessageFns<GetCampaignMetricsRequest> = {
+  encode(message: GetCampaignMetricsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetCampaignMetricsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetCampaignMetricsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetCampaignMetricsRequest {
+    return { id: isSet(object.id) ? globalThis.String(object.id) : "" };
+  },
+
+  toJSON(message: GetCampaignMetricsRequest): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetCampaignMetricsRequest>, I>>(base?: I): GetCampaignMetricsRequest {
+    return GetCampaignMetricsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetCampaignMetricsRequest>, I>>(object: I): GetCampaignMetricsRequest {
+    const message = createBaseGetCampaignMetricsRequest();
+    message.id = object.id ?? "";
+    return message;
+  },
+};
+
+function createBaseGetCampaignMetricsResponse(): GetCampaignMetricsResponse {
+  return { total: undefined, variants: [] };
+}
+
+export const GetCampaignMetricsResponse: MessageFns<GetCampaignMetricsResponse> = {
+  encode(message: GetCampaignMetricsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.total !== undefined) {
+      CampaignFigures.encode(message.total, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.variants) {
+      VariantFigures.encode(v!, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetCampaignMetricsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetCampaignMetricsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.total = CampaignFigures.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.variants.push(VariantFigures.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetCampaignMetricsResponse {
+    return {
+      total: isSet(object.total) ? CampaignFigures.fromJSON(object.total) : undefined,
+      variants: globalThis.Array.isArray(object?.variants)
+        ? object.variants.map((e: any) => VariantFigures.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: GetCampaignMetricsResponse): unknown {
+    const obj: any = {};
+    if (message.total !== undefined) {
+      obj.total = CampaignFigures.toJSON(message.total);
+    }
+    if (message.variants?.length) {
+      obj.variants = message.variants.map((e) => VariantFigures.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetCampaignMetricsResponse>, I>>(base?: I): GetCampaignMetricsResponse {
+    return GetCampaignMetricsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetCampaignMetricsResponse>, I>>(object: I): GetCampaignMetricsResponse {
+    const message = createBaseGetCampaignMetricsResponse();
+    message.total = (object.total !== undefined && object.total !== null)
+      ? CampaignFigures.fromPartial(object.total)
+      : undefined;
+    message.variants = object.variants?.map((e) => VariantFigures.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseProviderEvent(): ProviderEvent {
+  return { eventId: "", messageId: "", type: 0, bounceKind: 0, url: "", occurTime: undefined };
+}
+
+export const ProviderEvent: MessageFns<ProviderEvent> = {
+  encode(message: ProviderEvent, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.eventId !== "") {
+      writer.uint32(10).string(message.eventId);
+    }
+    if (message.messageId !== "") {
+      writer.uint32(18).string(message.messageId);
+    }
+    if (message.type !== 0) {
+      writer.uint32(24).int32(message.type);
+    }
+    if (message.bounceKind !== 0) {
+      writer.uint32(32).int32(message.bounceKind);
+    }
+    if (message.url !== "") {
+      writer.uint32(42).string(message.url);
+    }
+    if (message.occurTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.occurTime), writer.uint32(50).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ProviderEvent {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseProviderEvent();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.eventId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.messageId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.type = reader.int32() as any;
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.bounceKind = reader.int32() as any;
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.url = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.occurTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ProviderEvent {
+    return {
+      eventId: isSet(object.eventId)
+        ? globalThis.String(object.eventId)
+        : isSet(object.event_id)
+        ? globalThis.String(object.event_id)
+        : "",
+      messageId: isSet(object.messageId)
+        ? globalThis.String(object.messageId)
+        : isSet(object.message_id)
+        ? globalThis.String(object.message_id)
+        : "",
+      type: isSet(object.type) ? responseTypeFromJSON(object.type) : 0,
+      bounceKind: isSet(object.bounceKind)
+        ? bounceKindFromJSON(object.bounceKind)
+        : isSet(object.bounce_kind)
+        ? bounceKindFromJSON(object.bounce_kind)
+        : 0,
+      url: isSet(object.url) ? globalThis.String(object.url) : "",
+      occurTime: isSet(object.occurTime)
+        ? fromJsonTimestamp(object.occurTime)
+        : isSet(object.occur_time)
+        ? fromJsonTimestamp(object.occur_time)
+        : undefined,
+    };
+  },
+
+  toJSON(message: ProviderEvent): unknown {
+    const obj: any = {};
+    if (message.eventId !== "") {
+      obj.eventId = message.eventId;
+    }
+    if (message.messageId !== "") {
+      obj.messageId = message.messageId;
+    }
+    if (message.type !== 0) {
+      obj.type = responseTypeToJSON(message.type);
+    }
+    if (message.bounceKind !== 0) {
+      obj.bounceKind = bounceKindToJSON(message.bounceKind);
+    }
+    if (message.url !== "") {
+      obj.url = message.url;
+    }
+    if (message.occurTime !== undefined) {
+      obj.occurTime = message.occurTime.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ProviderEvent>, I>>(base?: I): ProviderEvent {
+    return ProviderEvent.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ProviderEvent>, I>>(object: I): ProviderEvent {
+    const message = createBaseProviderEvent();
+    message.eventId = object.eventId ?? "";
+    message.messageId = object.messageId ?? "";
+    message.type = object.type ?? 0;
+    message.bounceKind = object.bounceKind ?? 0;
+    message.url = object.url ?? "";
+    message.occurTime = object.occurTime ?? undefined;
+    return message;
+  },
+};
+
+function createBaseRecordResponsesRequest(): RecordResponsesRequest {
+  return { events: [] };
+}
+
+export const RecordResponsesRequest: MessageFns<RecordResponsesRequest> = {
+  encode(message: RecordResponsesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.events) {
+      ProviderEvent.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RecordResponsesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRecordResponsesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.events.push(ProviderEvent.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RecordResponsesRequest {
+    return {
+      events: globalThis.Array.isArray(object?.events) ? object.events.map((e: any) => ProviderEvent.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: RecordResponsesRequest): unknown {
+    const obj: any = {};
+    if (message.events?.length) {
+      obj.events = message.events.map((e) => ProviderEvent.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RecordResponsesRequest>, I>>(base?: I): RecordResponsesRequest {
+    return RecordResponsesRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RecordResponsesRequest>, I>>(object: I): RecordResponsesRequest {
+    const message = createBaseRecordResponsesRequest();
+    message.events = object.events?.map((e) => ProviderEvent.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseRecordResponsesResponse(): RecordResponsesResponse {
+  return { outcomes: [] };
+}
+
+export const RecordResponsesResponse: MessageFns<RecordResponsesResponse> = {
+  encode(message: RecordResponsesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.outcomes.length !== 0) {
+      writer.uint32(10).fork();
+      for (const v of message.outcomes) {
+        writer.int32(v);
+      }
+      writer.join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RecordResponsesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRecordResponsesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag === 8) {
+              message.outcomes.push(reader.int32() as any);
+
+              continue;
+            }
+
+            if (tag === 10) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.outcomes.push(reader.int32() as any);
+              }
+
+              continue;
+            }
+
+            break;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RecordResponsesResponse {
+    return {
+      outcomes: globalThis.Array.isArray(object?.outcomes)
+        ? object.outcomes.map((e: any) => responseOutcomeFromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: RecordResponsesResponse): unknown {
+    const obj: any = {};
+    if (message.outcomes?.length) {
+      obj.outcomes = message.outcomes.map((e) => responseOutcomeToJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RecordResponsesResponse>, I>>(base?: I): RecordResponsesResponse {
+    return RecordResponsesResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RecordResponsesResponse>, I>>(object: I): RecordResponsesResponse {
+    const message = createBaseRecordResponsesResponse();
+    message.outcomes = object.outcomes?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseMessageResponse(): MessageResponse {
+  return { response: "", url: "", occurTime: undefined };
+}
+
+export const MessageResponse: MessageFns<MessageResponse> = {
+  encode(message: MessageResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.response !== "") {
+      writer.uint32(10).string(message.response);
+    }
+    if (message.url !== "") {
+      writer.uint32(18).string(message.url);
+    }
+    if (message.occurTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.occurTime), writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MessageResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMessageResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.response = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.url = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.occurTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MessageResponse {
+    return {
+      response: isSet(object.response) ? globalThis.String(object.response) : "",
+      url: isSet(object.url) ? globalThis.String(object.url) : "",
+      occurTime: isSet(object.occurTime)
+        ? fromJsonTimestamp(object.occurTime)
+        : isSet(object.occur_time)
+        ? fromJsonTimestamp(object.occur_time)
+        : undefined,
+    };
+  },
+
+  toJSON(message: MessageResponse): unknown {
+    const obj: any = {};
+    if (message.response !== "") {
+      obj.response = message.response;
+    }
+    if (message.url !== "") {
+      obj.url = message.url;
+    }
+    if (message.occurTime !== undefined) {
+      obj.occurTime = message.occurTime.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<MessageResponse>, I>>(base?: I): MessageResponse {
+    return MessageResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<MessageResponse>, I>>(object: I): MessageResponse {
+    const message = createBaseMessageResponse();
+    message.response = object.response ?? "";
+    message.url = object.url ?? "";
+    message.occurTime = object.occurTime ?? undefined;
+    return message;
+  },
+};
+
+function createBaseSentMessage(): SentMessage {
+  return {
+    messageId: "",
+    campaignId: "",
+    campaignName: "",
+    variant: "",
+    channel: 0,
+    contactId: "",
+    sendTime: undefined,
+    responses: [],
+  };
+}
+
+export const SentMessage: MessageFns<SentMessage> = {
+  encode(message: SentMessage, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.messageId !== "") {
+      writer.uint32(10).string(message.messageId);
+    }
+    if (message.campaignId !== "") {
+      writer.uint32(18).string(message.campaignId);
+    }
+    if (message.campaignName !== "") {
+      writer.uint32(26).string(message.campaignName);
+    }
+    if (message.variant !== "") {
+      writer.uint32(34).string(message.variant);
+    }
+    if (message.channel !== 0) {
+      writer.uint32(40).int32(message.channel);
+    }
+    if (message.contactId !== "") {
+      writer.uint32(50).string(message.contactId);
+    }
+    if (message.sendTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.sendTime), writer.uint32(58).fork()).join();
+    }
+    for (const v of message.responses) {
+      MessageResponse.encode(v!, writer.uint32(66).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SentMessage {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSentMessage();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.messageId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.campaignId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.campaignName = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.variant = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.channel = reader.int32() as any;
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.contactId = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.sendTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.responses.push(MessageResponse.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SentMessage {
+    return {
+      messageId: isSet(object.messageId)
+        ? globalThis.String(object.messageId)
+        : isSet(object.message_id)
+        ? globalThis.String(object.message_id)
+        : "",
+      campaignId: isSet(object.campaignId)
+        ? globalThis.String(object.campaignId)
+        : isSet(object.campaign_id)
+        ? globalThis.String(object.campaign_id)
+        : "",
+      campaignName: isSet(object.campaignName)
+        ? globalThis.String(object.campaignName)
+        : isSet(object.campaign_name)
+        ? globalThis.String(object.campaign_name)
+        : "",
+      variant: isSet(object.variant) ? globalThis.String(object.variant) : "",
+      channel: isSet(object.channel) ? campaignChannelFromJSON(object.channel) : 0,
+      contactId: isSet(object.contactId)
+        ? globalThis.String(object.contactId)
+        : isSet(object.contact_id)
+        ? globalThis.String(object.contact_id)
+        : "",
+      sendTime: isSet(object.sendTime)
+        ? fromJsonTimestamp(object.sendTime)
+        : isSet(object.send_time)
+        ? fromJsonTimestamp(object.send_time)
+        : undefined,
+      responses: globalThis.Array.isArray(object?.responses)
+        ? object.responses.map((e: any) => MessageResponse.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: SentMessage): unknown {
+    const obj: any = {};
+    if (message.messageId !== "") {
+      obj.messageId = message.messageId;
+    }
+    if (message.campaignId !== "") {
+      obj.campaignId = message.campaignId;
+    }
+    if (message.campaignName !== "") {
+      obj.campaignName = message.campaignName;
+    }
+    if (message.variant !== "") {
+      obj.variant = message.variant;
+    }
+    if (message.channel !== 0) {
+      obj.channel = campaignChannelToJSON(message.channel);
+    }
+    if (message.contactId !== "") {
+      obj.contactId = message.contactId;
+    }
+    if (message.sendTime !== undefined) {
+      obj.sendTime = message.sendTime.toISOString();
+    }
+    if (message.responses?.length) {
+      obj.responses = message.responses.map((e) => MessageResponse.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SentMessage>, I>>(base?: I): SentMessage {
+    return SentMessage.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SentMessage>, I>>(object: I): SentMessage {
+    const message = createBaseSentMessage();
+    message.messageId = object.messageId ?? "";
+    message.campaignId = object.campaignId ?? "";
+    message.campaignName = object.campaignName ?? "";
+    message.variant = object.variant ?? "";
+    message.channel = object.channel ?? 0;
+    message.contactId = object.contactId ?? "";
+    message.sendTime = object.sendTime ?? undefined;
+    message.responses = object.responses?.map((e) => MessageResponse.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseListContactMessagesRequest(): ListContactMessagesRequest {
+  return { contactId: "", page: undefined };
+}
+
+export const ListContactMessagesRequest: MessageFns<ListContactMessagesRequest> = {
+  encode(message: ListContactMessagesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.contactId !== "") {
+      writer.uint32(10).string(message.contactId);
+    }
+    if (message.page !== undefined) {
+      PageRequest.encode(message.page, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListContactMessagesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListContactMessagesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.contactId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.page = PageRequest.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListContactMessagesRequest {
+    return {
+      contactId: isSet(object.contactId)
+        ? globalThis.String(object.contactId)
+        : isSet(object.contact_id)
+        ? globalThis.String(object.contact_id)
+        : "",
+      page: isSet(object.page) ? PageRequest.fromJSON(object.page) : undefined,
+    };
+  },
+
+  toJSON(message: ListContactMessagesRequest): unknown {
+    const obj: any = {};
+    if (message.contactId !== "") {
+      obj.contactId = message.contactId;
+    }
+    if (message.page !== undefined) {
+      obj.page = PageRequest.toJSON(message.page);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListContactMessagesRequest>, I>>(base?: I): ListContactMessagesRequest {
+    return ListContactMessagesRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListContactMessagesRequest>, I>>(object: I): ListContactMessagesRequest {
+    const message = createBaseListContactMessagesRequest();
+    message.contactId = object.contactId ?? "";
+    message.page = (object.page !== undefined && object.page !== null)
+      ? PageRequest.fromPartial(object.page)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseListContactMessagesResponse(): ListContactMessagesResponse {
+  return { messages: [], pageInfo: undefined };
+}
+
+export const ListContactMessagesResponse: MessageFns<ListContactMessagesResponse> = {
+  encode(message: ListContactMessagesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.messages) {
+      SentMessage.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.pageInfo !== undefined) {
+      PageInfo.encode(message.pageInfo, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListContactMessagesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListContactMessagesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.messages.push(SentMessage.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.pageInfo = PageInfo.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListContactMessagesResponse {
+    return {
+      messages: globalThis.Array.isArray(object?.messages)
+        ? object.messages.map((e: any) => SentMessage.fromJSON(e))
+        : [],
+      pageInfo: isSet(object.pageInfo)
+        ? PageInfo.fromJSON(object.pageInfo)
+        : isSet(object.page_info)
+        ? PageInfo.fromJSON(object.page_info)
+        : undefined,
+    };
+  },
+
+  toJSON(message: ListContactMessagesResponse): unknown {
+    const obj: any = {};
+    if (message.messages?.length) {
+      obj.messages = message.messages.map((e) => SentMessage.toJSON(e));
+    }
+    if (message.pageInfo !== undefined) {
+      obj.pageInfo = PageInfo.toJSON(message.pageInfo);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListContactMessagesResponse>, I>>(base?: I): ListContactMessagesResponse {
+    return ListContactMessagesResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListContactMessagesResponse>, I>>(object: I): ListContactMessagesResponse {
+    const message = createBaseListContactMessagesResponse();
+    message.messages = object.messages?.map((e) => SentMessage.fromPartial(e)) || [];
+    message.pageInfo = (object.pageInfo !== undefined && object.pageInfo !== null)
+      ? PageInfo.fromPartial(object.pageInfo)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseCampaignSettings(): CampaignSettings {
+  return { sendRatePerSecond: 0, softBounceLimit: 0, softBounceWindowDays: 0, etag: "" };
+}
+
+export const CampaignSettings: MessageFns<CampaignSettings> = {
+  encode(message: CampaignSettings, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.sendRatePerSecond !== 0) {
+      writer.uint32(8).int32(message.sendRatePerSecond);
+    }
+    if (message.softBounceLimit !== 0) {
+      writer.uint32(16).int32(message.softBounceLimit);
+    }
+    if (message.softBounceWindowDays !== 0) {
+      writer.uint32(24).int32(message.softBounceWindowDays);
+    }
+    if (message.etag !== "") {
+      writer.uint32(34).string(message.etag);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CampaignSettings {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCampaignSettings();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.sendRatePerSecond = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.softBounceLimit = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.softBounceWindowDays = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.etag = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CampaignSettings {
+    return {
+      sendRatePerSecond: isSet(object.sendRatePerSecond)
+        ? globalThis.Number(object.sendRatePerSecond)
+        : isSet(object.send_rate_per_second)
+        ? globalThis.Number(object.send_rate_per_second)
+        : 0,
+      softBounceLimit: isSet(object.softBounceLimit)
+        ? globalThis.Number(object.softBounceLimit)
+        : isSet(object.soft_bounce_limit)
+        ? globalThis.Number(object.soft_bounce_limit)
+        : 0,
+      softBounceWindowDays: isSet(object.softBounceWindowDays)
+        ? globalThis.Number(object.softBounceWindowDays)
+        : isSet(object.soft_bounce_window_days)
+        ? globalThis.Number(object.soft_bounce_window_days)
+        : 0,
+      etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
+    };
+  },
+
+  toJSON(message: CampaignSettings): unknown {
+    const obj: any = {};
+    if (message.sendRatePerSecond !== 0) {
+      obj.sendRatePerSecond = Math.round(message.sendRatePerSecond);
+    }
+    if (message.softBounceLimit !== 0) {
+      obj.softBounceLimit = Math.round(message.softBounceLimit);
+    }
+    if (message.softBounceWindowDays !== 0) {
+      obj.softBounceWindowDays = Math.round(message.softBounceWindowDays);
+    }
+    if (message.etag !== "") {
+      obj.etag = message.etag;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CampaignSettings>, I>>(base?: I): CampaignSettings {
+    return CampaignSettings.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CampaignSettings>, I>>(object: I): CampaignSettings {
+    const message = createBaseCampaignSettings();
+    message.sendRatePerSecond = object.sendRatePerSecond ?? 0;
+    message.softBounceLimit = object.softBounceLimit ?? 0;
+    message.softBounceWindowDays = object.softBounceWindowDays ?? 0;
+    message.etag = object.etag ?? "";
+    return message;
+  },
+};
+
+function createBaseGetCampaignSettingsRequest(): GetCampaignSettingsRequest {
+  return {};
+}
+
+export const GetCampaignSettingsRequest: MessageFns<GetCampaignSettingsRequest> = {
+  encode(_: GetCampaignSettingsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetCampaignSettingsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetCampaignSettingsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): GetCampaignSettingsRequest {
+    return {};
+  },
+
+  toJSON(_: GetCampaignSettingsRequest): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetCampaignSettingsRequest>, I>>(base?: I): GetCampaignSettingsRequest {
+    return GetCampaignSettingsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetCampaignSettingsRequest>, I>>(_: I): GetCampaignSettingsRequest {
+    const message = createBaseGetCampaignSettingsRequest();
+    return message;
+  },
+};
+
+function createBaseGetCampaignSettingsResponse(): GetCampaignSettingsResponse {
+  return { settings: undefined };
+}
+
+export const GetCampaignSettingsResponse: MessageFns<GetCampaignSettingsResponse> = {
+  encode(message: GetCampaignSettingsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.settings !== undefined) {
+      CampaignSettings.encode(message.settings, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetCampaignSettingsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetCampaignSettingsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.settings = CampaignSettings.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetCampaignSettingsResponse {
+    return { settings: isSet(object.settings) ? CampaignSettings.fromJSON(object.settings) : undefined };
+  },
+
+  toJSON(message: GetCampaignSettingsResponse): unknown {
+    const obj: any = {};
+    if (message.settings !== undefined) {
+      obj.settings = CampaignSettings.toJSON(message.settings);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetCampaignSettingsResponse>, I>>(base?: I): GetCampaignSettingsResponse {
+    return GetCampaignSettingsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetCampaignSettingsResponse>, I>>(object: I): GetCampaignSettingsResponse {
+    const message = createBaseGetCampaignSettingsResponse();
+    message.settings = (object.settings !== undefined && object.settings !== null)
+      ? CampaignSettings.fromPartial(object.settings)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseUpdateCampaignSettingsRequest(): UpdateCampaignSettingsRequest {
+  return { settings: undefined, updateMask: undefined };
+}
+
+export const UpdateCampaignSettingsRequest: MessageFns<UpdateCampaignSettingsRequest> = {
+  encode(message: UpdateCampaignSettingsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.settings !== undefined) {
+      CampaignSettings.encode(message.settings, writer.uint32(10).fork()).join();
+    }
+    if (message.updateMask !== undefined) {
+      FieldMask.encode(FieldMask.wrap(message.updateMask), writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateCampaignSettingsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateCampaignSettingsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.settings = CampaignSettings.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.updateMask = FieldMask.unwrap(FieldMask.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateCampaignSettingsRequest {
+    return {
+      settings: isSet(object.settings) ? CampaignSettings.fromJSON(object.settings) : undefined,
+      updateMask: isSet(object.updateMask)
+        ? FieldMask.unwrap(FieldMask.fromJSON(object.updateMask))
+        : isSet(object.update_mask)
+        ? FieldMask.unwrap(FieldMask.fromJSON(object.update_mask))
+        : undefined,
+    };
+  },
+
+  toJSON(message: UpdateCampaignSettingsRequest): unknown {
+    const obj: any = {};
+    if (message.settings !== undefined) {
+      obj.settings = CampaignSettings.toJSON(message.settings);
+    }
+    if (message.updateMask !== undefined) {
+      obj.updateMask = FieldMask.toJSON(FieldMask.wrap(message.updateMask));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateCampaignSettingsRequest>, I>>(base?: I): UpdateCampaignSettingsRequest {
+    return UpdateCampaignSettingsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateCampaignSettingsRequest>, I>>(
+    object: I,
+  ): UpdateCampaignSettingsRequest {
+    const message = createBaseUpdateCampaignSettingsRequest();
+    message.settings = (object.settings !== undefined && object.settings !== null)
+      ? CampaignSettings.fromPartial(object.settings)
+      : undefined;
+    message.updateMask = object.updateMask ?? undefined;
+    return message;
+  },
+};
+
+function createBaseUpdateCampaignSettingsResponse(): UpdateCampaignSettingsResponse {
+  return { settings: undefined };
+}
+
+export const UpdateCampaignSettingsResponse: MessageFns<UpdateCampaignSettingsResponse> = {
+  encode(message: UpdateCampaignSettingsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.settings !== undefined) {
+      CampaignSettings.encode(message.settings, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateCampaignSettingsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateCampaignSettingsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.settings = CampaignSettings.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateCampaignSettingsResponse {
+    return { settings: isSet(object.settings) ? CampaignSettings.fromJSON(object.settings) : undefined };
+  },
+
+  toJSON(message: UpdateCampaignSettingsResponse): unknown {
+    const obj: any = {};
+    if (message.settings !== undefined) {
+      obj.settings = CampaignSettings.toJSON(message.settings);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateCampaignSettingsResponse>, I>>(base?: I): UpdateCampaignSettingsResponse {
+    return UpdateCampaignSettingsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateCampaignSettingsResponse>, I>>(
+    object: I,
+  ): UpdateCampaignSettingsResponse {
+    const message = createBaseUpdateCampaignSettingsResponse();
+    message.settings = (object.settings !== undefined && object.settings !== null)
+      ? CampaignSettings.fromPartial(object.settings)
+      : undefined;
+    return message;
+  },
+};
+
 /**
- * The marketing-campaign service. Made by `pnpm new-service`: extend it (docs/extending.md, "Add an
- * RPC"); fields and methods once released are never removed or renumbered (buf breaking).
+ * The marketing-campaign service: segments (saved dynamic filters over contacts combined with
+ * behaviour from other services' events, or static lists), campaigns that reach each recipient
+ * once and only with consent, their responses (delivered, opened, clicked, bounced,
+ * unsubscribed), per-contact send history, metrics and influence on deals won. Fields and
+ * methods once released are never removed or renumbered (buf breaking).
  */
 export type MarketingCampaignServiceService = typeof MarketingCampaignServiceService;
 export const MarketingCampaignServiceService = {
+  createSegment: {
+    path: "/crm.marketing_campaign.v1.MarketingCampaignService/CreateSegment" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: CreateSegmentRequest): Buffer => Buffer.from(CreateSegmentRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CreateSegmentRequest => CreateSegmentRequest.decode(value),
+    responseSerialize: (value: CreateSegmentResponse): Buffer =>
+      Buffer.from(CreateSegmentResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): CreateSegmentResponse => CreateSegmentResponse.decode(value),
+  },
+  getSegment: {
+    path: "/crm.marketing_campaign.v1.MarketingCampaignService/GetSegment" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetSegmentRequest): Buffer => Buffer.from(GetSegmentRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetSegmentRequest => GetSegmentRequest.decode(value),
+    responseSerialize: (value: GetSegmentResponse): Buffer => Buffer.from(GetSegmentResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetSegmentResponse => GetSegmentResponse.decode(value),
+  },
+  listSegments: {
+    path: "/crm.marketing_campaign.v1.MarketingCampaignService/ListSegments" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListSegmentsRequest): Buffer => Buffer.from(ListSegmentsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListSegmentsRequest => ListSegmentsRequest.decode(value),
+    responseSerialize: (value: ListSegmentsResponse): Buffer =>
+      Buffer.from(ListSegmentsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListSegmentsResponse => ListSegmentsResponse.decode(value),
+  },
+  /** Changes the fields named in the mask; the etag must match the stored version. */
+  updateSegment: {
+    path: "/crm.marketing_campaign.v1.MarketingCampaignService/UpdateSegment" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: UpdateSegmentRequest): Buffer => Buffer.from(UpdateSegmentRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UpdateSegmentRequest => UpdateSegmentRequest.decode(value),
+    responseSerialize: (value: UpdateSegmentResponse): Buffer =>
+      Buffer.from(UpdateSegmentResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): UpdateSegmentResponse => UpdateSegmentResponse.decode(value),
+  },
+  deleteSegment: {
+    path: "/crm.marketing_campaign.v1.MarketingCampaignService/DeleteSegment" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: DeleteSegmentRequest): Buffer => Buffer.from(DeleteSegmentRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): DeleteSegmentRequest => DeleteSegmentRequest.decode(value),
+    responseSerialize: (value: DeleteSegmentResponse): Buffer =>
+      Buffer.from(DeleteSegmentResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): DeleteSegmentResponse => DeleteSegmentResponse.decode(value),
+  },
+  /** The size of a segment (stored, or a definition not yet saved) and a sample of its members. */
+  previewSegment: {
+    path: "/crm.marketing_campaign.v1.MarketingCampaignService/PreviewSegment" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: PreviewSegmentRequest): Buffer =>
+      Buffer.from(PreviewSegmentRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): PreviewSegmentRequest => PreviewSegmentRequest.decode(value),
+    responseSerialize: (value: PreviewSegmentResponse): Buffer =>
+      Buffer.from(PreviewSegmentResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): PreviewSegmentResponse => PreviewSegmentResponse.decode(value),
+  },
   createCampaign: {
     path: "/crm.marketing_campaign.v1.MarketingCampaignService/CreateCampaign" as const,
     requestStream: false as const,
@@ -837,16 +7078,269 @@ export const MarketingCampaignServiceService = {
       Buffer.from(ListCampaignsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ListCampaignsResponse => ListCampaignsResponse.decode(value),
   },
+  /** A draft's fields (those in the mask); the etag must match the stored version. */
+  updateCampaign: {
+    path: "/crm.marketing_campaign.v1.MarketingCampaignService/UpdateCampaign" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: UpdateCampaignRequest): Buffer =>
+      Buffer.from(UpdateCampaignRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UpdateCampaignRequest => UpdateCampaignRequest.decode(value),
+    responseSerialize: (value: UpdateCampaignResponse): Buffer =>
+      Buffer.from(UpdateCampaignResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): UpdateCampaignResponse => UpdateCampaignResponse.decode(value),
+  },
+  /** Schedules a draft for a time (in its time zone); it is sent then, in the background. */
+  scheduleCampaign: {
+    path: "/crm.marketing_campaign.v1.MarketingCampaignService/ScheduleCampaign" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ScheduleCampaignRequest): Buffer =>
+      Buffer.from(ScheduleCampaignRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ScheduleCampaignRequest => ScheduleCampaignRequest.decode(value),
+    responseSerialize: (value: ScheduleCampaignResponse): Buffer =>
+      Buffer.from(ScheduleCampaignResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ScheduleCampaignResponse => ScheduleCampaignResponse.decode(value),
+  },
+  /** Sends a draft or scheduled campaign now, in the background (a job: poll the campaign). */
+  sendCampaign: {
+    path: "/crm.marketing_campaign.v1.MarketingCampaignService/SendCampaign" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SendCampaignRequest): Buffer => Buffer.from(SendCampaignRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SendCampaignRequest => SendCampaignRequest.decode(value),
+    responseSerialize: (value: SendCampaignResponse): Buffer =>
+      Buffer.from(SendCampaignResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SendCampaignResponse => SendCampaignResponse.decode(value),
+  },
+  pauseCampaign: {
+    path: "/crm.marketing_campaign.v1.MarketingCampaignService/PauseCampaign" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: PauseCampaignRequest): Buffer => Buffer.from(PauseCampaignRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): PauseCampaignRequest => PauseCampaignRequest.decode(value),
+    responseSerialize: (value: PauseCampaignResponse): Buffer =>
+      Buffer.from(PauseCampaignResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): PauseCampaignResponse => PauseCampaignResponse.decode(value),
+  },
+  resumeCampaign: {
+    path: "/crm.marketing_campaign.v1.MarketingCampaignService/ResumeCampaign" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ResumeCampaignRequest): Buffer =>
+      Buffer.from(ResumeCampaignRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ResumeCampaignRequest => ResumeCampaignRequest.decode(value),
+    responseSerialize: (value: ResumeCampaignResponse): Buffer =>
+      Buffer.from(ResumeCampaignResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ResumeCampaignResponse => ResumeCampaignResponse.decode(value),
+  },
+  /** Stops a campaign for good; recipients not reached yet are not sent to. */
+  cancelCampaign: {
+    path: "/crm.marketing_campaign.v1.MarketingCampaignService/CancelCampaign" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: CancelCampaignRequest): Buffer =>
+      Buffer.from(CancelCampaignRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CancelCampaignRequest => CancelCampaignRequest.decode(value),
+    responseSerialize: (value: CancelCampaignResponse): Buffer =>
+      Buffer.from(CancelCampaignResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): CancelCampaignResponse => CancelCampaignResponse.decode(value),
+  },
+  /** Audience, exclusions by reason, sends, response rates and influence, per variant and overall. */
+  getCampaignMetrics: {
+    path: "/crm.marketing_campaign.v1.MarketingCampaignService/GetCampaignMetrics" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetCampaignMetricsRequest): Buffer =>
+      Buffer.from(GetCampaignMetricsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetCampaignMetricsRequest => GetCampaignMetricsRequest.decode(value),
+    responseSerialize: (value: GetCampaignMetricsResponse): Buffer =>
+      Buffer.from(GetCampaignMetricsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetCampaignMetricsResponse => GetCampaignMetricsResponse.decode(value),
+  },
+  /**
+   * Responses reported by the channel provider (through the gateway's signed webhook),
+   * de-duplicated by the provider's event id.
+   */
+  recordResponses: {
+    path: "/crm.marketing_campaign.v1.MarketingCampaignService/RecordResponses" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RecordResponsesRequest): Buffer =>
+      Buffer.from(RecordResponsesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RecordResponsesRequest => RecordResponsesRequest.decode(value),
+    responseSerialize: (value: RecordResponsesResponse): Buffer =>
+      Buffer.from(RecordResponsesResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RecordResponsesResponse => RecordResponsesResponse.decode(value),
+  },
+  /** Every message sent to a contact, on any channel, with its responses; newest first. */
+  listContactMessages: {
+    path: "/crm.marketing_campaign.v1.MarketingCampaignService/ListContactMessages" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListContactMessagesRequest): Buffer =>
+      Buffer.from(ListContactMessagesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListContactMessagesRequest => ListContactMessagesRequest.decode(value),
+    responseSerialize: (value: ListContactMessagesResponse): Buffer =>
+      Buffer.from(ListContactMessagesResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListContactMessagesResponse => ListContactMessagesResponse.decode(value),
+  },
+  /** The tenant's sending rate and bounce rules. */
+  getCampaignSettings: {
+    path: "/crm.marketing_campaign.v1.MarketingCampaignService/GetCampaignSettings" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetCampaignSettingsRequest): Buffer =>
+      Buffer.from(GetCampaignSettingsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetCampaignSettingsRequest => GetCampaignSettingsRequest.decode(value),
+    responseSerialize: (value: GetCampaignSettingsResponse): Buffer =>
+      Buffer.from(GetCampaignSettingsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetCampaignSettingsResponse => GetCampaignSettingsResponse.decode(value),
+  },
+  updateCampaignSettings: {
+    path: "/crm.marketing_campaign.v1.MarketingCampaignService/UpdateCampaignSettings" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: UpdateCampaignSettingsRequest): Buffer =>
+      Buffer.from(UpdateCampaignSettingsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UpdateCampaignSettingsRequest => UpdateCampaignSettingsRequest.decode(value),
+    responseSerialize: (value: UpdateCampaignSettingsResponse): Buffer =>
+      Buffer.from(UpdateCampaignSettingsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): UpdateCampaignSettingsResponse =>
+      UpdateCampaignSettingsResponse.decode(value),
+  },
 } as const;
 
 export interface MarketingCampaignServiceServer extends UntypedServiceImplementation {
+  createSegment: handleUnaryCall<CreateSegmentRequest, CreateSegmentResponse>;
+  getSegment: handleUnaryCall<GetSegmentRequest, GetSegmentResponse>;
+  listSegments: handleUnaryCall<ListSegmentsRequest, ListSegmentsResponse>;
+  /** Changes the fields named in the mask; the etag must match the stored version. */
+  updateSegment: handleUnaryCall<UpdateSegmentRequest, UpdateSegmentResponse>;
+  deleteSegment: handleUnaryCall<DeleteSegmentRequest, DeleteSegmentResponse>;
+  /** The size of a segment (stored, or a definition not yet saved) and a sample of its members. */
+  previewSegment: handleUnaryCall<PreviewSegmentRequest, PreviewSegmentResponse>;
   createCampaign: handleUnaryCall<CreateCampaignRequest, CreateCampaignResponse>;
   getCampaign: handleUnaryCall<GetCampaignRequest, GetCampaignResponse>;
   /** Filter, order and cursor as every List method takes them (crm/common/v1/query.proto). */
   listCampaigns: handleUnaryCall<ListCampaignsRequest, ListCampaignsResponse>;
+  /** A draft's fields (those in the mask); the etag must match the stored version. */
+  updateCampaign: handleUnaryCall<UpdateCampaignRequest, UpdateCampaignResponse>;
+  /** Schedules a draft for a time (in its time zone); it is sent then, in the background. */
+  scheduleCampaign: handleUnaryCall<ScheduleCampaignRequest, ScheduleCampaignResponse>;
+  /** Sends a draft or scheduled campaign now, in the background (a job: poll the campaign). */
+  sendCampaign: handleUnaryCall<SendCampaignRequest, SendCampaignResponse>;
+  pauseCampaign: handleUnaryCall<PauseCampaignRequest, PauseCampaignResponse>;
+  resumeCampaign: handleUnaryCall<ResumeCampaignRequest, ResumeCampaignResponse>;
+  /** Stops a campaign for good; recipients not reached yet are not sent to. */
+  cancelCampaign: handleUnaryCall<CancelCampaignRequest, CancelCampaignResponse>;
+  /** Audience, exclusions by reason, sends, response rates and influence, per variant and overall. */
+  getCampaignMetrics: handleUnaryCall<GetCampaignMetricsRequest, GetCampaignMetricsResponse>;
+  /**
+   * Responses reported by the channel provider (through the gateway's signed webhook),
+   * de-duplicated by the provider's event id.
+   */
+  recordResponses: handleUnaryCall<RecordResponsesRequest, RecordResponsesResponse>;
+  /** Every message sent to a contact, on any channel, with its responses; newest first. */
+  listContactMessages: handleUnaryCall<ListContactMessagesRequest, ListContactMessagesResponse>;
+  /** The tenant's sending rate and bounce rules. */
+  getCampaignSettings: handleUnaryCall<GetCampaignSettingsRequest, GetCampaignSettingsResponse>;
+  updateCampaignSettings: handleUnaryCall<UpdateCampaignSettingsRequest, UpdateCampaignSettingsResponse>;
 }
 
 export interface MarketingCampaignServiceClient extends Client {
+  createSegment(
+    request: CreateSegmentRequest,
+    callback: (error: ServiceError | null, response: CreateSegmentResponse) => void,
+  ): ClientUnaryCall;
+  createSegment(
+    request: CreateSegmentRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: CreateSegmentResponse) => void,
+  ): ClientUnaryCall;
+  createSegment(
+    request: CreateSegmentRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: CreateSegmentResponse) => void,
+  ): ClientUnaryCall;
+  getSegment(
+    request: GetSegmentRequest,
+    callback: (error: ServiceError | null, response: GetSegmentResponse) => void,
+  ): ClientUnaryCall;
+  getSegment(
+    request: GetSegmentRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetSegmentResponse) => void,
+  ): ClientUnaryCall;
+  getSegment(
+    request: GetSegmentRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetSegmentResponse) => void,
+  ): ClientUnaryCall;
+  listSegments(
+    request: ListSegmentsRequest,
+    callback: (error: ServiceError | null, response: ListSegmentsResponse) => void,
+  ): ClientUnaryCall;
+  listSegments(
+    request: ListSegmentsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListSegmentsResponse) => void,
+  ): ClientUnaryCall;
+  listSegments(
+    request: ListSegmentsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListSegmentsResponse) => void,
+  ): ClientUnaryCall;
+  /** Changes the fields named in the mask; the etag must match the stored version. */
+  updateSegment(
+    request: UpdateSegmentRequest,
+    callback: (error: ServiceError | null, response: UpdateSegmentResponse) => void,
+  ): ClientUnaryCall;
+  updateSegment(
+    request: UpdateSegmentRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: UpdateSegmentResponse) => void,
+  ): ClientUnaryCall;
+  updateSegment(
+    request: UpdateSegmentRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UpdateSegmentResponse) => void,
+  ): ClientUnaryCall;
+  deleteSegment(
+    request: DeleteSegmentRequest,
+    callback: (error: ServiceError | null, response: DeleteSegmentResponse) => void,
+  ): ClientUnaryCall;
+  deleteSegment(
+    request: DeleteSegmentRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: DeleteSegmentResponse) => void,
+  ): ClientUnaryCall;
+  deleteSegment(
+    request: DeleteSegmentRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: DeleteSegmentResponse) => void,
+  ): ClientUnaryCall;
+  /** The size of a segment (stored, or a definition not yet saved) and a sample of its members. */
+  previewSegment(
+    request: PreviewSegmentRequest,
+    callback: (error: ServiceError | null, response: PreviewSegmentResponse) => void,
+  ): ClientUnaryCall;
+  previewSegment(
+    request: PreviewSegmentRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: PreviewSegmentResponse) => void,
+  ): ClientUnaryCall;
+  previewSegment(
+    request: PreviewSegmentRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: PreviewSegmentResponse) => void,
+  ): ClientUnaryCall;
   createCampaign(
     request: CreateCampaignRequest,
     callback: (error: ServiceError | null, response: CreateCampaignResponse) => void,
@@ -892,6 +7386,182 @@ export interface MarketingCampaignServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ListCampaignsResponse) => void,
+  ): ClientUnaryCall;
+  /** A draft's fields (those in the mask); the etag must match the stored version. */
+  updateCampaign(
+    request: UpdateCampaignRequest,
+    callback: (error: ServiceError | null, response: UpdateCampaignResponse) => void,
+  ): ClientUnaryCall;
+  updateCampaign(
+    request: UpdateCampaignRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: UpdateCampaignResponse) => void,
+  ): ClientUnaryCall;
+  updateCampaign(
+    request: UpdateCampaignRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UpdateCampaignResponse) => void,
+  ): ClientUnaryCall;
+  /** Schedules a draft for a time (in its time zone); it is sent then, in the background. */
+  scheduleCampaign(
+    request: ScheduleCampaignRequest,
+    callback: (error: ServiceError | null, response: ScheduleCampaignResponse) => void,
+  ): ClientUnaryCall;
+  scheduleCampaign(
+    request: ScheduleCampaignRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ScheduleCampaignResponse) => void,
+  ): ClientUnaryCall;
+  scheduleCampaign(
+    request: ScheduleCampaignRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ScheduleCampaignResponse) => void,
+  ): ClientUnaryCall;
+  /** Sends a draft or scheduled campaign now, in the background (a job: poll the campaign). */
+  sendCampaign(
+    request: SendCampaignRequest,
+    callback: (error: ServiceError | null, response: SendCampaignResponse) => void,
+  ): ClientUnaryCall;
+  sendCampaign(
+    request: SendCampaignRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SendCampaignResponse) => void,
+  ): ClientUnaryCall;
+  sendCampaign(
+    request: SendCampaignRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SendCampaignResponse) => void,
+  ): ClientUnaryCall;
+  pauseCampaign(
+    request: PauseCampaignRequest,
+    callback: (error: ServiceError | null, response: PauseCampaignResponse) => void,
+  ): ClientUnaryCall;
+  pauseCampaign(
+    request: PauseCampaignRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: PauseCampaignResponse) => void,
+  ): ClientUnaryCall;
+  pauseCampaign(
+    request: PauseCampaignRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: PauseCampaignResponse) => void,
+  ): ClientUnaryCall;
+  resumeCampaign(
+    request: ResumeCampaignRequest,
+    callback: (error: ServiceError | null, response: ResumeCampaignResponse) => void,
+  ): ClientUnaryCall;
+  resumeCampaign(
+    request: ResumeCampaignRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ResumeCampaignResponse) => void,
+  ): ClientUnaryCall;
+  resumeCampaign(
+    request: ResumeCampaignRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ResumeCampaignResponse) => void,
+  ): ClientUnaryCall;
+  /** Stops a campaign for good; recipients not reached yet are not sent to. */
+  cancelCampaign(
+    request: CancelCampaignRequest,
+    callback: (error: ServiceError | null, response: CancelCampaignResponse) => void,
+  ): ClientUnaryCall;
+  cancelCampaign(
+    request: CancelCampaignRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: CancelCampaignResponse) => void,
+  ): ClientUnaryCall;
+  cancelCampaign(
+    request: CancelCampaignRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: CancelCampaignResponse) => void,
+  ): ClientUnaryCall;
+  /** Audience, exclusions by reason, sends, response rates and influence, per variant and overall. */
+  getCampaignMetrics(
+    request: GetCampaignMetricsRequest,
+    callback: (error: ServiceError | null, response: GetCampaignMetricsResponse) => void,
+  ): ClientUnaryCall;
+  getCampaignMetrics(
+    request: GetCampaignMetricsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetCampaignMetricsResponse) => void,
+  ): ClientUnaryCall;
+  getCampaignMetrics(
+    request: GetCampaignMetricsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetCampaignMetricsResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Responses reported by the channel provider (through the gateway's signed webhook),
+   * de-duplicated by the provider's event id.
+   */
+  recordResponses(
+    request: RecordResponsesRequest,
+    callback: (error: ServiceError | null, response: RecordResponsesResponse) => void,
+  ): ClientUnaryCall;
+  recordResponses(
+    request: RecordResponsesRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RecordResponsesResponse) => void,
+  ): ClientUnaryCall;
+  recordResponses(
+    request: RecordResponsesRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RecordResponsesResponse) => void,
+  ): ClientUnaryCall;
+  /** Every message sent to a contact, on any channel, with its responses; newest first. */
+  listContactMessages(
+    request: ListContactMessagesRequest,
+    callback: (error: ServiceError | null, response: ListContactMessagesResponse) => void,
+  ): ClientUnaryCall;
+  listContactMessages(
+    request: ListContactMessagesRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListContactMessagesResponse) => void,
+  ): ClientUnaryCall;
+  listContactMessages(
+    request: ListContactMessagesRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListContactMessagesResponse) => void,
+  ): ClientUnaryCall;
+  /** The tenant's sending rate and bounce rules. */
+  getCampaignSettings(
+    request: GetCampaignSettingsRequest,
+    callback: (error: ServiceError | null, response: GetCampaignSettingsResponse) => void,
+  ): ClientUnaryCall;
+  getCampaignSettings(
+    request: GetCampaignSettingsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetCampaignSettingsResponse) => void,
+  ): ClientUnaryCall;
+  getCampaignSettings(
+    request: GetCampaignSettingsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetCampaignSettingsResponse) => void,
+  ): ClientUnaryCall;
+  updateCampaignSettings(
+    request: UpdateCampaignSettingsRequest,
+    callback: (error: ServiceError | null, response: UpdateCampaignSettingsResponse) => void,
+  ): ClientUnaryCall;
+  updateCampaignSettings(
+    request: UpdateCampaignSettingsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: UpdateCampaignSettingsResponse) => void,
+  ): ClientUnaryCall;
+  updateCampaignSettings(
+    request: UpdateCampaignSettingsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UpdateCampaignSettingsResponse) => void,
   ): ClientUnaryCall;
 }
 
@@ -907,6 +7577,10 @@ export const MarketingCampaignServiceClient = makeGenericClientConstructor(
   service: typeof MarketingCampaignServiceService;
   serviceName: string;
 };
+
+function floatToJson(value: number | null | undefined): number | string | null | undefined {
+  return typeof value === "number" && !globalThis.Number.isFinite(value) ? globalThis.String(value) : value;
+}
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
 
@@ -941,6 +7615,10 @@ function fromJsonTimestamp(o: any): Date {
   } else {
     return fromTimestamp(Timestamp.fromJSON(o));
   }
+}
+
+function isObject(value: any): boolean {
+  return typeof value === "object" && value !== null;
 }
 
 function isSet(value: any): boolean {

@@ -59,8 +59,9 @@ export function worstStatus(statuses: MetricStatus[]): MetricStatus | "none" {
  * same facts give the same deadlines, so a changed policy, calendar or priority is applied by
  * computing again. Targets are those of the ticket's current priority, counted from the start
  * of each clock (a ticket raised to urgent mid-way is due by the urgent target since it opened).
+ * `minuteMs` is a minute's length: shorter only under a test clock.
  */
-export function computeSla(facts: ClockFacts, policy: SlaPolicyFields & { id: string }, calendar: BusinessCalendar, now: Date): SlaComputation {
+export function computeSla(facts: ClockFacts, policy: SlaPolicyFields & { id: string }, calendar: BusinessCalendar, now: Date, minuteMs = 60_000): SlaComputation {
   const spans = runningSpans(facts.statusLog, policy.pauseStatuses);
   const openedAt = facts.statusLog[0]!.at;
   const firstDone = facts.statusLog.find((change) => isDone(change.status))?.at;
@@ -86,7 +87,7 @@ export function computeSla(facts: ClockFacts, policy: SlaPolicyFields & { id: st
       fulfilledAt = facts.updateCycle.answeredAt ?? (isDone(current.status) ? current.at : undefined);
     }
     const clock: Clock = { calendar, spans, start: +start };
-    const targetMs = minutes * 60_000;
+    const targetMs = minutes * minuteMs;
     const elapsedMs = elapsedUntil(clock, fulfilledAt ? +fulfilledAt : +now);
     const running = !fulfilledAt;
     clocks.push({

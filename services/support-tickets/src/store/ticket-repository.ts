@@ -154,5 +154,13 @@ function replacement(ticket: Ticket): UpdateQuery<TicketDocument> {
 /** The domain object of a stored document. */
 export function toTicket(document: Partial<TicketDocument> & Pick<TicketDocument, "_id">): Ticket {
   const { _id, open: _open, priorityRank: _rank, slaDueAt: _due, slaWatchAt: _watch, mergedFrom: _merged, requestKey: _key, outbox: _outbox, outboxSince: _since, ...fields } = document;
-  return { ...(fields as Omit<Ticket, "id">), id: _id };
+  const ticket = { ...(fields as Omit<Ticket, "id">), id: _id };
+  // The SLA is stored as it is (a mixed field): unset times come back as null.
+  if (ticket.sla) ticket.sla = { ...ticket.sla, clocks: ticket.sla.clocks.map((clock) => withoutNulls(clock)) };
+  if (ticket.updateCycle) ticket.updateCycle = withoutNulls(ticket.updateCycle);
+  return ticket;
+}
+
+function withoutNulls<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== null)) as T;
 }

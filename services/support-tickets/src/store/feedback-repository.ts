@@ -43,12 +43,19 @@ export class FeedbackRepository {
 
   /** Averages over feedback given in [from, to): overall, and grouped by agent, team or period. */
   async averages(tenantId: string, from: Date, to: Date, by: "all" | "assigneeId" | "team" | "day" | "week" | "month"): Promise<CsatGroup[]> {
-    const rows = await this.model.aggregate<{ _id: string | null; count: number; total: number }>([
-      { $match: { tenantId, submittedAt: { $gte: from, $lt: to } } },
-      { $group: { _id: by === "all" ? null : `$${by}`, count: { $sum: 1 }, total: { $sum: "$rating" } } },
-      { $sort: { _id: 1 } },
-    ]);
-    return rows.map((row) => ({ key: row._id ?? "", count: row.count, average: row.count > 0 ? Math.round((row.total / row.count) * 100) / 100 : 0 }));
+    // One accumulator per $group: FerretDB 1.24 computes only a $group's first accumulator.
+    const grouped = (accumulator: unknown) =>
+      this.model.aggregate<{ _id: string | null; value: number }>([
+        { $match: { tenantId, submittedAt: { $gte: from, $lt: to } } },
+        { $group: { _id: by === "all" ? null : `$${by}`, value: accumulator } },
+        { $sort: { _id: 1 } },
+      ]);
+    const [counts, totals] = await Promise.all([grouped({ $sum: 1 }), grouped({ $sum: "$rating" })]);
+    const totalOf = new Map(totals.map((row) => [row._id ?? "", row.value]));
+    return counts.map((row) => {
+      const key = row._id ?? "";
+      return { key, count: row.value, average: row.value > 0 ? Math.round(((totalOf.get(key) ?? 0) / row.value) * 100) / 100 : 0 };
+    });
   }
 
   /** A requester's feedback (erasure, access export). */

@@ -60,9 +60,17 @@ export class SupportMetricsReads {
     };
   }
 
+  /**
+   * The count of the matching tickets and the sums of some fields. One accumulator per
+   * aggregation: FerretDB 1.24 computes only the first accumulator of a $group (the others
+   * come back 0), so each sum is its own $group, run side by side.
+   */
   private async sum(match: Record<string, unknown>, fields: Record<string, string>): Promise<{ count: number; business?: number; calendar?: number } | undefined> {
-    const sums = Object.fromEntries(Object.entries(fields).map(([name, path]) => [name, { $sum: path }]));
-    const [row] = await this.model.aggregate<{ count: number; business?: number; calendar?: number }>([{ $match: match }, { $group: { _id: null, count: { $sum: 1 }, ...sums } }]);
-    return row;
+    const one = async (accumulator: unknown) => {
+      const [row] = await this.model.aggregate<{ value: number }>([{ $match: match }, { $group: { _id: null, value: accumulator } }]);
+      return row?.value ?? 0;
+    };
+    const [count, ...sums] = await Promise.all([one({ $sum: 1 }), ...Object.values(fields).map((path) => one({ $sum: path }))]);
+    return { count: count!, ...Object.fromEntries(Object.keys(fields).map((name, index) => [name, sums[index]!])) };
   }
 }

@@ -97,6 +97,25 @@ describe("SLA scheduler", () => {
     expect(recalculated!.etag).toBe(open.etag);
     expect((await call(first, t, "getTicket", { id: done.id })).ticket!.sla).toEqual(resolved.sla);
   });
+
+  // Last: it stops both replicas' schedulers.
+  it("announces a breach that fell due while no replica ran, once one starts again", async () => {
+    const t = tenant("restart");
+    await call(first, t, "createSlaPolicy", { policy: policyInput({ targets: { normal: { firstResponseMinutes: 10, nextUpdateMinutes: 0, resolutionMinutes: 0 } }, warnAtPercent: 99 }), requestId: "" });
+    const { ticket } = await call(first, t, "createTicket", { ticket: ticketInput(), requestId: "" });
+    await Promise.all([first.service.runtime.stopBackgroundWork(), second.service.runtime.stopBackgroundWork()]);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(alertsOf(ticket!.id)).toEqual([]);
+    const third = await startTestService("sla", { replicaOf: first.database, contactsAddress: contacts.address });
+    try {
+      await waitFor(async () => (alertsOf(ticket!.id).length > 0 ? true : undefined), 10_000);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      // The warning's time passed unannounced together with the breach: the breach alone is announced.
+      expect(alertsOf(ticket!.id).map((alert) => `${alert.kind}:${alert.metric}`)).toEqual(["sla_breached:first_response"]);
+    } finally {
+      await third.stop();
+    }
+  });
 });
 
 const harness = () => first;

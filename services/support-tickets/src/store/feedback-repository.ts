@@ -44,7 +44,7 @@ export class FeedbackRepository {
   /** Averages over feedback given in [from, to): overall, and grouped by agent, team or period. */
   async averages(tenantId: string, from: Date, to: Date, by: "all" | "assigneeId" | "team" | "day" | "week" | "month"): Promise<CsatGroup[]> {
     // One accumulator per $group: FerretDB 1.24 computes only a $group's first accumulator.
-    const grouped = (accumulator: unknown) =>
+    const grouped = (accumulator: { $sum: 1 | string }) =>
       this.model.aggregate<{ _id: string | null; value: number }>([
         { $match: { tenantId, submittedAt: { $gte: from, $lt: to } } },
         { $group: { _id: by === "all" ? null : `$${by}`, value: accumulator } },

@@ -66,7 +66,7 @@ export class SupportMetricsReads {
    * come back 0), so each sum is its own $group, run side by side.
    */
   private async sum(match: Record<string, unknown>, fields: Record<string, string>): Promise<{ count: number; business?: number; calendar?: number } | undefined> {
-    const one = async (accumulator: unknown) => {
+    const one = async (accumulator: { $sum: 1 | string }) => {
       const [row] = await this.model.aggregate<{ value: number }>([{ $match: match }, { $group: { _id: null, value: accumulator } }]);
       return row?.value ?? 0;
     };

@@ -5,7 +5,7 @@ import { authenticate, type AuthSettings } from "./auth/authenticate";
 import { ReadCache } from "./cache/read-cache";
 import { CustomerCache } from "./customer360/customer-cache";
 import { registerCustomerRoutes } from "./customer360/customer-routes";
-import { ApiRegistry } from "./http/api-registry";
+import { ApiRegistry, isPublicRequest } from "./http/api-registry";
 import { problemHandler, sendProblem } from "./http/problem";
 import { requestId } from "./http/request-id";
 import { serverTelemetry } from "./http/server-telemetry";
@@ -38,6 +38,9 @@ export interface GatewayDependencies {
   log?: Logger;
 }
 
+/** Requests a minute from one client address to the routes that take no credential. */
+const PUBLIC_REQUESTS_PER_MINUTE = 60;
+
 /** The express application: public docs, then authenticated and rate-limited /v1 routes, then one error handler. */
 export function createGatewayApp(dependencies: GatewayDependencies): Express {
   const { auth, services, state, webhooks, limits, readCache = new ReadCache({ maxEntries: 0, ttlMs: 0 }), log = createLogger("gateway") } = dependencies;
@@ -65,7 +68,17 @@ export function createGatewayApp(dependencies: GatewayDependencies): Express {
   app.get("/openapi.json", (_req, res) => void res.json(document));
   app.use(referencePage("CRM API"));
 
-  app.use("/v1", authenticate({ ...auth, apiKeys: state.apiKeyVerifier }), rateLimit(state.redis, { requestsPerMinute: limits.requestsPerMinute }, log));
+  const authenticated = authenticate({ ...auth, apiKeys: state.apiKeyVerifier });
+  app.use(
+    "/v1",
+    // Routes without credentials (a signed link's token is their proof) are limited per client address instead.
+    (req, res, next) => {
+      if (!isPublicRequest(req)) return authenticated(req, res, next);
+      req.credential = { id: `address:${req.ip}`, requestsPerMinute: PUBLIC_REQUESTS_PER_MINUTE };
+      next();
+    },
+    rateLimit(state.redis, { requestsPerMinute: limits.requestsPerMinute }, log),
+  );
   app.use(api.router());
   app.use((req, res) => sendProblem(req, res, { type: "/problems/not-found", title: "Not found", status: 404, detail: `no route ${req.method} ${req.path}` }));
   app.use(problems);

@@ -27,6 +27,12 @@ export interface RouteDefinition<P extends z.ZodType, Q extends z.ZodType, B ext
   summary: string;
   tag: string;
   permission: Permission;
+  /**
+   * A route that takes no credential because the request carries its own proof (a signed
+   * one-time link's token): its path is under /v1/public/, authentication and the permission
+   * are skipped, and the handler gets an anonymous identity. Rate-limited per client address.
+   */
+  public?: true;
   params?: P;
   query?: Q;
   body?: B;
@@ -72,6 +78,17 @@ export interface RegistrySettings {
   onTimeout?: ErrorRequestHandler;
 }
 
+/** Where the routes that take no credential live (RouteDefinition.public). */
+export const PUBLIC_PREFIX = "/v1/public/";
+
+/** Whether a request goes to a route that takes no credential (authentication lets it through). */
+export function isPublicRequest(req: Request): boolean {
+  return req.originalUrl.startsWith(PUBLIC_PREFIX);
+}
+
+/** The identity of a request to a public route: nobody, until the route's own proof says more. */
+export const ANONYMOUS: Identity = { subject: "anonymous", tenantId: "", roles: [], scopes: [] };
+
 /**
  * Routes are declared once, with their schemas: the same schemas validate each request and
  * produce the OpenAPI 3.1 document, so the two cannot drift apart.
@@ -82,6 +99,7 @@ export class ApiRegistry {
   constructor(private readonly settings: RegistrySettings = {}) {}
 
   route<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType>(definition: RouteDefinition<P, Q, B>): void {
+    if (definition.public && !definition.path.startsWith(PUBLIC_PREFIX)) throw new Error(`${definition.operationId}: a route without credentials lives under ${PUBLIC_PREFIX}`);
     this.operations.push({ method: definition.method, path: definition.path, definition: definition as never });
   }
 
@@ -122,7 +140,7 @@ export class ApiRegistry {
         next();
       },
       ...(routeTimeout !== false && onTimeout ? [requestTimeout(routeTimeout, onTimeout)] : []),
-      requirePermission(definition.permission),
+      ...(definition.public ? [] : [requirePermission(definition.permission)]),
       ...(definition.body ? [jsonBody(definition.bodyLimitBytes ?? bodyLimitBytes)] : []),
       ...(definition.rawBody ? [uploadLimit(uploadLimitBytes)] : []),
       ...(keyed ? [idempotent(idempotency)] : []),
@@ -160,7 +178,7 @@ export class JsonText {
 function handle(definition: RouteDefinition<z.ZodType, z.ZodType, z.ZodType>): RequestHandler {
   return async (req, res, next) => {
     try {
-      if (!req.identity) throw new UnauthenticatedError("authentication required");
+      if (!req.identity && !definition.public) throw new UnauthenticatedError("authentication required");
       const mediaType = definition.body ? "application/json" : definition.rawBody?.mediaType;
       // req.is answers null for a request without a body: that is for validation to refuse.
       if (mediaType && req.is(mediaType) === false) throw new HttpError(415, `the body must be sent as ${mediaType}`);
@@ -169,7 +187,7 @@ function handle(definition: RouteDefinition<z.ZodType, z.ZodType, z.ZodType>): R
         params: definition.params ? parseInput(definition.params, req.params) : {},
         query: definition.query ? parseInput(definition.query, req.query) : {},
         body: definition.body ? parseInput(definition.body, req.body ?? {}) : undefined,
-        identity: req.identity,
+        identity: req.identity ?? ANONYMOUS,
         req,
         res,
       });

@@ -68,10 +68,10 @@ export function buildOpenApiDocument(operations: Operation[], info: DocumentInfo
     (paths[openapiPath] ??= {})[method] = {
       operationId: definition.operationId,
       summary: definition.summary,
-      description: `Requires \`${definition.permission}\`.`,
+      description: definition.public ? "Takes no credential: the request carries its own proof." : `Requires \`${definition.permission}\`.`,
       tags: [definition.tag],
-      security: [{ bearer: [] }, { apiKey: [] }],
-      "x-permission": definition.permission,
+      security: definition.public ? [] : [{ bearer: [] }, { apiKey: [] }],
+      ...(definition.public ? {} : { "x-permission": definition.permission }),
       parameters,
       ...(definition.body ? { requestBody: { required: true, content: { "application/json": withExamples(bodySchema(definition)) } } } : {}),
       ...(definition.rawBody

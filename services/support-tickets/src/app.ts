@@ -20,6 +20,7 @@ import { TicketErasure } from "./store/ticket-erasure";
 import { TicketRepository } from "./store/ticket-repository";
 import { createTicketModel } from "./store/ticket.model";
 import type { CalendarFields } from "./domain/calendar";
+import { derivedLinkKey } from "./domain/feedback";
 import type { SlaPolicyFields } from "./domain/sla-policy";
 
 /**
@@ -58,7 +59,7 @@ export async function startSupportTickets(config: SupportTicketsConfig) {
     calendars,
     feedback,
     metrics: new SupportMetricsReads(models.ticket),
-    linkKey: config.FEEDBACK_LINK_KEY,
+    linkKey: config.FEEDBACK_LINK_KEY ?? derivedLinkKey(config.IDENTITY_SIGNING_KEY),
     linkTtlMs: config.FEEDBACK_LINK_TTL_HOURS * 3600_000,
     watch: (ticket: Parameters<typeof scheduler.wakeFor>[0]) => scheduler.wakeFor(ticket),
     recalculate: () => scheduler.wake(new Date()),

@@ -19,7 +19,7 @@ const supportTicketsConfigSchema = () =>
       SLA_LEASE_MS: z.coerce.number().int().positive().default(15_000),
       /** A target minute's length in ms: 60000; shorter only for tests under a short clock. */
       SLA_MINUTE_MS: z.coerce.number().int().positive().default(60_000),
-      /** HMAC key of the signed one-time feedback links (at least 32 characters); without it, links are not issued. */
+      /** HMAC key of the signed one-time feedback links (at least 32 characters); without it, one derived from IDENTITY_SIGNING_KEY. */
       FEEDBACK_LINK_KEY: z.string().min(32, "must be at least 32 characters").optional(),
       /** How long a feedback link works. */
       FEEDBACK_LINK_TTL_HOURS: z.coerce.number().int().positive().max(24 * 365).default(14 * 24),

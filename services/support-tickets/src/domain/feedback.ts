@@ -67,6 +67,14 @@ export function verifyFeedbackLink(token: string, key: string, now: Date): Feedb
   return { tenantId: claims.t, ticketId: claims.k, expiresAt: new Date(claims.e * 1000) };
 }
 
+/**
+ * The links' key when the deployment sets none of its own (FEEDBACK_LINK_KEY): derived from the
+ * identity signing key, a secret every deployment has, for this one use only.
+ */
+export function derivedLinkKey(identitySigningKey: string): string {
+  return createHmac("sha256", identitySigningKey).update("crm-feedback-links.v1").digest("base64url");
+}
+
 /** The tenant a token names, read without trusting it (to route the call); verifyFeedbackLink decides. */
 export function tenantOfFeedbackLink(token: string): string | undefined {
   try {

@@ -7,8 +7,8 @@ import type { TicketRepository } from "../store/ticket-repository";
 export interface FeedbackDeps {
   tickets: TicketRepository;
   feedback: FeedbackRepository;
-  /** The links' HMAC key (FEEDBACK_LINK_KEY); without it, no links. */
-  linkKey: string | undefined;
+  /** The links' HMAC key (FEEDBACK_LINK_KEY, or derived from the identity key). */
+  linkKey: string;
   linkTtlMs: number;
 }
 
@@ -32,7 +32,6 @@ export function feedbackHandlers(rpc: ServiceRuntime["rpc"], { tickets, feedback
       let ticketId = request.ticketId;
       let via: Feedback["via"] = "agent";
       if (request.linkToken) {
-        if (!linkKey) throw new PermissionDeniedError("the feedback link is not valid or has expired");
         const claims = verifyFeedbackLink(request.linkToken, linkKey, new Date());
         if (claims.tenantId !== identity.tenantId || (ticketId && ticketId !== claims.ticketId)) throw new PermissionDeniedError("the feedback link is not valid or has expired");
         ticketId = claims.ticketId;
@@ -60,7 +59,6 @@ export function feedbackHandlers(rpc: ServiceRuntime["rpc"], { tickets, feedback
 
     createFeedbackLink: rpc("CreateFeedbackLink", async (request: supportTicketsV1.CreateFeedbackLinkRequest, { identity }) => {
       requireId(request.ticketId, "ticketId");
-      if (!linkKey) throw new PreconditionFailedError("feedback links are off: this deployment has no FEEDBACK_LINK_KEY");
       const ticket = await tickets.get(identity.tenantId, request.ticketId);
       if (ticket.status !== "resolved" && ticket.status !== "closed") throw new PreconditionFailedError("a feedback link is made once the ticket is resolved");
       const expiresAt = new Date(Math.floor((Date.now() + linkTtlMs) / 1000) * 1000);

@@ -1,12 +1,13 @@
-import { signTestToken, startPlatform, uniqueName, type RunningPlatform } from "@crm/testing";
+import { signTestToken, startPlatform, uniqueName, waitFor, type RunningPlatform } from "@crm/testing";
 import { gatewayCalls, type Body } from "./gateway-calls";
 
-// The support-tickets API with the real contacts service beside it, over HTTP.
+// The support-tickets API with the real contacts service beside it (requesters) and interactions
+// (the requester's timeline), over HTTP.
 let platform: RunningPlatform;
 let token: string;
 
 beforeAll(async () => {
-  platform = await startPlatform({ services: ["contacts", "support-tickets"] });
+  platform = await startPlatform({ services: ["contacts", "support-tickets", "interactions"] });
   token = await signTestToken({ tenant: uniqueName("tickets_e2e") });
 }, 60_000);
 afterAll(async () => {
@@ -75,6 +76,18 @@ describe("gateway /v1/tickets, /v1/sla-policies, /v1/calendars, /v1/support/metr
     const metrics = await call("GET", `/v1/support/metrics?from=${encodeURIComponent(new Date(Date.now() - 3600_000).toISOString())}&period=day`);
     expect(metrics.status).toBe(200);
     expect(metrics.json).toMatchObject({ created: 1, resolved: 1, withSla: 1, firstResponse: { count: 1 }, csat: { count: 1, average: 5 }, csatByAgent: [{ key: "agent-7", count: 1, average: 5 }] });
+
+    const timeline = await waitFor(async () => {
+      const { data } = (await call("GET", `/v1/contacts/${created.json.requesterId}/timeline`)).json;
+      return data?.length >= 4 ? (data as Body[]) : undefined;
+    }, 20_000);
+    // Newest first: the ticket's facts, and before them the contact made for its requester.
+    expect(timeline.map((entry) => [entry.kind, entry.summary])).toEqual([
+      ["feedback.received", "Rated the support 5/5"],
+      ["ticket.resolved", "Ticket resolved: Cannot log in"],
+      ["ticket.opened", "Ticket opened: Cannot log in"],
+      ["contact.created", "Contact created: Grace Hopper"],
+    ]);
 
     const queue = await call("GET", `/v1/tickets?filter=${encodeURIComponent("open[eq]:true")}&orderBy=priorityRank[desc]`);
     expect(queue.json.data).toEqual([]);

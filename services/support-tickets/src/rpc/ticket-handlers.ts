@@ -30,9 +30,10 @@ export function ticketHandlers(rpc: ServiceRuntime["rpc"], deps: TicketDeps): Pi
   return {
     createTicket: rpc("CreateTicket", async (request: supportTicketsV1.CreateTicketRequest, { identity }) => {
       const { fields, requester } = prepareNewTicket(toTicketDraft(request.ticket));
-      const now = new Date();
-      const id = uuidv7(now.getTime());
+      const id = uuidv7();
       const requesterFields = await requesters.resolve(identity.tenantId, requester, request.requestId || id);
+      // Opened once its requester is known (a contact made for it came first).
+      const now = new Date();
       const opened = withSla(openTicket({ id, tenantId: identity.tenantId, actor: actorOf(identity), now }, fields, requesterFields), await settings.of(identity.tenantId), now);
       const stored = await tickets.create(opened, [ticketOpened(opened)], request.requestId);
       watch(stored);

@@ -2,6 +2,7 @@ import { consentTimeline } from "./consent";
 import { contactsTimeline } from "./contacts";
 import { interactionsTimeline } from "./interactions";
 import type { TimelineSource } from "./source";
+import { supportTicketsTimeline } from "./support-tickets";
 
 /**
  * Every producer whose events timelines show, one module each. To add one: write
@@ -9,4 +10,4 @@ import type { TimelineSource } from "./source";
  * summary, links, occurrence time), list it here, and test it (test/timeline-sources.test.ts).
  * app.ts starts one durable consumer per source.
  */
-export const TIMELINE_SOURCES: TimelineSource[] = [contactsTimeline, interactionsTimeline, consentTimeline];
+export const TIMELINE_SOURCES: TimelineSource[] = [contactsTimeline, interactionsTimeline, consentTimeline, supportTicketsTimeline];

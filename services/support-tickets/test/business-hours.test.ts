@@ -50,6 +50,11 @@ describe("business hours, office 09:00-17:00 Monday to Friday", () => {
     expect(add(warsaw, "2026-03-27T15:00:00Z", 2)).toBe("2026-03-30T08:00:00.000Z");
     // New York changes on 8 March: Fri 6 March 16:00 EST (21:00Z) + 2 h -> Mon 9 March 10:00 EDT = 14:00Z.
     expect(add(office("America/New_York"), "2026-03-06T21:00:00Z", 2)).toBe("2026-03-09T14:00:00.000Z");
+    // Open every day: on Sunday 29 March itself 09:00 is CEST. Sat 16:00 CET (15:00Z) + 2 h -> Sun 10:00 CEST = 08:00Z.
+    const everyDayOffice: BusinessCalendar = { timeZone: "Europe/Warsaw", spans: [1, 2, 3, 4, 5, 6, 7].map((day) => ({ day, start: "09:00", end: "17:00" })), holidays: [] };
+    expect(add(everyDayOffice, "2026-03-28T15:00:00Z", 2)).toBe("2026-03-29T08:00:00.000Z");
+    // ... and on Sunday 25 October it is CET again: Sat 16:00 CEST (14:00Z) + 2 h -> Sun 10:00 CET = 09:00Z.
+    expect(add(everyDayOffice, "2026-10-24T14:00:00Z", 2)).toBe("2026-10-25T09:00:00.000Z");
   });
 
   it("opens at 09:00 local time across the autumn change", () => {

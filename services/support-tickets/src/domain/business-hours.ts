@@ -51,7 +51,7 @@ export interface Interval {
  * 09:00 on the day of a DST change too (a minute the change skips falls after the gap).
  */
 function localInstant(date: DateTime, minutes: number): number {
-  return date.startOf("day").plus({ minutes }).toMillis();
+  return date.set({ hour: Math.floor(minutes / 60), minute: minutes % 60, second: 0, millisecond: 0 }).toMillis();
 }
 
 /**

@@ -51,6 +51,7 @@ const ms = (value) => `${value.toFixed(1)} ms`;
 const report = (name, value) => console.log(`${name}: ${value}`);
 const log = (message) => console.error(`[bench] ${message}`);
 
+if (process.env.BENCH_DEBUG) require("mongoose").set("debug", (collection, method, ...args) => console.error(`[mongo] ${collection}.${method} ${JSON.stringify(args).slice(0, 150)}`));
 const mongo = await connectMongo(process.env.MONGODB_URL, process.env.MONGODB_DATABASE);
 const models = {
   ticket: await createTicketModel(mongo),
@@ -128,10 +129,12 @@ else log(`reusing ${stored} tickets in ${process.env.MONGODB_DATABASE} (RESEED=1
 const openNow = await models.ticket.countDocuments({ tenantId, open: true });
 
 // 1. Recalculation after a calendar change, the announcements reset so the scan has its backlog.
+log(`${openNow} open tickets: resetting their announcements`);
 await models.ticket.updateMany({ tenantId, open: true }, { $set: { "sla.announced": [] } });
 const [calendar] = await calendars.all(tenantId);
 const holiday = new Date(Date.now() - 2 * DAY).toISOString().slice(0, 10);
 const holidays = calendar.holidays.includes(holiday) ? calendar.holidays.filter((date) => date !== holiday) : [...calendar.holidays, holiday];
+log("changing the calendar, recalculating");
 const recalcStarted = performance.now();
 await calendars.update(actor, calendar, { name: calendar.name, timeZone: calendar.timeZone, spans: calendar.spans, holidays });
 const steps = await recalculation.runAll();
@@ -139,6 +142,7 @@ const recalcMs = performance.now() - recalcStarted;
 report("recalculation after a calendar change", `${openNow} open tickets in ${(recalcMs / 1000).toFixed(2)} s (${(openNow / (recalcMs / 1000)).toFixed(0)} tickets/s, ${steps} batches of at most 500)`);
 
 // 2. Breach scan: the service's scheduler on that backlog, until nothing is due.
+log("breach scan");
 const dueBefore = await models.ticket.collection.countDocuments({ slaWatchAt: { $lte: new Date() } });
 await models.lease.deleteMany({});
 const scheduler = new SlaScheduler({ tickets, settings, recalculation, leases: new SchedulerLeases(models.lease), log: createLogger("bench", "warn"), pollMs: 100, leaseMs: 5_000 });

@@ -91,14 +91,43 @@ export function mergeIntervals(intervals: Interval[]): Interval[] {
   return merged;
 }
 
+/** One local date of a calendar: its working intervals and where the next date starts. */
+interface CalendarDay {
+  intervals: Interval[];
+  next: number;
+}
+
+/**
+ * Days already worked out, per calendar object and by the instant their local date starts:
+ * deadlines of many tickets (a recalculation, the scheduler's pass) fall on the same dates, and
+ * working out a date in a zone is most of the arithmetic. Bounded; dropped with the calendar.
+ */
+const DAYS = new WeakMap<BusinessCalendar, Map<number, CalendarDay>>();
+const MAX_CACHED_DAYS = 4_000;
+
+function calendarDay(calendar: BusinessCalendar, dayStart: number): CalendarDay {
+  let days = DAYS.get(calendar);
+  if (!days) DAYS.set(calendar, (days = new Map()));
+  let day = days.get(dayStart);
+  if (!day) {
+    const date = DateTime.fromMillis(dayStart, { zone: calendar.timeZone });
+    day = { intervals: workingOn(calendar, date), next: date.plus({ days: 1 }).toMillis() };
+    if (days.size >= MAX_CACHED_DAYS) days.clear();
+    days.set(dayStart, day);
+  }
+  return day;
+}
+
 /** Working intervals of the calendar, clipped to [from, ∞), day by day in the calendar's zone, for at most `days` days. */
 function* workingIntervals(calendar: BusinessCalendar, from: number, days = SEARCH_DAYS): Generator<Interval> {
-  let date = DateTime.fromMillis(from, { zone: calendar.timeZone }).startOf("day");
-  for (let i = 0; i < days; i++, date = date.plus({ days: 1 })) {
-    for (const interval of workingOn(calendar, date)) {
+  let dayStart = DateTime.fromMillis(from, { zone: calendar.timeZone }).startOf("day").toMillis();
+  for (let i = 0; i < days; i++) {
+    const day = calendarDay(calendar, dayStart);
+    for (const interval of day.intervals) {
       if (interval.end <= from) continue;
       yield { start: Math.max(interval.start, from), end: interval.end };
     }
+    dayStart = day.next;
   }
 }
 

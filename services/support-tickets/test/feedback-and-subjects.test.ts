@@ -1,6 +1,6 @@
 import { credentials, status as Status } from "@grpc/grpc-js";
 import { callUnary, createLogger, ERASURE_REQUESTED, EventBus, uuidv7 } from "@crm/kit";
-import { contactsV1, eventsV1 } from "@crm/proto";
+import { contactsV1, eventsV1, subjectDataV1 } from "@crm/proto";
 import { EventWatcher, testInfra } from "@crm/testing";
 import { as, call, grpcError, startContacts, startTestService, tenant, ticketInput, waitFor, type TestService } from "./support";
 
@@ -129,5 +129,23 @@ describe("contacts' merges and erasure", () => {
     expect((await call(harness, t, "listComments", { ticketId: ticket.id, publicOnly: false })).comments.map((c) => c.body)).toEqual(["[erased]"]);
     expect((await call(harness, t, "getFeedback", { ticketId: ticket.id })).feedback).toMatchObject({ rating: 5, comment: "" });
     expect((await call(harness, t, "getTicket", { id: other.id })).ticket).toMatchObject({ description: "[erased] said hi", requesterName: "Bob" });
+  });
+
+  it("exports the subject's tickets as they see them: no internal notes", async () => {
+    const t = tenant("export");
+    const { ticket } = await call(harness, t, "createTicket", { ticket: ticketInput({ subject: "Refund", requester: { contactId: "", email: "erin@example.com", phone: "", name: "Erin Example" } }), requestId: "" });
+    await call(harness, t, "addComment", { ticketId: ticket!.id, body: "Refund sent", public: true, fromRequester: false, requestId: "" });
+    await call(harness, t, "addComment", { ticketId: ticket!.id, body: "Erin is a difficult customer", public: false, fromRequester: false, requestId: "" });
+    const participant = new subjectDataV1.SubjectDataServiceClient(harness.address, credentials.createInsecure());
+    try {
+      const service = { subject: "service:consent", tenantId: t.tenantId, roles: ["service"], scopes: [] };
+      const part = await callUnary(participant.exportSubjectData.bind(participant), { requestId: uuidv7(), contactId: ticket!.requesterId, emails: [], phones: [] }, await as(service));
+      expect(part).toMatchObject({ service: "support-tickets", records: "1" });
+      const data = JSON.parse(part.dataJson);
+      expect(data.tickets).toMatchObject([{ id: ticket!.id, subject: "Refund", requester: { name: "Erin Example", email: "erin@example.com" }, messages: [{ fromYou: false, body: "Refund sent" }] }]);
+      expect(part.dataJson).not.toContain("difficult");
+    } finally {
+      participant.close();
+    }
   });
 });

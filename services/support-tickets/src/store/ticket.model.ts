@@ -86,6 +86,8 @@ schema.index({ tenantId: 1, updatedAt: -1, _id: -1 });
 // The queue: open tickets by priority, or by their soonest deadline.
 schema.index({ tenantId: 1, open: 1, priorityRank: -1, _id: -1 });
 schema.index({ tenantId: 1, open: 1, slaDueAt: 1, _id: 1 });
+// The recalculation's walk: a tenant's open tickets in id order, from a cursor.
+schema.index({ tenantId: 1, open: 1, _id: 1 });
 schema.index({ tenantId: 1, assigneeId: 1, open: 1, priorityRank: -1, _id: -1 });
 schema.index({ tenantId: 1, team: 1, open: 1, priorityRank: -1, _id: -1 });
 // A contact's tickets (customer 360, merges, erasure), an organisation's.

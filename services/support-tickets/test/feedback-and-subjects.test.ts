@@ -118,7 +118,7 @@ describe("contacts' merges and erasure", () => {
 
     const consent = await EventBus.connect(testInfra().natsUrl, "consent-test", createLogger("consent-test", "silent"));
     const requestId = uuidv7();
-    const request = eventsV1.SubjectErasureRequested.fromPartial({ meta: { tenantId: t.tenantId }, requestId, contactId: ticket.requesterId, emails: ["ada@example.com"] });
+    const request = eventsV1.SubjectErasureRequested.fromPartial({ meta: { tenantId: t.tenantId }, requestId, contactId: ticket.requesterId, emails: ["ada@example.com"], deployment: harness.deployment });
     await consent.publish({ subject: ERASURE_REQUESTED.subject, type: "crm.events.v1.SubjectErasureRequested", tenantId: t.tenantId, eventId: uuidv7(), payload: eventsV1.SubjectErasureRequested.encode(request).finish() });
     await consent.close();
     const confirmed = await published.next((e) => e.subject === "crm.support-tickets.subject.erasure_completed" && eventsV1.SubjectErasureCompleted.decode(e.payload).requestId === requestId, 15_000);

@@ -15,9 +15,12 @@ export const FEEDBACK_LINK_KEY = "test-feedback-link-key-0123456789abcdef";
  * default nowhere).
  */
 export function startTestService(name: string, options: { replicaOf?: string; contactsAddress?: string; env?: Record<string, string> } = {}) {
+  // A deployment of its own: erasure requests of other tests' services are not its business.
+  const deployment = `deployment_${name}_${options.replicaOf ?? uniqueName("own")}`;
   return startInProcess(name, (env) => startSupportTickets(loadSupportTicketsConfig(env)), supportTicketsV1.SupportTicketsServiceClient, {
     ...(options.replicaOf ? { replicaOf: options.replicaOf } : {}),
     env: {
+      DEPLOYMENT: deployment,
       SLA_MINUTE_MS: "100",
       SLA_POLL_MS: "100",
       SLA_LEASE_MS: "1000",
@@ -26,7 +29,7 @@ export function startTestService(name: string, options: { replicaOf?: string; co
       CONTACTS_TIMEOUT_MS: "5000",
       ...options.env,
     },
-  });
+  }).then((harness) => ({ ...harness, deployment }));
 }
 
 export type TestService = Awaited<ReturnType<typeof startTestService>>;

@@ -9,7 +9,7 @@ let admin: string;
 
 beforeAll(async () => {
   // Sales users see only their own records; the services' calls answer within 3 s.
-  platform = await startPlatform({ services: ["contacts"], gatewayEnv: { ROLE_RECORD_ACCESS: "sales=own", UPSTREAM_TIMEOUT_MS: "3000", CUSTOMER360_PART_TIMEOUT_MS: "1000" } });
+  platform = await startPlatform({ services: ["contacts", "support-tickets"], gatewayEnv: { ROLE_RECORD_ACCESS: "sales=own", UPSTREAM_TIMEOUT_MS: "3000", CUSTOMER360_PART_TIMEOUT_MS: "1000" } });
   contacts = platform.processes.find((p) => p.name === "contacts")!;
   admin = await signTestToken({ tenant, subject: "admin-1" });
 }, 60_000);
@@ -159,6 +159,7 @@ describe("customer 360", () => {
       sections: {
         contact: { status: "ok", data: { id: person.id, givenName: "Whole" } },
         organizations: { status: "ok", data: [{ id: organization.id, role: "Buyer", decisionMaker: true }] },
+        tickets: { status: "ok", data: [] },
       },
     });
     expect((await call("GET", "/v1/customers/0190f2a4-7c1e-7a3b-9d2f-4b6e8c1a2f3d/360")).status).toBe(404);

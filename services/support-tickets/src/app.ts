@@ -51,6 +51,8 @@ export async function startSupportTickets(config: SupportTicketsConfig) {
   const scheduler = new SlaScheduler({ tickets, settings, recalculation, leases: new SchedulerLeases(models.schedulerLease), log, pollMs: config.SLA_POLL_MS, leaseMs: config.SLA_LEASE_MS });
   runtime.runInBackground(scheduler);
   const requesters = new RequesterDirectory(config.CONTACTS_ADDRESS, { identitySigningKey: config.IDENTITY_SIGNING_KEY, timeoutMs: config.CONTACTS_TIMEOUT_MS });
+  // The channel to contacts closes with the background work, after gRPC has drained.
+  runtime.runInBackground({ start: () => undefined, stop: async () => requesters.close() });
   const deps = {
     tickets,
     settings,

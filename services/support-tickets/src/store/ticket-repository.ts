@@ -87,7 +87,7 @@ export class TicketRepository extends TenantRepository<TicketDocument> {
   }
 
   /**
-   * Writes recalculated SLAs in one bulk write, each at the version read and without a new
+   * Writes recalculated SLAs in bulk writes of BULK_UPDATES, each at the version read and without a new
    * version (a deadline computed again is not an edit): a ticket changed meanwhile was computed
    * by that change, under the settings already in force. Returns how many were written.
    */

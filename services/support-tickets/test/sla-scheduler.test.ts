@@ -62,6 +62,9 @@ describe("SLA scheduler", () => {
     expect(escalated.sla?.clocks.map((clock) => [clock.metric, clock.targetMinutes])).toEqual([["first_response", 10], ["resolution", 300]]);
     const { entries } = await call(first, t, "listTicketHistory", { ticketId: ticket!.id });
     expect(entries.map((entry) => entry.kind)).toEqual(["created", "sla_warning", "sla_breached"]);
+    // Counted for SREs on /metrics (both replicas of this process share one meter).
+    const metrics = await (await fetch(`http://127.0.0.1:${first.service.ports.opsPort}/metrics`)).text();
+    expect(metrics).toMatch(/sla_alerts_announced_total\{[^}]*kind="breach"[^}]*metric="first_response"[^}]*\} [1-9]/);
   });
 
   it("pauses while pending the customer and announces nothing then", async () => {

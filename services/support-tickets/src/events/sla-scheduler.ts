@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
-import type { BackgroundWorker, Logger } from "@crm/kit";
+import { kitMeter, type BackgroundWorker, type Logger } from "@crm/kit";
 import { announceDue } from "../domain/escalation";
 import { withSla, type SlaSettings } from "../domain/lifecycle";
 import { nextAlertAt } from "../domain/sla";
@@ -40,6 +40,8 @@ export interface SlaSchedulerSettings {
  * holder still ran) announce and escalate it once.
  */
 export class SlaScheduler implements BackgroundWorker {
+  /** Alerts announced, by kind (warning, breach) and metric: what SREs and support leads watch. */
+  private readonly announcedAlerts = kitMeter().createCounter("sla.alerts.announced", { description: "SLA warnings and breaches announced (ticket.sla_warning, ticket.sla_breached)" });
   readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private timer: NodeJS.Timeout | undefined;
   private wakeAt = Infinity;
@@ -130,6 +132,8 @@ export class SlaScheduler implements BackgroundWorker {
       return 0;
     }
     const events = announcements.map((announcement) => slaAlert(next, announcement, now));
-    return (await this.settings.tickets.saveIfUnchanged(ticket, next, events)) ? announcements.length : 0;
+    if (!(await this.settings.tickets.saveIfUnchanged(ticket, next, events))) return 0;
+    for (const { alert } of announcements) this.announcedAlerts.add(1, { kind: alert.kind, metric: alert.metric });
+    return announcements.length;
   }
 }

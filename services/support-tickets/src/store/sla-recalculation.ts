@@ -1,3 +1,4 @@
+import { kitMeter } from "@crm/kit";
 import type { CalendarFields } from "../domain/calendar";
 import { withSla } from "../domain/lifecycle";
 import type { SlaPolicyFields } from "../domain/sla-policy";
@@ -14,6 +15,8 @@ import type { TicketRepository } from "./ticket-repository";
  * the change's request is cleared only by a pass that started after it.
  */
 export class SlaRecalculation {
+  private readonly recalculated = kitMeter().createCounter("sla.recalculated.tickets", { description: "Open tickets whose SLA deadlines were recalculated after a policy or calendar change" });
+
   constructor(
     private readonly stores: {
       tickets: TicketRepository;
@@ -47,6 +50,7 @@ export class SlaRecalculation {
     const tenantSettings = await settings.of(tenantId);
     const batch = await tickets.openBatch(tenantId, state.cursor, this.batchSize);
     await tickets.writeRecalculated(batch.map((ticket) => withSla(ticket, tenantSettings, now)));
+    this.recalculated.add(batch.length);
     if (batch.length < this.batchSize) {
       await policies.recalculated(tenantId, state.requestedAt);
       await calendars.recalculated(tenantId, state.requestedAt);

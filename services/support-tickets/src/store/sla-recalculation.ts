@@ -41,7 +41,10 @@ export class SlaRecalculation {
     const waiting = [policy, calendar].filter((request): request is NonNullable<typeof request> => Boolean(request)).sort((a, b) => +a.requestedAt - +b.requestedAt)[0];
     if (!waiting) return false;
     const { tenantId } = waiting;
-    const latest = new Date(Math.max(...[await policies.latestRequest(tenantId), await calendars.latestRequest(tenantId)].filter((date): date is Date => Boolean(date)).map(Number)));
+    const requests = [await policies.latestRequest(tenantId), await calendars.latestRequest(tenantId)].filter((date): date is Date => Boolean(date));
+    // Cleared meanwhile by another pass (a lease taken over): nothing left to do for this tenant.
+    if (requests.length === 0) return true;
+    const latest = new Date(Math.max(...requests.map(Number)));
     let state = (await progress.findOne({ _id: tenantId, tenantId }).lean<RecalculationDocument>()) ?? undefined;
     if (!state || +state.requestedAt < +latest) {
       state = { _id: tenantId, tenantId, requestedAt: latest, cursor: "", processed: 0, startedAt: now };

@@ -131,6 +131,20 @@ describe("contacts' merges and erasure", () => {
     expect((await call(harness, t, "getTicket", { id: other.id })).ticket).toMatchObject({ description: "[erased] said hi", requesterName: "Bob" });
   });
 
+  it("anonymises the tickets of a contact record the contacts service erased", async () => {
+    const t = tenant("contact-erased");
+    const { ticket } = await call(harness, t, "createTicket", { ticket: ticketInput({ subject: "Invoice", requester: { contactId: "", email: "frank@example.com", phone: "", name: "Frank Example" } }), requestId: "" });
+    const contactsBus = await EventBus.connect(testInfra().natsUrl, "contacts-test", createLogger("contacts-test", "silent"));
+    const erased = eventsV1.ContactErased.fromPartial({ meta: { eventId: uuidv7(), tenantId: t.tenantId, occurTime: new Date() }, contactId: ticket!.requesterId, requestId: uuidv7() });
+    await contactsBus.publish({ subject: "crm.contacts.contact.erased", type: "crm.events.v1.ContactErased", tenantId: t.tenantId, eventId: erased.meta!.eventId, payload: eventsV1.ContactErased.encode(erased).finish() });
+    await contactsBus.close();
+    const anonymised = await waitFor(async () => {
+      const { ticket: now } = await call(harness, t, "getTicket", { id: ticket!.id });
+      return now!.requesterId === "" ? now : undefined;
+    });
+    expect(anonymised).toMatchObject({ requesterName: "", subject: "Invoice", status: "new" });
+  });
+
   it("exports the subject's tickets as they see them: no internal notes", async () => {
     const t = tenant("export");
     const { ticket } = await call(harness, t, "createTicket", { ticket: ticketInput({ subject: "Refund", requester: { contactId: "", email: "erin@example.com", phone: "", name: "Erin Example" } }), requestId: "" });

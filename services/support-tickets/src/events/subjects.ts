@@ -16,8 +16,11 @@ export const FEEDBACK_EVENTS = {
   received: { subject: "crm.support-tickets.feedback.received", type: "crm.events.v1.FeedbackReceived" },
 } as const;
 
-/** What this service consumes of the contacts service: merges move a requester's tickets to the survivor, and back on an undo. */
-export const CONTACT_MERGE_EVENTS = {
+/**
+ * What this service consumes of the contacts service: merges move a requester's tickets to the
+ * survivor, and back on an undo; an erased contact record has its tickets anonymised.
+ */
+export const CONTACT_FATE_EVENTS = {
   service: "contacts",
-  subjects: ["crm.contacts.contact.merged", "crm.contacts.contact.merge_undone"],
+  subjects: ["crm.contacts.contact.merged", "crm.contacts.contact.merge_undone", "crm.contacts.contact.erased"],
 } as const;

@@ -60,7 +60,7 @@ export function announceDue(ticket: Ticket, settings: SlaSettings, now: Date): {
       ownerId: ownerOf(changed, next.createdBy),
       sla: { ...next.sla, announced: [...next.sla.announced, alertKey(alert)], breached: next.sla.breached || alert.kind === "breach" },
     };
-    next = appendHistory(next, { at: now, actor: "service:support-tickets", kind, changes, note: `${alert.metric} ${alert.kind === "breach" ? "target ran out" : "at risk"} (due ${alert.at.toISOString()})` });
+    next = appendHistory(next, { at: now, actor: "service:support-tickets", kind, changes, note: alert.kind === "breach" ? `${alert.metric} target ran out at ${alert.at.toISOString()}` : `${alert.metric} at risk since ${alert.at.toISOString()}` });
     announcements.push({ alert, escalation });
   }
   next = withSla({ ...next, updatedAt: now, updatedBy: "service:support-tickets", version: ticket.version + 1 }, settings, now);

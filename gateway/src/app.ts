@@ -1,5 +1,5 @@
 import { createLogger, type Logger } from "@crm/kit/edge";
-import express, { type Express } from "express";
+import express, { type Express, type RequestHandler } from "express";
 import { registerApiKeyRoutes } from "./api-keys/api-key-routes";
 import { authenticate, type AuthSettings } from "./auth/authenticate";
 import { ReadCache } from "./cache/read-cache";
@@ -67,8 +67,13 @@ export function createGatewayApp(dependencies: GatewayDependencies): Express {
   app.get("/openapi.json", (_req, res) => void res.json(document));
   app.use(referencePage("CRM API"));
 
-  // Routes that authenticate their callers by a signature (channel providers' webhooks) come before the credential check.
-  app.use(api.signedRouter());
+  // Routes whose requests carry their own proof (a provider's signed webhook, a signed one-time
+  // link) come before the credential check, limited per client address instead of per credential.
+  const perAddress: RequestHandler = (req, _res, next) => {
+    req.credential = { id: `address:${req.ip}` };
+    next();
+  };
+  app.use(api.signedRouter([perAddress, rateLimit(state.redis, { requestsPerMinute: limits.requestsPerMinute }, log)]));
   app.use("/v1", authenticate({ ...auth, apiKeys: state.apiKeyVerifier }), rateLimit(state.redis, { requestsPerMinute: limits.requestsPerMinute }, log));
   app.use(api.router());
   app.use((req, res) => sendProblem(req, res, { type: "/problems/not-found", title: "Not found", status: 404, detail: `no route ${req.method} ${req.path}` }));

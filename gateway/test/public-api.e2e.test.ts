@@ -167,6 +167,7 @@ describe("customer 360", () => {
         organizations: { status: "ok", data: [{ id: organization.id, role: "Buyer", decisionMaker: true }] },
         interactions: { status: "ok", data: { latest: [{ id: note.json.id, subject: "Asked about renewals" }], engagement: { contactId: person.id, lastInteraction: { interactionId: note.json.id } } } },
         consent: { status: "ok", data: { consents: [{ subjectId: person.id, purposeId: purpose.id, channel: "email", status: "granted" }] } },
+        tickets: { status: "ok", data: [] },
       },
     });
     // Every section is one a registered service contributes, and none is left out.

@@ -32,9 +32,10 @@ export interface RouteDefinition<P extends z.ZodType, Q extends z.ZodType, B ext
    */
   permission: Permission;
   /**
-   * `signature`: the route authenticates its callers itself from a signature over the request (a
-   * provider's signed webhook), so it is served without a credential, permission check, rate
-   * limit or Idempotency-Key, and its handler gets an anonymous identity and `req.rawBody`.
+   * `signature`: the request carries its own proof, which the route checks itself (a provider's
+   * webhook signed over its body, a signed one-time link's token), so it is served without a
+   * credential, permission check or Idempotency-Key, limited per client address, and its handler
+   * gets an anonymous identity and `req.rawBody`.
    */
   authentication?: "credential" | "signature";
   params?: P;
@@ -105,16 +106,17 @@ export class ApiRegistry {
   }
 
   /** The routes that authenticate their callers by a signature (mounted before the credential check). */
-  signedRouter(): Router {
-    return this.routerOf(this.operations.filter((operation) => operation.definition.authentication === "signature"));
+  signedRouter(before: RequestHandler[] = []): Router {
+    return this.routerOf(this.operations.filter((operation) => operation.definition.authentication === "signature"), before);
   }
 
-  private routerOf(operations: Operation[]): Router {
+  /** A router of these operations, each route's chain after the handlers given (e.g. a rate limit). */
+  private routerOf(operations: Operation[], before: RequestHandler[] = []): Router {
     const router = Router();
     const byPath = new Map<string, Operation[]>();
     for (const operation of operations) byPath.set(operation.path, [...(byPath.get(operation.path) ?? []), operation]);
     for (const [path, operations] of [...byPath].sort(([a], [b]) => bySpecificity(a, b))) {
-      for (const { method, definition } of operations) router[method as RouteDefinition<z.ZodType, z.ZodType, z.ZodType>["method"]](path, ...this.chain(definition));
+      for (const { method, definition } of operations) router[method as RouteDefinition<z.ZodType, z.ZodType, z.ZodType>["method"]](path, ...before, ...this.chain(definition));
       const allowed = operations.map((o) => o.method.toUpperCase());
       const allow = [...allowed, ...(allowed.includes("GET") ? ["HEAD"] : []), "OPTIONS"].join(", ");
       router.all(path, (req, res, next) => {

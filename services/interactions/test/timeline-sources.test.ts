@@ -170,4 +170,35 @@ describe("timeline sources", () => {
       });
     });
   });
+
+  describe("support-tickets", () => {
+    it("shows a ticket opened and resolved on its requester's and organisation's timelines", () => {
+      expect(factOf("crm.support-tickets.ticket.opened", eventsV1.TicketOpened, { ticketId: "t1", subject: "Printer on fire", requesterId: "c1", organizationId: "o1", priority: "urgent" })).toEqual({
+        kind: "ticket.opened",
+        occurredAt: at,
+        summary: "Ticket opened: Printer on fire (urgent priority)",
+        links: [{ type: "contact", id: "c1" }, { type: "organization", id: "o1" }],
+        about: { type: "ticket", id: "t1" },
+      });
+      expect(factOf("crm.support-tickets.ticket.opened", eventsV1.TicketOpened, { ticketId: "t1", subject: "Question", requesterId: "c1", priority: "normal" })).toMatchObject({
+        summary: "Ticket opened: Question",
+        links: [{ type: "contact", id: "c1" }],
+      });
+      expect(factOf("crm.support-tickets.ticket.resolved", eventsV1.TicketResolved, { ticketId: "t1", subject: "Printer on fire", requesterId: "c1" })).toEqual({
+        kind: "ticket.resolved",
+        occurredAt: at,
+        summary: "Ticket resolved: Printer on fire",
+        links: [{ type: "contact", id: "c1" }],
+        about: { type: "ticket", id: "t1" },
+      });
+    });
+
+    it("shows the requester's satisfaction rating", () => {
+      expect(factOf("crm.support-tickets.feedback.received", eventsV1.FeedbackReceived, { ticketId: "t1", requesterId: "c1", rating: 4 })).toMatchObject({
+        kind: "feedback.received",
+        summary: "Rated the support 4/5",
+        links: [{ type: "contact", id: "c1" }],
+      });
+    });
+  });
 });

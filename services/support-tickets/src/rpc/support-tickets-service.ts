@@ -1,13 +1,20 @@
 import { supportTicketsV1 } from "@crm/proto";
 import type { ServiceRegistration, ServiceRuntime } from "@crm/kit";
-import type { TicketRepository } from "../store/ticket-repository";
-import { ticketHandlers } from "./ticket-handlers";
+import { feedbackHandlers, type FeedbackDeps } from "./feedback-handlers";
+import { metricsHandlers } from "./metrics-handlers";
+import { settingsHandlers, type SettingsDeps } from "./settings-handlers";
+import { ticketHandlers, type TicketDeps } from "./ticket-handlers";
+import type { SupportMetricsReads } from "../store/support-metrics";
 
-/** crm.support_tickets.v1.SupportTicketsService: add the handlers of each new resource here. */
-export function supportTicketsService(rpc: ServiceRuntime["rpc"], deps: { tickets: TicketRepository }): ServiceRegistration {
-  return {
-    name: "crm.support_tickets.v1.SupportTicketsService",
-    definition: supportTicketsV1.SupportTicketsServiceService,
-    implementation: { ...ticketHandlers(rpc, deps) },
+export type SupportTicketsDeps = TicketDeps & SettingsDeps & FeedbackDeps & { metrics: SupportMetricsReads };
+
+/** crm.support_tickets.v1.SupportTicketsService: tickets, SLA settings, feedback and metrics. */
+export function supportTicketsService(rpc: ServiceRuntime["rpc"], deps: SupportTicketsDeps): ServiceRegistration {
+  const implementation: supportTicketsV1.SupportTicketsServiceServer = {
+    ...ticketHandlers(rpc, deps),
+    ...settingsHandlers(rpc, deps),
+    ...feedbackHandlers(rpc, deps),
+    ...metricsHandlers(rpc, deps),
   };
+  return { name: "crm.support_tickets.v1.SupportTicketsService", definition: supportTicketsV1.SupportTicketsServiceService, implementation };
 }

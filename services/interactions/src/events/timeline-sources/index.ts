@@ -4,6 +4,7 @@ import { interactionsTimeline } from "./interactions";
 import { marketingCampaignTimeline } from "./marketing-campaign";
 import { salesPipelineTimeline } from "./sales-pipeline";
 import type { TimelineSource } from "./source";
+import { supportTicketsTimeline } from "./support-tickets";
 
 /**
  * Every producer whose events timelines show, one module each. To add one: write
@@ -11,4 +12,11 @@ import type { TimelineSource } from "./source";
  * summary, links, occurrence time), list it here, and test it (test/timeline-sources.test.ts).
  * app.ts starts one durable consumer per source.
  */
-export const TIMELINE_SOURCES: TimelineSource[] = [contactsTimeline, interactionsTimeline, consentTimeline, salesPipelineTimeline, marketingCampaignTimeline];
+export const TIMELINE_SOURCES: TimelineSource[] = [
+  contactsTimeline,
+  interactionsTimeline,
+  consentTimeline,
+  salesPipelineTimeline,
+  supportTicketsTimeline,
+  marketingCampaignTimeline,
+];

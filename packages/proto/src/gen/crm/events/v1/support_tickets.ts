@@ -6,13 +6,14 @@
 
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
+import { Timestamp } from "../../../google/protobuf/timestamp";
 import { EventMeta } from "./envelope";
 
 export const protobufPackage = "crm.events.v1";
 
 export const protobufFileName = "crm/events/v1/support_tickets.proto";
 
-/** crm.support-tickets.ticket.created */
+/** The generated skeleton's placeholder, never published: a new ticket is announced by TicketOpened. */
 export interface TicketCreated {
   meta?: EventMeta | undefined;
   ticketId: string;
@@ -32,6 +33,9 @@ export interface TicketOpened {
   priority: string;
   /** email, phone, web, chat */
   channel: string;
+  category: string;
+  assigneeId: string;
+  team: string;
 }
 
 /** crm.support-tickets.ticket.status_changed */
@@ -53,6 +57,66 @@ export interface TicketResolved {
   subject: string;
   requesterId: string;
   organizationId: string;
+  assigneeId: string;
+  team: string;
+  /** Whether any SLA target of the ticket was breached. */
+  slaBreached: boolean;
+}
+
+/** crm.support-tickets.ticket.replied: a public reply or an internal note (never its text). */
+export interface TicketReplied {
+  meta?: EventMeta | undefined;
+  ticketId: string;
+  subject: string;
+  requesterId: string;
+  organizationId: string;
+  commentId: string;
+  public: boolean;
+  /** A customer's message rather than an agent's. */
+  fromRequester: boolean;
+  authorId: string;
+}
+
+/** What an escalation rule did when an SLA alert was announced. */
+export interface SlaEscalation {
+  /** The priority before and after a raise (equal: not raised). */
+  priorityFrom: string;
+  priorityTo: string;
+  /** The new assignee and team (empty: unchanged). */
+  assigneeId: string;
+  team: string;
+  /** Users or teams to tell. */
+  notify: string[];
+}
+
+/**
+ * crm.support-tickets.ticket.sla_warning (a share of the target used) and
+ * crm.support-tickets.ticket.sla_breached (the target ran out): announced once per clock.
+ */
+export interface TicketSlaAlert {
+  meta?: EventMeta | undefined;
+  ticketId: string;
+  subject: string;
+  requesterId: string;
+  organizationId: string;
+  /** first_response, next_update or resolution. */
+  metric: string;
+  dueTime?: Date | undefined;
+  priority: string;
+  assigneeId: string;
+  team: string;
+  policyId: string;
+  escalation?: SlaEscalation | undefined;
+}
+
+/** crm.support-tickets.feedback.received: a CSAT rating (the comment stays in the service). */
+export interface FeedbackReceived {
+  meta?: EventMeta | undefined;
+  ticketId: string;
+  requesterId: string;
+  rating: number;
+  assigneeId: string;
+  team: string;
 }
 
 function createBaseTicketCreated(): TicketCreated {
@@ -161,7 +225,18 @@ export const TicketCreated: MessageFns<TicketCreated> = {
 };
 
 function createBaseTicketOpened(): TicketOpened {
-  return { meta: undefined, ticketId: "", subject: "", requesterId: "", organizationId: "", priority: "", channel: "" };
+  return {
+    meta: undefined,
+    ticketId: "",
+    subject: "",
+    requesterId: "",
+    organizationId: "",
+    priority: "",
+    channel: "",
+    category: "",
+    assigneeId: "",
+    team: "",
+  };
 }
 
 export const TicketOpened: MessageFns<TicketOpened> = {
@@ -186,6 +261,15 @@ export const TicketOpened: MessageFns<TicketOpened> = {
     }
     if (message.channel !== "") {
       writer.uint32(58).string(message.channel);
+    }
+    if (message.category !== "") {
+      writer.uint32(66).string(message.category);
+    }
+    if (message.assigneeId !== "") {
+      writer.uint32(74).string(message.assigneeId);
+    }
+    if (message.team !== "") {
+      writer.uint32(82).string(message.team);
     }
     return writer;
   },
@@ -259,6 +343,30 @@ export const TicketOpened: MessageFns<TicketOpened> = {
             message.channel = reader.string();
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.category = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.assigneeId = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.team = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -292,6 +400,13 @@ export const TicketOpened: MessageFns<TicketOpened> = {
         : "",
       priority: isSet(object.priority) ? globalThis.String(object.priority) : "",
       channel: isSet(object.channel) ? globalThis.String(object.channel) : "",
+      category: isSet(object.category) ? globalThis.String(object.category) : "",
+      assigneeId: isSet(object.assigneeId)
+        ? globalThis.String(object.assigneeId)
+        : isSet(object.assignee_id)
+        ? globalThis.String(object.assignee_id)
+        : "",
+      team: isSet(object.team) ? globalThis.String(object.team) : "",
     };
   },
 
@@ -318,6 +433,15 @@ export const TicketOpened: MessageFns<TicketOpened> = {
     if (message.channel !== "") {
       obj.channel = message.channel;
     }
+    if (message.category !== "") {
+      obj.category = message.category;
+    }
+    if (message.assigneeId !== "") {
+      obj.assigneeId = message.assigneeId;
+    }
+    if (message.team !== "") {
+      obj.team = message.team;
+    }
     return obj;
   },
 
@@ -333,6 +457,9 @@ export const TicketOpened: MessageFns<TicketOpened> = {
     message.organizationId = object.organizationId ?? "";
     message.priority = object.priority ?? "";
     message.channel = object.channel ?? "";
+    message.category = object.category ?? "";
+    message.assigneeId = object.assigneeId ?? "";
+    message.team = object.team ?? "";
     return message;
   },
 };
@@ -531,7 +658,16 @@ export const TicketStatusChanged: MessageFns<TicketStatusChanged> = {
 };
 
 function createBaseTicketResolved(): TicketResolved {
-  return { meta: undefined, ticketId: "", subject: "", requesterId: "", organizationId: "" };
+  return {
+    meta: undefined,
+    ticketId: "",
+    subject: "",
+    requesterId: "",
+    organizationId: "",
+    assigneeId: "",
+    team: "",
+    slaBreached: false,
+  };
 }
 
 export const TicketResolved: MessageFns<TicketResolved> = {
@@ -550,6 +686,15 @@ export const TicketResolved: MessageFns<TicketResolved> = {
     }
     if (message.organizationId !== "") {
       writer.uint32(42).string(message.organizationId);
+    }
+    if (message.assigneeId !== "") {
+      writer.uint32(50).string(message.assigneeId);
+    }
+    if (message.team !== "") {
+      writer.uint32(58).string(message.team);
+    }
+    if (message.slaBreached !== false) {
+      writer.uint32(64).bool(message.slaBreached);
     }
     return writer;
   },
@@ -607,6 +752,30 @@ export const TicketResolved: MessageFns<TicketResolved> = {
             message.organizationId = reader.string();
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.assigneeId = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.team = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.slaBreached = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -638,6 +807,17 @@ export const TicketResolved: MessageFns<TicketResolved> = {
         : isSet(object.organization_id)
         ? globalThis.String(object.organization_id)
         : "",
+      assigneeId: isSet(object.assigneeId)
+        ? globalThis.String(object.assigneeId)
+        : isSet(object.assignee_id)
+        ? globalThis.String(object.assignee_id)
+        : "",
+      team: isSet(object.team) ? globalThis.String(object.team) : "",
+      slaBreached: isSet(object.slaBreached)
+        ? globalThis.Boolean(object.slaBreached)
+        : isSet(object.sla_breached)
+        ? globalThis.Boolean(object.sla_breached)
+        : false,
     };
   },
 
@@ -658,6 +838,15 @@ export const TicketResolved: MessageFns<TicketResolved> = {
     if (message.organizationId !== "") {
       obj.organizationId = message.organizationId;
     }
+    if (message.assigneeId !== "") {
+      obj.assigneeId = message.assigneeId;
+    }
+    if (message.team !== "") {
+      obj.team = message.team;
+    }
+    if (message.slaBreached !== false) {
+      obj.slaBreached = message.slaBreached;
+    }
     return obj;
   },
 
@@ -671,6 +860,830 @@ export const TicketResolved: MessageFns<TicketResolved> = {
     message.subject = object.subject ?? "";
     message.requesterId = object.requesterId ?? "";
     message.organizationId = object.organizationId ?? "";
+    message.assigneeId = object.assigneeId ?? "";
+    message.team = object.team ?? "";
+    message.slaBreached = object.slaBreached ?? false;
+    return message;
+  },
+};
+
+function createBaseTicketReplied(): TicketReplied {
+  return {
+    meta: undefined,
+    ticketId: "",
+    subject: "",
+    requesterId: "",
+    organizationId: "",
+    commentId: "",
+    public: false,
+    fromRequester: false,
+    authorId: "",
+  };
+}
+
+export const TicketReplied: MessageFns<TicketReplied> = {
+  encode(message: TicketReplied, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.meta !== undefined) {
+      EventMeta.encode(message.meta, writer.uint32(10).fork()).join();
+    }
+    if (message.ticketId !== "") {
+      writer.uint32(18).string(message.ticketId);
+    }
+    if (message.subject !== "") {
+      writer.uint32(26).string(message.subject);
+    }
+    if (message.requesterId !== "") {
+      writer.uint32(34).string(message.requesterId);
+    }
+    if (message.organizationId !== "") {
+      writer.uint32(42).string(message.organizationId);
+    }
+    if (message.commentId !== "") {
+      writer.uint32(50).string(message.commentId);
+    }
+    if (message.public !== false) {
+      writer.uint32(56).bool(message.public);
+    }
+    if (message.fromRequester !== false) {
+      writer.uint32(64).bool(message.fromRequester);
+    }
+    if (message.authorId !== "") {
+      writer.uint32(74).string(message.authorId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TicketReplied {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTicketReplied();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.meta = EventMeta.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.ticketId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.subject = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.requesterId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.organizationId = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.commentId = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.public = reader.bool();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.fromRequester = reader.bool();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.authorId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TicketReplied {
+    return {
+      meta: isSet(object.meta) ? EventMeta.fromJSON(object.meta) : undefined,
+      ticketId: isSet(object.ticketId)
+        ? globalThis.String(object.ticketId)
+        : isSet(object.ticket_id)
+        ? globalThis.String(object.ticket_id)
+        : "",
+      subject: isSet(object.subject) ? globalThis.String(object.subject) : "",
+      requesterId: isSet(object.requesterId)
+        ? globalThis.String(object.requesterId)
+        : isSet(object.requester_id)
+        ? globalThis.String(object.requester_id)
+        : "",
+      organizationId: isSet(object.organizationId)
+        ? globalThis.String(object.organizationId)
+        : isSet(object.organization_id)
+        ? globalThis.String(object.organization_id)
+        : "",
+      commentId: isSet(object.commentId)
+        ? globalThis.String(object.commentId)
+        : isSet(object.comment_id)
+        ? globalThis.String(object.comment_id)
+        : "",
+      public: isSet(object.public) ? globalThis.Boolean(object.public) : false,
+      fromRequester: isSet(object.fromRequester)
+        ? globalThis.Boolean(object.fromRequester)
+        : isSet(object.from_requester)
+        ? globalThis.Boolean(object.from_requester)
+        : false,
+      authorId: isSet(object.authorId)
+        ? globalThis.String(object.authorId)
+        : isSet(object.author_id)
+        ? globalThis.String(object.author_id)
+        : "",
+    };
+  },
+
+  toJSON(message: TicketReplied): unknown {
+    const obj: any = {};
+    if (message.meta !== undefined) {
+      obj.meta = EventMeta.toJSON(message.meta);
+    }
+    if (message.ticketId !== "") {
+      obj.ticketId = message.ticketId;
+    }
+    if (message.subject !== "") {
+      obj.subject = message.subject;
+    }
+    if (message.requesterId !== "") {
+      obj.requesterId = message.requesterId;
+    }
+    if (message.organizationId !== "") {
+      obj.organizationId = message.organizationId;
+    }
+    if (message.commentId !== "") {
+      obj.commentId = message.commentId;
+    }
+    if (message.public !== false) {
+      obj.public = message.public;
+    }
+    if (message.fromRequester !== false) {
+      obj.fromRequester = message.fromRequester;
+    }
+    if (message.authorId !== "") {
+      obj.authorId = message.authorId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<TicketReplied>, I>>(base?: I): TicketReplied {
+    return TicketReplied.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<TicketReplied>, I>>(object: I): TicketReplied {
+    const message = createBaseTicketReplied();
+    message.meta = (object.meta !== undefined && object.meta !== null) ? EventMeta.fromPartial(object.meta) : undefined;
+    message.ticketId = object.ticketId ?? "";
+    message.subject = object.subject ?? "";
+    message.requesterId = object.requesterId ?? "";
+    message.organizationId = object.organizationId ?? "";
+    message.commentId = object.commentId ?? "";
+    message.public = object.public ?? false;
+    message.fromRequester = object.fromRequester ?? false;
+    message.authorId = object.authorId ?? "";
+    return message;
+  },
+};
+
+function createBaseSlaEscalation(): SlaEscalation {
+  return { priorityFrom: "", priorityTo: "", assigneeId: "", team: "", notify: [] };
+}
+
+export const SlaEscalation: MessageFns<SlaEscalation> = {
+  encode(message: SlaEscalation, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.priorityFrom !== "") {
+      writer.uint32(10).string(message.priorityFrom);
+    }
+    if (message.priorityTo !== "") {
+      writer.uint32(18).string(message.priorityTo);
+    }
+    if (message.assigneeId !== "") {
+      writer.uint32(26).string(message.assigneeId);
+    }
+    if (message.team !== "") {
+      writer.uint32(34).string(message.team);
+    }
+    for (const v of message.notify) {
+      writer.uint32(42).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SlaEscalation {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSlaEscalation();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.priorityFrom = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.priorityTo = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.assigneeId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.team = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.notify.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SlaEscalation {
+    return {
+      priorityFrom: isSet(object.priorityFrom)
+        ? globalThis.String(object.priorityFrom)
+        : isSet(object.priority_from)
+        ? globalThis.String(object.priority_from)
+        : "",
+      priorityTo: isSet(object.priorityTo)
+        ? globalThis.String(object.priorityTo)
+        : isSet(object.priority_to)
+        ? globalThis.String(object.priority_to)
+        : "",
+      assigneeId: isSet(object.assigneeId)
+        ? globalThis.String(object.assigneeId)
+        : isSet(object.assignee_id)
+        ? globalThis.String(object.assignee_id)
+        : "",
+      team: isSet(object.team) ? globalThis.String(object.team) : "",
+      notify: globalThis.Array.isArray(object?.notify) ? object.notify.map((e: any) => globalThis.String(e)) : [],
+    };
+  },
+
+  toJSON(message: SlaEscalation): unknown {
+    const obj: any = {};
+    if (message.priorityFrom !== "") {
+      obj.priorityFrom = message.priorityFrom;
+    }
+    if (message.priorityTo !== "") {
+      obj.priorityTo = message.priorityTo;
+    }
+    if (message.assigneeId !== "") {
+      obj.assigneeId = message.assigneeId;
+    }
+    if (message.team !== "") {
+      obj.team = message.team;
+    }
+    if (message.notify?.length) {
+      obj.notify = message.notify;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SlaEscalation>, I>>(base?: I): SlaEscalation {
+    return SlaEscalation.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SlaEscalation>, I>>(object: I): SlaEscalation {
+    const message = createBaseSlaEscalation();
+    message.priorityFrom = object.priorityFrom ?? "";
+    message.priorityTo = object.priorityTo ?? "";
+    message.assigneeId = object.assigneeId ?? "";
+    message.team = object.team ?? "";
+    message.notify = object.notify?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseTicketSlaAlert(): TicketSlaAlert {
+  return {
+    meta: undefined,
+    ticketId: "",
+    subject: "",
+    requesterId: "",
+    organizationId: "",
+    metric: "",
+    dueTime: undefined,
+    priority: "",
+    assigneeId: "",
+    team: "",
+    policyId: "",
+    escalation: undefined,
+  };
+}
+
+export const TicketSlaAlert: MessageFns<TicketSlaAlert> = {
+  encode(message: TicketSlaAlert, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.meta !== undefined) {
+      EventMeta.encode(message.meta, writer.uint32(10).fork()).join();
+    }
+    if (message.ticketId !== "") {
+      writer.uint32(18).string(message.ticketId);
+    }
+    if (message.subject !== "") {
+      writer.uint32(26).string(message.subject);
+    }
+    if (message.requesterId !== "") {
+      writer.uint32(34).string(message.requesterId);
+    }
+    if (message.organizationId !== "") {
+      writer.uint32(42).string(message.organizationId);
+    }
+    if (message.metric !== "") {
+      writer.uint32(50).string(message.metric);
+    }
+    if (message.dueTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.dueTime), writer.uint32(58).fork()).join();
+    }
+    if (message.priority !== "") {
+      writer.uint32(66).string(message.priority);
+    }
+    if (message.assigneeId !== "") {
+      writer.uint32(74).string(message.assigneeId);
+    }
+    if (message.team !== "") {
+      writer.uint32(82).string(message.team);
+    }
+    if (message.policyId !== "") {
+      writer.uint32(90).string(message.policyId);
+    }
+    if (message.escalation !== undefined) {
+      SlaEscalation.encode(message.escalation, writer.uint32(98).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TicketSlaAlert {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTicketSlaAlert();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.meta = EventMeta.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.ticketId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.subject = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.requesterId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.organizationId = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.metric = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.dueTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.priority = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.assigneeId = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.team = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.policyId = reader.string();
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.escalation = SlaEscalation.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TicketSlaAlert {
+    return {
+      meta: isSet(object.meta) ? EventMeta.fromJSON(object.meta) : undefined,
+      ticketId: isSet(object.ticketId)
+        ? globalThis.String(object.ticketId)
+        : isSet(object.ticket_id)
+        ? globalThis.String(object.ticket_id)
+        : "",
+      subject: isSet(object.subject) ? globalThis.String(object.subject) : "",
+      requesterId: isSet(object.requesterId)
+        ? globalThis.String(object.requesterId)
+        : isSet(object.requester_id)
+        ? globalThis.String(object.requester_id)
+        : "",
+      organizationId: isSet(object.organizationId)
+        ? globalThis.String(object.organizationId)
+        : isSet(object.organization_id)
+        ? globalThis.String(object.organization_id)
+        : "",
+      metric: isSet(object.metric) ? globalThis.String(object.metric) : "",
+      dueTime: isSet(object.dueTime)
+        ? fromJsonTimestamp(object.dueTime)
+        : isSet(object.due_time)
+        ? fromJsonTimestamp(object.due_time)
+        : undefined,
+      priority: isSet(object.priority) ? globalThis.String(object.priority) : "",
+      assigneeId: isSet(object.assigneeId)
+        ? globalThis.String(object.assigneeId)
+        : isSet(object.assignee_id)
+        ? globalThis.String(object.assignee_id)
+        : "",
+      team: isSet(object.team) ? globalThis.String(object.team) : "",
+      policyId: isSet(object.policyId)
+        ? globalThis.String(object.policyId)
+        : isSet(object.policy_id)
+        ? globalThis.String(object.policy_id)
+        : "",
+      escalation: isSet(object.escalation) ? SlaEscalation.fromJSON(object.escalation) : undefined,
+    };
+  },
+
+  toJSON(message: TicketSlaAlert): unknown {
+    const obj: any = {};
+    if (message.meta !== undefined) {
+      obj.meta = EventMeta.toJSON(message.meta);
+    }
+    if (message.ticketId !== "") {
+      obj.ticketId = message.ticketId;
+    }
+    if (message.subject !== "") {
+      obj.subject = message.subject;
+    }
+    if (message.requesterId !== "") {
+      obj.requesterId = message.requesterId;
+    }
+    if (message.organizationId !== "") {
+      obj.organizationId = message.organizationId;
+    }
+    if (message.metric !== "") {
+      obj.metric = message.metric;
+    }
+    if (message.dueTime !== undefined) {
+      obj.dueTime = message.dueTime.toISOString();
+    }
+    if (message.priority !== "") {
+      obj.priority = message.priority;
+    }
+    if (message.assigneeId !== "") {
+      obj.assigneeId = message.assigneeId;
+    }
+    if (message.team !== "") {
+      obj.team = message.team;
+    }
+    if (message.policyId !== "") {
+      obj.policyId = message.policyId;
+    }
+    if (message.escalation !== undefined) {
+      obj.escalation = SlaEscalation.toJSON(message.escalation);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<TicketSlaAlert>, I>>(base?: I): TicketSlaAlert {
+    return TicketSlaAlert.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<TicketSlaAlert>, I>>(object: I): TicketSlaAlert {
+    const message = createBaseTicketSlaAlert();
+    message.meta = (object.meta !== undefined && object.meta !== null) ? EventMeta.fromPartial(object.meta) : undefined;
+    message.ticketId = object.ticketId ?? "";
+    message.subject = object.subject ?? "";
+    message.requesterId = object.requesterId ?? "";
+    message.organizationId = object.organizationId ?? "";
+    message.metric = object.metric ?? "";
+    message.dueTime = object.dueTime ?? undefined;
+    message.priority = object.priority ?? "";
+    message.assigneeId = object.assigneeId ?? "";
+    message.team = object.team ?? "";
+    message.policyId = object.policyId ?? "";
+    message.escalation = (object.escalation !== undefined && object.escalation !== null)
+      ? SlaEscalation.fromPartial(object.escalation)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseFeedbackReceived(): FeedbackReceived {
+  return { meta: undefined, ticketId: "", requesterId: "", rating: 0, assigneeId: "", team: "" };
+}
+
+export const FeedbackReceived: MessageFns<FeedbackReceived> = {
+  encode(message: FeedbackReceived, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.meta !== undefined) {
+      EventMeta.encode(message.meta, writer.uint32(10).fork()).join();
+    }
+    if (message.ticketId !== "") {
+      writer.uint32(18).string(message.ticketId);
+    }
+    if (message.requesterId !== "") {
+      writer.uint32(26).string(message.requesterId);
+    }
+    if (message.rating !== 0) {
+      writer.uint32(32).int32(message.rating);
+    }
+    if (message.assigneeId !== "") {
+      writer.uint32(42).string(message.assigneeId);
+    }
+    if (message.team !== "") {
+      writer.uint32(50).string(message.team);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FeedbackReceived {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFeedbackReceived();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.meta = EventMeta.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.ticketId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.requesterId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.rating = reader.int32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.assigneeId = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.team = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FeedbackReceived {
+    return {
+      meta: isSet(object.meta) ? EventMeta.fromJSON(object.meta) : undefined,
+      ticketId: isSet(object.ticketId)
+        ? globalThis.String(object.ticketId)
+        : isSet(object.ticket_id)
+        ? globalThis.String(object.ticket_id)
+        : "",
+      requesterId: isSet(object.requesterId)
+        ? globalThis.String(object.requesterId)
+        : isSet(object.requester_id)
+        ? globalThis.String(object.requester_id)
+        : "",
+      rating: isSet(object.rating) ? globalThis.Number(object.rating) : 0,
+      assigneeId: isSet(object.assigneeId)
+        ? globalThis.String(object.assigneeId)
+        : isSet(object.assignee_id)
+        ? globalThis.String(object.assignee_id)
+        : "",
+      team: isSet(object.team) ? globalThis.String(object.team) : "",
+    };
+  },
+
+  toJSON(message: FeedbackReceived): unknown {
+    const obj: any = {};
+    if (message.meta !== undefined) {
+      obj.meta = EventMeta.toJSON(message.meta);
+    }
+    if (message.ticketId !== "") {
+      obj.ticketId = message.ticketId;
+    }
+    if (message.requesterId !== "") {
+      obj.requesterId = message.requesterId;
+    }
+    if (message.rating !== 0) {
+      obj.rating = Math.round(message.rating);
+    }
+    if (message.assigneeId !== "") {
+      obj.assigneeId = message.assigneeId;
+    }
+    if (message.team !== "") {
+      obj.team = message.team;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<FeedbackReceived>, I>>(base?: I): FeedbackReceived {
+    return FeedbackReceived.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<FeedbackReceived>, I>>(object: I): FeedbackReceived {
+    const message = createBaseFeedbackReceived();
+    message.meta = (object.meta !== undefined && object.meta !== null) ? EventMeta.fromPartial(object.meta) : undefined;
+    message.ticketId = object.ticketId ?? "";
+    message.requesterId = object.requesterId ?? "";
+    message.rating = object.rating ?? 0;
+    message.assigneeId = object.assigneeId ?? "";
+    message.team = object.team ?? "";
     return message;
   },
 };
@@ -687,6 +1700,28 @@ export type DeepPartial<T> = T extends Builtin ? T
 type KeysOfUnion<T> = T extends T ? keyof T : never;
 export type Exact<P, I extends P> = P extends Builtin ? P
   : P & { [K in keyof P]: Exact<P[K], I[K]> } & { [K in Exclude<keyof I, KeysOfUnion<P>>]: never };
+
+function toTimestamp(date: Date): Timestamp {
+  const seconds = Math.trunc(date.getTime() / 1_000).toString();
+  const nanos = (date.getTime() % 1_000) * 1_000_000;
+  return { seconds, nanos };
+}
+
+function fromTimestamp(t: Timestamp): Date {
+  let millis = (globalThis.Number(t.seconds) || 0) * 1_000;
+  millis += (t.nanos || 0) / 1_000_000;
+  return new globalThis.Date(millis);
+}
+
+function fromJsonTimestamp(o: any): Date {
+  if (o instanceof globalThis.Date) {
+    return o;
+  } else if (typeof o === "string") {
+    return new globalThis.Date(o);
+  } else {
+    return fromTimestamp(Timestamp.fromJSON(o));
+  }
+}
 
 function isSet(value: any): boolean {
   return value !== null && value !== undefined;

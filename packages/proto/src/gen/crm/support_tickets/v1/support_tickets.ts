@@ -18,6 +18,7 @@ import {
   type ServiceError,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
+import { FieldMask } from "../../../google/protobuf/field_mask";
 import { Timestamp } from "../../../google/protobuf/timestamp";
 import { Filter, OrderBy, PageInfo, PageRequest } from "../../common/v1/query";
 
@@ -25,8 +26,52 @@ export const protobufPackage = "crm.support_tickets.v1";
 
 export const protobufFileName = "crm/support_tickets/v1/support_tickets.proto";
 
+/** Who asked: a contact by id, or an e-mail and/or phone (and name) matched or created in contacts. */
+export interface Requester {
+  contactId: string;
+  email: string;
+  phone: string;
+  name: string;
+}
+
+/** One SLA clock of a ticket. */
+export interface SlaClock {
+  /** first_response, next_update or resolution. */
+  metric: string;
+  /** on_track, at_risk, breached, paused or met. */
+  status: string;
+  targetMinutes: number;
+  startTime?:
+    | Date
+    | undefined;
+  /** Unset while the clock is stopped (paused, or met). */
+  dueTime?: Date | undefined;
+  warnTime?: Date | undefined;
+  fulfillTime?:
+    | Date
+    | undefined;
+  /** Business time left (negative: overdue), as of the last computation for a paused clock. */
+  pausedRemainingMs: string;
+}
+
+export interface TicketSla {
+  /** Empty when no policy applies. */
+  policyId: string;
+  calendarId: string;
+  /** The worst clock's status, or none. */
+  state: string;
+  clocks: SlaClock[];
+  /** Ever breached (any metric), for the breach rate. */
+  breached: boolean;
+}
+
 export interface Ticket {
   id: string;
+  /**
+   * The generated skeleton's placeholder, never set: the subject line is `subject`.
+   *
+   * @deprecated
+   */
   name: string;
   createTime?: Date | undefined;
   updateTime?:
@@ -36,11 +81,56 @@ export interface Ticket {
   createdBy: string;
   /** Weak etag of the stored version, e.g. W/"1". */
   etag: string;
+  subject: string;
+  description: string;
+  /** email, phone, web or chat. */
+  channel: string;
+  /** low, normal, high or urgent. */
+  priority: string;
+  category: string;
+  /** new, open, pending_customer, on_hold, resolved, closed or reopened. */
+  status: string;
+  /** The requester's contact id (a merged contact's survivor). */
+  requesterId: string;
+  requesterName: string;
+  assigneeId: string;
+  team: string;
+  tags: string[];
+  organizationId: string;
+  /** The organisation's tier (gold, silver...), which SLA policies may select on. */
+  organizationTier: string;
+  dealId: string;
+  productId: string;
+  sla?: TicketSla | undefined;
+  firstResponseTime?: Date | undefined;
+  resolveTime?: Date | undefined;
+  reopenCount: number;
+  updatedBy: string;
 }
 
 /** The fields a client writes. */
 export interface TicketInput {
+  /**
+   * The generated skeleton's placeholder, ignored: the subject line is `subject`.
+   *
+   * @deprecated
+   */
   name: string;
+  subject: string;
+  description: string;
+  channel: string;
+  priority: string;
+  category: string;
+  /** On create: new (default) or open. On update: any allowed transition. */
+  status: string;
+  requester?: Requester | undefined;
+  assigneeId: string;
+  team: string;
+  tags: string[];
+  organizationId: string;
+  organizationTier: string;
+  dealId: string;
+  productId: string;
 }
 
 export interface CreateTicketRequest {
@@ -74,8 +164,865 @@ export interface ListTicketsResponse {
   pageInfo?: PageInfo | undefined;
 }
 
+export interface UpdateTicketRequest {
+  id: string;
+  ticket?:
+    | TicketInput
+    | undefined;
+  /** TicketInput fields to change, in the API's spelling (subject, status, assigneeId, ...). */
+  updateMask?:
+    | string[]
+    | undefined;
+  /** The etag read; FAILED_PRECONDITION when stale. Empty skips the check. */
+  etag: string;
+}
+
+export interface UpdateTicketResponse {
+  ticket?: Ticket | undefined;
+}
+
+export interface Comment {
+  id: string;
+  ticketId: string;
+  body: string;
+  /** A public reply (the requester sees it) or an internal note. */
+  public: boolean;
+  /** Written by the requester (a customer's message), not by an agent. */
+  fromRequester: boolean;
+  authorId: string;
+  createTime?: Date | undefined;
+}
+
+export interface AddCommentRequest {
+  ticketId: string;
+  body: string;
+  public: boolean;
+  fromRequester: boolean;
+  /** Client-chosen key: a retried comment with the same key is added once. */
+  requestId: string;
+}
+
+export interface AddCommentResponse {
+  comment?: Comment | undefined;
+  ticket?: Ticket | undefined;
+}
+
+export interface ListCommentsRequest {
+  ticketId: string;
+  publicOnly: boolean;
+}
+
+export interface ListCommentsResponse {
+  comments: Comment[];
+}
+
+export interface FieldChange {
+  field: string;
+  from: string;
+  to: string;
+}
+
+export interface HistoryEntry {
+  time?: Date | undefined;
+  actor: string;
+  /** created, changed, commented, escalated, sla_warning, sla_breached, feedback, merged, anonymised. */
+  kind: string;
+  changes: FieldChange[];
+  note: string;
+}
+
+export interface ListTicketHistoryRequest {
+  ticketId: string;
+}
+
+export interface ListTicketHistoryResponse {
+  entries: HistoryEntry[];
+}
+
+export interface Feedback {
+  ticketId: string;
+  /** 1 to 5. */
+  rating: number;
+  comment: string;
+  /** The agent and team the ticket was with when it was rated. */
+  assigneeId: string;
+  team: string;
+  submitTime?:
+    | Date
+    | undefined;
+  /** agent (an authenticated call) or link (a signed one-time link). */
+  via: string;
+  submittedBy: string;
+}
+
+export interface SubmitFeedbackRequest {
+  /** The ticket, for an authenticated caller; or leave it empty and give the link's token. */
+  ticketId: string;
+  rating: number;
+  comment: string;
+  linkToken: string;
+}
+
+export interface SubmitFeedbackResponse {
+  feedback?: Feedback | undefined;
+}
+
+export interface CreateFeedbackLinkRequest {
+  ticketId: string;
+}
+
+export interface CreateFeedbackLinkResponse {
+  /** Signed (HMAC), usable once, until expire_time. */
+  token: string;
+  expireTime?: Date | undefined;
+}
+
+export interface GetFeedbackRequest {
+  ticketId: string;
+}
+
+export interface GetFeedbackResponse {
+  feedback?: Feedback | undefined;
+}
+
+export interface SlaConditions {
+  priorities: string[];
+  categories: string[];
+  organizationTiers: string[];
+  channels: string[];
+}
+
+/** Business minutes; 0 is no target. */
+export interface SlaTargets {
+  firstResponseMinutes: number;
+  nextUpdateMinutes: number;
+  resolutionMinutes: number;
+}
+
+export interface EscalationRule {
+  /** warning or breach. */
+  on: string;
+  /** first_response, next_update, resolution; empty: any. */
+  metrics: string[];
+  raisePriority: boolean;
+  assigneeId: string;
+  team: string;
+  notify: string[];
+}
+
+export interface SlaPolicy {
+  id: string;
+  name: string;
+  position: number;
+  enabled: boolean;
+  conditions?: SlaConditions | undefined;
+  calendarId: string;
+  /** By priority: low, normal, high, urgent. */
+  targets: { [key: string]: SlaTargets };
+  pauseStatuses: string[];
+  warnAtPercent: number;
+  escalations: EscalationRule[];
+  createTime?: Date | undefined;
+  updateTime?: Date | undefined;
+  etag: string;
+}
+
+export interface SlaPolicy_TargetsEntry {
+  key: string;
+  value?: SlaTargets | undefined;
+}
+
+export interface SlaPolicyInput {
+  name: string;
+  position: number;
+  /** Defaults to true on create. */
+  enabled?: boolean | undefined;
+  conditions?: SlaConditions | undefined;
+  calendarId: string;
+  targets: { [key: string]: SlaTargets };
+  pauseStatuses: string[];
+  warnAtPercent: number;
+  escalations: EscalationRule[];
+}
+
+export interface SlaPolicyInput_TargetsEntry {
+  key: string;
+  value?: SlaTargets | undefined;
+}
+
+export interface CreateSlaPolicyRequest {
+  policy?: SlaPolicyInput | undefined;
+  requestId: string;
+}
+
+export interface CreateSlaPolicyResponse {
+  policy?: SlaPolicy | undefined;
+}
+
+export interface GetSlaPolicyRequest {
+  id: string;
+}
+
+export interface GetSlaPolicyResponse {
+  policy?: SlaPolicy | undefined;
+}
+
+export interface ListSlaPoliciesRequest {
+}
+
+export interface ListSlaPoliciesResponse {
+  /** In the order they are tried. */
+  policies: SlaPolicy[];
+}
+
+export interface UpdateSlaPolicyRequest {
+  id: string;
+  policy?:
+    | SlaPolicyInput
+    | undefined;
+  /** SlaPolicyInput fields to change (name, position, enabled, conditions, calendarId, targets, ...). */
+  updateMask?: string[] | undefined;
+  etag: string;
+}
+
+export interface UpdateSlaPolicyResponse {
+  policy?: SlaPolicy | undefined;
+}
+
+export interface DeleteSlaPolicyRequest {
+  id: string;
+  etag: string;
+}
+
+export interface DeleteSlaPolicyResponse {
+}
+
+export interface WorkingSpan {
+  /** ISO weekday of the start, 1 (Monday) to 7 (Sunday). */
+  day: number;
+  /** HH:mm local time; an end at or before the start is the next day's. */
+  start: string;
+  end: string;
+}
+
+export interface Calendar {
+  id: string;
+  name: string;
+  /** IANA, e.g. Europe/Warsaw. */
+  timeZone: string;
+  spans: WorkingSpan[];
+  /** Closed local dates, YYYY-MM-DD. */
+  holidays: string[];
+  createTime?: Date | undefined;
+  updateTime?: Date | undefined;
+  etag: string;
+}
+
+export interface CalendarInput {
+  name: string;
+  timeZone: string;
+  spans: WorkingSpan[];
+  holidays: string[];
+}
+
+export interface CreateCalendarRequest {
+  calendar?: CalendarInput | undefined;
+  requestId: string;
+}
+
+export interface CreateCalendarResponse {
+  calendar?: Calendar | undefined;
+}
+
+export interface GetCalendarRequest {
+  id: string;
+}
+
+export interface GetCalendarResponse {
+  calendar?: Calendar | undefined;
+}
+
+export interface ListCalendarsRequest {
+}
+
+export interface ListCalendarsResponse {
+  calendars: Calendar[];
+}
+
+export interface UpdateCalendarRequest {
+  id: string;
+  calendar?:
+    | CalendarInput
+    | undefined;
+  /** CalendarInput fields to change (name, timeZone, spans, holidays). */
+  updateMask?: string[] | undefined;
+  etag: string;
+}
+
+export interface UpdateCalendarResponse {
+  calendar?: Calendar | undefined;
+}
+
+export interface GetSupportMetricsRequest {
+  from?: Date | undefined;
+  to?:
+    | Date
+    | undefined;
+  /** day, week or month: CSAT per period. */
+  period: string;
+}
+
+/** Durations over the tickets that have one, in milliseconds. */
+export interface DurationStats {
+  count: string;
+  averageBusinessMs: string;
+  averageCalendarMs: string;
+}
+
+export interface BacklogCount {
+  status: string;
+  priority: string;
+  count: string;
+}
+
+export interface CsatGroup {
+  /** The agent, the team or the period's first day (YYYY-MM-DD). */
+  key: string;
+  count: string;
+  average: number;
+}
+
+export interface GetSupportMetricsResponse {
+  created: string;
+  resolved: string;
+  /** Of tickets opened in the range: their first response. */
+  firstResponse?:
+    | DurationStats
+    | undefined;
+  /** Of tickets resolved in the range. */
+  resolution?:
+    | DurationStats
+    | undefined;
+  /** Open tickets now, by status and priority. */
+  backlog: BacklogCount[];
+  /** Of tickets opened in the range under a policy: the share that breached any target. */
+  withSla: string;
+  breached: string;
+  breachRate: number;
+  /** Of tickets resolved in the range: the share ever reopened. */
+  reopened: string;
+  reopenRate: number;
+  csat?: CsatGroup | undefined;
+  csatByAgent: CsatGroup[];
+  csatByTeam: CsatGroup[];
+  csatByPeriod: CsatGroup[];
+}
+
+function createBaseRequester(): Requester {
+  return { contactId: "", email: "", phone: "", name: "" };
+}
+
+export const Requester: MessageFns<Requester> = {
+  encode(message: Requester, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.contactId !== "") {
+      writer.uint32(10).string(message.contactId);
+    }
+    if (message.email !== "") {
+      writer.uint32(18).string(message.email);
+    }
+    if (message.phone !== "") {
+      writer.uint32(26).string(message.phone);
+    }
+    if (message.name !== "") {
+      writer.uint32(34).string(message.name);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Requester {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRequester();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.contactId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.email = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.phone = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Requester {
+    return {
+      contactId: isSet(object.contactId)
+        ? globalThis.String(object.contactId)
+        : isSet(object.contact_id)
+        ? globalThis.String(object.contact_id)
+        : "",
+      email: isSet(object.email) ? globalThis.String(object.email) : "",
+      phone: isSet(object.phone) ? globalThis.String(object.phone) : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+    };
+  },
+
+  toJSON(message: Requester): unknown {
+    const obj: any = {};
+    if (message.contactId !== "") {
+      obj.contactId = message.contactId;
+    }
+    if (message.email !== "") {
+      obj.email = message.email;
+    }
+    if (message.phone !== "") {
+      obj.phone = message.phone;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Requester>, I>>(base?: I): Requester {
+    return Requester.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Requester>, I>>(object: I): Requester {
+    const message = createBaseRequester();
+    message.contactId = object.contactId ?? "";
+    message.email = object.email ?? "";
+    message.phone = object.phone ?? "";
+    message.name = object.name ?? "";
+    return message;
+  },
+};
+
+function createBaseSlaClock(): SlaClock {
+  return {
+    metric: "",
+    status: "",
+    targetMinutes: 0,
+    startTime: undefined,
+    dueTime: undefined,
+    warnTime: undefined,
+    fulfillTime: undefined,
+    pausedRemainingMs: "0",
+  };
+}
+
+export const SlaClock: MessageFns<SlaClock> = {
+  encode(message: SlaClock, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.metric !== "") {
+      writer.uint32(10).string(message.metric);
+    }
+    if (message.status !== "") {
+      writer.uint32(18).string(message.status);
+    }
+    if (message.targetMinutes !== 0) {
+      writer.uint32(24).int32(message.targetMinutes);
+    }
+    if (message.startTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.startTime), writer.uint32(34).fork()).join();
+    }
+    if (message.dueTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.dueTime), writer.uint32(42).fork()).join();
+    }
+    if (message.warnTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.warnTime), writer.uint32(50).fork()).join();
+    }
+    if (message.fulfillTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.fulfillTime), writer.uint32(58).fork()).join();
+    }
+    if (message.pausedRemainingMs !== "0") {
+      writer.uint32(64).int64(message.pausedRemainingMs);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SlaClock {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSlaClock();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.metric = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.status = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.targetMinutes = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.startTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.dueTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.warnTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.fulfillTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.pausedRemainingMs = reader.int64().toString();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SlaClock {
+    return {
+      metric: isSet(object.metric) ? globalThis.String(object.metric) : "",
+      status: isSet(object.status) ? globalThis.String(object.status) : "",
+      targetMinutes: isSet(object.targetMinutes)
+        ? globalThis.Number(object.targetMinutes)
+        : isSet(object.target_minutes)
+        ? globalThis.Number(object.target_minutes)
+        : 0,
+      startTime: isSet(object.startTime)
+        ? fromJsonTimestamp(object.startTime)
+        : isSet(object.start_time)
+        ? fromJsonTimestamp(object.start_time)
+        : undefined,
+      dueTime: isSet(object.dueTime)
+        ? fromJsonTimestamp(object.dueTime)
+        : isSet(object.due_time)
+        ? fromJsonTimestamp(object.due_time)
+        : undefined,
+      warnTime: isSet(object.warnTime)
+        ? fromJsonTimestamp(object.warnTime)
+        : isSet(object.warn_time)
+        ? fromJsonTimestamp(object.warn_time)
+        : undefined,
+      fulfillTime: isSet(object.fulfillTime)
+        ? fromJsonTimestamp(object.fulfillTime)
+        : isSet(object.fulfill_time)
+        ? fromJsonTimestamp(object.fulfill_time)
+        : undefined,
+      pausedRemainingMs: isSet(object.pausedRemainingMs)
+        ? globalThis.String(object.pausedRemainingMs)
+        : isSet(object.paused_remaining_ms)
+        ? globalThis.String(object.paused_remaining_ms)
+        : "0",
+    };
+  },
+
+  toJSON(message: SlaClock): unknown {
+    const obj: any = {};
+    if (message.metric !== "") {
+      obj.metric = message.metric;
+    }
+    if (message.status !== "") {
+      obj.status = message.status;
+    }
+    if (message.targetMinutes !== 0) {
+      obj.targetMinutes = Math.round(message.targetMinutes);
+    }
+    if (message.startTime !== undefined) {
+      obj.startTime = message.startTime.toISOString();
+    }
+    if (message.dueTime !== undefined) {
+      obj.dueTime = message.dueTime.toISOString();
+    }
+    if (message.warnTime !== undefined) {
+      obj.warnTime = message.warnTime.toISOString();
+    }
+    if (message.fulfillTime !== undefined) {
+      obj.fulfillTime = message.fulfillTime.toISOString();
+    }
+    if (message.pausedRemainingMs !== "0") {
+      obj.pausedRemainingMs = message.pausedRemainingMs;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SlaClock>, I>>(base?: I): SlaClock {
+    return SlaClock.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SlaClock>, I>>(object: I): SlaClock {
+    const message = createBaseSlaClock();
+    message.metric = object.metric ?? "";
+    message.status = object.status ?? "";
+    message.targetMinutes = object.targetMinutes ?? 0;
+    message.startTime = object.startTime ?? undefined;
+    message.dueTime = object.dueTime ?? undefined;
+    message.warnTime = object.warnTime ?? undefined;
+    message.fulfillTime = object.fulfillTime ?? undefined;
+    message.pausedRemainingMs = object.pausedRemainingMs ?? "0";
+    return message;
+  },
+};
+
+function createBaseTicketSla(): TicketSla {
+  return { policyId: "", calendarId: "", state: "", clocks: [], breached: false };
+}
+
+export const TicketSla: MessageFns<TicketSla> = {
+  encode(message: TicketSla, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.policyId !== "") {
+      writer.uint32(10).string(message.policyId);
+    }
+    if (message.calendarId !== "") {
+      writer.uint32(18).string(message.calendarId);
+    }
+    if (message.state !== "") {
+      writer.uint32(26).string(message.state);
+    }
+    for (const v of message.clocks) {
+      SlaClock.encode(v!, writer.uint32(34).fork()).join();
+    }
+    if (message.breached !== false) {
+      writer.uint32(40).bool(message.breached);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TicketSla {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTicketSla();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.policyId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.calendarId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.state = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.clocks.push(SlaClock.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.breached = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TicketSla {
+    return {
+      policyId: isSet(object.policyId)
+        ? globalThis.String(object.policyId)
+        : isSet(object.policy_id)
+        ? globalThis.String(object.policy_id)
+        : "",
+      calendarId: isSet(object.calendarId)
+        ? globalThis.String(object.calendarId)
+        : isSet(object.calendar_id)
+        ? globalThis.String(object.calendar_id)
+        : "",
+      state: isSet(object.state) ? globalThis.String(object.state) : "",
+      clocks: globalThis.Array.isArray(object?.clocks) ? object.clocks.map((e: any) => SlaClock.fromJSON(e)) : [],
+      breached: isSet(object.breached) ? globalThis.Boolean(object.breached) : false,
+    };
+  },
+
+  toJSON(message: TicketSla): unknown {
+    const obj: any = {};
+    if (message.policyId !== "") {
+      obj.policyId = message.policyId;
+    }
+    if (message.calendarId !== "") {
+      obj.calendarId = message.calendarId;
+    }
+    if (message.state !== "") {
+      obj.state = message.state;
+    }
+    if (message.clocks?.length) {
+      obj.clocks = message.clocks.map((e) => SlaClock.toJSON(e));
+    }
+    if (message.breached !== false) {
+      obj.breached = message.breached;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<TicketSla>, I>>(base?: I): TicketSla {
+    return TicketSla.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<TicketSla>, I>>(object: I): TicketSla {
+    const message = createBaseTicketSla();
+    message.policyId = object.policyId ?? "";
+    message.calendarId = object.calendarId ?? "";
+    message.state = object.state ?? "";
+    message.clocks = object.clocks?.map((e) => SlaClock.fromPartial(e)) || [];
+    message.breached = object.breached ?? false;
+    return message;
+  },
+};
+
 function createBaseTicket(): Ticket {
-  return { id: "", name: "", createTime: undefined, updateTime: undefined, createdBy: "", etag: "" };
+  return {
+    id: "",
+    name: "",
+    createTime: undefined,
+    updateTime: undefined,
+    createdBy: "",
+    etag: "",
+    subject: "",
+    description: "",
+    channel: "",
+    priority: "",
+    category: "",
+    status: "",
+    requesterId: "",
+    requesterName: "",
+    assigneeId: "",
+    team: "",
+    tags: [],
+    organizationId: "",
+    organizationTier: "",
+    dealId: "",
+    productId: "",
+    sla: undefined,
+    firstResponseTime: undefined,
+    resolveTime: undefined,
+    reopenCount: 0,
+    updatedBy: "",
+  };
 }
 
 export const Ticket: MessageFns<Ticket> = {
@@ -97,6 +1044,66 @@ export const Ticket: MessageFns<Ticket> = {
     }
     if (message.etag !== "") {
       writer.uint32(50).string(message.etag);
+    }
+    if (message.subject !== "") {
+      writer.uint32(58).string(message.subject);
+    }
+    if (message.description !== "") {
+      writer.uint32(66).string(message.description);
+    }
+    if (message.channel !== "") {
+      writer.uint32(74).string(message.channel);
+    }
+    if (message.priority !== "") {
+      writer.uint32(82).string(message.priority);
+    }
+    if (message.category !== "") {
+      writer.uint32(90).string(message.category);
+    }
+    if (message.status !== "") {
+      writer.uint32(98).string(message.status);
+    }
+    if (message.requesterId !== "") {
+      writer.uint32(106).string(message.requesterId);
+    }
+    if (message.requesterName !== "") {
+      writer.uint32(114).string(message.requesterName);
+    }
+    if (message.assigneeId !== "") {
+      writer.uint32(122).string(message.assigneeId);
+    }
+    if (message.team !== "") {
+      writer.uint32(130).string(message.team);
+    }
+    for (const v of message.tags) {
+      writer.uint32(138).string(v!);
+    }
+    if (message.organizationId !== "") {
+      writer.uint32(146).string(message.organizationId);
+    }
+    if (message.organizationTier !== "") {
+      writer.uint32(154).string(message.organizationTier);
+    }
+    if (message.dealId !== "") {
+      writer.uint32(162).string(message.dealId);
+    }
+    if (message.productId !== "") {
+      writer.uint32(170).string(message.productId);
+    }
+    if (message.sla !== undefined) {
+      TicketSla.encode(message.sla, writer.uint32(178).fork()).join();
+    }
+    if (message.firstResponseTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.firstResponseTime), writer.uint32(186).fork()).join();
+    }
+    if (message.resolveTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.resolveTime), writer.uint32(194).fork()).join();
+    }
+    if (message.reopenCount !== 0) {
+      writer.uint32(200).int32(message.reopenCount);
+    }
+    if (message.updatedBy !== "") {
+      writer.uint32(210).string(message.updatedBy);
     }
     return writer;
   },
@@ -162,6 +1169,166 @@ export const Ticket: MessageFns<Ticket> = {
             message.etag = reader.string();
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.subject = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.description = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.channel = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.priority = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.category = reader.string();
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.status = reader.string();
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.requesterId = reader.string();
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.requesterName = reader.string();
+            continue;
+          }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.assigneeId = reader.string();
+            continue;
+          }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.team = reader.string();
+            continue;
+          }
+          case 17: {
+            if (tag !== 138) {
+              break;
+            }
+
+            message.tags.push(reader.string());
+            continue;
+          }
+          case 18: {
+            if (tag !== 146) {
+              break;
+            }
+
+            message.organizationId = reader.string();
+            continue;
+          }
+          case 19: {
+            if (tag !== 154) {
+              break;
+            }
+
+            message.organizationTier = reader.string();
+            continue;
+          }
+          case 20: {
+            if (tag !== 162) {
+              break;
+            }
+
+            message.dealId = reader.string();
+            continue;
+          }
+          case 21: {
+            if (tag !== 170) {
+              break;
+            }
+
+            message.productId = reader.string();
+            continue;
+          }
+          case 22: {
+            if (tag !== 178) {
+              break;
+            }
+
+            message.sla = TicketSla.decode(reader, reader.uint32());
+            continue;
+          }
+          case 23: {
+            if (tag !== 186) {
+              break;
+            }
+
+            message.firstResponseTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 24: {
+            if (tag !== 194) {
+              break;
+            }
+
+            message.resolveTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 25: {
+            if (tag !== 200) {
+              break;
+            }
+
+            message.reopenCount = reader.int32();
+            continue;
+          }
+          case 26: {
+            if (tag !== 210) {
+              break;
+            }
+
+            message.updatedBy = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -194,6 +1361,72 @@ export const Ticket: MessageFns<Ticket> = {
         ? globalThis.String(object.created_by)
         : "",
       etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
+      subject: isSet(object.subject) ? globalThis.String(object.subject) : "",
+      description: isSet(object.description) ? globalThis.String(object.description) : "",
+      channel: isSet(object.channel) ? globalThis.String(object.channel) : "",
+      priority: isSet(object.priority) ? globalThis.String(object.priority) : "",
+      category: isSet(object.category) ? globalThis.String(object.category) : "",
+      status: isSet(object.status) ? globalThis.String(object.status) : "",
+      requesterId: isSet(object.requesterId)
+        ? globalThis.String(object.requesterId)
+        : isSet(object.requester_id)
+        ? globalThis.String(object.requester_id)
+        : "",
+      requesterName: isSet(object.requesterName)
+        ? globalThis.String(object.requesterName)
+        : isSet(object.requester_name)
+        ? globalThis.String(object.requester_name)
+        : "",
+      assigneeId: isSet(object.assigneeId)
+        ? globalThis.String(object.assigneeId)
+        : isSet(object.assignee_id)
+        ? globalThis.String(object.assignee_id)
+        : "",
+      team: isSet(object.team) ? globalThis.String(object.team) : "",
+      tags: globalThis.Array.isArray(object?.tags)
+        ? object.tags.map((e: any) => globalThis.String(e))
+        : [],
+      organizationId: isSet(object.organizationId)
+        ? globalThis.String(object.organizationId)
+        : isSet(object.organization_id)
+        ? globalThis.String(object.organization_id)
+        : "",
+      organizationTier: isSet(object.organizationTier)
+        ? globalThis.String(object.organizationTier)
+        : isSet(object.organization_tier)
+        ? globalThis.String(object.organization_tier)
+        : "",
+      dealId: isSet(object.dealId)
+        ? globalThis.String(object.dealId)
+        : isSet(object.deal_id)
+        ? globalThis.String(object.deal_id)
+        : "",
+      productId: isSet(object.productId)
+        ? globalThis.String(object.productId)
+        : isSet(object.product_id)
+        ? globalThis.String(object.product_id)
+        : "",
+      sla: isSet(object.sla) ? TicketSla.fromJSON(object.sla) : undefined,
+      firstResponseTime: isSet(object.firstResponseTime)
+        ? fromJsonTimestamp(object.firstResponseTime)
+        : isSet(object.first_response_time)
+        ? fromJsonTimestamp(object.first_response_time)
+        : undefined,
+      resolveTime: isSet(object.resolveTime)
+        ? fromJsonTimestamp(object.resolveTime)
+        : isSet(object.resolve_time)
+        ? fromJsonTimestamp(object.resolve_time)
+        : undefined,
+      reopenCount: isSet(object.reopenCount)
+        ? globalThis.Number(object.reopenCount)
+        : isSet(object.reopen_count)
+        ? globalThis.Number(object.reopen_count)
+        : 0,
+      updatedBy: isSet(object.updatedBy)
+        ? globalThis.String(object.updatedBy)
+        : isSet(object.updated_by)
+        ? globalThis.String(object.updated_by)
+        : "",
     };
   },
 
@@ -217,6 +1450,66 @@ export const Ticket: MessageFns<Ticket> = {
     if (message.etag !== "") {
       obj.etag = message.etag;
     }
+    if (message.subject !== "") {
+      obj.subject = message.subject;
+    }
+    if (message.description !== "") {
+      obj.description = message.description;
+    }
+    if (message.channel !== "") {
+      obj.channel = message.channel;
+    }
+    if (message.priority !== "") {
+      obj.priority = message.priority;
+    }
+    if (message.category !== "") {
+      obj.category = message.category;
+    }
+    if (message.status !== "") {
+      obj.status = message.status;
+    }
+    if (message.requesterId !== "") {
+      obj.requesterId = message.requesterId;
+    }
+    if (message.requesterName !== "") {
+      obj.requesterName = message.requesterName;
+    }
+    if (message.assigneeId !== "") {
+      obj.assigneeId = message.assigneeId;
+    }
+    if (message.team !== "") {
+      obj.team = message.team;
+    }
+    if (message.tags?.length) {
+      obj.tags = message.tags;
+    }
+    if (message.organizationId !== "") {
+      obj.organizationId = message.organizationId;
+    }
+    if (message.organizationTier !== "") {
+      obj.organizationTier = message.organizationTier;
+    }
+    if (message.dealId !== "") {
+      obj.dealId = message.dealId;
+    }
+    if (message.productId !== "") {
+      obj.productId = message.productId;
+    }
+    if (message.sla !== undefined) {
+      obj.sla = TicketSla.toJSON(message.sla);
+    }
+    if (message.firstResponseTime !== undefined) {
+      obj.firstResponseTime = message.firstResponseTime.toISOString();
+    }
+    if (message.resolveTime !== undefined) {
+      obj.resolveTime = message.resolveTime.toISOString();
+    }
+    if (message.reopenCount !== 0) {
+      obj.reopenCount = Math.round(message.reopenCount);
+    }
+    if (message.updatedBy !== "") {
+      obj.updatedBy = message.updatedBy;
+    }
     return obj;
   },
 
@@ -231,18 +1524,96 @@ export const Ticket: MessageFns<Ticket> = {
     message.updateTime = object.updateTime ?? undefined;
     message.createdBy = object.createdBy ?? "";
     message.etag = object.etag ?? "";
+    message.subject = object.subject ?? "";
+    message.description = object.description ?? "";
+    message.channel = object.channel ?? "";
+    message.priority = object.priority ?? "";
+    message.category = object.category ?? "";
+    message.status = object.status ?? "";
+    message.requesterId = object.requesterId ?? "";
+    message.requesterName = object.requesterName ?? "";
+    message.assigneeId = object.assigneeId ?? "";
+    message.team = object.team ?? "";
+    message.tags = object.tags?.map((e) => e) || [];
+    message.organizationId = object.organizationId ?? "";
+    message.organizationTier = object.organizationTier ?? "";
+    message.dealId = object.dealId ?? "";
+    message.productId = object.productId ?? "";
+    message.sla = (object.sla !== undefined && object.sla !== null) ? TicketSla.fromPartial(object.sla) : undefined;
+    message.firstResponseTime = object.firstResponseTime ?? undefined;
+    message.resolveTime = object.resolveTime ?? undefined;
+    message.reopenCount = object.reopenCount ?? 0;
+    message.updatedBy = object.updatedBy ?? "";
     return message;
   },
 };
 
 function createBaseTicketInput(): TicketInput {
-  return { name: "" };
+  return {
+    name: "",
+    subject: "",
+    description: "",
+    channel: "",
+    priority: "",
+    category: "",
+    status: "",
+    requester: undefined,
+    assigneeId: "",
+    team: "",
+    tags: [],
+    organizationId: "",
+    organizationTier: "",
+    dealId: "",
+    productId: "",
+  };
 }
 
 export const TicketInput: MessageFns<TicketInput> = {
   encode(message: TicketInput, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.name !== "") {
       writer.uint32(10).string(message.name);
+    }
+    if (message.subject !== "") {
+      writer.uint32(18).string(message.subject);
+    }
+    if (message.description !== "") {
+      writer.uint32(26).string(message.description);
+    }
+    if (message.channel !== "") {
+      writer.uint32(34).string(message.channel);
+    }
+    if (message.priority !== "") {
+      writer.uint32(42).string(message.priority);
+    }
+    if (message.category !== "") {
+      writer.uint32(50).string(message.category);
+    }
+    if (message.status !== "") {
+      writer.uint32(58).string(message.status);
+    }
+    if (message.requester !== undefined) {
+      Requester.encode(message.requester, writer.uint32(66).fork()).join();
+    }
+    if (message.assigneeId !== "") {
+      writer.uint32(74).string(message.assigneeId);
+    }
+    if (message.team !== "") {
+      writer.uint32(82).string(message.team);
+    }
+    for (const v of message.tags) {
+      writer.uint32(90).string(v!);
+    }
+    if (message.organizationId !== "") {
+      writer.uint32(98).string(message.organizationId);
+    }
+    if (message.organizationTier !== "") {
+      writer.uint32(106).string(message.organizationTier);
+    }
+    if (message.dealId !== "") {
+      writer.uint32(114).string(message.dealId);
+    }
+    if (message.productId !== "") {
+      writer.uint32(122).string(message.productId);
     }
     return writer;
   },
@@ -268,6 +1639,118 @@ export const TicketInput: MessageFns<TicketInput> = {
             message.name = reader.string();
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.subject = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.description = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.channel = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.priority = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.category = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.status = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.requester = Requester.decode(reader, reader.uint32());
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.assigneeId = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.team = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.tags.push(reader.string());
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.organizationId = reader.string();
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.organizationTier = reader.string();
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.dealId = reader.string();
+            continue;
+          }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.productId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -281,13 +1764,91 @@ export const TicketInput: MessageFns<TicketInput> = {
   },
 
   fromJSON(object: any): TicketInput {
-    return { name: isSet(object.name) ? globalThis.String(object.name) : "" };
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      subject: isSet(object.subject) ? globalThis.String(object.subject) : "",
+      description: isSet(object.description) ? globalThis.String(object.description) : "",
+      channel: isSet(object.channel) ? globalThis.String(object.channel) : "",
+      priority: isSet(object.priority) ? globalThis.String(object.priority) : "",
+      category: isSet(object.category) ? globalThis.String(object.category) : "",
+      status: isSet(object.status) ? globalThis.String(object.status) : "",
+      requester: isSet(object.requester) ? Requester.fromJSON(object.requester) : undefined,
+      assigneeId: isSet(object.assigneeId)
+        ? globalThis.String(object.assigneeId)
+        : isSet(object.assignee_id)
+        ? globalThis.String(object.assignee_id)
+        : "",
+      team: isSet(object.team) ? globalThis.String(object.team) : "",
+      tags: globalThis.Array.isArray(object?.tags) ? object.tags.map((e: any) => globalThis.String(e)) : [],
+      organizationId: isSet(object.organizationId)
+        ? globalThis.String(object.organizationId)
+        : isSet(object.organization_id)
+        ? globalThis.String(object.organization_id)
+        : "",
+      organizationTier: isSet(object.organizationTier)
+        ? globalThis.String(object.organizationTier)
+        : isSet(object.organization_tier)
+        ? globalThis.String(object.organization_tier)
+        : "",
+      dealId: isSet(object.dealId)
+        ? globalThis.String(object.dealId)
+        : isSet(object.deal_id)
+        ? globalThis.String(object.deal_id)
+        : "",
+      productId: isSet(object.productId)
+        ? globalThis.String(object.productId)
+        : isSet(object.product_id)
+        ? globalThis.String(object.product_id)
+        : "",
+    };
   },
 
   toJSON(message: TicketInput): unknown {
     const obj: any = {};
     if (message.name !== "") {
       obj.name = message.name;
+    }
+    if (message.subject !== "") {
+      obj.subject = message.subject;
+    }
+    if (message.description !== "") {
+      obj.description = message.description;
+    }
+    if (message.channel !== "") {
+      obj.channel = message.channel;
+    }
+    if (message.priority !== "") {
+      obj.priority = message.priority;
+    }
+    if (message.category !== "") {
+      obj.category = message.category;
+    }
+    if (message.status !== "") {
+      obj.status = message.status;
+    }
+    if (message.requester !== undefined) {
+      obj.requester = Requester.toJSON(message.requester);
+    }
+    if (message.assigneeId !== "") {
+      obj.assigneeId = message.assigneeId;
+    }
+    if (message.team !== "") {
+      obj.team = message.team;
+    }
+    if (message.tags?.length) {
+      obj.tags = message.tags;
+    }
+    if (message.organizationId !== "") {
+      obj.organizationId = message.organizationId;
+    }
+    if (message.organizationTier !== "") {
+      obj.organizationTier = message.organizationTier;
+    }
+    if (message.dealId !== "") {
+      obj.dealId = message.dealId;
+    }
+    if (message.productId !== "") {
+      obj.productId = message.productId;
     }
     return obj;
   },
@@ -298,6 +1859,22 @@ export const TicketInput: MessageFns<TicketInput> = {
   fromPartial<I extends Exact<DeepPartial<TicketInput>, I>>(object: I): TicketInput {
     const message = createBaseTicketInput();
     message.name = object.name ?? "";
+    message.subject = object.subject ?? "";
+    message.description = object.description ?? "";
+    message.channel = object.channel ?? "";
+    message.priority = object.priority ?? "";
+    message.category = object.category ?? "";
+    message.status = object.status ?? "";
+    message.requester = (object.requester !== undefined && object.requester !== null)
+      ? Requester.fromPartial(object.requester)
+      : undefined;
+    message.assigneeId = object.assigneeId ?? "";
+    message.team = object.team ?? "";
+    message.tags = object.tags?.map((e) => e) || [];
+    message.organizationId = object.organizationId ?? "";
+    message.organizationTier = object.organizationTier ?? "";
+    message.dealId = object.dealId ?? "";
+    message.productId = object.productId ?? "";
     return message;
   },
 };
@@ -798,12 +2375,5538 @@ export const ListTicketsResponse: MessageFns<ListTicketsResponse> = {
   },
 };
 
+function createBaseUpdateTicketRequest(): UpdateTicketRequest {
+  return { id: "", ticket: undefined, updateMask: undefined, etag: "" };
+}
+
+export const UpdateTicketRequest: MessageFns<UpdateTicketRequest> = {
+  encode(message: UpdateTicketRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.ticket !== undefined) {
+      TicketInput.encode(message.ticket, writer.uint32(18).fork()).join();
+    }
+    if (message.updateMask !== undefined) {
+      FieldMask.encode(FieldMask.wrap(message.updateMask), writer.uint32(26).fork()).join();
+    }
+    if (message.etag !== "") {
+      writer.uint32(34).string(message.etag);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateTicketRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateTicketRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.ticket = TicketInput.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.updateMask = FieldMask.unwrap(FieldMask.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.etag = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateTicketRequest {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      ticket: isSet(object.ticket) ? TicketInput.fromJSON(object.ticket) : undefined,
+      updateMask: isSet(object.updateMask)
+        ? FieldMask.unwrap(FieldMask.fromJSON(object.updateMask))
+        : isSet(object.update_mask)
+        ? FieldMask.unwrap(FieldMask.fromJSON(object.update_mask))
+        : undefined,
+      etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
+    };
+  },
+
+  toJSON(message: UpdateTicketRequest): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.ticket !== undefined) {
+      obj.ticket = TicketInput.toJSON(message.ticket);
+    }
+    if (message.updateMask !== undefined) {
+      obj.updateMask = FieldMask.toJSON(FieldMask.wrap(message.updateMask));
+    }
+    if (message.etag !== "") {
+      obj.etag = message.etag;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateTicketRequest>, I>>(base?: I): UpdateTicketRequest {
+    return UpdateTicketRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateTicketRequest>, I>>(object: I): UpdateTicketRequest {
+    const message = createBaseUpdateTicketRequest();
+    message.id = object.id ?? "";
+    message.ticket = (object.ticket !== undefined && object.ticket !== null)
+      ? TicketInput.fromPartial(object.ticket)
+      : undefined;
+    message.updateMask = object.updateMask ?? undefined;
+    message.etag = object.etag ?? "";
+    return message;
+  },
+};
+
+function createBaseUpdateTicketResponse(): UpdateTicketResponse {
+  return { ticket: undefined };
+}
+
+export const UpdateTicketResponse: MessageFns<UpdateTicketResponse> = {
+  encode(message: UpdateTicketResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.ticket !== undefined) {
+      Ticket.encode(message.ticket, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateTicketResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateTicketResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.ticket = Ticket.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateTicketResponse {
+    return { ticket: isSet(object.ticket) ? Ticket.fromJSON(object.ticket) : undefined };
+  },
+
+  toJSON(message: UpdateTicketResponse): unknown {
+    const obj: any = {};
+    if (message.ticket !== undefined) {
+      obj.ticket = Ticket.toJSON(message.ticket);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateTicketResponse>, I>>(base?: I): UpdateTicketResponse {
+    return UpdateTicketResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateTicketResponse>, I>>(object: I): UpdateTicketResponse {
+    const message = createBaseUpdateTicketResponse();
+    message.ticket = (object.ticket !== undefined && object.ticket !== null)
+      ? Ticket.fromPartial(object.ticket)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseComment(): Comment {
+  return { id: "", ticketId: "", body: "", public: false, fromRequester: false, authorId: "", createTime: undefined };
+}
+
+export const Comment: MessageFns<Comment> = {
+  encode(message: Comment, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.ticketId !== "") {
+      writer.uint32(18).string(message.ticketId);
+    }
+    if (message.body !== "") {
+      writer.uint32(26).string(message.body);
+    }
+    if (message.public !== false) {
+      writer.uint32(32).bool(message.public);
+    }
+    if (message.fromRequester !== false) {
+      writer.uint32(40).bool(message.fromRequester);
+    }
+    if (message.authorId !== "") {
+      writer.uint32(50).string(message.authorId);
+    }
+    if (message.createTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.createTime), writer.uint32(58).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Comment {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseComment();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.ticketId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.body = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.public = reader.bool();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.fromRequester = reader.bool();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.authorId = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.createTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Comment {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      ticketId: isSet(object.ticketId)
+        ? globalThis.String(object.ticketId)
+        : isSet(object.ticket_id)
+        ? globalThis.String(object.ticket_id)
+        : "",
+      body: isSet(object.body) ? globalThis.String(object.body) : "",
+      public: isSet(object.public) ? globalThis.Boolean(object.public) : false,
+      fromRequester: isSet(object.fromRequester)
+        ? globalThis.Boolean(object.fromRequester)
+        : isSet(object.from_requester)
+        ? globalThis.Boolean(object.from_requester)
+        : false,
+      authorId: isSet(object.authorId)
+        ? globalThis.String(object.authorId)
+        : isSet(object.author_id)
+        ? globalThis.String(object.author_id)
+        : "",
+      createTime: isSet(object.createTime)
+        ? fromJsonTimestamp(object.createTime)
+        : isSet(object.create_time)
+        ? fromJsonTimestamp(object.create_time)
+        : undefined,
+    };
+  },
+
+  toJSON(message: Comment): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.ticketId !== "") {
+      obj.ticketId = message.ticketId;
+    }
+    if (message.body !== "") {
+      obj.body = message.body;
+    }
+    if (message.public !== false) {
+      obj.public = message.public;
+    }
+    if (message.fromRequester !== false) {
+      obj.fromRequester = message.fromRequester;
+    }
+    if (message.authorId !== "") {
+      obj.authorId = message.authorId;
+    }
+    if (message.createTime !== undefined) {
+      obj.createTime = message.createTime.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Comment>, I>>(base?: I): Comment {
+    return Comment.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Comment>, I>>(object: I): Comment {
+    const message = createBaseComment();
+    message.id = object.id ?? "";
+    message.ticketId = object.ticketId ?? "";
+    message.body = object.body ?? "";
+    message.public = object.public ?? false;
+    message.fromRequester = object.fromRequester ?? false;
+    message.authorId = object.authorId ?? "";
+    message.createTime = object.createTime ?? undefined;
+    return message;
+  },
+};
+
+function createBaseAddCommentRequest(): AddCommentRequest {
+  return { ticketId: "", body: "", public: false, fromRequester: false, requestId: "" };
+}
+
+export const AddCommentRequest: MessageFns<AddCommentRequest> = {
+  encode(message: AddCommentRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.ticketId !== "") {
+      writer.uint32(10).string(message.ticketId);
+    }
+    if (message.body !== "") {
+      writer.uint32(18).string(message.body);
+    }
+    if (message.public !== false) {
+      writer.uint32(24).bool(message.public);
+    }
+    if (message.fromRequester !== false) {
+      writer.uint32(32).bool(message.fromRequester);
+    }
+    if (message.requestId !== "") {
+      writer.uint32(42).string(message.requestId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AddCommentRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAddCommentRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.ticketId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.body = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.public = reader.bool();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.fromRequester = reader.bool();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AddCommentRequest {
+    return {
+      ticketId: isSet(object.ticketId)
+        ? globalThis.String(object.ticketId)
+        : isSet(object.ticket_id)
+        ? globalThis.String(object.ticket_id)
+        : "",
+      body: isSet(object.body) ? globalThis.String(object.body) : "",
+      public: isSet(object.public) ? globalThis.Boolean(object.public) : false,
+      fromRequester: isSet(object.fromRequester)
+        ? globalThis.Boolean(object.fromRequester)
+        : isSet(object.from_requester)
+        ? globalThis.Boolean(object.from_requester)
+        : false,
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
+    };
+  },
+
+  toJSON(message: AddCommentRequest): unknown {
+    const obj: any = {};
+    if (message.ticketId !== "") {
+      obj.ticketId = message.ticketId;
+    }
+    if (message.body !== "") {
+      obj.body = message.body;
+    }
+    if (message.public !== false) {
+      obj.public = message.public;
+    }
+    if (message.fromRequester !== false) {
+      obj.fromRequester = message.fromRequester;
+    }
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AddCommentRequest>, I>>(base?: I): AddCommentRequest {
+    return AddCommentRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AddCommentRequest>, I>>(object: I): AddCommentRequest {
+    const message = createBaseAddCommentRequest();
+    message.ticketId = object.ticketId ?? "";
+    message.body = object.body ?? "";
+    message.public = object.public ?? false;
+    message.fromRequester = object.fromRequester ?? false;
+    message.requestId = object.requestId ?? "";
+    return message;
+  },
+};
+
+function createBaseAddCommentResponse(): AddCommentResponse {
+  return { comment: undefined, ticket: undefined };
+}
+
+export const AddCommentResponse: MessageFns<AddCommentResponse> = {
+  encode(message: AddCommentResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.comment !== undefined) {
+      Comment.encode(message.comment, writer.uint32(10).fork()).join();
+    }
+    if (message.ticket !== undefined) {
+      Ticket.encode(message.ticket, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AddCommentResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAddCommentResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.comment = Comment.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.ticket = Ticket.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AddCommentResponse {
+    return {
+      comment: isSet(object.comment) ? Comment.fromJSON(object.comment) : undefined,
+      ticket: isSet(object.ticket) ? Ticket.fromJSON(object.ticket) : undefined,
+    };
+  },
+
+  toJSON(message: AddCommentResponse): unknown {
+    const obj: any = {};
+    if (message.comment !== undefined) {
+      obj.comment = Comment.toJSON(message.comment);
+    }
+    if (message.ticket !== undefined) {
+      obj.ticket = Ticket.toJSON(message.ticket);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AddCommentResponse>, I>>(base?: I): AddCommentResponse {
+    return AddCommentResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AddCommentResponse>, I>>(object: I): AddCommentResponse {
+    const message = createBaseAddCommentResponse();
+    message.comment = (object.comment !== undefined && object.comment !== null)
+      ? Comment.fromPartial(object.comment)
+      : undefined;
+    message.ticket = (object.ticket !== undefined && object.ticket !== null)
+      ? Ticket.fromPartial(object.ticket)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseListCommentsRequest(): ListCommentsRequest {
+  return { ticketId: "", publicOnly: false };
+}
+
+export const ListCommentsRequest: MessageFns<ListCommentsRequest> = {
+  encode(message: ListCommentsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.ticketId !== "") {
+      writer.uint32(10).string(message.ticketId);
+    }
+    if (message.publicOnly !== false) {
+      writer.uint32(16).bool(message.publicOnly);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListCommentsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListCommentsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.ticketId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.publicOnly = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListCommentsRequest {
+    return {
+      ticketId: isSet(object.ticketId)
+        ? globalThis.String(object.ticketId)
+        : isSet(object.ticket_id)
+        ? globalThis.String(object.ticket_id)
+        : "",
+      publicOnly: isSet(object.publicOnly)
+        ? globalThis.Boolean(object.publicOnly)
+        : isSet(object.public_only)
+        ? globalThis.Boolean(object.public_only)
+        : false,
+    };
+  },
+
+  toJSON(message: ListCommentsRequest): unknown {
+    const obj: any = {};
+    if (message.ticketId !== "") {
+      obj.ticketId = message.ticketId;
+    }
+    if (message.publicOnly !== false) {
+      obj.publicOnly = message.publicOnly;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListCommentsRequest>, I>>(base?: I): ListCommentsRequest {
+    return ListCommentsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListCommentsRequest>, I>>(object: I): ListCommentsRequest {
+    const message = createBaseListCommentsRequest();
+    message.ticketId = object.ticketId ?? "";
+    message.publicOnly = object.publicOnly ?? false;
+    return message;
+  },
+};
+
+function createBaseListCommentsResponse(): ListCommentsResponse {
+  return { comments: [] };
+}
+
+export const ListCommentsResponse: MessageFns<ListCommentsResponse> = {
+  encode(message: ListCommentsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.comments) {
+      Comment.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListCommentsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListCommentsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.comments.push(Comment.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListCommentsResponse {
+    return {
+      comments: globalThis.Array.isArray(object?.comments) ? object.comments.map((e: any) => Comment.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: ListCommentsResponse): unknown {
+    const obj: any = {};
+    if (message.comments?.length) {
+      obj.comments = message.comments.map((e) => Comment.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListCommentsResponse>, I>>(base?: I): ListCommentsResponse {
+    return ListCommentsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListCommentsResponse>, I>>(object: I): ListCommentsResponse {
+    const message = createBaseListCommentsResponse();
+    message.comments = object.comments?.map((e) => Comment.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseFieldChange(): FieldChange {
+  return { field: "", from: "", to: "" };
+}
+
+export const FieldChange: MessageFns<FieldChange> = {
+  encode(message: FieldChange, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.field !== "") {
+      writer.uint32(10).string(message.field);
+    }
+    if (message.from !== "") {
+      writer.uint32(18).string(message.from);
+    }
+    if (message.to !== "") {
+      writer.uint32(26).string(message.to);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FieldChange {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFieldChange();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.field = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.from = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.to = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FieldChange {
+    return {
+      field: isSet(object.field) ? globalThis.String(object.field) : "",
+      from: isSet(object.from) ? globalThis.String(object.from) : "",
+      to: isSet(object.to) ? globalThis.String(object.to) : "",
+    };
+  },
+
+  toJSON(message: FieldChange): unknown {
+    const obj: any = {};
+    if (message.field !== "") {
+      obj.field = message.field;
+    }
+    if (message.from !== "") {
+      obj.from = message.from;
+    }
+    if (message.to !== "") {
+      obj.to = message.to;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<FieldChange>, I>>(base?: I): FieldChange {
+    return FieldChange.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<FieldChange>, I>>(object: I): FieldChange {
+    const message = createBaseFieldChange();
+    message.field = object.field ?? "";
+    message.from = object.from ?? "";
+    message.to = object.to ?? "";
+    return message;
+  },
+};
+
+function createBaseHistoryEntry(): HistoryEntry {
+  return { time: undefined, actor: "", kind: "", changes: [], note: "" };
+}
+
+export const HistoryEntry: MessageFns<HistoryEntry> = {
+  encode(message: HistoryEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.time !== undefined) {
+      Timestamp.encode(toTimestamp(message.time), writer.uint32(10).fork()).join();
+    }
+    if (message.actor !== "") {
+      writer.uint32(18).string(message.actor);
+    }
+    if (message.kind !== "") {
+      writer.uint32(26).string(message.kind);
+    }
+    for (const v of message.changes) {
+      FieldChange.encode(v!, writer.uint32(34).fork()).join();
+    }
+    if (message.note !== "") {
+      writer.uint32(42).string(message.note);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): HistoryEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseHistoryEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.time = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.actor = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.kind = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.changes.push(FieldChange.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.note = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): HistoryEntry {
+    return {
+      time: isSet(object.time) ? fromJsonTimestamp(object.time) : undefined,
+      actor: isSet(object.actor) ? globalThis.String(object.actor) : "",
+      kind: isSet(object.kind) ? globalThis.String(object.kind) : "",
+      changes: globalThis.Array.isArray(object?.changes) ? object.changes.map((e: any) => FieldChange.fromJSON(e)) : [],
+      note: isSet(object.note) ? globalThis.String(object.note) : "",
+    };
+  },
+
+  toJSON(message: HistoryEntry): unknown {
+    const obj: any = {};
+    if (message.time !== undefined) {
+      obj.time = message.time.toISOString();
+    }
+    if (message.actor !== "") {
+      obj.actor = message.actor;
+    }
+    if (message.kind !== "") {
+      obj.kind = message.kind;
+    }
+    if (message.changes?.length) {
+      obj.changes = message.changes.map((e) => FieldChange.toJSON(e));
+    }
+    if (message.note !== "") {
+      obj.note = message.note;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<HistoryEntry>, I>>(base?: I): HistoryEntry {
+    return HistoryEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<HistoryEntry>, I>>(object: I): HistoryEntry {
+    const message = createBaseHistoryEntry();
+    message.time = object.time ?? undefined;
+    message.actor = object.actor ?? "";
+    message.kind = object.kind ?? "";
+    message.changes = object.changes?.map((e) => FieldChange.fromPartial(e)) || [];
+    message.note = object.note ?? "";
+    return message;
+  },
+};
+
+function createBaseListTicketHistoryRequest(): ListTicketHistoryRequest {
+  return { ticketId: "" };
+}
+
+export const ListTicketHistoryRequest: MessageFns<ListTicketHistoryRequest> = {
+  encode(message: ListTicketHistoryRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.ticketId !== "") {
+      writer.uint32(10).string(message.ticketId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListTicketHistoryRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListTicketHistoryRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.ticketId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListTicketHistoryRequest {
+    return {
+      ticketId: isSet(object.ticketId)
+        ? globalThis.String(object.ticketId)
+        : isSet(object.ticket_id)
+        ? globalThis.String(object.ticket_id)
+        : "",
+    };
+  },
+
+  toJSON(message: ListTicketHistoryRequest): unknown {
+    const obj: any = {};
+    if (message.ticketId !== "") {
+      obj.ticketId = message.ticketId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListTicketHistoryRequest>, I>>(base?: I): ListTicketHistoryRequest {
+    return ListTicketHistoryRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListTicketHistoryRequest>, I>>(object: I): ListTicketHistoryRequest {
+    const message = createBaseListTicketHistoryRequest();
+    message.ticketId = object.ticketId ?? "";
+    return message;
+  },
+};
+
+function createBaseListTicketHistoryResponse(): ListTicketHistoryResponse {
+  return { entries: [] };
+}
+
+export const ListTicketHistoryResponse: MessageFns<ListTicketHistoryResponse> = {
+  encode(message: ListTicketHistoryResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.entries) {
+      HistoryEntry.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListTicketHistoryResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListTicketHistoryResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.entries.push(HistoryEntry.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListTicketHistoryResponse {
+    return {
+      entries: globalThis.Array.isArray(object?.entries)
+        ? object.entries.map((e: any) => HistoryEntry.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: ListTicketHistoryResponse): unknown {
+    const obj: any = {};
+    if (message.entries?.length) {
+      obj.entries = message.entries.map((e) => HistoryEntry.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListTicketHistoryResponse>, I>>(base?: I): ListTicketHistoryResponse {
+    return ListTicketHistoryResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListTicketHistoryResponse>, I>>(object: I): ListTicketHistoryResponse {
+    const message = createBaseListTicketHistoryResponse();
+    message.entries = object.entries?.map((e) => HistoryEntry.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseFeedback(): Feedback {
+  return {
+    ticketId: "",
+    rating: 0,
+    comment: "",
+    assigneeId: "",
+    team: "",
+    submitTime: undefined,
+    via: "",
+    submittedBy: "",
+  };
+}
+
+export const Feedback: MessageFns<Feedback> = {
+  encode(message: Feedback, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.ticketId !== "") {
+      writer.uint32(10).string(message.ticketId);
+    }
+    if (message.rating !== 0) {
+      writer.uint32(16).int32(message.rating);
+    }
+    if (message.comment !== "") {
+      writer.uint32(26).string(message.comment);
+    }
+    if (message.assigneeId !== "") {
+      writer.uint32(34).string(message.assigneeId);
+    }
+    if (message.team !== "") {
+      writer.uint32(42).string(message.team);
+    }
+    if (message.submitTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.submitTime), writer.uint32(50).fork()).join();
+    }
+    if (message.via !== "") {
+      writer.uint32(58).string(message.via);
+    }
+    if (message.submittedBy !== "") {
+      writer.uint32(66).string(message.submittedBy);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Feedback {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFeedback();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.ticketId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.rating = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.comment = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.assigneeId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.team = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.submitTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.via = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.submittedBy = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Feedback {
+    return {
+      ticketId: isSet(object.ticketId)
+        ? globalThis.String(object.ticketId)
+        : isSet(object.ticket_id)
+        ? globalThis.String(object.ticket_id)
+        : "",
+      rating: isSet(object.rating) ? globalThis.Number(object.rating) : 0,
+      comment: isSet(object.comment) ? globalThis.String(object.comment) : "",
+      assigneeId: isSet(object.assigneeId)
+        ? globalThis.String(object.assigneeId)
+        : isSet(object.assignee_id)
+        ? globalThis.String(object.assignee_id)
+        : "",
+      team: isSet(object.team) ? globalThis.String(object.team) : "",
+      submitTime: isSet(object.submitTime)
+        ? fromJsonTimestamp(object.submitTime)
+        : isSet(object.submit_time)
+        ? fromJsonTimestamp(object.submit_time)
+        : undefined,
+      via: isSet(object.via) ? globalThis.String(object.via) : "",
+      submittedBy: isSet(object.submittedBy)
+        ? globalThis.String(object.submittedBy)
+        : isSet(object.submitted_by)
+        ? globalThis.String(object.submitted_by)
+        : "",
+    };
+  },
+
+  toJSON(message: Feedback): unknown {
+    const obj: any = {};
+    if (message.ticketId !== "") {
+      obj.ticketId = message.ticketId;
+    }
+    if (message.rating !== 0) {
+      obj.rating = Math.round(message.rating);
+    }
+    if (message.comment !== "") {
+      obj.comment = message.comment;
+    }
+    if (message.assigneeId !== "") {
+      obj.assigneeId = message.assigneeId;
+    }
+    if (message.team !== "") {
+      obj.team = message.team;
+    }
+    if (message.submitTime !== undefined) {
+      obj.submitTime = message.submitTime.toISOString();
+    }
+    if (message.via !== "") {
+      obj.via = message.via;
+    }
+    if (message.submittedBy !== "") {
+      obj.submittedBy = message.submittedBy;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Feedback>, I>>(base?: I): Feedback {
+    return Feedback.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Feedback>, I>>(object: I): Feedback {
+    const message = createBaseFeedback();
+    message.ticketId = object.ticketId ?? "";
+    message.rating = object.rating ?? 0;
+    message.comment = object.comment ?? "";
+    message.assigneeId = object.assigneeId ?? "";
+    message.team = object.team ?? "";
+    message.submitTime = object.submitTime ?? undefined;
+    message.via = object.via ?? "";
+    message.submittedBy = object.submittedBy ?? "";
+    return message;
+  },
+};
+
+function createBaseSubmitFeedbackRequest(): SubmitFeedbackRequest {
+  return { ticketId: "", rating: 0, comment: "", linkToken: "" };
+}
+
+export const SubmitFeedbackRequest: MessageFns<SubmitFeedbackRequest> = {
+  encode(message: SubmitFeedbackRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.ticketId !== "") {
+      writer.uint32(10).string(message.ticketId);
+    }
+    if (message.rating !== 0) {
+      writer.uint32(16).int32(message.rating);
+    }
+    if (message.comment !== "") {
+      writer.uint32(26).string(message.comment);
+    }
+    if (message.linkToken !== "") {
+      writer.uint32(34).string(message.linkToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SubmitFeedbackRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSubmitFeedbackRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.ticketId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.rating = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.comment = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.linkToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SubmitFeedbackRequest {
+    return {
+      ticketId: isSet(object.ticketId)
+        ? globalThis.String(object.ticketId)
+        : isSet(object.ticket_id)
+        ? globalThis.String(object.ticket_id)
+        : "",
+      rating: isSet(object.rating) ? globalThis.Number(object.rating) : 0,
+      comment: isSet(object.comment) ? globalThis.String(object.comment) : "",
+      linkToken: isSet(object.linkToken)
+        ? globalThis.String(object.linkToken)
+        : isSet(object.link_token)
+        ? globalThis.String(object.link_token)
+        : "",
+    };
+  },
+
+  toJSON(message: SubmitFeedbackRequest): unknown {
+    const obj: any = {};
+    if (message.ticketId !== "") {
+      obj.ticketId = message.ticketId;
+    }
+    if (message.rating !== 0) {
+      obj.rating = Math.round(message.rating);
+    }
+    if (message.comment !== "") {
+      obj.comment = message.comment;
+    }
+    if (message.linkToken !== "") {
+      obj.linkToken = message.linkToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SubmitFeedbackRequest>, I>>(base?: I): SubmitFeedbackRequest {
+    return SubmitFeedbackRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SubmitFeedbackRequest>, I>>(object: I): SubmitFeedbackRequest {
+    const message = createBaseSubmitFeedbackRequest();
+    message.ticketId = object.ticketId ?? "";
+    message.rating = object.rating ?? 0;
+    message.comment = object.comment ?? "";
+    message.linkToken = object.linkToken ?? "";
+    return message;
+  },
+};
+
+function createBaseSubmitFeedbackResponse(): SubmitFeedbackResponse {
+  return { feedback: undefined };
+}
+
+export const SubmitFeedbackResponse: MessageFns<SubmitFeedbackResponse> = {
+  encode(message: SubmitFeedbackResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.feedback !== undefined) {
+      Feedback.encode(message.feedback, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SubmitFeedbackResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSubmitFeedbackResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.feedback = Feedback.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SubmitFeedbackResponse {
+    return { feedback: isSet(object.feedback) ? Feedback.fromJSON(object.feedback) : undefined };
+  },
+
+  toJSON(message: SubmitFeedbackResponse): unknown {
+    const obj: any = {};
+    if (message.feedback !== undefined) {
+      obj.feedback = Feedback.toJSON(message.feedback);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SubmitFeedbackResponse>, I>>(base?: I): SubmitFeedbackResponse {
+    return SubmitFeedbackResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SubmitFeedbackResponse>, I>>(object: I): SubmitFeedbackResponse {
+    const message = createBaseSubmitFeedbackResponse();
+    message.feedback = (object.feedback !== undefined && object.feedback !== null)
+      ? Feedback.fromPartial(object.feedback)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseCreateFeedbackLinkRequest(): CreateFeedbackLinkRequest {
+  return { ticketId: "" };
+}
+
+export const CreateFeedbackLinkRequest: MessageFns<CreateFeedbackLinkRequest> = {
+  encode(message: CreateFeedbackLinkRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.ticketId !== "") {
+      writer.uint32(10).string(message.ticketId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateFeedbackLinkRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateFeedbackLinkRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.ticketId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CreateFeedbackLinkRequest {
+    return {
+      ticketId: isSet(object.ticketId)
+        ? globalThis.String(object.ticketId)
+        : isSet(object.ticket_id)
+        ? globalThis.String(object.ticket_id)
+        : "",
+    };
+  },
+
+  toJSON(message: CreateFeedbackLinkRequest): unknown {
+    const obj: any = {};
+    if (message.ticketId !== "") {
+      obj.ticketId = message.ticketId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CreateFeedbackLinkRequest>, I>>(base?: I): CreateFeedbackLinkRequest {
+    return CreateFeedbackLinkRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CreateFeedbackLinkRequest>, I>>(object: I): CreateFeedbackLinkRequest {
+    const message = createBaseCreateFeedbackLinkRequest();
+    message.ticketId = object.ticketId ?? "";
+    return message;
+  },
+};
+
+function createBaseCreateFeedbackLinkResponse(): CreateFeedbackLinkResponse {
+  return { token: "", expireTime: undefined };
+}
+
+export const CreateFeedbackLinkResponse: MessageFns<CreateFeedbackLinkResponse> = {
+  encode(message: CreateFeedbackLinkResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.token !== "") {
+      writer.uint32(10).string(message.token);
+    }
+    if (message.expireTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.expireTime), writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateFeedbackLinkResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateFeedbackLinkResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.token = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.expireTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CreateFeedbackLinkResponse {
+    return {
+      token: isSet(object.token) ? globalThis.String(object.token) : "",
+      expireTime: isSet(object.expireTime)
+        ? fromJsonTimestamp(object.expireTime)
+        : isSet(object.expire_time)
+        ? fromJsonTimestamp(object.expire_time)
+        : undefined,
+    };
+  },
+
+  toJSON(message: CreateFeedbackLinkResponse): unknown {
+    const obj: any = {};
+    if (message.token !== "") {
+      obj.token = message.token;
+    }
+    if (message.expireTime !== undefined) {
+      obj.expireTime = message.expireTime.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CreateFeedbackLinkResponse>, I>>(base?: I): CreateFeedbackLinkResponse {
+    return CreateFeedbackLinkResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CreateFeedbackLinkResponse>, I>>(object: I): CreateFeedbackLinkResponse {
+    const message = createBaseCreateFeedbackLinkResponse();
+    message.token = object.token ?? "";
+    message.expireTime = object.expireTime ?? undefined;
+    return message;
+  },
+};
+
+function createBaseGetFeedbackRequest(): GetFeedbackRequest {
+  return { ticketId: "" };
+}
+
+export const GetFeedbackRequest: MessageFns<GetFeedbackRequest> = {
+  encode(message: GetFeedbackRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.ticketId !== "") {
+      writer.uint32(10).string(message.ticketId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetFeedbackRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetFeedbackRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.ticketId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetFeedbackRequest {
+    return {
+      ticketId: isSet(object.ticketId)
+        ? globalThis.String(object.ticketId)
+        : isSet(object.ticket_id)
+        ? globalThis.String(object.ticket_id)
+        : "",
+    };
+  },
+
+  toJSON(message: GetFeedbackRequest): unknown {
+    const obj: any = {};
+    if (message.ticketId !== "") {
+      obj.ticketId = message.ticketId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetFeedbackRequest>, I>>(base?: I): GetFeedbackRequest {
+    return GetFeedbackRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetFeedbackRequest>, I>>(object: I): GetFeedbackRequest {
+    const message = createBaseGetFeedbackRequest();
+    message.ticketId = object.ticketId ?? "";
+    return message;
+  },
+};
+
+function createBaseGetFeedbackResponse(): GetFeedbackResponse {
+  return { feedback: undefined };
+}
+
+export const GetFeedbackResponse: MessageFns<GetFeedbackResponse> = {
+  encode(message: GetFeedbackResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.feedback !== undefined) {
+      Feedback.encode(message.feedback, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetFeedbackResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetFeedbackResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.feedback = Feedback.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetFeedbackResponse {
+    return { feedback: isSet(object.feedback) ? Feedback.fromJSON(object.feedback) : undefined };
+  },
+
+  toJSON(message: GetFeedbackResponse): unknown {
+    const obj: any = {};
+    if (message.feedback !== undefined) {
+      obj.feedback = Feedback.toJSON(message.feedback);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetFeedbackResponse>, I>>(base?: I): GetFeedbackResponse {
+    return GetFeedbackResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetFeedbackResponse>, I>>(object: I): GetFeedbackResponse {
+    const message = createBaseGetFeedbackResponse();
+    message.feedback = (object.feedback !== undefined && object.feedback !== null)
+      ? Feedback.fromPartial(object.feedback)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseSlaConditions(): SlaConditions {
+  return { priorities: [], categories: [], organizationTiers: [], channels: [] };
+}
+
+export const SlaConditions: MessageFns<SlaConditions> = {
+  encode(message: SlaConditions, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.priorities) {
+      writer.uint32(10).string(v!);
+    }
+    for (const v of message.categories) {
+      writer.uint32(18).string(v!);
+    }
+    for (const v of message.organizationTiers) {
+      writer.uint32(26).string(v!);
+    }
+    for (const v of message.channels) {
+      writer.uint32(34).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SlaConditions {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSlaConditions();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.priorities.push(reader.string());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.categories.push(reader.string());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.organizationTiers.push(reader.string());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.channels.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SlaConditions {
+    return {
+      priorities: globalThis.Array.isArray(object?.priorities)
+        ? object.priorities.map((e: any) => globalThis.String(e))
+        : [],
+      categories: globalThis.Array.isArray(object?.categories)
+        ? object.categories.map((e: any) => globalThis.String(e))
+        : [],
+      organizationTiers: globalThis.Array.isArray(object?.organizationTiers)
+        ? object.organizationTiers.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.organization_tiers)
+        ? object.organization_tiers.map((e: any) => globalThis.String(e))
+        : [],
+      channels: globalThis.Array.isArray(object?.channels) ? object.channels.map((e: any) => globalThis.String(e)) : [],
+    };
+  },
+
+  toJSON(message: SlaConditions): unknown {
+    const obj: any = {};
+    if (message.priorities?.length) {
+      obj.priorities = message.priorities;
+    }
+    if (message.categories?.length) {
+      obj.categories = message.categories;
+    }
+    if (message.organizationTiers?.length) {
+      obj.organizationTiers = message.organizationTiers;
+    }
+    if (message.channels?.length) {
+      obj.channels = message.channels;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SlaConditions>, I>>(base?: I): SlaConditions {
+    return SlaConditions.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SlaConditions>, I>>(object: I): SlaConditions {
+    const message = createBaseSlaConditions();
+    message.priorities = object.priorities?.map((e) => e) || [];
+    message.categories = object.categories?.map((e) => e) || [];
+    message.organizationTiers = object.organizationTiers?.map((e) => e) || [];
+    message.channels = object.channels?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseSlaTargets(): SlaTargets {
+  return { firstResponseMinutes: 0, nextUpdateMinutes: 0, resolutionMinutes: 0 };
+}
+
+export const SlaTargets: MessageFns<SlaTargets> = {
+  encode(message: SlaTargets, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.firstResponseMinutes !== 0) {
+      writer.uint32(8).int32(message.firstResponseMinutes);
+    }
+    if (message.nextUpdateMinutes !== 0) {
+      writer.uint32(16).int32(message.nextUpdateMinutes);
+    }
+    if (message.resolutionMinutes !== 0) {
+      writer.uint32(24).int32(message.resolutionMinutes);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SlaTargets {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSlaTargets();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.firstResponseMinutes = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.nextUpdateMinutes = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.resolutionMinutes = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SlaTargets {
+    return {
+      firstResponseMinutes: isSet(object.firstResponseMinutes)
+        ? globalThis.Number(object.firstResponseMinutes)
+        : isSet(object.first_response_minutes)
+        ? globalThis.Number(object.first_response_minutes)
+        : 0,
+      nextUpdateMinutes: isSet(object.nextUpdateMinutes)
+        ? globalThis.Number(object.nextUpdateMinutes)
+        : isSet(object.next_update_minutes)
+        ? globalThis.Number(object.next_update_minutes)
+        : 0,
+      resolutionMinutes: isSet(object.resolutionMinutes)
+        ? globalThis.Number(object.resolutionMinutes)
+        : isSet(object.resolution_minutes)
+        ? globalThis.Number(object.resolution_minutes)
+        : 0,
+    };
+  },
+
+  toJSON(message: SlaTargets): unknown {
+    const obj: any = {};
+    if (message.firstResponseMinutes !== 0) {
+      obj.firstResponseMinutes = Math.round(message.firstResponseMinutes);
+    }
+    if (message.nextUpdateMinutes !== 0) {
+      obj.nextUpdateMinutes = Math.round(message.nextUpdateMinutes);
+    }
+    if (message.resolutionMinutes !== 0) {
+      obj.resolutionMinutes = Math.round(message.resolutionMinutes);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SlaTargets>, I>>(base?: I): SlaTargets {
+    return SlaTargets.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SlaTargets>, I>>(object: I): SlaTargets {
+    const message = createBaseSlaTargets();
+    message.firstResponseMinutes = object.firstResponseMinutes ?? 0;
+    message.nextUpdateMinutes = object.nextUpdateMinutes ?? 0;
+    message.resolutionMinutes = object.resolutionMinutes ?? 0;
+    return message;
+  },
+};
+
+function createBaseEscalationRule(): EscalationRule {
+  return { on: "", metrics: [], raisePriority: false, assigneeId: "", team: "", notify: [] };
+}
+
+export const EscalationRule: MessageFns<EscalationRule> = {
+  encode(message: EscalationRule, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.on !== "") {
+      writer.uint32(10).string(message.on);
+    }
+    for (const v of message.metrics) {
+      writer.uint32(18).string(v!);
+    }
+    if (message.raisePriority !== false) {
+      writer.uint32(24).bool(message.raisePriority);
+    }
+    if (message.assigneeId !== "") {
+      writer.uint32(34).string(message.assigneeId);
+    }
+    if (message.team !== "") {
+      writer.uint32(42).string(message.team);
+    }
+    for (const v of message.notify) {
+      writer.uint32(50).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EscalationRule {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEscalationRule();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.on = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.metrics.push(reader.string());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.raisePriority = reader.bool();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.assigneeId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.team = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.notify.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): EscalationRule {
+    return {
+      on: isSet(object.on) ? globalThis.String(object.on) : "",
+      metrics: globalThis.Array.isArray(object?.metrics) ? object.metrics.map((e: any) => globalThis.String(e)) : [],
+      raisePriority: isSet(object.raisePriority)
+        ? globalThis.Boolean(object.raisePriority)
+        : isSet(object.raise_priority)
+        ? globalThis.Boolean(object.raise_priority)
+        : false,
+      assigneeId: isSet(object.assigneeId)
+        ? globalThis.String(object.assigneeId)
+        : isSet(object.assignee_id)
+        ? globalThis.String(object.assignee_id)
+        : "",
+      team: isSet(object.team) ? globalThis.String(object.team) : "",
+      notify: globalThis.Array.isArray(object?.notify) ? object.notify.map((e: any) => globalThis.String(e)) : [],
+    };
+  },
+
+  toJSON(message: EscalationRule): unknown {
+    const obj: any = {};
+    if (message.on !== "") {
+      obj.on = message.on;
+    }
+    if (message.metrics?.length) {
+      obj.metrics = message.metrics;
+    }
+    if (message.raisePriority !== false) {
+      obj.raisePriority = message.raisePriority;
+    }
+    if (message.assigneeId !== "") {
+      obj.assigneeId = message.assigneeId;
+    }
+    if (message.team !== "") {
+      obj.team = message.team;
+    }
+    if (message.notify?.length) {
+      obj.notify = message.notify;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<EscalationRule>, I>>(base?: I): EscalationRule {
+    return EscalationRule.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<EscalationRule>, I>>(object: I): EscalationRule {
+    const message = createBaseEscalationRule();
+    message.on = object.on ?? "";
+    message.metrics = object.metrics?.map((e) => e) || [];
+    message.raisePriority = object.raisePriority ?? false;
+    message.assigneeId = object.assigneeId ?? "";
+    message.team = object.team ?? "";
+    message.notify = object.notify?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseSlaPolicy(): SlaPolicy {
+  return {
+    id: "",
+    name: "",
+    position: 0,
+    enabled: false,
+    conditions: undefined,
+    calendarId: "",
+    targets: {},
+    pauseStatuses: [],
+    warnAtPercent: 0,
+    escalations: [],
+    createTime: undefined,
+    updateTime: undefined,
+    etag: "",
+  };
+}
+
+export const SlaPolicy: MessageFns<SlaPolicy> = {
+  encode(message: SlaPolicy, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.name !== "") {
+      writer.uint32(18).string(message.name);
+    }
+    if (message.position !== 0) {
+      writer.uint32(24).int32(message.position);
+    }
+    if (message.enabled !== false) {
+      writer.uint32(32).bool(message.enabled);
+    }
+    if (message.conditions !== undefined) {
+      SlaConditions.encode(message.conditions, writer.uint32(42).fork()).join();
+    }
+    if (message.calendarId !== "") {
+      writer.uint32(50).string(message.calendarId);
+    }
+    globalThis.Object.entries(message.targets).forEach(([key, value]: [string, SlaTargets]) => {
+      SlaPolicy_TargetsEntry.encode({ key: key as any, value }, writer.uint32(58).fork()).join();
+    });
+    for (const v of message.pauseStatuses) {
+      writer.uint32(66).string(v!);
+    }
+    if (message.warnAtPercent !== 0) {
+      writer.uint32(72).int32(message.warnAtPercent);
+    }
+    for (const v of message.escalations) {
+      EscalationRule.encode(v!, writer.uint32(82).fork()).join();
+    }
+    if (message.createTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.createTime), writer.uint32(90).fork()).join();
+    }
+    if (message.updateTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.updateTime), writer.uint32(98).fork()).join();
+    }
+    if (message.etag !== "") {
+      writer.uint32(106).string(message.etag);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SlaPolicy {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSlaPolicy();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.position = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.enabled = reader.bool();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.conditions = SlaConditions.decode(reader, reader.uint32());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.calendarId = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            const entry7 = SlaPolicy_TargetsEntry.decode(reader, reader.uint32());
+            if (entry7.value !== undefined) {
+              message.targets[entry7.key] = entry7.value;
+            }
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.pauseStatuses.push(reader.string());
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.warnAtPercent = reader.int32();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.escalations.push(EscalationRule.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.createTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.updateTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.etag = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SlaPolicy {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      position: isSet(object.position) ? globalThis.Number(object.position) : 0,
+      enabled: isSet(object.enabled) ? globalThis.Boolean(object.enabled) : false,
+      conditions: isSet(object.conditions) ? SlaConditions.fromJSON(object.conditions) : undefined,
+      calendarId: isSet(object.calendarId)
+        ? globalThis.String(object.calendarId)
+        : isSet(object.calendar_id)
+        ? globalThis.String(object.calendar_id)
+        : "",
+      targets: isObject(object.targets)
+        ? (globalThis.Object.entries(object.targets) as [string, any][]).reduce(
+          (acc: { [key: string]: SlaTargets }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: SlaTargets.fromJSON(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+      pauseStatuses: globalThis.Array.isArray(object?.pauseStatuses)
+        ? object.pauseStatuses.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.pause_statuses)
+        ? object.pause_statuses.map((e: any) => globalThis.String(e))
+        : [],
+      warnAtPercent: isSet(object.warnAtPercent)
+        ? globalThis.Number(object.warnAtPercent)
+        : isSet(object.warn_at_percent)
+        ? globalThis.Number(object.warn_at_percent)
+        : 0,
+      escalations: globalThis.Array.isArray(object?.escalations)
+        ? object.escalations.map((e: any) => EscalationRule.fromJSON(e))
+        : [],
+      createTime: isSet(object.createTime)
+        ? fromJsonTimestamp(object.createTime)
+        : isSet(object.create_time)
+        ? fromJsonTimestamp(object.create_time)
+        : undefined,
+      updateTime: isSet(object.updateTime)
+        ? fromJsonTimestamp(object.updateTime)
+        : isSet(object.update_time)
+        ? fromJsonTimestamp(object.update_time)
+        : undefined,
+      etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
+    };
+  },
+
+  toJSON(message: SlaPolicy): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.position !== 0) {
+      obj.position = Math.round(message.position);
+    }
+    if (message.enabled !== false) {
+      obj.enabled = message.enabled;
+    }
+    if (message.conditions !== undefined) {
+      obj.conditions = SlaConditions.toJSON(message.conditions);
+    }
+    if (message.calendarId !== "") {
+      obj.calendarId = message.calendarId;
+    }
+    if (message.targets) {
+      const entries = globalThis.Object.entries(message.targets) as [string, SlaTargets][];
+      if (entries.length > 0) {
+        obj.targets = {};
+        entries.forEach(([k, v]) => {
+          obj.targets[k] = SlaTargets.toJSON(v);
+        });
+      }
+    }
+    if (message.pauseStatuses?.length) {
+      obj.pauseStatuses = message.pauseStatuses;
+    }
+    if (message.warnAtPercent !== 0) {
+      obj.warnAtPercent = Math.round(message.warnAtPercent);
+    }
+    if (message.escalations?.length) {
+      obj.escalations = message.escalations.map((e) => EscalationRule.toJSON(e));
+    }
+    if (message.createTime !== undefined) {
+      obj.createTime = message.createTime.toISOString();
+    }
+    if (message.updateTime !== undefined) {
+      obj.updateTime = message.updateTime.toISOString();
+    }
+    if (message.etag !== "") {
+      obj.etag = message.etag;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SlaPolicy>, I>>(base?: I): SlaPolicy {
+    return SlaPolicy.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SlaPolicy>, I>>(object: I): SlaPolicy {
+    const message = createBaseSlaPolicy();
+    message.id = object.id ?? "";
+    message.name = object.name ?? "";
+    message.position = object.position ?? 0;
+    message.enabled = object.enabled ?? false;
+    message.conditions = (object.conditions !== undefined && object.conditions !== null)
+      ? SlaConditions.fromPartial(object.conditions)
+      : undefined;
+    message.calendarId = object.calendarId ?? "";
+    message.targets = (globalThis.Object.entries(object.targets ?? {}) as [string, SlaTargets][]).reduce(
+      (acc: { [key: string]: SlaTargets }, [key, value]: [string, SlaTargets]) => {
+        if (value !== undefined) {
+          acc[key] = SlaTargets.fromPartial(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    message.pauseStatuses = object.pauseStatuses?.map((e) => e) || [];
+    message.warnAtPercent = object.warnAtPercent ?? 0;
+    message.escalations = object.escalations?.map((e) => EscalationRule.fromPartial(e)) || [];
+    message.createTime = object.createTime ?? undefined;
+    message.updateTime = object.updateTime ?? undefined;
+    message.etag = object.etag ?? "";
+    return message;
+  },
+};
+
+function createBaseSlaPolicy_TargetsEntry(): SlaPolicy_TargetsEntry {
+  return { key: "", value: undefined };
+}
+
+export const SlaPolicy_TargetsEntry: MessageFns<SlaPolicy_TargetsEntry> = {
+  encode(message: SlaPolicy_TargetsEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== undefined) {
+      SlaTargets.encode(message.value, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SlaPolicy_TargetsEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSlaPolicy_TargetsEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = SlaTargets.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SlaPolicy_TargetsEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? SlaTargets.fromJSON(object.value) : undefined,
+    };
+  },
+
+  toJSON(message: SlaPolicy_TargetsEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== undefined) {
+      obj.value = SlaTargets.toJSON(message.value);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SlaPolicy_TargetsEntry>, I>>(base?: I): SlaPolicy_TargetsEntry {
+    return SlaPolicy_TargetsEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SlaPolicy_TargetsEntry>, I>>(object: I): SlaPolicy_TargetsEntry {
+    const message = createBaseSlaPolicy_TargetsEntry();
+    message.key = object.key ?? "";
+    message.value = (object.value !== undefined && object.value !== null)
+      ? SlaTargets.fromPartial(object.value)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseSlaPolicyInput(): SlaPolicyInput {
+  return {
+    name: "",
+    position: 0,
+    enabled: undefined,
+    conditions: undefined,
+    calendarId: "",
+    targets: {},
+    pauseStatuses: [],
+    warnAtPercent: 0,
+    escalations: [],
+  };
+}
+
+export const SlaPolicyInput: MessageFns<SlaPolicyInput> = {
+  encode(message: SlaPolicyInput, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.position !== 0) {
+      writer.uint32(16).int32(message.position);
+    }
+    if (message.enabled !== undefined) {
+      writer.uint32(24).bool(message.enabled);
+    }
+    if (message.conditions !== undefined) {
+      SlaConditions.encode(message.conditions, writer.uint32(34).fork()).join();
+    }
+    if (message.calendarId !== "") {
+      writer.uint32(42).string(message.calendarId);
+    }
+    globalThis.Object.entries(message.targets).forEach(([key, value]: [string, SlaTargets]) => {
+      SlaPolicyInput_TargetsEntry.encode({ key: key as any, value }, writer.uint32(50).fork()).join();
+    });
+    for (const v of message.pauseStatuses) {
+      writer.uint32(58).string(v!);
+    }
+    if (message.warnAtPercent !== 0) {
+      writer.uint32(64).int32(message.warnAtPercent);
+    }
+    for (const v of message.escalations) {
+      EscalationRule.encode(v!, writer.uint32(74).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SlaPolicyInput {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSlaPolicyInput();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.position = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.enabled = reader.bool();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.conditions = SlaConditions.decode(reader, reader.uint32());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.calendarId = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            const entry6 = SlaPolicyInput_TargetsEntry.decode(reader, reader.uint32());
+            if (entry6.value !== undefined) {
+              message.targets[entry6.key] = entry6.value;
+            }
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.pauseStatuses.push(reader.string());
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.warnAtPercent = reader.int32();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.escalations.push(EscalationRule.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SlaPolicyInput {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      position: isSet(object.position) ? globalThis.Number(object.position) : 0,
+      enabled: isSet(object.enabled) ? globalThis.Boolean(object.enabled) : undefined,
+      conditions: isSet(object.conditions) ? SlaConditions.fromJSON(object.conditions) : undefined,
+      calendarId: isSet(object.calendarId)
+        ? globalThis.String(object.calendarId)
+        : isSet(object.calendar_id)
+        ? globalThis.String(object.calendar_id)
+        : "",
+      targets: isObject(object.targets)
+        ? (globalThis.Object.entries(object.targets) as [string, any][]).reduce(
+          (acc: { [key: string]: SlaTargets }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: SlaTargets.fromJSON(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+      pauseStatuses: globalThis.Array.isArray(object?.pauseStatuses)
+        ? object.pauseStatuses.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.pause_statuses)
+        ? object.pause_statuses.map((e: any) => globalThis.String(e))
+        : [],
+      warnAtPercent: isSet(object.warnAtPercent)
+        ? globalThis.Number(object.warnAtPercent)
+        : isSet(object.warn_at_percent)
+        ? globalThis.Number(object.warn_at_percent)
+        : 0,
+      escalations: globalThis.Array.isArray(object?.escalations)
+        ? object.escalations.map((e: any) => EscalationRule.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: SlaPolicyInput): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.position !== 0) {
+      obj.position = Math.round(message.position);
+    }
+    if (message.enabled !== undefined) {
+      obj.enabled = message.enabled;
+    }
+    if (message.conditions !== undefined) {
+      obj.conditions = SlaConditions.toJSON(message.conditions);
+    }
+    if (message.calendarId !== "") {
+      obj.calendarId = message.calendarId;
+    }
+    if (message.targets) {
+      const entries = globalThis.Object.entries(message.targets) as [string, SlaTargets][];
+      if (entries.length > 0) {
+        obj.targets = {};
+        entries.forEach(([k, v]) => {
+          obj.targets[k] = SlaTargets.toJSON(v);
+        });
+      }
+    }
+    if (message.pauseStatuses?.length) {
+      obj.pauseStatuses = message.pauseStatuses;
+    }
+    if (message.warnAtPercent !== 0) {
+      obj.warnAtPercent = Math.round(message.warnAtPercent);
+    }
+    if (message.escalations?.length) {
+      obj.escalations = message.escalations.map((e) => EscalationRule.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SlaPolicyInput>, I>>(base?: I): SlaPolicyInput {
+    return SlaPolicyInput.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SlaPolicyInput>, I>>(object: I): SlaPolicyInput {
+    const message = createBaseSlaPolicyInput();
+    message.name = object.name ?? "";
+    message.position = object.position ?? 0;
+    message.enabled = object.enabled ?? undefined;
+    message.conditions = (object.conditions !== undefined && object.conditions !== null)
+      ? SlaConditions.fromPartial(object.conditions)
+      : undefined;
+    message.calendarId = object.calendarId ?? "";
+    message.targets = (globalThis.Object.entries(object.targets ?? {}) as [string, SlaTargets][]).reduce(
+      (acc: { [key: string]: SlaTargets }, [key, value]: [string, SlaTargets]) => {
+        if (value !== undefined) {
+          acc[key] = SlaTargets.fromPartial(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    message.pauseStatuses = object.pauseStatuses?.map((e) => e) || [];
+    message.warnAtPercent = object.warnAtPercent ?? 0;
+    message.escalations = object.escalations?.map((e) => EscalationRule.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseSlaPolicyInput_TargetsEntry(): SlaPolicyInput_TargetsEntry {
+  return { key: "", value: undefined };
+}
+
+export const SlaPolicyInput_TargetsEntry: MessageFns<SlaPolicyInput_TargetsEntry> = {
+  encode(message: SlaPolicyInput_TargetsEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== undefined) {
+      SlaTargets.encode(message.value, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SlaPolicyInput_TargetsEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSlaPolicyInput_TargetsEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = SlaTargets.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SlaPolicyInput_TargetsEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? SlaTargets.fromJSON(object.value) : undefined,
+    };
+  },
+
+  toJSON(message: SlaPolicyInput_TargetsEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== undefined) {
+      obj.value = SlaTargets.toJSON(message.value);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SlaPolicyInput_TargetsEntry>, I>>(base?: I): SlaPolicyInput_TargetsEntry {
+    return SlaPolicyInput_TargetsEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SlaPolicyInput_TargetsEntry>, I>>(object: I): SlaPolicyInput_TargetsEntry {
+    const message = createBaseSlaPolicyInput_TargetsEntry();
+    message.key = object.key ?? "";
+    message.value = (object.value !== undefined && object.value !== null)
+      ? SlaTargets.fromPartial(object.value)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseCreateSlaPolicyRequest(): CreateSlaPolicyRequest {
+  return { policy: undefined, requestId: "" };
+}
+
+export const CreateSlaPolicyRequest: MessageFns<CreateSlaPolicyRequest> = {
+  encode(message: CreateSlaPolicyRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.policy !== undefined) {
+      SlaPolicyInput.encode(message.policy, writer.uint32(10).fork()).join();
+    }
+    if (message.requestId !== "") {
+      writer.uint32(18).string(message.requestId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateSlaPolicyRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateSlaPolicyRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.policy = SlaPolicyInput.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CreateSlaPolicyRequest {
+    return {
+      policy: isSet(object.policy) ? SlaPolicyInput.fromJSON(object.policy) : undefined,
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
+    };
+  },
+
+  toJSON(message: CreateSlaPolicyRequest): unknown {
+    const obj: any = {};
+    if (message.policy !== undefined) {
+      obj.policy = SlaPolicyInput.toJSON(message.policy);
+    }
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CreateSlaPolicyRequest>, I>>(base?: I): CreateSlaPolicyRequest {
+    return CreateSlaPolicyRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CreateSlaPolicyRequest>, I>>(object: I): CreateSlaPolicyRequest {
+    const message = createBaseCreateSlaPolicyRequest();
+    message.policy = (object.policy !== undefined && object.policy !== null)
+      ? SlaPolicyInput.fromPartial(object.policy)
+      : undefined;
+    message.requestId = object.requestId ?? "";
+    return message;
+  },
+};
+
+function createBaseCreateSlaPolicyResponse(): CreateSlaPolicyResponse {
+  return { policy: undefined };
+}
+
+export const CreateSlaPolicyResponse: MessageFns<CreateSlaPolicyResponse> = {
+  encode(message: CreateSlaPolicyResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.policy !== undefined) {
+      SlaPolicy.encode(message.policy, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateSlaPolicyResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateSlaPolicyResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.policy = SlaPolicy.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CreateSlaPolicyResponse {
+    return { policy: isSet(object.policy) ? SlaPolicy.fromJSON(object.policy) : undefined };
+  },
+
+  toJSON(message: CreateSlaPolicyResponse): unknown {
+    const obj: any = {};
+    if (message.policy !== undefined) {
+      obj.policy = SlaPolicy.toJSON(message.policy);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CreateSlaPolicyResponse>, I>>(base?: I): CreateSlaPolicyResponse {
+    return CreateSlaPolicyResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CreateSlaPolicyResponse>, I>>(object: I): CreateSlaPolicyResponse {
+    const message = createBaseCreateSlaPolicyResponse();
+    message.policy = (object.policy !== undefined && object.policy !== null)
+      ? SlaPolicy.fromPartial(object.policy)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseGetSlaPolicyRequest(): GetSlaPolicyRequest {
+  return { id: "" };
+}
+
+export const GetSlaPolicyRequest: MessageFns<GetSlaPolicyRequest> = {
+  encode(message: GetSlaPolicyRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetSlaPolicyRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetSlaPolicyRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetSlaPolicyRequest {
+    return { id: isSet(object.id) ? globalThis.String(object.id) : "" };
+  },
+
+  toJSON(message: GetSlaPolicyRequest): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetSlaPolicyRequest>, I>>(base?: I): GetSlaPolicyRequest {
+    return GetSlaPolicyRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetSlaPolicyRequest>, I>>(object: I): GetSlaPolicyRequest {
+    const message = createBaseGetSlaPolicyRequest();
+    message.id = object.id ?? "";
+    return message;
+  },
+};
+
+function createBaseGetSlaPolicyResponse(): GetSlaPolicyResponse {
+  return { policy: undefined };
+}
+
+export const GetSlaPolicyResponse: MessageFns<GetSlaPolicyResponse> = {
+  encode(message: GetSlaPolicyResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.policy !== undefined) {
+      SlaPolicy.encode(message.policy, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetSlaPolicyResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetSlaPolicyResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.policy = SlaPolicy.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetSlaPolicyResponse {
+    return { policy: isSet(object.policy) ? SlaPolicy.fromJSON(object.policy) : undefined };
+  },
+
+  toJSON(message: GetSlaPolicyResponse): unknown {
+    const obj: any = {};
+    if (message.policy !== undefined) {
+      obj.policy = SlaPolicy.toJSON(message.policy);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetSlaPolicyResponse>, I>>(base?: I): GetSlaPolicyResponse {
+    return GetSlaPolicyResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetSlaPolicyResponse>, I>>(object: I): GetSlaPolicyResponse {
+    const message = createBaseGetSlaPolicyResponse();
+    message.policy = (object.policy !== undefined && object.policy !== null)
+      ? SlaPolicy.fromPartial(object.policy)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseListSlaPoliciesRequest(): ListSlaPoliciesRequest {
+  return {};
+}
+
+export const ListSlaPoliciesRequest: MessageFns<ListSlaPoliciesRequest> = {
+  encode(_: ListSlaPoliciesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListSlaPoliciesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListSlaPoliciesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): ListSlaPoliciesRequest {
+    return {};
+  },
+
+  toJSON(_: ListSlaPoliciesRequest): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListSlaPoliciesRequest>, I>>(base?: I): ListSlaPoliciesRequest {
+    return ListSlaPoliciesRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListSlaPoliciesRequest>, I>>(_: I): ListSlaPoliciesRequest {
+    const message = createBaseListSlaPoliciesRequest();
+    return message;
+  },
+};
+
+function createBaseListSlaPoliciesResponse(): ListSlaPoliciesResponse {
+  return { policies: [] };
+}
+
+export const ListSlaPoliciesResponse: MessageFns<ListSlaPoliciesResponse> = {
+  encode(message: ListSlaPoliciesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.policies) {
+      SlaPolicy.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListSlaPoliciesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListSlaPoliciesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.policies.push(SlaPolicy.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListSlaPoliciesResponse {
+    return {
+      policies: globalThis.Array.isArray(object?.policies)
+        ? object.policies.map((e: any) => SlaPolicy.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: ListSlaPoliciesResponse): unknown {
+    const obj: any = {};
+    if (message.policies?.length) {
+      obj.policies = message.policies.map((e) => SlaPolicy.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListSlaPoliciesResponse>, I>>(base?: I): ListSlaPoliciesResponse {
+    return ListSlaPoliciesResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListSlaPoliciesResponse>, I>>(object: I): ListSlaPoliciesResponse {
+    const message = createBaseListSlaPoliciesResponse();
+    message.policies = object.policies?.map((e) => SlaPolicy.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseUpdateSlaPolicyRequest(): UpdateSlaPolicyRequest {
+  return { id: "", policy: undefined, updateMask: undefined, etag: "" };
+}
+
+export const UpdateSlaPolicyRequest: MessageFns<UpdateSlaPolicyRequest> = {
+  encode(message: UpdateSlaPolicyRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.policy !== undefined) {
+      SlaPolicyInput.encode(message.policy, writer.uint32(18).fork()).join();
+    }
+    if (message.updateMask !== undefined) {
+      FieldMask.encode(FieldMask.wrap(message.updateMask), writer.uint32(26).fork()).join();
+    }
+    if (message.etag !== "") {
+      writer.uint32(34).string(message.etag);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateSlaPolicyRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateSlaPolicyRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.policy = SlaPolicyInput.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.updateMask = FieldMask.unwrap(FieldMask.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.etag = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateSlaPolicyRequest {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      policy: isSet(object.policy) ? SlaPolicyInput.fromJSON(object.policy) : undefined,
+      updateMask: isSet(object.updateMask)
+        ? FieldMask.unwrap(FieldMask.fromJSON(object.updateMask))
+        : isSet(object.update_mask)
+        ? FieldMask.unwrap(FieldMask.fromJSON(object.update_mask))
+        : undefined,
+      etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
+    };
+  },
+
+  toJSON(message: UpdateSlaPolicyRequest): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.policy !== undefined) {
+      obj.policy = SlaPolicyInput.toJSON(message.policy);
+    }
+    if (message.updateMask !== undefined) {
+      obj.updateMask = FieldMask.toJSON(FieldMask.wrap(message.updateMask));
+    }
+    if (message.etag !== "") {
+      obj.etag = message.etag;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateSlaPolicyRequest>, I>>(base?: I): UpdateSlaPolicyRequest {
+    return UpdateSlaPolicyRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateSlaPolicyRequest>, I>>(object: I): UpdateSlaPolicyRequest {
+    const message = createBaseUpdateSlaPolicyRequest();
+    message.id = object.id ?? "";
+    message.policy = (object.policy !== undefined && object.policy !== null)
+      ? SlaPolicyInput.fromPartial(object.policy)
+      : undefined;
+    message.updateMask = object.updateMask ?? undefined;
+    message.etag = object.etag ?? "";
+    return message;
+  },
+};
+
+function createBaseUpdateSlaPolicyResponse(): UpdateSlaPolicyResponse {
+  return { policy: undefined };
+}
+
+export const UpdateSlaPolicyResponse: MessageFns<UpdateSlaPolicyResponse> = {
+  encode(message: UpdateSlaPolicyResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.policy !== undefined) {
+      SlaPolicy.encode(message.policy, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateSlaPolicyResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateSlaPolicyResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.policy = SlaPolicy.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateSlaPolicyResponse {
+    return { policy: isSet(object.policy) ? SlaPolicy.fromJSON(object.policy) : undefined };
+  },
+
+  toJSON(message: UpdateSlaPolicyResponse): unknown {
+    const obj: any = {};
+    if (message.policy !== undefined) {
+      obj.policy = SlaPolicy.toJSON(message.policy);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateSlaPolicyResponse>, I>>(base?: I): UpdateSlaPolicyResponse {
+    return UpdateSlaPolicyResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateSlaPolicyResponse>, I>>(object: I): UpdateSlaPolicyResponse {
+    const message = createBaseUpdateSlaPolicyResponse();
+    message.policy = (object.policy !== undefined && object.policy !== null)
+      ? SlaPolicy.fromPartial(object.policy)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseDeleteSlaPolicyRequest(): DeleteSlaPolicyRequest {
+  return { id: "", etag: "" };
+}
+
+export const DeleteSlaPolicyRequest: MessageFns<DeleteSlaPolicyRequest> = {
+  encode(message: DeleteSlaPolicyRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.etag !== "") {
+      writer.uint32(18).string(message.etag);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteSlaPolicyRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteSlaPolicyRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.etag = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeleteSlaPolicyRequest {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
+    };
+  },
+
+  toJSON(message: DeleteSlaPolicyRequest): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.etag !== "") {
+      obj.etag = message.etag;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeleteSlaPolicyRequest>, I>>(base?: I): DeleteSlaPolicyRequest {
+    return DeleteSlaPolicyRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeleteSlaPolicyRequest>, I>>(object: I): DeleteSlaPolicyRequest {
+    const message = createBaseDeleteSlaPolicyRequest();
+    message.id = object.id ?? "";
+    message.etag = object.etag ?? "";
+    return message;
+  },
+};
+
+function createBaseDeleteSlaPolicyResponse(): DeleteSlaPolicyResponse {
+  return {};
+}
+
+export const DeleteSlaPolicyResponse: MessageFns<DeleteSlaPolicyResponse> = {
+  encode(_: DeleteSlaPolicyResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteSlaPolicyResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteSlaPolicyResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): DeleteSlaPolicyResponse {
+    return {};
+  },
+
+  toJSON(_: DeleteSlaPolicyResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeleteSlaPolicyResponse>, I>>(base?: I): DeleteSlaPolicyResponse {
+    return DeleteSlaPolicyResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeleteSlaPolicyResponse>, I>>(_: I): DeleteSlaPolicyResponse {
+    const message = createBaseDeleteSlaPolicyResponse();
+    return message;
+  },
+};
+
+function createBaseWorkingSpan(): WorkingSpan {
+  return { day: 0, start: "", end: "" };
+}
+
+export const WorkingSpan: MessageFns<WorkingSpan> = {
+  encode(message: WorkingSpan, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.day !== 0) {
+      writer.uint32(8).int32(message.day);
+    }
+    if (message.start !== "") {
+      writer.uint32(18).string(message.start);
+    }
+    if (message.end !== "") {
+      writer.uint32(26).string(message.end);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): WorkingSpan {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseWorkingSpan();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.day = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.start = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.end = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): WorkingSpan {
+    return {
+      day: isSet(object.day) ? globalThis.Number(object.day) : 0,
+      start: isSet(object.start) ? globalThis.String(object.start) : "",
+      end: isSet(object.end) ? globalThis.String(object.end) : "",
+    };
+  },
+
+  toJSON(message: WorkingSpan): unknown {
+    const obj: any = {};
+    if (message.day !== 0) {
+      obj.day = Math.round(message.day);
+    }
+    if (message.start !== "") {
+      obj.start = message.start;
+    }
+    if (message.end !== "") {
+      obj.end = message.end;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<WorkingSpan>, I>>(base?: I): WorkingSpan {
+    return WorkingSpan.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<WorkingSpan>, I>>(object: I): WorkingSpan {
+    const message = createBaseWorkingSpan();
+    message.day = object.day ?? 0;
+    message.start = object.start ?? "";
+    message.end = object.end ?? "";
+    return message;
+  },
+};
+
+function createBaseCalendar(): Calendar {
+  return {
+    id: "",
+    name: "",
+    timeZone: "",
+    spans: [],
+    holidays: [],
+    createTime: undefined,
+    updateTime: undefined,
+    etag: "",
+  };
+}
+
+export const Calendar: MessageFns<Calendar> = {
+  encode(message: Calendar, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.name !== "") {
+      writer.uint32(18).string(message.name);
+    }
+    if (message.timeZone !== "") {
+      writer.uint32(26).string(message.timeZone);
+    }
+    for (const v of message.spans) {
+      WorkingSpan.encode(v!, writer.uint32(34).fork()).join();
+    }
+    for (const v of message.holidays) {
+      writer.uint32(42).string(v!);
+    }
+    if (message.createTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.createTime), writer.uint32(50).fork()).join();
+    }
+    if (message.updateTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.updateTime), writer.uint32(58).fork()).join();
+    }
+    if (message.etag !== "") {
+      writer.uint32(66).string(message.etag);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Calendar {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCalendar();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.timeZone = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.spans.push(WorkingSpan.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.holidays.push(reader.string());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.createTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.updateTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.etag = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Calendar {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      timeZone: isSet(object.timeZone)
+        ? globalThis.String(object.timeZone)
+        : isSet(object.time_zone)
+        ? globalThis.String(object.time_zone)
+        : "",
+      spans: globalThis.Array.isArray(object?.spans) ? object.spans.map((e: any) => WorkingSpan.fromJSON(e)) : [],
+      holidays: globalThis.Array.isArray(object?.holidays) ? object.holidays.map((e: any) => globalThis.String(e)) : [],
+      createTime: isSet(object.createTime)
+        ? fromJsonTimestamp(object.createTime)
+        : isSet(object.create_time)
+        ? fromJsonTimestamp(object.create_time)
+        : undefined,
+      updateTime: isSet(object.updateTime)
+        ? fromJsonTimestamp(object.updateTime)
+        : isSet(object.update_time)
+        ? fromJsonTimestamp(object.update_time)
+        : undefined,
+      etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
+    };
+  },
+
+  toJSON(message: Calendar): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.timeZone !== "") {
+      obj.timeZone = message.timeZone;
+    }
+    if (message.spans?.length) {
+      obj.spans = message.spans.map((e) => WorkingSpan.toJSON(e));
+    }
+    if (message.holidays?.length) {
+      obj.holidays = message.holidays;
+    }
+    if (message.createTime !== undefined) {
+      obj.createTime = message.createTime.toISOString();
+    }
+    if (message.updateTime !== undefined) {
+      obj.updateTime = message.updateTime.toISOString();
+    }
+    if (message.etag !== "") {
+      obj.etag = message.etag;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Calendar>, I>>(base?: I): Calendar {
+    return Calendar.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Calendar>, I>>(object: I): Calendar {
+    const message = createBaseCalendar();
+    message.id = object.id ?? "";
+    message.name = object.name ?? "";
+    message.timeZone = object.timeZone ?? "";
+    message.spans = object.spans?.map((e) => WorkingSpan.fromPartial(e)) || [];
+    message.holidays = object.holidays?.map((e) => e) || [];
+    message.createTime = object.createTime ?? undefined;
+    message.updateTime = object.updateTime ?? undefined;
+    message.etag = object.etag ?? "";
+    return message;
+  },
+};
+
+function createBaseCalendarInput(): CalendarInput {
+  return { name: "", timeZone: "", spans: [], holidays: [] };
+}
+
+export const CalendarInput: MessageFns<CalendarInput> = {
+  encode(message: CalendarInput, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.timeZone !== "") {
+      writer.uint32(18).string(message.timeZone);
+    }
+    for (const v of message.spans) {
+      WorkingSpan.encode(v!, writer.uint32(26).fork()).join();
+    }
+    for (const v of message.holidays) {
+      writer.uint32(34).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CalendarInput {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCalendarInput();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.timeZone = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.spans.push(WorkingSpan.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.holidays.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CalendarInput {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      timeZone: isSet(object.timeZone)
+        ? globalThis.String(object.timeZone)
+        : isSet(object.time_zone)
+        ? globalThis.String(object.time_zone)
+        : "",
+      spans: globalThis.Array.isArray(object?.spans) ? object.spans.map((e: any) => WorkingSpan.fromJSON(e)) : [],
+      holidays: globalThis.Array.isArray(object?.holidays) ? object.holidays.map((e: any) => globalThis.String(e)) : [],
+    };
+  },
+
+  toJSON(message: CalendarInput): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.timeZone !== "") {
+      obj.timeZone = message.timeZone;
+    }
+    if (message.spans?.length) {
+      obj.spans = message.spans.map((e) => WorkingSpan.toJSON(e));
+    }
+    if (message.holidays?.length) {
+      obj.holidays = message.holidays;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CalendarInput>, I>>(base?: I): CalendarInput {
+    return CalendarInput.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CalendarInput>, I>>(object: I): CalendarInput {
+    const message = createBaseCalendarInput();
+    message.name = object.name ?? "";
+    message.timeZone = object.timeZone ?? "";
+    message.spans = object.spans?.map((e) => WorkingSpan.fromPartial(e)) || [];
+    message.holidays = object.holidays?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseCreateCalendarRequest(): CreateCalendarRequest {
+  return { calendar: undefined, requestId: "" };
+}
+
+export const CreateCalendarRequest: MessageFns<CreateCalendarRequest> = {
+  encode(message: CreateCalendarRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.calendar !== undefined) {
+      CalendarInput.encode(message.calendar, writer.uint32(10).fork()).join();
+    }
+    if (message.requestId !== "") {
+      writer.uint32(18).string(message.requestId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateCalendarRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateCalendarRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.calendar = CalendarInput.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CreateCalendarRequest {
+    return {
+      calendar: isSet(object.calendar) ? CalendarInput.fromJSON(object.calendar) : undefined,
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
+    };
+  },
+
+  toJSON(message: CreateCalendarRequest): unknown {
+    const obj: any = {};
+    if (message.calendar !== undefined) {
+      obj.calendar = CalendarInput.toJSON(message.calendar);
+    }
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CreateCalendarRequest>, I>>(base?: I): CreateCalendarRequest {
+    return CreateCalendarRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CreateCalendarRequest>, I>>(object: I): CreateCalendarRequest {
+    const message = createBaseCreateCalendarRequest();
+    message.calendar = (object.calendar !== undefined && object.calendar !== null)
+      ? CalendarInput.fromPartial(object.calendar)
+      : undefined;
+    message.requestId = object.requestId ?? "";
+    return message;
+  },
+};
+
+function createBaseCreateCalendarResponse(): CreateCalendarResponse {
+  return { calendar: undefined };
+}
+
+export const CreateCalendarResponse: MessageFns<CreateCalendarResponse> = {
+  encode(message: CreateCalendarResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.calendar !== undefined) {
+      Calendar.encode(message.calendar, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateCalendarResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateCalendarResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.calendar = Calendar.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CreateCalendarResponse {
+    return { calendar: isSet(object.calendar) ? Calendar.fromJSON(object.calendar) : undefined };
+  },
+
+  toJSON(message: CreateCalendarResponse): unknown {
+    const obj: any = {};
+    if (message.calendar !== undefined) {
+      obj.calendar = Calendar.toJSON(message.calendar);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CreateCalendarResponse>, I>>(base?: I): CreateCalendarResponse {
+    return CreateCalendarResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CreateCalendarResponse>, I>>(object: I): CreateCalendarResponse {
+    const message = createBaseCreateCalendarResponse();
+    message.calendar = (object.calendar !== undefined && object.calendar !== null)
+      ? Calendar.fromPartial(object.calendar)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseGetCalendarRequest(): GetCalendarRequest {
+  return { id: "" };
+}
+
+export const GetCalendarRequest: MessageFns<GetCalendarRequest> = {
+  encode(message: GetCalendarRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetCalendarRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetCalendarRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetCalendarRequest {
+    return { id: isSet(object.id) ? globalThis.String(object.id) : "" };
+  },
+
+  toJSON(message: GetCalendarRequest): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetCalendarRequest>, I>>(base?: I): GetCalendarRequest {
+    return GetCalendarRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetCalendarRequest>, I>>(object: I): GetCalendarRequest {
+    const message = createBaseGetCalendarRequest();
+    message.id = object.id ?? "";
+    return message;
+  },
+};
+
+function createBaseGetCalendarResponse(): GetCalendarResponse {
+  return { calendar: undefined };
+}
+
+export const GetCalendarResponse: MessageFns<GetCalendarResponse> = {
+  encode(message: GetCalendarResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.calendar !== undefined) {
+      Calendar.encode(message.calendar, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetCalendarResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetCalendarResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.calendar = Calendar.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetCalendarResponse {
+    return { calendar: isSet(object.calendar) ? Calendar.fromJSON(object.calendar) : undefined };
+  },
+
+  toJSON(message: GetCalendarResponse): unknown {
+    const obj: any = {};
+    if (message.calendar !== undefined) {
+      obj.calendar = Calendar.toJSON(message.calendar);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetCalendarResponse>, I>>(base?: I): GetCalendarResponse {
+    return GetCalendarResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetCalendarResponse>, I>>(object: I): GetCalendarResponse {
+    const message = createBaseGetCalendarResponse();
+    message.calendar = (object.calendar !== undefined && object.calendar !== null)
+      ? Calendar.fromPartial(object.calendar)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseListCalendarsRequest(): ListCalendarsRequest {
+  return {};
+}
+
+export const ListCalendarsRequest: MessageFns<ListCalendarsRequest> = {
+  encode(_: ListCalendarsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListCalendarsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListCalendarsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): ListCalendarsRequest {
+    return {};
+  },
+
+  toJSON(_: ListCalendarsRequest): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListCalendarsRequest>, I>>(base?: I): ListCalendarsRequest {
+    return ListCalendarsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListCalendarsRequest>, I>>(_: I): ListCalendarsRequest {
+    const message = createBaseListCalendarsRequest();
+    return message;
+  },
+};
+
+function createBaseListCalendarsResponse(): ListCalendarsResponse {
+  return { calendars: [] };
+}
+
+export const ListCalendarsResponse: MessageFns<ListCalendarsResponse> = {
+  encode(message: ListCalendarsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.calendars) {
+      Calendar.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListCalendarsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListCalendarsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.calendars.push(Calendar.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListCalendarsResponse {
+    return {
+      calendars: globalThis.Array.isArray(object?.calendars)
+        ? object.calendars.map((e: any) => Calendar.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: ListCalendarsResponse): unknown {
+    const obj: any = {};
+    if (message.calendars?.length) {
+      obj.calendars = message.calendars.map((e) => Calendar.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListCalendarsResponse>, I>>(base?: I): ListCalendarsResponse {
+    return ListCalendarsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListCalendarsResponse>, I>>(object: I): ListCalendarsResponse {
+    const message = createBaseListCalendarsResponse();
+    message.calendars = object.calendars?.map((e) => Calendar.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseUpdateCalendarRequest(): UpdateCalendarRequest {
+  return { id: "", calendar: undefined, updateMask: undefined, etag: "" };
+}
+
+export const UpdateCalendarRequest: MessageFns<UpdateCalendarRequest> = {
+  encode(message: UpdateCalendarRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.calendar !== undefined) {
+      CalendarInput.encode(message.calendar, writer.uint32(18).fork()).join();
+    }
+    if (message.updateMask !== undefined) {
+      FieldMask.encode(FieldMask.wrap(message.updateMask), writer.uint32(26).fork()).join();
+    }
+    if (message.etag !== "") {
+      writer.uint32(34).string(message.etag);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateCalendarRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateCalendarRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.calendar = CalendarInput.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.updateMask = FieldMask.unwrap(FieldMask.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.etag = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateCalendarRequest {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      calendar: isSet(object.calendar) ? CalendarInput.fromJSON(object.calendar) : undefined,
+      updateMask: isSet(object.updateMask)
+        ? FieldMask.unwrap(FieldMask.fromJSON(object.updateMask))
+        : isSet(object.update_mask)
+        ? FieldMask.unwrap(FieldMask.fromJSON(object.update_mask))
+        : undefined,
+      etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
+    };
+  },
+
+  toJSON(message: UpdateCalendarRequest): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.calendar !== undefined) {
+      obj.calendar = CalendarInput.toJSON(message.calendar);
+    }
+    if (message.updateMask !== undefined) {
+      obj.updateMask = FieldMask.toJSON(FieldMask.wrap(message.updateMask));
+    }
+    if (message.etag !== "") {
+      obj.etag = message.etag;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateCalendarRequest>, I>>(base?: I): UpdateCalendarRequest {
+    return UpdateCalendarRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateCalendarRequest>, I>>(object: I): UpdateCalendarRequest {
+    const message = createBaseUpdateCalendarRequest();
+    message.id = object.id ?? "";
+    message.calendar = (object.calendar !== undefined && object.calendar !== null)
+      ? CalendarInput.fromPartial(object.calendar)
+      : undefined;
+    message.updateMask = object.updateMask ?? undefined;
+    message.etag = object.etag ?? "";
+    return message;
+  },
+};
+
+function createBaseUpdateCalendarResponse(): UpdateCalendarResponse {
+  return { calendar: undefined };
+}
+
+export const UpdateCalendarResponse: MessageFns<UpdateCalendarResponse> = {
+  encode(message: UpdateCalendarResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.calendar !== undefined) {
+      Calendar.encode(message.calendar, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateCalendarResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateCalendarResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.calendar = Calendar.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateCalendarResponse {
+    return { calendar: isSet(object.calendar) ? Calendar.fromJSON(object.calendar) : undefined };
+  },
+
+  toJSON(message: UpdateCalendarResponse): unknown {
+    const obj: any = {};
+    if (message.calendar !== undefined) {
+      obj.calendar = Calendar.toJSON(message.calendar);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateCalendarResponse>, I>>(base?: I): UpdateCalendarResponse {
+    return UpdateCalendarResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateCalendarResponse>, I>>(object: I): UpdateCalendarResponse {
+    const message = createBaseUpdateCalendarResponse();
+    message.calendar = (object.calendar !== undefined && object.calendar !== null)
+      ? Calendar.fromPartial(object.calendar)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseGetSupportMetricsRequest(): GetSupportMetricsRequest {
+  return { from: undefined, to: undefined, period: "" };
+}
+
+export const GetSupportMetricsRequest: MessageFns<GetSupportMetricsRequest> = {
+  encode(message: GetSupportMetricsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.from !== undefined) {
+      Timestamp.encode(toTimestamp(message.from), writer.uint32(10).fork()).join();
+    }
+    if (message.to !== undefined) {
+      Timestamp.encode(toTimestamp(message.to), writer.uint32(18).fork()).join();
+    }
+    if (message.period !== "") {
+      writer.uint32(26).string(message.period);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetSupportMetricsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetSupportMetricsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.from = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.to = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.period = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetSupportMetricsRequest {
+    return {
+      from: isSet(object.from) ? fromJsonTimestamp(object.from) : undefined,
+      to: isSet(object.to) ? fromJsonTimestamp(object.to) : undefined,
+      period: isSet(object.period) ? globalThis.String(object.period) : "",
+    };
+  },
+
+  toJSON(message: GetSupportMetricsRequest): unknown {
+    const obj: any = {};
+    if (message.from !== undefined) {
+      obj.from = message.from.toISOString();
+    }
+    if (message.to !== undefined) {
+      obj.to = message.to.toISOString();
+    }
+    if (message.period !== "") {
+      obj.period = message.period;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetSupportMetricsRequest>, I>>(base?: I): GetSupportMetricsRequest {
+    return GetSupportMetricsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetSupportMetricsRequest>, I>>(object: I): GetSupportMetricsRequest {
+    const message = createBaseGetSupportMetricsRequest();
+    message.from = object.from ?? undefined;
+    message.to = object.to ?? undefined;
+    message.period = object.period ?? "";
+    return message;
+  },
+};
+
+function createBaseDurationStats(): DurationStats {
+  return { count: "0", averageBusinessMs: "0", averageCalendarMs: "0" };
+}
+
+export const DurationStats: MessageFns<DurationStats> = {
+  encode(message: DurationStats, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.count !== "0") {
+      writer.uint32(8).int64(message.count);
+    }
+    if (message.averageBusinessMs !== "0") {
+      writer.uint32(16).int64(message.averageBusinessMs);
+    }
+    if (message.averageCalendarMs !== "0") {
+      writer.uint32(24).int64(message.averageCalendarMs);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DurationStats {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDurationStats();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.count = reader.int64().toString();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.averageBusinessMs = reader.int64().toString();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.averageCalendarMs = reader.int64().toString();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DurationStats {
+    return {
+      count: isSet(object.count) ? globalThis.String(object.count) : "0",
+      averageBusinessMs: isSet(object.averageBusinessMs)
+        ? globalThis.String(object.averageBusinessMs)
+        : isSet(object.average_business_ms)
+        ? globalThis.String(object.average_business_ms)
+        : "0",
+      averageCalendarMs: isSet(object.averageCalendarMs)
+        ? globalThis.String(object.averageCalendarMs)
+        : isSet(object.average_calendar_ms)
+        ? globalThis.String(object.average_calendar_ms)
+        : "0",
+    };
+  },
+
+  toJSON(message: DurationStats): unknown {
+    const obj: any = {};
+    if (message.count !== "0") {
+      obj.count = message.count;
+    }
+    if (message.averageBusinessMs !== "0") {
+      obj.averageBusinessMs = message.averageBusinessMs;
+    }
+    if (message.averageCalendarMs !== "0") {
+      obj.averageCalendarMs = message.averageCalendarMs;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DurationStats>, I>>(base?: I): DurationStats {
+    return DurationStats.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DurationStats>, I>>(object: I): DurationStats {
+    const message = createBaseDurationStats();
+    message.count = object.count ?? "0";
+    message.averageBusinessMs = object.averageBusinessMs ?? "0";
+    message.averageCalendarMs = object.averageCalendarMs ?? "0";
+    return message;
+  },
+};
+
+function createBaseBacklogCount(): BacklogCount {
+  return { status: "", priority: "", count: "0" };
+}
+
+export const BacklogCount: MessageFns<BacklogCount> = {
+  encode(message: BacklogCount, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.status !== "") {
+      writer.uint32(10).string(message.status);
+    }
+    if (message.priority !== "") {
+      writer.uint32(18).string(message.priority);
+    }
+    if (message.count !== "0") {
+      writer.uint32(24).int64(message.count);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BacklogCount {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBacklogCount();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.status = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.priority = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.count = reader.int64().toString();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): BacklogCount {
+    return {
+      status: isSet(object.status) ? globalThis.String(object.status) : "",
+      priority: isSet(object.priority) ? globalThis.String(object.priority) : "",
+      count: isSet(object.count) ? globalThis.String(object.count) : "0",
+    };
+  },
+
+  toJSON(message: BacklogCount): unknown {
+    const obj: any = {};
+    if (message.status !== "") {
+      obj.status = message.status;
+    }
+    if (message.priority !== "") {
+      obj.priority = message.priority;
+    }
+    if (message.count !== "0") {
+      obj.count = message.count;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<BacklogCount>, I>>(base?: I): BacklogCount {
+    return BacklogCount.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<BacklogCount>, I>>(object: I): BacklogCount {
+    const message = createBaseBacklogCount();
+    message.status = object.status ?? "";
+    message.priority = object.priority ?? "";
+    message.count = object.count ?? "0";
+    return message;
+  },
+};
+
+function createBaseCsatGroup(): CsatGroup {
+  return { key: "", count: "0", average: 0 };
+}
+
+export const CsatGroup: MessageFns<CsatGroup> = {
+  encode(message: CsatGroup, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.count !== "0") {
+      writer.uint32(16).int64(message.count);
+    }
+    if (message.average !== 0) {
+      writer.uint32(25).double(message.average);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CsatGroup {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCsatGroup();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.count = reader.int64().toString();
+            continue;
+          }
+          case 3: {
+            if (tag !== 25) {
+              break;
+            }
+
+            message.average = reader.double();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CsatGroup {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      count: isSet(object.count) ? globalThis.String(object.count) : "0",
+      average: isSet(object.average) ? globalThis.Number(object.average) : 0,
+    };
+  },
+
+  toJSON(message: CsatGroup): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.count !== "0") {
+      obj.count = message.count;
+    }
+    if (message.average !== 0) {
+      obj.average = floatToJson(message.average);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CsatGroup>, I>>(base?: I): CsatGroup {
+    return CsatGroup.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CsatGroup>, I>>(object: I): CsatGroup {
+    const message = createBaseCsatGroup();
+    message.key = object.key ?? "";
+    message.count = object.count ?? "0";
+    message.average = object.average ?? 0;
+    return message;
+  },
+};
+
+function createBaseGetSupportMetricsResponse(): GetSupportMetricsResponse {
+  return {
+    created: "0",
+    resolved: "0",
+    firstResponse: undefined,
+    resolution: undefined,
+    backlog: [],
+    withSla: "0",
+    breached: "0",
+    breachRate: 0,
+    reopened: "0",
+    reopenRate: 0,
+    csat: undefined,
+    csatByAgent: [],
+    csatByTeam: [],
+    csatByPeriod: [],
+  };
+}
+
+export const GetSupportMetricsResponse: MessageFns<GetSupportMetricsResponse> = {
+  encode(message: GetSupportMetricsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.created !== "0") {
+      writer.uint32(8).int64(message.created);
+    }
+    if (message.resolved !== "0") {
+      writer.uint32(16).int64(message.resolved);
+    }
+    if (message.firstResponse !== undefined) {
+      DurationStats.encode(message.firstResponse, writer.uint32(26).fork()).join();
+    }
+    if (message.resolution !== undefined) {
+      DurationStats.encode(message.resolution, writer.uint32(34).fork()).join();
+    }
+    for (const v of message.backlog) {
+      BacklogCount.encode(v!, writer.uint32(42).fork()).join();
+    }
+    if (message.withSla !== "0") {
+      writer.uint32(48).int64(message.withSla);
+    }
+    if (message.breached !== "0") {
+      writer.uint32(56).int64(message.breached);
+    }
+    if (message.breachRate !== 0) {
+      writer.uint32(65).double(message.breachRate);
+    }
+    if (message.reopened !== "0") {
+      writer.uint32(72).int64(message.reopened);
+    }
+    if (message.reopenRate !== 0) {
+      writer.uint32(81).double(message.reopenRate);
+    }
+    if (message.csat !== undefined) {
+      CsatGroup.encode(message.csat, writer.uint32(90).fork()).join();
+    }
+    for (const v of message.csatByAgent) {
+      CsatGroup.encode(v!, writer.uint32(98).fork()).join();
+    }
+    for (const v of message.csatByTeam) {
+      CsatGroup.encode(v!, writer.uint32(106).fork()).join();
+    }
+    for (const v of message.csatByPeriod) {
+      CsatGroup.encode(v!, writer.uint32(114).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetSupportMetricsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetSupportMetricsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.created = reader.int64().toString();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.resolved = reader.int64().toString();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.firstResponse = DurationStats.decode(reader, reader.uint32());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.resolution = DurationStats.decode(reader, reader.uint32());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.backlog.push(BacklogCount.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.withSla = reader.int64().toString();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.breached = reader.int64().toString();
+            continue;
+          }
+          case 8: {
+            if (tag !== 65) {
+              break;
+            }
+
+            message.breachRate = reader.double();
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.reopened = reader.int64().toString();
+            continue;
+          }
+          case 10: {
+            if (tag !== 81) {
+              break;
+            }
+
+            message.reopenRate = reader.double();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.csat = CsatGroup.decode(reader, reader.uint32());
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.csatByAgent.push(CsatGroup.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.csatByTeam.push(CsatGroup.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.csatByPeriod.push(CsatGroup.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetSupportMetricsResponse {
+    return {
+      created: isSet(object.created) ? globalThis.String(object.created) : "0",
+      resolved: isSet(object.resolved) ? globalThis.String(object.resolved) : "0",
+      firstResponse: isSet(object.firstResponse)
+        ? DurationStats.fromJSON(object.firstResponse)
+        : isSet(object.first_response)
+        ? DurationStats.fromJSON(object.first_response)
+        : undefined,
+      resolution: isSet(object.resolution) ? DurationStats.fromJSON(object.resolution) : undefined,
+      backlog: globalThis.Array.isArray(object?.backlog)
+        ? object.backlog.map((e: any) => BacklogCount.fromJSON(e))
+        : [],
+      withSla: isSet(object.withSla)
+        ? globalThis.String(object.withSla)
+        : isSet(object.with_sla)
+        ? globalThis.String(object.with_sla)
+        : "0",
+      breached: isSet(object.breached) ? globalThis.String(object.breached) : "0",
+      breachRate: isSet(object.breachRate)
+        ? globalThis.Number(object.breachRate)
+        : isSet(object.breach_rate)
+        ? globalThis.Number(object.breach_rate)
+        : 0,
+      reopened: isSet(object.reopened) ? globalThis.String(object.reopened) : "0",
+      reopenRate: isSet(object.reopenRate)
+        ? globalThis.Number(object.reopenRate)
+        : isSet(object.reopen_rate)
+        ? globalThis.Number(object.reopen_rate)
+        : 0,
+      csat: isSet(object.csat) ? CsatGroup.fromJSON(object.csat) : undefined,
+      csatByAgent: globalThis.Array.isArray(object?.csatByAgent)
+        ? object.csatByAgent.map((e: any) => CsatGroup.fromJSON(e))
+        : globalThis.Array.isArray(object?.csat_by_agent)
+        ? object.csat_by_agent.map((e: any) => CsatGroup.fromJSON(e))
+        : [],
+      csatByTeam: globalThis.Array.isArray(object?.csatByTeam)
+        ? object.csatByTeam.map((e: any) => CsatGroup.fromJSON(e))
+        : globalThis.Array.isArray(object?.csat_by_team)
+        ? object.csat_by_team.map((e: any) => CsatGroup.fromJSON(e))
+        : [],
+      csatByPeriod: globalThis.Array.isArray(object?.csatByPeriod)
+        ? object.csatByPeriod.map((e: any) => CsatGroup.fromJSON(e))
+        : globalThis.Array.isArray(object?.csat_by_period)
+        ? object.csat_by_period.map((e: any) => CsatGroup.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: GetSupportMetricsResponse): unknown {
+    const obj: any = {};
+    if (message.created !== "0") {
+      obj.created = message.created;
+    }
+    if (message.resolved !== "0") {
+      obj.resolved = message.resolved;
+    }
+    if (message.firstResponse !== undefined) {
+      obj.firstResponse = DurationStats.toJSON(message.firstResponse);
+    }
+    if (message.resolution !== undefined) {
+      obj.resolution = DurationStats.toJSON(message.resolution);
+    }
+    if (message.backlog?.length) {
+      obj.backlog = message.backlog.map((e) => BacklogCount.toJSON(e));
+    }
+    if (message.withSla !== "0") {
+      obj.withSla = message.withSla;
+    }
+    if (message.breached !== "0") {
+      obj.breached = message.breached;
+    }
+    if (message.breachRate !== 0) {
+      obj.breachRate = floatToJson(message.breachRate);
+    }
+    if (message.reopened !== "0") {
+      obj.reopened = message.reopened;
+    }
+    if (message.reopenRate !== 0) {
+      obj.reopenRate = floatToJson(message.reopenRate);
+    }
+    if (message.csat !== undefined) {
+      obj.csat = CsatGroup.toJSON(message.csat);
+    }
+    if (message.csatByAgent?.length) {
+      obj.csatByAgent = message.csatByAgent.map((e) => CsatGroup.toJSON(e));
+    }
+    if (message.csatByTeam?.length) {
+      obj.csatByTeam = message.csatByTeam.map((e) => CsatGroup.toJSON(e));
+    }
+    if (message.csatByPeriod?.length) {
+      obj.csatByPeriod = message.csatByPeriod.map((e) => CsatGroup.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetSupportMetricsResponse>, I>>(base?: I): GetSupportMetricsResponse {
+    return GetSupportMetricsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetSupportMetricsResponse>, I>>(object: I): GetSupportMetricsResponse {
+    const message = createBaseGetSupportMetricsResponse();
+    message.created = object.created ?? "0";
+    message.resolved = object.resolved ?? "0";
+    message.firstResponse = (object.firstResponse !== undefined && object.firstResponse !== null)
+      ? DurationStats.fromPartial(object.firstResponse)
+      : undefined;
+    message.resolution = (object.resolution !== undefined && object.resolution !== null)
+      ? DurationStats.fromPartial(object.resolution)
+      : undefined;
+    message.backlog = object.backlog?.map((e) => BacklogCount.fromPartial(e)) || [];
+    message.withSla = object.withSla ?? "0";
+    message.breached = object.breached ?? "0";
+    message.breachRate = object.breachRate ?? 0;
+    message.reopened = object.reopened ?? "0";
+    message.reopenRate = object.reopenRate ?? 0;
+    message.csat = (object.csat !== undefined && object.csat !== null) ? CsatGroup.fromPartial(object.csat) : undefined;
+    message.csatByAgent = object.csatByAgent?.map((e) => CsatGroup.fromPartial(e)) || [];
+    message.csatByTeam = object.csatByTeam?.map((e) => CsatGroup.fromPartial(e)) || [];
+    message.csatByPeriod = object.csatByPeriod?.map((e) => CsatGroup.fromPartial(e)) || [];
+    return message;
+  },
+};
+
 /**
- * The support-tickets service. Made by `pnpm new-service`: extend it (docs/extending.md, "Add an
- * RPC"); fields and methods once released are never removed or renumbered (buf breaking).
+ * Support tickets: requests from contacts with a status workflow, public replies and internal
+ * notes, their history; SLA policies counted in business hours (calendars), breaches and
+ * escalations; satisfaction feedback (CSAT) and support metrics. Values of status, priority,
+ * channel and SLA metrics are the API's lower-case words (listed on each field).
  */
 export type SupportTicketsServiceService = typeof SupportTicketsServiceService;
 export const SupportTicketsServiceService = {
+  /** Opens a ticket. A requester given by e-mail or phone is matched or created in contacts. */
   createTicket: {
     path: "/crm.support_tickets.v1.SupportTicketsService/CreateTicket" as const,
     requestStream: false as const,
@@ -833,16 +7936,226 @@ export const SupportTicketsServiceService = {
     responseSerialize: (value: ListTicketsResponse): Buffer => Buffer.from(ListTicketsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ListTicketsResponse => ListTicketsResponse.decode(value),
   },
+  /** Changes fields (status through the workflow's allowed transitions) at the etag read. */
+  updateTicket: {
+    path: "/crm.support_tickets.v1.SupportTicketsService/UpdateTicket" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: UpdateTicketRequest): Buffer => Buffer.from(UpdateTicketRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UpdateTicketRequest => UpdateTicketRequest.decode(value),
+    responseSerialize: (value: UpdateTicketResponse): Buffer =>
+      Buffer.from(UpdateTicketResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): UpdateTicketResponse => UpdateTicketResponse.decode(value),
+  },
+  /** A public reply or an internal note. */
+  addComment: {
+    path: "/crm.support_tickets.v1.SupportTicketsService/AddComment" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: AddCommentRequest): Buffer => Buffer.from(AddCommentRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): AddCommentRequest => AddCommentRequest.decode(value),
+    responseSerialize: (value: AddCommentResponse): Buffer => Buffer.from(AddCommentResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): AddCommentResponse => AddCommentResponse.decode(value),
+  },
+  listComments: {
+    path: "/crm.support_tickets.v1.SupportTicketsService/ListComments" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListCommentsRequest): Buffer => Buffer.from(ListCommentsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListCommentsRequest => ListCommentsRequest.decode(value),
+    responseSerialize: (value: ListCommentsResponse): Buffer =>
+      Buffer.from(ListCommentsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListCommentsResponse => ListCommentsResponse.decode(value),
+  },
+  /** Every change of the ticket, oldest first. */
+  listTicketHistory: {
+    path: "/crm.support_tickets.v1.SupportTicketsService/ListTicketHistory" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListTicketHistoryRequest): Buffer =>
+      Buffer.from(ListTicketHistoryRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListTicketHistoryRequest => ListTicketHistoryRequest.decode(value),
+    responseSerialize: (value: ListTicketHistoryResponse): Buffer =>
+      Buffer.from(ListTicketHistoryResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListTicketHistoryResponse => ListTicketHistoryResponse.decode(value),
+  },
+  /** CSAT once per resolved ticket: by an authenticated caller, or through a signed one-time link. */
+  submitFeedback: {
+    path: "/crm.support_tickets.v1.SupportTicketsService/SubmitFeedback" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SubmitFeedbackRequest): Buffer =>
+      Buffer.from(SubmitFeedbackRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SubmitFeedbackRequest => SubmitFeedbackRequest.decode(value),
+    responseSerialize: (value: SubmitFeedbackResponse): Buffer =>
+      Buffer.from(SubmitFeedbackResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SubmitFeedbackResponse => SubmitFeedbackResponse.decode(value),
+  },
+  createFeedbackLink: {
+    path: "/crm.support_tickets.v1.SupportTicketsService/CreateFeedbackLink" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: CreateFeedbackLinkRequest): Buffer =>
+      Buffer.from(CreateFeedbackLinkRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CreateFeedbackLinkRequest => CreateFeedbackLinkRequest.decode(value),
+    responseSerialize: (value: CreateFeedbackLinkResponse): Buffer =>
+      Buffer.from(CreateFeedbackLinkResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): CreateFeedbackLinkResponse => CreateFeedbackLinkResponse.decode(value),
+  },
+  getFeedback: {
+    path: "/crm.support_tickets.v1.SupportTicketsService/GetFeedback" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetFeedbackRequest): Buffer => Buffer.from(GetFeedbackRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetFeedbackRequest => GetFeedbackRequest.decode(value),
+    responseSerialize: (value: GetFeedbackResponse): Buffer => Buffer.from(GetFeedbackResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetFeedbackResponse => GetFeedbackResponse.decode(value),
+  },
+  createSlaPolicy: {
+    path: "/crm.support_tickets.v1.SupportTicketsService/CreateSlaPolicy" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: CreateSlaPolicyRequest): Buffer =>
+      Buffer.from(CreateSlaPolicyRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CreateSlaPolicyRequest => CreateSlaPolicyRequest.decode(value),
+    responseSerialize: (value: CreateSlaPolicyResponse): Buffer =>
+      Buffer.from(CreateSlaPolicyResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): CreateSlaPolicyResponse => CreateSlaPolicyResponse.decode(value),
+  },
+  getSlaPolicy: {
+    path: "/crm.support_tickets.v1.SupportTicketsService/GetSlaPolicy" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetSlaPolicyRequest): Buffer => Buffer.from(GetSlaPolicyRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetSlaPolicyRequest => GetSlaPolicyRequest.decode(value),
+    responseSerialize: (value: GetSlaPolicyResponse): Buffer =>
+      Buffer.from(GetSlaPolicyResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetSlaPolicyResponse => GetSlaPolicyResponse.decode(value),
+  },
+  listSlaPolicies: {
+    path: "/crm.support_tickets.v1.SupportTicketsService/ListSlaPolicies" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListSlaPoliciesRequest): Buffer =>
+      Buffer.from(ListSlaPoliciesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListSlaPoliciesRequest => ListSlaPoliciesRequest.decode(value),
+    responseSerialize: (value: ListSlaPoliciesResponse): Buffer =>
+      Buffer.from(ListSlaPoliciesResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListSlaPoliciesResponse => ListSlaPoliciesResponse.decode(value),
+  },
+  /** A changed policy has the open tickets' deadlines recalculated from their history. */
+  updateSlaPolicy: {
+    path: "/crm.support_tickets.v1.SupportTicketsService/UpdateSlaPolicy" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: UpdateSlaPolicyRequest): Buffer =>
+      Buffer.from(UpdateSlaPolicyRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UpdateSlaPolicyRequest => UpdateSlaPolicyRequest.decode(value),
+    responseSerialize: (value: UpdateSlaPolicyResponse): Buffer =>
+      Buffer.from(UpdateSlaPolicyResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): UpdateSlaPolicyResponse => UpdateSlaPolicyResponse.decode(value),
+  },
+  deleteSlaPolicy: {
+    path: "/crm.support_tickets.v1.SupportTicketsService/DeleteSlaPolicy" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: DeleteSlaPolicyRequest): Buffer =>
+      Buffer.from(DeleteSlaPolicyRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): DeleteSlaPolicyRequest => DeleteSlaPolicyRequest.decode(value),
+    responseSerialize: (value: DeleteSlaPolicyResponse): Buffer =>
+      Buffer.from(DeleteSlaPolicyResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): DeleteSlaPolicyResponse => DeleteSlaPolicyResponse.decode(value),
+  },
+  createCalendar: {
+    path: "/crm.support_tickets.v1.SupportTicketsService/CreateCalendar" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: CreateCalendarRequest): Buffer =>
+      Buffer.from(CreateCalendarRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CreateCalendarRequest => CreateCalendarRequest.decode(value),
+    responseSerialize: (value: CreateCalendarResponse): Buffer =>
+      Buffer.from(CreateCalendarResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): CreateCalendarResponse => CreateCalendarResponse.decode(value),
+  },
+  getCalendar: {
+    path: "/crm.support_tickets.v1.SupportTicketsService/GetCalendar" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetCalendarRequest): Buffer => Buffer.from(GetCalendarRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetCalendarRequest => GetCalendarRequest.decode(value),
+    responseSerialize: (value: GetCalendarResponse): Buffer => Buffer.from(GetCalendarResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetCalendarResponse => GetCalendarResponse.decode(value),
+  },
+  listCalendars: {
+    path: "/crm.support_tickets.v1.SupportTicketsService/ListCalendars" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListCalendarsRequest): Buffer => Buffer.from(ListCalendarsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListCalendarsRequest => ListCalendarsRequest.decode(value),
+    responseSerialize: (value: ListCalendarsResponse): Buffer =>
+      Buffer.from(ListCalendarsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListCalendarsResponse => ListCalendarsResponse.decode(value),
+  },
+  /** A changed calendar has the open tickets' deadlines recalculated from their history. */
+  updateCalendar: {
+    path: "/crm.support_tickets.v1.SupportTicketsService/UpdateCalendar" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: UpdateCalendarRequest): Buffer =>
+      Buffer.from(UpdateCalendarRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UpdateCalendarRequest => UpdateCalendarRequest.decode(value),
+    responseSerialize: (value: UpdateCalendarResponse): Buffer =>
+      Buffer.from(UpdateCalendarResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): UpdateCalendarResponse => UpdateCalendarResponse.decode(value),
+  },
+  /** First response and resolution times, backlog, breach and reopen rates, CSAT, for a date range. */
+  getSupportMetrics: {
+    path: "/crm.support_tickets.v1.SupportTicketsService/GetSupportMetrics" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetSupportMetricsRequest): Buffer =>
+      Buffer.from(GetSupportMetricsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetSupportMetricsRequest => GetSupportMetricsRequest.decode(value),
+    responseSerialize: (value: GetSupportMetricsResponse): Buffer =>
+      Buffer.from(GetSupportMetricsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetSupportMetricsResponse => GetSupportMetricsResponse.decode(value),
+  },
 } as const;
 
 export interface SupportTicketsServiceServer extends UntypedServiceImplementation {
+  /** Opens a ticket. A requester given by e-mail or phone is matched or created in contacts. */
   createTicket: handleUnaryCall<CreateTicketRequest, CreateTicketResponse>;
   getTicket: handleUnaryCall<GetTicketRequest, GetTicketResponse>;
   /** Filter, order and cursor as every List method takes them (crm/common/v1/query.proto). */
   listTickets: handleUnaryCall<ListTicketsRequest, ListTicketsResponse>;
+  /** Changes fields (status through the workflow's allowed transitions) at the etag read. */
+  updateTicket: handleUnaryCall<UpdateTicketRequest, UpdateTicketResponse>;
+  /** A public reply or an internal note. */
+  addComment: handleUnaryCall<AddCommentRequest, AddCommentResponse>;
+  listComments: handleUnaryCall<ListCommentsRequest, ListCommentsResponse>;
+  /** Every change of the ticket, oldest first. */
+  listTicketHistory: handleUnaryCall<ListTicketHistoryRequest, ListTicketHistoryResponse>;
+  /** CSAT once per resolved ticket: by an authenticated caller, or through a signed one-time link. */
+  submitFeedback: handleUnaryCall<SubmitFeedbackRequest, SubmitFeedbackResponse>;
+  createFeedbackLink: handleUnaryCall<CreateFeedbackLinkRequest, CreateFeedbackLinkResponse>;
+  getFeedback: handleUnaryCall<GetFeedbackRequest, GetFeedbackResponse>;
+  createSlaPolicy: handleUnaryCall<CreateSlaPolicyRequest, CreateSlaPolicyResponse>;
+  getSlaPolicy: handleUnaryCall<GetSlaPolicyRequest, GetSlaPolicyResponse>;
+  listSlaPolicies: handleUnaryCall<ListSlaPoliciesRequest, ListSlaPoliciesResponse>;
+  /** A changed policy has the open tickets' deadlines recalculated from their history. */
+  updateSlaPolicy: handleUnaryCall<UpdateSlaPolicyRequest, UpdateSlaPolicyResponse>;
+  deleteSlaPolicy: handleUnaryCall<DeleteSlaPolicyRequest, DeleteSlaPolicyResponse>;
+  createCalendar: handleUnaryCall<CreateCalendarRequest, CreateCalendarResponse>;
+  getCalendar: handleUnaryCall<GetCalendarRequest, GetCalendarResponse>;
+  listCalendars: handleUnaryCall<ListCalendarsRequest, ListCalendarsResponse>;
+  /** A changed calendar has the open tickets' deadlines recalculated from their history. */
+  updateCalendar: handleUnaryCall<UpdateCalendarRequest, UpdateCalendarResponse>;
+  /** First response and resolution times, backlog, breach and reopen rates, CSAT, for a date range. */
+  getSupportMetrics: handleUnaryCall<GetSupportMetricsRequest, GetSupportMetricsResponse>;
 }
 
 export interface SupportTicketsServiceClient extends Client {
+  /** Opens a ticket. A requester given by e-mail or phone is matched or created in contacts. */
   createTicket(
     request: CreateTicketRequest,
     callback: (error: ServiceError | null, response: CreateTicketResponse) => void,
@@ -888,6 +8201,268 @@ export interface SupportTicketsServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ListTicketsResponse) => void,
+  ): ClientUnaryCall;
+  /** Changes fields (status through the workflow's allowed transitions) at the etag read. */
+  updateTicket(
+    request: UpdateTicketRequest,
+    callback: (error: ServiceError | null, response: UpdateTicketResponse) => void,
+  ): ClientUnaryCall;
+  updateTicket(
+    request: UpdateTicketRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: UpdateTicketResponse) => void,
+  ): ClientUnaryCall;
+  updateTicket(
+    request: UpdateTicketRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UpdateTicketResponse) => void,
+  ): ClientUnaryCall;
+  /** A public reply or an internal note. */
+  addComment(
+    request: AddCommentRequest,
+    callback: (error: ServiceError | null, response: AddCommentResponse) => void,
+  ): ClientUnaryCall;
+  addComment(
+    request: AddCommentRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: AddCommentResponse) => void,
+  ): ClientUnaryCall;
+  addComment(
+    request: AddCommentRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: AddCommentResponse) => void,
+  ): ClientUnaryCall;
+  listComments(
+    request: ListCommentsRequest,
+    callback: (error: ServiceError | null, response: ListCommentsResponse) => void,
+  ): ClientUnaryCall;
+  listComments(
+    request: ListCommentsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListCommentsResponse) => void,
+  ): ClientUnaryCall;
+  listComments(
+    request: ListCommentsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListCommentsResponse) => void,
+  ): ClientUnaryCall;
+  /** Every change of the ticket, oldest first. */
+  listTicketHistory(
+    request: ListTicketHistoryRequest,
+    callback: (error: ServiceError | null, response: ListTicketHistoryResponse) => void,
+  ): ClientUnaryCall;
+  listTicketHistory(
+    request: ListTicketHistoryRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListTicketHistoryResponse) => void,
+  ): ClientUnaryCall;
+  listTicketHistory(
+    request: ListTicketHistoryRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListTicketHistoryResponse) => void,
+  ): ClientUnaryCall;
+  /** CSAT once per resolved ticket: by an authenticated caller, or through a signed one-time link. */
+  submitFeedback(
+    request: SubmitFeedbackRequest,
+    callback: (error: ServiceError | null, response: SubmitFeedbackResponse) => void,
+  ): ClientUnaryCall;
+  submitFeedback(
+    request: SubmitFeedbackRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SubmitFeedbackResponse) => void,
+  ): ClientUnaryCall;
+  submitFeedback(
+    request: SubmitFeedbackRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SubmitFeedbackResponse) => void,
+  ): ClientUnaryCall;
+  createFeedbackLink(
+    request: CreateFeedbackLinkRequest,
+    callback: (error: ServiceError | null, response: CreateFeedbackLinkResponse) => void,
+  ): ClientUnaryCall;
+  createFeedbackLink(
+    request: CreateFeedbackLinkRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: CreateFeedbackLinkResponse) => void,
+  ): ClientUnaryCall;
+  createFeedbackLink(
+    request: CreateFeedbackLinkRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: CreateFeedbackLinkResponse) => void,
+  ): ClientUnaryCall;
+  getFeedback(
+    request: GetFeedbackRequest,
+    callback: (error: ServiceError | null, response: GetFeedbackResponse) => void,
+  ): ClientUnaryCall;
+  getFeedback(
+    request: GetFeedbackRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetFeedbackResponse) => void,
+  ): ClientUnaryCall;
+  getFeedback(
+    request: GetFeedbackRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetFeedbackResponse) => void,
+  ): ClientUnaryCall;
+  createSlaPolicy(
+    request: CreateSlaPolicyRequest,
+    callback: (error: ServiceError | null, response: CreateSlaPolicyResponse) => void,
+  ): ClientUnaryCall;
+  createSlaPolicy(
+    request: CreateSlaPolicyRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: CreateSlaPolicyResponse) => void,
+  ): ClientUnaryCall;
+  createSlaPolicy(
+    request: CreateSlaPolicyRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: CreateSlaPolicyResponse) => void,
+  ): ClientUnaryCall;
+  getSlaPolicy(
+    request: GetSlaPolicyRequest,
+    callback: (error: ServiceError | null, response: GetSlaPolicyResponse) => void,
+  ): ClientUnaryCall;
+  getSlaPolicy(
+    request: GetSlaPolicyRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetSlaPolicyResponse) => void,
+  ): ClientUnaryCall;
+  getSlaPolicy(
+    request: GetSlaPolicyRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetSlaPolicyResponse) => void,
+  ): ClientUnaryCall;
+  listSlaPolicies(
+    request: ListSlaPoliciesRequest,
+    callback: (error: ServiceError | null, response: ListSlaPoliciesResponse) => void,
+  ): ClientUnaryCall;
+  listSlaPolicies(
+    request: ListSlaPoliciesRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListSlaPoliciesResponse) => void,
+  ): ClientUnaryCall;
+  listSlaPolicies(
+    request: ListSlaPoliciesRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListSlaPoliciesResponse) => void,
+  ): ClientUnaryCall;
+  /** A changed policy has the open tickets' deadlines recalculated from their history. */
+  updateSlaPolicy(
+    request: UpdateSlaPolicyRequest,
+    callback: (error: ServiceError | null, response: UpdateSlaPolicyResponse) => void,
+  ): ClientUnaryCall;
+  updateSlaPolicy(
+    request: UpdateSlaPolicyRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: UpdateSlaPolicyResponse) => void,
+  ): ClientUnaryCall;
+  updateSlaPolicy(
+    request: UpdateSlaPolicyRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UpdateSlaPolicyResponse) => void,
+  ): ClientUnaryCall;
+  deleteSlaPolicy(
+    request: DeleteSlaPolicyRequest,
+    callback: (error: ServiceError | null, response: DeleteSlaPolicyResponse) => void,
+  ): ClientUnaryCall;
+  deleteSlaPolicy(
+    request: DeleteSlaPolicyRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: DeleteSlaPolicyResponse) => void,
+  ): ClientUnaryCall;
+  deleteSlaPolicy(
+    request: DeleteSlaPolicyRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: DeleteSlaPolicyResponse) => void,
+  ): ClientUnaryCall;
+  createCalendar(
+    request: CreateCalendarRequest,
+    callback: (error: ServiceError | null, response: CreateCalendarResponse) => void,
+  ): ClientUnaryCall;
+  createCalendar(
+    request: CreateCalendarRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: CreateCalendarResponse) => void,
+  ): ClientUnaryCall;
+  createCalendar(
+    request: CreateCalendarRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: CreateCalendarResponse) => void,
+  ): ClientUnaryCall;
+  getCalendar(
+    request: GetCalendarRequest,
+    callback: (error: ServiceError | null, response: GetCalendarResponse) => void,
+  ): ClientUnaryCall;
+  getCalendar(
+    request: GetCalendarRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetCalendarResponse) => void,
+  ): ClientUnaryCall;
+  getCalendar(
+    request: GetCalendarRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetCalendarResponse) => void,
+  ): ClientUnaryCall;
+  listCalendars(
+    request: ListCalendarsRequest,
+    callback: (error: ServiceError | null, response: ListCalendarsResponse) => void,
+  ): ClientUnaryCall;
+  listCalendars(
+    request: ListCalendarsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListCalendarsResponse) => void,
+  ): ClientUnaryCall;
+  listCalendars(
+    request: ListCalendarsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListCalendarsResponse) => void,
+  ): ClientUnaryCall;
+  /** A changed calendar has the open tickets' deadlines recalculated from their history. */
+  updateCalendar(
+    request: UpdateCalendarRequest,
+    callback: (error: ServiceError | null, response: UpdateCalendarResponse) => void,
+  ): ClientUnaryCall;
+  updateCalendar(
+    request: UpdateCalendarRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: UpdateCalendarResponse) => void,
+  ): ClientUnaryCall;
+  updateCalendar(
+    request: UpdateCalendarRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UpdateCalendarResponse) => void,
+  ): ClientUnaryCall;
+  /** First response and resolution times, backlog, breach and reopen rates, CSAT, for a date range. */
+  getSupportMetrics(
+    request: GetSupportMetricsRequest,
+    callback: (error: ServiceError | null, response: GetSupportMetricsResponse) => void,
+  ): ClientUnaryCall;
+  getSupportMetrics(
+    request: GetSupportMetricsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetSupportMetricsResponse) => void,
+  ): ClientUnaryCall;
+  getSupportMetrics(
+    request: GetSupportMetricsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetSupportMetricsResponse) => void,
   ): ClientUnaryCall;
 }
 
@@ -899,6 +8474,10 @@ export const SupportTicketsServiceClient = makeGenericClientConstructor(
   service: typeof SupportTicketsServiceService;
   serviceName: string;
 };
+
+function floatToJson(value: number | null | undefined): number | string | null | undefined {
+  return typeof value === "number" && !globalThis.Number.isFinite(value) ? globalThis.String(value) : value;
+}
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
 
@@ -933,6 +8512,10 @@ function fromJsonTimestamp(o: any): Date {
   } else {
     return fromTimestamp(Timestamp.fromJSON(o));
   }
+}
+
+function isObject(value: any): boolean {
+  return typeof value === "object" && value !== null;
 }
 
 function isSet(value: any): boolean {

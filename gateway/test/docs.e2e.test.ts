@@ -16,14 +16,18 @@ afterAll(async () => {
   await platform?.stop();
 });
 
-/** The DOM of a page after its scripts ran, as headless Chromium printed it. */
+/**
+ * The DOM of a page after its scripts ran, as headless Chromium printed it. The window is tall:
+ * Swagger UI renders the operations of a long document as they come into view, as a reader
+ * scrolls (in an 800x600 window, only the first few of 140).
+ */
 async function renderedDom(url: string): Promise<string> {
   const profile = await mkdtemp(path.join(tmpdir(), "crm-docs-chromium-"));
   try {
     return await new Promise<string>((resolve, reject) =>
       execFile(
         process.env.CHROMIUM ?? "chromium",
-        ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", `--user-data-dir=${profile}`, "--virtual-time-budget=15000", "--dump-dom", url],
+        ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,40000", `--user-data-dir=${profile}`, "--virtual-time-budget=15000", "--dump-dom", url],
         { timeout: 60_000, maxBuffer: 64 * 1024 * 1024 },
         (error, stdout, stderr) => (error ? reject(new Error(`chromium failed (run scripts/test.sh, which installs it): ${error.message}\n${stderr}`)) : resolve(stdout)),
       ),

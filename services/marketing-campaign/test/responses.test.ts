@@ -180,10 +180,11 @@ describe("contacts' fates", () => {
 
     const bus = await EventBus.connect(testInfra().natsUrl, "consent-test", createLogger("consent-test", "silent"));
     const requestId = uuidv7();
-    const request = eventsV1.SubjectErasureRequested.fromPartial({ meta: { tenantId: owner.tenantId }, requestId, contactId: contactOf.get("erased")!, emails: ["erased@example.com"] });
+    const request = eventsV1.SubjectErasureRequested.fromPartial({ meta: { tenantId: owner.tenantId }, requestId, contactId: contactOf.get("erased")!, emails: ["erased@example.com"], deployment: harness.deployment });
     await bus.publish({ subject: ERASURE_REQUESTED.subject, type: "crm.events.v1.SubjectErasureRequested", tenantId: owner.tenantId, eventId: uuidv7(), payload: eventsV1.SubjectErasureRequested.encode(request).finish() });
     await bus.close();
     const confirmed = await published.next((e) => e.subject === "crm.marketing-campaign.subject.erasure_completed" && eventsV1.SubjectErasureCompleted.decode(e.payload).requestId === requestId, 15_000);
+    expect(eventsV1.SubjectErasureCompleted.decode(confirmed.payload).deployment).toBe(harness.deployment);
     expect(Number(eventsV1.SubjectErasureCompleted.decode(confirmed.payload).anonymised)).toBeGreaterThanOrEqual(2);
     expect((await call(client(), owner, "listContactMessages", { contactId: contactOf.get("erased")!, page: undefined })).messages).toEqual([]);
     // The campaign's figures stay.

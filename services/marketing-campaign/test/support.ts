@@ -5,7 +5,7 @@ import {
 } from "@crm/kit";
 import { consentV1, contactsV1, marketingCampaignV1 } from "@crm/proto";
 import { createGrpcClient } from "@crm/kit";
-import { TEST_IDENTITY_KEY, startInProcess, startPlatform, testInfra, type PlatformOptions } from "@crm/testing";
+import { TEST_IDENTITY_KEY, startInProcess, startPlatform, testInfra, uniqueName, type PlatformOptions } from "@crm/testing";
 import { startMarketingCampaign } from "../src/app";
 import { loadMarketingCampaignConfig } from "../src/config";
 
@@ -44,10 +44,16 @@ export async function startDependencies(options: PlatformOptions = {}) {
 
 export type Dependencies = Awaited<ReturnType<typeof startDependencies>>;
 
-/** This service in this process on free ports, calling the dependencies' contacts and consent. */
-export function startTestService(name: string, dependencies: Dependencies, env: Record<string, string> = {}) {
-  return startInProcess(name, (base) => startMarketingCampaign(loadMarketingCampaignConfig(base)), marketingCampaignV1.MarketingCampaignServiceClient, {
+/**
+ * This service in this process on free ports, calling the dependencies' contacts and consent, in
+ * a deployment of its own: erasure requests of other tests' services (on the same NATS) are not
+ * its business, and its confirmations are told apart from theirs.
+ */
+export async function startTestService(name: string, dependencies: Dependencies, env: Record<string, string> = {}) {
+  const deployment = uniqueName(`deployment_${name}`);
+  const harness = await startInProcess(name, (base) => startMarketingCampaign(loadMarketingCampaignConfig(base)), marketingCampaignV1.MarketingCampaignServiceClient, {
     env: {
+      DEPLOYMENT: deployment,
       CONTACTS_ADDRESS: dependencies.platform.addresses.contacts!,
       CONSENT_ADDRESS: dependencies.platform.addresses.consent!,
       CAMPAIGN_POLL_MS: "200",
@@ -56,6 +62,7 @@ export function startTestService(name: string, dependencies: Dependencies, env: 
       ...env,
     },
   });
+  return { ...harness, deployment };
 }
 
 /** Metadata carrying the identity, signed now, for a streaming call. */

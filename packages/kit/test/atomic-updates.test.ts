@@ -36,3 +36,17 @@ describe("updates of one document at the same time", () => {
     }
   });
 });
+
+describe("one update command of many statements", () => {
+  it("applies every statement (unpatched FerretDB 1.24 waited for ever from 100 on, holding the collection)", async () => {
+    const documents = mongo.db!.collection<{ _id: string; done: boolean }>("bulk");
+    await documents.insertMany(Array.from({ length: 250 }, (_, i) => ({ _id: `d${i}`, done: false })));
+    const result = await documents.bulkWrite(
+      Array.from({ length: 250 }, (_, i) => ({ updateOne: { filter: { _id: `d${i}` }, update: { $set: { done: true } } } })),
+      { ordered: false },
+    );
+    expect(result.modifiedCount).toBe(250);
+    // The collection takes updates afterwards.
+    expect((await documents.updateOne({ _id: "d0" }, { $set: { done: false } })).modifiedCount).toBe(1);
+  });
+});

@@ -9,13 +9,6 @@ import type { TicketDocument, TicketModel } from "./ticket.model";
 /** The deadline of tickets without a running clock, so that `slaDueAt` orders them last. */
 export const NO_DEADLINE = new Date("9999-12-31T00:00:00Z");
 
-/**
- * Update statements per bulk write. The patched FerretDB 1.24 of local runs and CI stops
- * answering (every client of the server) on a bulk write of 100 or more update statements
- * (99 pass), so bulk updates go in chunks below that; on MongoDB a chunk is one round trip as well.
- */
-const BULK_UPDATES = 50;
-
 /** What lists and batch passes leave out of a ticket: its comments, history and outbox. */
 const SLIM = { comments: 0, history: 0, outbox: 0 } as const;
 
@@ -87,17 +80,11 @@ export class TicketRepository extends TenantRepository<TicketDocument> {
   }
 
   /**
-   * Writes recalculated SLAs in bulk writes of BULK_UPDATES, each at the version read and without a new
+   * Writes recalculated SLAs in one bulk write, each at the version read and without a new
    * version (a deadline computed again is not an edit): a ticket changed meanwhile was computed
    * by that change, under the settings already in force. Returns how many were written.
    */
   async writeRecalculated(tickets: Ticket[]): Promise<number> {
-    let written = 0;
-    for (let start = 0; start < tickets.length; start += BULK_UPDATES) written += await this.writeChunk(tickets.slice(start, start + BULK_UPDATES));
-    return written;
-  }
-
-  private async writeChunk(tickets: Ticket[]): Promise<number> {
     if (tickets.length === 0) return 0;
     const operations: AnyBulkWriteOperation<TicketDocument>[] = tickets.map((ticket) => {
       const { sla, timing, slaDueAt, slaWatchAt } = toDocument(ticket);

@@ -205,6 +205,16 @@ describe("search tokens", () => {
     }
     expect(tokens).not.toContain("zz");
   });
+
+  it("stores only tokens a query can produce", () => {
+    const tokens = searchTokens(contactSearchWords(prepare({
+      givenName: "Anne-Marie", familyName: "O'Brien", emails: [{ address: "anne.marie+crm@mail.example.co.uk", type: "", primary: true }], phones: [{ number: "+48 22 123 45 67", type: "", primary: true }],
+    })));
+    for (const token of tokens) expect(searchQueryTokens(token)).toEqual([token]);
+    for (const query of ["anne.marie+crm@mail.example", "brien", "mail.example.co.uk", "22 123"]) {
+      for (const token of searchQueryTokens(query)) expect(tokens).toContain(token);
+    }
+  });
 });
 
 describe("merge plan", () => {

@@ -93,20 +93,26 @@ export class MatchKeyIndex {
   }
 
   /**
-   * Adds ids to keys that exist. Keys getting the same ids are updated by one statement (one
-   * transaction on FerretDB, instead of one per key); a key removed meanwhile is created.
+   * Adds ids to keys that exist, in one command: keys getting the same ids are updated by one
+   * statement (one transaction on FerretDB, instead of one per key). A batch of rows files a
+   * hundred or more groups, and a round trip each was a tenth of an import's time. When a key
+   * was removed meanwhile, the additions are made again as upserts ($addToSet repeats nothing).
    */
   private async addEach(tenantId: string, additions: Array<[string, string[]]>): Promise<void> {
+    if (additions.length === 0) return;
     const groups = new Map<string, { ids: string[]; keys: string[] }>();
     for (const [key, ids] of additions) {
       const group = groups.get(ids.join(","));
       if (group) group.keys.push(key);
       else groups.set(ids.join(","), { ids, keys: [key] });
     }
-    for (const { ids, keys } of groups.values()) {
-      const result = await this.model.updateMany({ _id: { $in: keys.map((key) => documentId(tenantId, key)) }, tenantId }, { $addToSet: { ids: { $each: ids } } });
-      if (result.matchedCount < keys.length) await this.upsertEach(tenantId, keys.map((key) => [key, ids]));
-    }
+    const result = await this.model.bulkWrite(
+      [...groups.values()].map(({ ids, keys }) => ({
+        updateMany: { filter: { _id: { $in: keys.map((key) => documentId(tenantId, key)) }, tenantId }, update: { $addToSet: { ids: { $each: ids } } } },
+      })),
+      { ordered: false },
+    );
+    if (result.matchedCount < additions.length) await this.upsertEach(tenantId, additions);
   }
 
   /** Adds ids to each key, creating the keys that do not exist. */

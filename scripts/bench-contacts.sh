@@ -41,7 +41,7 @@ stop_service() {
 }
 bench() { # phase [NAME=value...]
   local phase="$1"; shift
-  (cd services/contacts && env CONTACTS_ADDRESS="127.0.0.1:$BENCH_GRPC_PORT" BENCH_PHASE="$phase" "$@" node bench/contacts-bench.mjs)
+  (cd services/contacts && env CONTACTS_ADDRESS="127.0.0.1:$BENCH_GRPC_PORT" MONGODB_DATABASE="$database" CACHE_PREFIX="$database" BENCH_PHASE="$phase" "$@" node bench/contacts-bench.mjs)
 }
 
 if [ "$IMPORT_ROWS" != 0 ]; then

@@ -1,4 +1,4 @@
-import { ServiceRuntime } from "@crm/kit";
+import { createSchedulerLeaseModel, SchedulerLeases, ServiceRuntime } from "@crm/kit";
 import type { InteractionsConfig } from "./config";
 import { startConsumers } from "./events/consumers";
 import { OverdueScheduler } from "./events/overdue-scheduler";
@@ -9,8 +9,6 @@ import { ContactRepointing } from "./store/contact-repointing";
 import { EngagementReads } from "./store/engagement-reads";
 import { InteractionRepository } from "./store/interaction-repository";
 import { createInteractionModel } from "./store/interaction.model";
-import { createSchedulerLeaseModel } from "./store/scheduler-lease.model";
-import { SchedulerLeases } from "./store/scheduler-leases";
 import { SubjectErasure } from "./store/subject-erasure";
 import { TaskRepository } from "./store/task-repository";
 import { createTaskModel } from "./store/task.model";

@@ -1,8 +1,7 @@
 import { status as Status } from "@grpc/grpc-js";
-import { fieldViolationsOf, uuidv7 } from "@crm/kit";
+import { fieldViolationsOf, SchedulerLeases, uuidv7 } from "@crm/kit";
 import { commonV1, eventsV1 } from "@crm/proto";
 import { EventWatcher } from "@crm/testing";
-import { SchedulerLeases } from "../src/store/scheduler-leases";
 import { api, grpcError, startTestService, tenant, timelineWhen, type TestService } from "./support";
 
 // Tasks, and their overdue announcements with two replicas of the service on one database, each

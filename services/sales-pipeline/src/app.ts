@@ -1,4 +1,4 @@
-import { ServiceRuntime } from "@crm/kit";
+import { createSchedulerLeaseModel, SchedulerLeases, ServiceRuntime } from "@crm/kit";
 import type { SalesPipelineConfig } from "./config";
 import { startConsumers } from "./events/consumers";
 import { Sweeps } from "./events/sweeps";
@@ -21,8 +21,6 @@ import { PipelineRepository } from "./store/pipeline-repository";
 import { createPipelineModel } from "./store/pipeline.model";
 import { ProductRepository } from "./store/product-repository";
 import { createProductModel } from "./store/product.model";
-import { createSchedulerLeaseModel } from "./store/scheduler-lease.model";
-import { SchedulerLeases } from "./store/scheduler-leases";
 import { ScoringRulesRepository } from "./store/scoring-rules-repository";
 import { createScoringRulesModel } from "./store/scoring-rules.model";
 import { SignalRepository } from "./store/signal-repository";

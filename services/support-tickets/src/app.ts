@@ -1,4 +1,4 @@
-import { ServiceRuntime } from "@crm/kit";
+import { createSchedulerLeaseModel, SchedulerLeases, ServiceRuntime } from "@crm/kit";
 import type { SupportTicketsConfig } from "./config";
 import { startConsumers } from "./events/consumers";
 import { SlaScheduler } from "./events/sla-scheduler";
@@ -9,8 +9,6 @@ import { FeedbackRepository } from "./store/feedback-repository";
 import { createFeedbackModel } from "./store/feedback.model";
 import { createRecalculationModel } from "./store/recalculation.model";
 import { RequesterMerges } from "./store/requester-merges";
-import { createSchedulerLeaseModel } from "./store/scheduler-lease.model";
-import { SchedulerLeases } from "./store/scheduler-leases";
 import { SettingsRepository } from "./store/settings-repository";
 import { createSlaPolicyModel } from "./store/sla-policy.model";
 import { SlaRecalculation } from "./store/sla-recalculation";

@@ -3,6 +3,7 @@ import type { commonV1 } from "@crm/proto";
 import type { FieldSpecs } from "../query/fields";
 import { toMongoFilter } from "../query/filter";
 import { paginate, type Page } from "../query/paginate";
+import { isDuplicateKey } from "./duplicate-key";
 import { appendToOutbox, type OutboxEvent } from "./outbox";
 import type { ModelOutbox } from "./outbox-relay";
 
@@ -12,9 +13,6 @@ export interface NewDocument<D> {
   events: OutboxEvent[];
   at: Date;
 }
-
-/** MongoDB's (and FerretDB's) code for a write refused by a unique index. */
-const DUPLICATE_KEY = 11000;
 
 /** What every List method passes to its repository: the parsed filter, the order and the page. */
 export interface ListQuery {
@@ -75,7 +73,7 @@ export abstract class TenantRepository<D extends { _id: string; tenantId: string
       this.outbox.inserted([{ id: document._id, events, since: at }]);
       return document;
     } catch (error) {
-      if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+      if (!isDuplicateKey(error)) throw error;
       const first = await this.model.findOne({ tenantId: document.tenantId, requestKey: document.requestKey } as never, { outbox: 0 }).lean<N>();
       if (!first) throw error;
       return first;

@@ -1,6 +1,5 @@
 import { interactionsV1 } from "@crm/proto";
-import { actorOf, requireId, ValidationError, type ServiceRuntime } from "@crm/kit";
-import { applyFieldMask, etagVersion } from "../domain/field-mask";
+import { actorOf, applyFieldMask, etagVersion, requireId, type ServiceRuntime, ValidationError } from "@crm/kit";
 import { detailsField, prepareInteraction, toInteractionDraft as draftOf } from "../domain/interaction";
 import { searchQueryTokens } from "../domain/text-search";
 import type { InteractionRepository } from "../store/interaction-repository";

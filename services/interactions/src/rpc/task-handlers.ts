@@ -1,6 +1,5 @@
 import { interactionsV1 } from "@crm/proto";
-import { actorOf, requireId, type ServiceRuntime } from "@crm/kit";
-import { applyFieldMask, etagVersion } from "../domain/field-mask";
+import { actorOf, applyFieldMask, etagVersion, requireId, type ServiceRuntime } from "@crm/kit";
 import { prepareTask, toTaskDraft as draftOf } from "../domain/task";
 import type { TaskRepository } from "../store/task-repository";
 import { requireCurrent, requireRequestId } from "./preconditions";

@@ -1,6 +1,6 @@
+import { isDuplicateKey } from "@crm/kit";
 import type { ContactResolution } from "../domain/links";
 import type { ContactFateDocument, ContactFateModel } from "./contact-fate.model";
-import { isDuplicateKey } from "./duplicate-key";
 
 /** Merges chained deeper than this (a merged into b merged into c...) are not followed further. */
 const MAX_CHAIN = 10;

@@ -1,10 +1,9 @@
-import { paginate, listFilter, type ListQuery, type Page } from "@crm/kit";
+import { isDuplicateKey, listFilter, type ListQuery, type Page, paginate } from "@crm/kit";
 import type { AnyBulkWriteOperation } from "mongoose";
 import { linksErasedContact, refKey, resolvedRefs, type ContactResolution, type RecordRef } from "../domain/links";
 import { DEFAULT_TIMELINE_ORDER, TIMELINE_LIST_FIELDS } from "../domain/list-fields";
 import type { TimelineEntry, TimelineFact } from "../domain/timeline";
 import type { ContactLinkedCollection } from "./contact-links";
-import { isDuplicateKey } from "./duplicate-key";
 import type { TimelineEntryDocument, TimelineEntryModel } from "./timeline-entry.model";
 
 /** A fact to store: under which id, reported by which service, with what its contacts stand for now. */

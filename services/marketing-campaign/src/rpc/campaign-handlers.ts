@@ -1,7 +1,6 @@
 import { marketingCampaignV1 } from "@crm/proto";
-import { actorOf, NotFoundError, PreconditionFailedError, requireId, ValidationError, type Identity, type ServiceRuntime } from "@crm/kit";
+import { actorOf, applyFieldMask, etagVersion, type Identity, NotFoundError, PreconditionFailedError, requireId, type ServiceRuntime, ValidationError } from "@crm/kit";
 import { prepareCampaign, resumedStatus, transition, type Campaign, type CampaignFields } from "../domain/campaign";
-import { applyFieldMask, etagVersion } from "../domain/field-mask";
 import { zonedInstant } from "../domain/schedule";
 import type { ConsentClient } from "../clients/consent-client";
 import { fromUpstream } from "../clients/upstream-errors";

@@ -1,6 +1,5 @@
 import { marketingCampaignV1 } from "@crm/proto";
-import { actorOf, PreconditionFailedError, requireId, ValidationError, type Identity, type ServiceRuntime } from "@crm/kit";
-import { applyFieldMask, etagVersion } from "../domain/field-mask";
+import { actorOf, applyFieldMask, etagVersion, type Identity, PreconditionFailedError, requireId, type ServiceRuntime, ValidationError } from "@crm/kit";
 import { prepareSegment, type SegmentDraft, type SegmentFields } from "../domain/segment";
 import { fromUpstream } from "../clients/upstream-errors";
 import type { SegmentMembers } from "../sending/segment-members";

@@ -1,6 +1,6 @@
+import { isDuplicateKey } from "@crm/kit";
 import { NO_BEHAVIOUR, type BehaviourCondition, type BehaviourFacts } from "../domain/behaviour";
 import type { DealModel } from "./deal.model";
-import { isDuplicateKey } from "./duplicate-key";
 import type { MessageRepository } from "./message-repository";
 import type { OrderModel } from "./order.model";
 import type { TicketModel } from "./ticket.model";

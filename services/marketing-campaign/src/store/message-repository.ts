@@ -1,8 +1,7 @@
-import { paginate, type ModelOutbox, type Page } from "@crm/kit";
+import { isDuplicateKey, type ModelOutbox, type Page, paginate } from "@crm/kit";
 import type { commonV1 } from "@crm/proto";
 import { ENGAGED, FLAG_OF, type ResponseName } from "../domain/response";
 import { messageSent } from "../events/message-events";
-import { isDuplicateKey } from "./duplicate-key";
 import type { MessageDocument, MessageModel } from "./message.model";
 
 export type NewMessage = Omit<MessageDocument, "outbox" | "outboxSince" | "responses">;

@@ -1,5 +1,5 @@
+import { isDuplicateKey } from "@crm/kit";
 import type { ExclusionCounts } from "../domain/campaign";
-import { isDuplicateKey } from "./duplicate-key";
 import type { RecipientDocument, RecipientModel, RecipientStatus } from "./recipient.model";
 
 export type NewRecipient = Omit<RecipientDocument, "attempts" | "updatedAt" | "lastError">;

@@ -1,6 +1,5 @@
-import type { ModelOutbox } from "@crm/kit";
+import { isDuplicateKey, type ModelOutbox } from "@crm/kit";
 import { responseRecorded, type ResponseFacts } from "../events/message-events";
-import { isDuplicateKey } from "./duplicate-key";
 import type { ResponseModel } from "./response.model";
 
 /** Provider events recorded once each (by the provider's event id), with campaign.response_recorded. */

@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
-import type { BackgroundWorker, Logger } from "@crm/kit";
-import type { SchedulerLeases } from "../store/scheduler-leases";
+import type { BackgroundWorker, Logger, SchedulerLeases } from "@crm/kit";
 
 const JOB = "sales-pipeline-sweeps";
 

@@ -1,7 +1,6 @@
 import { salesPipelineV1 } from "@crm/proto";
-import { actorOf, NotFoundError, ownerOfNewRecord, requireId, ValidationError, type Identity, type ServiceRuntime } from "@crm/kit";
+import { actorOf, applyFieldMask, etagVersion, type Identity, NotFoundError, ownerOfNewRecord, requireId, type ServiceRuntime, ValidationError } from "@crm/kit";
 import { dealDraftOf, prepareDeal } from "../domain/deal";
-import { applyFieldMask, etagVersion } from "../domain/field-mask";
 import { conversionFigures, forecastRows, rollUp, wholeMonths, type ForecastCell } from "../domain/forecast";
 import { firstOpenStage, stageOf, type Pipeline } from "../domain/pipeline";
 import { Violations } from "../domain/checks";

@@ -1,6 +1,5 @@
 import { salesPipelineV1 } from "@crm/proto";
-import { actorOf, ownerOfNewRecord, PreconditionFailedError, requireId, type ServiceRuntime } from "@crm/kit";
-import { applyFieldMask, etagVersion } from "../domain/field-mask";
+import { actorOf, applyFieldMask, etagVersion, ownerOfNewRecord, PreconditionFailedError, requireId, type ServiceRuntime } from "@crm/kit";
 import { draftOf, prepareLead } from "../domain/lead";
 import { prepareRules } from "../domain/scoring";
 import type { LeadRepository } from "../store/lead-repository";

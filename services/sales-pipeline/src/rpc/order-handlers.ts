@@ -1,7 +1,6 @@
 import { salesPipelineV1 } from "@crm/proto";
-import { actorOf, requireId, ValidationError, type Logger, type ServiceRuntime } from "@crm/kit";
+import { actorOf, applyFieldMask, etagVersion, type Logger, requireId, type ServiceRuntime, ValidationError } from "@crm/kit";
 import { CUSTOMER_TYPES, type CustomerType } from "../domain/customer-value";
-import { applyFieldMask, etagVersion } from "../domain/field-mask";
 import { checkTransition, prepareOrder, skusOf } from "../domain/order";
 import { prepareProduct, productDraftOf } from "../domain/product";
 import type { CustomerValues } from "../store/customer-values";

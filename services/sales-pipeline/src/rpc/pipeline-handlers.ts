@@ -1,6 +1,5 @@
 import { salesPipelineV1 } from "@crm/proto";
-import { actorOf, PreconditionFailedError, requireId, ValidationError, type ServiceRuntime } from "@crm/kit";
-import { etagVersion } from "../domain/field-mask";
+import { actorOf, etagVersion, PreconditionFailedError, requireId, type ServiceRuntime, ValidationError } from "@crm/kit";
 import { preparePipeline, removedStages, stageOf } from "../domain/pipeline";
 import type { DealRepository } from "../store/deal-repository";
 import type { PipelineRepository } from "../store/pipeline-repository";

@@ -1,7 +1,6 @@
-import type { Logger } from "@crm/kit";
+import { isDuplicateKey, type Logger } from "@crm/kit";
 import { cellId, cellKeyOf, keyOfCellId, type CellKey, type ForecastCell } from "../domain/forecast";
 import type { DealDocument, DealModel } from "./deal.model";
-import { isDuplicateKey } from "./duplicate-key";
 import type { ForecastCellDocument, ForecastCellModel } from "./forecast-cell.model";
 
 /** A deal whose cells are to be computed again: its current one, and those it left. */

@@ -1,7 +1,6 @@
-import { ConflictError, NotFoundError, PreconditionFailedError, TenantRepository, newRecordAudit, uuidv7, type Actor, type ListQuery, type ModelOutbox, type Page } from "@crm/kit";
+import { type Actor, ConflictError, isDuplicateKey, type ListQuery, type ModelOutbox, newRecordAudit, NotFoundError, type Page, PreconditionFailedError, TenantRepository, uuidv7 } from "@crm/kit";
 import { DEFAULT_PRODUCT_ORDER, PRODUCT_LIST_FIELDS } from "../domain/list-fields";
 import type { Product, ProductFields } from "../domain/product";
-import { isDuplicateKey } from "./duplicate-key";
 import type { ProductDocument, ProductModel } from "./product.model";
 
 /** The catalogue: products by id and by SKU (unique per tenant). */

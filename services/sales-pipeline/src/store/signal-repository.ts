@@ -1,5 +1,5 @@
+import { isDuplicateKey } from "@crm/kit";
 import type { BehaviourSignal } from "../domain/scoring";
-import { isDuplicateKey } from "./duplicate-key";
 import type { SignalDocument, SignalModel } from "./signal.model";
 
 /** Behaviour of contacts consumed from events, the input of behaviour scoring. */

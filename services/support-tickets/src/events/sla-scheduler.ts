@@ -1,11 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
-import { kitMeter, type BackgroundWorker, type Logger } from "@crm/kit";
+import { type BackgroundWorker, kitMeter, type Logger, type SchedulerLeases } from "@crm/kit";
 import { announceDue } from "../domain/escalation";
 import { withSla, type SlaSettings } from "../domain/lifecycle";
 import { nextAlertAt } from "../domain/sla";
 import type { Ticket } from "../domain/ticket";
-import type { SchedulerLeases } from "../store/scheduler-leases";
 import type { SlaRecalculation } from "../store/sla-recalculation";
 import type { SlaSettingsReader } from "../store/sla-settings";
 import type { TicketRepository } from "../store/ticket-repository";

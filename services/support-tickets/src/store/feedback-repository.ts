@@ -1,8 +1,7 @@
-import { ConflictError, NotFoundError, type ModelOutbox } from "@crm/kit";
+import { ConflictError, isDuplicateKey, type ModelOutbox, NotFoundError } from "@crm/kit";
 import { DateTime } from "luxon";
 import type { Feedback } from "../domain/feedback";
 import { feedbackReceived } from "../events/ticket-events";
-import { isDuplicateKey } from "./duplicate-key";
 import type { FeedbackDocument, FeedbackModel } from "./feedback.model";
 
 const feedbackId = (tenantId: string, ticketId: string) => `${tenantId}|${ticketId}`;

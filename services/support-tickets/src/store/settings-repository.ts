@@ -1,6 +1,5 @@
-import { NotFoundError, PreconditionFailedError, newRecordAudit, uuidv7, type Actor, type RecordAudit } from "@crm/kit";
+import { type Actor, isDuplicateKey, newRecordAudit, NotFoundError, PreconditionFailedError, type RecordAudit, uuidv7 } from "@crm/kit";
 import type { Model } from "mongoose";
-import { isDuplicateKey } from "./duplicate-key";
 
 /**
  * A tenant's SLA setting as stored (a policy or a calendar): its fields, audit, and

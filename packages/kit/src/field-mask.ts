@@ -1,4 +1,4 @@
-import { ValidationError } from "@crm/kit";
+import { ValidationError } from "./errors";
 
 /**
  * Applies an update's field mask: the draft read from storage, with the masked fields taken from

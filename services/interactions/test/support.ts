@@ -110,13 +110,14 @@ export class FakeProducer {
 /**
  * Polls a timeline until the probe accepts it. The consumers read streams that every suite
  * running beside this one publishes to, so under a full run on two cores they may lag for
- * seconds (a 10 s bound failed once in CI): the bound is generous, the wait ends at the answer,
- * and the suites that wait several times give their tests a minute.
+ * seconds, or tens of them while another suite publishes ten thousand contacts (bounds of 10 s,
+ * then 20 s, each failed once): the bound is generous, the wait ends at the answer, and the
+ * suites that wait several times give their tests two minutes.
  */
 export async function timelineWhen(
   read: () => Promise<interactionsV1.ListTimelineResponse>,
   accept: (entries: interactionsV1.TimelineEntry[]) => boolean,
-  timeoutMs = 20_000,
+  timeoutMs = 45_000,
 ): Promise<interactionsV1.TimelineEntry[]> {
   return waitFor(async () => {
     const { entries } = await read();

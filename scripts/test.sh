@@ -41,6 +41,7 @@ report="$DATA/jest-report.json"
 set +e
 pnpm exec jest --ci --json --outputFile="$report" "$@"
 status=$?
+node scripts/drop-test-databases.mjs || log "could not drop the tests' databases"
 set -e
 if [ -f "$report" ]; then
   node -e '

@@ -105,8 +105,9 @@ start_storage() {
     # writes, pprof) runs a quarter as often; the heap grows to ~160 MiB under an import. The
     # first 30 000 rows of an import went from 225 to 258 rows/s (FERRETDB_GOGC sets another value).
     # SQLite's page cache and mmap were tried larger (64 MiB per connection, reads through mmap):
-    # imports were no faster (20 000 rows: 317-328 rows/s against 353 without) and FerretDB's
-    # resident memory grew by 250 MiB to 2 GiB.
+    # imports were no faster (20 000 rows: 317-328 rows/s against 353 without; 100 000 rows: 271
+    # and 318 with both, 286 with the cache, about 275 with mmap, 280 without) and FerretDB's
+    # resident memory grew by 250 MiB (the cache) or to 2 GiB (mapped pages).
     GOGC="${FERRETDB_GOGC:-400}" launch storage MONGO_PORT "$FERRETDB_BIN" --handler=sqlite --sqlite-url="file:$DATA/ferretdb/?_pragma=synchronous(normal)" \
       --state-dir="$DATA/ferretdb" --listen-addr="127.0.0.1:$MONGO_PORT" --debug-addr=- \
       --telemetry=disable --log-level=warn || return 0

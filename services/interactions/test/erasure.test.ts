@@ -4,8 +4,8 @@ import { eventsV1, interactionsV1 } from "@crm/proto";
 import { EventWatcher } from "@crm/testing";
 import { api, FakeProducer, grpcError, note, startTestService, tenant, timelineWhen, waitFor, type TestService } from "./support";
 
-// Waits on consumers that lag under a full run: two minutes a test (support.ts, timelineWhen).
-jest.setTimeout(120_000);
+// Waits on consumers that lag under a full run: four minutes a test (support.ts, timelineWhen).
+jest.setTimeout(240_000);
 
 // The test plays the consent service (erasure requests) and the contacts service (a merge, a
 // contact created), and reads what the interactions service confirms.

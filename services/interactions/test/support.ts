@@ -110,14 +110,15 @@ export class FakeProducer {
 /**
  * Polls a timeline until the probe accepts it. The consumers read streams that every suite
  * running beside this one publishes to, so under a full run on two cores they may lag for
- * seconds, or tens of them while another suite publishes ten thousand contacts (bounds of 10 s,
- * then 20 s, each failed once): the bound is generous, the wait ends at the answer, and the
- * suites that wait several times give their tests two minutes.
+ * seconds, or tens of them while another suite publishes ten thousand contacts; and an event
+ * whose handling fails is retried after 0.5, 2, 10 and 30 s (the kit consumer's backoff). The
+ * bound outlasts those retries (10, 20 and 45 s each ran out under full runs); the wait ends at
+ * the answer, and the suites that wait several times give their tests four minutes.
  */
 export async function timelineWhen(
   read: () => Promise<interactionsV1.ListTimelineResponse>,
   accept: (entries: interactionsV1.TimelineEntry[]) => boolean,
-  timeoutMs = 45_000,
+  timeoutMs = 90_000,
 ): Promise<interactionsV1.TimelineEntry[]> {
   return waitFor(async () => {
     const { entries } = await read();

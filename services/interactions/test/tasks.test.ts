@@ -4,8 +4,8 @@ import { commonV1, eventsV1 } from "@crm/proto";
 import { EventWatcher } from "@crm/testing";
 import { api, grpcError, startTestService, tenant, timelineWhen, type TestService } from "./support";
 
-// Waits on consumers that lag under a full run: two minutes a test (support.ts, timelineWhen).
-jest.setTimeout(120_000);
+// Waits on consumers that lag under a full run: four minutes a test (support.ts, timelineWhen).
+jest.setTimeout(240_000);
 
 // Tasks, and their overdue announcements with two replicas of the service on one database, each
 // asking for the scheduler's lease every 100 ms (a lease of 1 s): the short test clock.

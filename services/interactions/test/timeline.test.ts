@@ -4,8 +4,8 @@ import { api, FakeProducer, note, startTestService, tenant, timelineWhen, waitFo
 
 // Timelines built from this service's own records and from events of the other services' types
 // (here the contacts service's, from its proto), published as that service would publish them.
-// Several waits on consumers per test: two minutes each (support.ts, timelineWhen).
-jest.setTimeout(120_000);
+// Several waits on consumers per test: four minutes each (support.ts, timelineWhen).
+jest.setTimeout(240_000);
 let harness: TestService;
 let calls: ReturnType<typeof api>;
 let contacts: FakeProducer;

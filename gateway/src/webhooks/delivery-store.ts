@@ -1,9 +1,8 @@
 import { NotFoundError, uuidv7 } from "@crm/kit/edge";
-import { listFilter, paginate, type Page } from "@crm/kit/edge-store";
+import { DUPLICATE_KEY, listFilter, paginate, type Page } from "@crm/kit/edge-store";
 import type { commonV1 } from "@crm/proto";
 import type { DeliveryAttempt, DeliveryDocument, DeliveryModel } from "./delivery.model";
 
-const DUPLICATE_KEY = 11000;
 const LIST_FIELDS = {
   createdAt: { path: "createdAt", type: "date" as const, sortable: true },
   status: { path: "status", type: "string" as const },

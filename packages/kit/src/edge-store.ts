@@ -6,6 +6,7 @@ export * from "./redis";
 export * from "./mongo/connection";
 export * from "./mongo/tenant-scope";
 export * from "./mongo/record";
+export * from "./mongo/duplicate-key";
 export * from "./query/paginate";
 export { listFilter } from "./mongo/tenant-repository";
 export * from "./bus/bus";

@@ -1,4 +1,4 @@
-import { paginate, listFilter, type ListQuery, type Page } from "@crm/kit";
+import { paginate, listFilter, type ListQuery, type Page, DUPLICATE_KEY } from "@crm/kit";
 import type { AnyBulkWriteOperation } from "mongoose";
 import { statusOf, type ConsentAction } from "../domain/consent";
 import type { SubjectStates } from "../domain/decision";
@@ -6,7 +6,6 @@ import type { StoredEntry } from "../domain/ledger-chain";
 import { CONSENT_LIST_FIELDS, DEFAULT_CONSENT_ORDER } from "../domain/list-fields";
 import { consentStateId, type ConsentStateDocument, type ConsentStateModel } from "./consent-state.model";
 
-const DUPLICATE_KEY = 11000;
 /** Subjects read per query when a check fills the cache, and queries in flight at once. */
 const READ_BATCH = 1_000;
 const READERS = 4;

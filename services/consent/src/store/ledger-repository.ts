@@ -1,11 +1,10 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { TenantRepository, UnavailableError, uuidv7, type ListQuery, type ModelOutbox, type Page } from "@crm/kit";
+import { TenantRepository, UnavailableError, uuidv7, type ListQuery, type ModelOutbox, type Page, isDuplicateKey } from "@crm/kit";
 import { DEFAULT_HISTORY_ORDER, HISTORY_LIST_FIELDS } from "../domain/list-fields";
 import { ChainVerifier, GENESIS_HASH, entryHash, newSalt, personalDigest, type ChainBreak, type ChainedFields, type PersonalData, type StoredEntry } from "../domain/ledger-chain";
 import { consentChanged } from "../events/consent-events";
 import type { LedgerEntryDocument, LedgerEntryModel } from "./ledger-entry.model";
 
-const DUPLICATE_KEY = 11000;
 /** Appends that lost the race to another writer this often in a row give up (UNAVAILABLE: retry). */
 const MAX_ATTEMPTS = 50;
 
@@ -57,7 +56,7 @@ export class LedgerRepository extends TenantRepository<LedgerEntryDocument> {
       try {
         await this.model.insertMany(documents, { ordered: true });
       } catch (error) {
-        if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+        if (!isDuplicateKey(error)) throw error;
         await sleep(Math.random() * 5 * attempt);
         continue;
       }

@@ -1,10 +1,8 @@
-import { ConflictError, NotFoundError, PreconditionFailedError, TenantRepository, newRecordAudit, uuidv7, type Actor, type ListQuery, type ModelOutbox, type Page } from "@crm/kit";
+import { ConflictError, NotFoundError, PreconditionFailedError, TenantRepository, newRecordAudit, uuidv7, type Actor, type ListQuery, type ModelOutbox, type Page, isDuplicateKey } from "@crm/kit";
 import { type Purpose, type PurposeFields } from "../domain/purpose";
 import { DEFAULT_PURPOSE_ORDER, PURPOSE_LIST_FIELDS } from "../domain/list-fields";
 import { purposeCreated, purposeUpdated } from "../events/purpose-events";
 import type { PurposeDocument, PurposeModel } from "./purpose.model";
-
-const DUPLICATE_KEY = 11000;
 
 /**
  * The only code that reads and writes purposes. Every method names the tenant (the kit's
@@ -33,7 +31,7 @@ export class PurposeRepository extends TenantRepository<PurposeDocument> {
     try {
       return toPurpose(await this.insertOnce({ ...toDocument(purpose), requestKey: requestId || purpose.id }, [purposeCreated(purpose)], now));
     } catch (error) {
-      if ((error as { code?: number }).code === DUPLICATE_KEY) throw new ConflictError(`a purpose with key "${fields.key}" exists already`);
+      if (isDuplicateKey(error)) throw new ConflictError(`a purpose with key "${fields.key}" exists already`);
       throw error;
     }
   }

@@ -1,9 +1,8 @@
 import { generateKeyPairSync } from "node:crypto";
-import type { Logger } from "@crm/kit";
+import { type Logger, isDuplicateKey } from "@crm/kit";
 import { Schema, type Connection, type Model } from "mongoose";
 import { ReceiptSigner } from "../domain/receipt";
 
-const DUPLICATE_KEY = 11000;
 const KEY_ID = "receipts";
 
 /** The service's own receipt key, when none is configured: one for every tenant, so no tenantId. */
@@ -35,7 +34,7 @@ export async function receiptSigner(connection: Connection, configured: string |
       await model.create(candidate);
       stored = candidate;
     } catch (error) {
-      if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+      if (!isDuplicateKey(error)) throw error;
       stored = await model.findOne({ _id: KEY_ID }).lean<StoredKeyDocument>();
     }
   }

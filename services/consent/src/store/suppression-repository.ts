@@ -1,9 +1,7 @@
-import { NotFoundError, listFilter, paginate, uuidv7, type Actor, type ListQuery, type Page } from "@crm/kit";
+import { NotFoundError, listFilter, paginate, uuidv7, type Actor, type ListQuery, type Page, isDuplicateKey } from "@crm/kit";
 import { DEFAULT_SUPPRESSION_ORDER, SUPPRESSION_LIST_FIELDS } from "../domain/list-fields";
 import type { SuppressionFields } from "../domain/suppression";
 import type { SuppressionDocument, SuppressionModel } from "./suppression.model";
-
-const DUPLICATE_KEY = 11000;
 
 /** The only code that reads and writes the suppression list. */
 export class SuppressionRepository {
@@ -17,7 +15,7 @@ export class SuppressionRepository {
       await this.model.create(suppression);
       return { suppression, added: true };
     } catch (error) {
-      if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+      if (!isDuplicateKey(error)) throw error;
       const existing = await this.model.findOne({ tenantId: actor.tenantId, addressHash: fields.addressHash }).lean<SuppressionDocument>();
       if (!existing) throw error;
       return { suppression: existing, added: false };

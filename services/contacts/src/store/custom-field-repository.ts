@@ -1,4 +1,4 @@
-import { PreconditionFailedError } from "@crm/kit";
+import { PreconditionFailedError, isDuplicateKey } from "@crm/kit";
 import { prepareDefinition, type CustomFieldDefinition } from "../domain/custom-fields";
 import type { CustomFieldsModel } from "./custom-field.model";
 
@@ -21,7 +21,7 @@ export class CustomFieldRepository {
       const result = await this.model.updateOne({ _id: tenantId, tenantId, version }, { $set: { definitions, version: version + 1 } }, { upsert: !document });
       if (result.matchedCount === 0 && result.upsertedCount === 0) throw new PreconditionFailedError("custom fields changed meanwhile; try again");
     } catch (error) {
-      if ((error as { code?: number }).code === 11000) throw new PreconditionFailedError("custom fields changed meanwhile; try again");
+      if (isDuplicateKey(error)) throw new PreconditionFailedError("custom fields changed meanwhile; try again");
       throw error;
     }
     return definition;

@@ -1,6 +1,5 @@
+import { DUPLICATE_KEY, isDuplicateKey } from "@crm/kit";
 import type { MatchKeyModel } from "./match-key.model";
-
-const DUPLICATE_KEY = 11000;
 
 /**
  * Reads and claims keys of the match-key index (see match-key.model.ts). The first holder of
@@ -33,7 +32,7 @@ export class MatchKeyIndex {
         try {
           await this.model.create({ _id, tenantId, ids: [id] });
         } catch (error) {
-          if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+          if (!isDuplicateKey(error)) throw error;
           const holders = ((await this.model.findOne({ _id, tenantId }, { ids: 1 }).lean())?.ids ?? []).filter((holder) => holder !== id);
           if (holders.length > 0) held.set(key, holders);
           // A key document left empty by a release: take it over.
@@ -126,7 +125,7 @@ export class MatchKeyIndex {
         await this.model.bulkWrite(operations, { ordered: false });
         return;
       } catch (error) {
-        if ((error as { code?: number }).code !== DUPLICATE_KEY || attempt === 3) throw error;
+        if (!isDuplicateKey(error) || attempt === 3) throw error;
       }
     }
   }

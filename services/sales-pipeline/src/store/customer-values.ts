@@ -1,5 +1,5 @@
 import type { ListQuery, Logger, Page } from "@crm/kit";
-import { paginate, listFilter } from "@crm/kit";
+import { paginate, listFilter, DUPLICATE_KEY } from "@crm/kit";
 import { customerValueOf, type CustomerType, type CurrencyValue, type HeldProduct } from "../domain/customer-value";
 import { CUSTOMER_VALUE_LIST_FIELDS, DEFAULT_CUSTOMER_VALUE_ORDER } from "../domain/list-fields";
 import type { CustomerProductDocument, CustomerProductModel, CustomerValueDocument, CustomerValueModel } from "./customer-value.model";
@@ -101,7 +101,7 @@ async function replaceIfNewer<D extends { _id: string; tenantId: string }>(model
     await (model as unknown as CustomerValueModel).bulkWrite(operations as never, { ordered: false });
   } catch (error) {
     const failures = (error as { writeErrors?: Array<{ code?: number }> }).writeErrors;
-    if (!failures || failures.some((failure) => failure.code !== 11000)) throw error;
+    if (!failures || failures.some((failure) => failure.code !== DUPLICATE_KEY)) throw error;
   }
 }
 

@@ -1,4 +1,4 @@
-import { PreconditionFailedError, type Actor } from "@crm/kit";
+import { PreconditionFailedError, type Actor, isDuplicateKey } from "@crm/kit";
 import type { ScoringRule } from "../domain/scoring";
 import type { ScoringRulesModel } from "./scoring-rules.model";
 
@@ -34,7 +34,7 @@ export class ScoringRulesRepository {
         : (await this.model.updateOne({ _id: tenantId, tenantId, version: current.version }, update)).modifiedCount > 0;
       if (!written) throw new PreconditionFailedError("the scoring rules changed meanwhile; read them again");
     } catch (error) {
-      if ((error as { code?: number }).code === 11000) throw new PreconditionFailedError("the scoring rules changed meanwhile; read them again");
+      if (isDuplicateKey(error)) throw new PreconditionFailedError("the scoring rules changed meanwhile; read them again");
       throw error;
     }
     return { rules, version, updatedAt: now };

@@ -1,4 +1,4 @@
-import { isDuplicateKey } from "@crm/kit";
+import { isDuplicateKey, DUPLICATE_KEY } from "@crm/kit";
 import type { BehaviourSignal } from "../domain/scoring";
 import type { SignalDocument, SignalModel } from "./signal.model";
 
@@ -14,7 +14,7 @@ export class SignalRepository {
     } catch (error) {
       if (!isDuplicateKey(error) && !(error as { writeErrors?: unknown[] }).writeErrors) throw error;
       const inserted = (error as { insertedDocs?: unknown[] }).insertedDocs?.length ?? 0;
-      const failures = ((error as { writeErrors?: Array<{ code?: number; err?: { code?: number } }> }).writeErrors ?? []).filter((e) => (e.code ?? e.err?.code) !== 11000);
+      const failures = ((error as { writeErrors?: Array<{ code?: number; err?: { code?: number } }> }).writeErrors ?? []).filter((e) => (e.code ?? e.err?.code) !== DUPLICATE_KEY);
       if (failures.length > 0) throw error;
       return inserted;
     }

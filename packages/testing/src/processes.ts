@@ -1,9 +1,33 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
 
-/** A port that was free a moment ago (the kernel picks it). */
+/**
+ * A free port for a process started next, picked below the kernel's ephemeral range. A port the
+ * kernel handed out (bind to 0) could be handed out again, to any outgoing connection of the
+ * tests, before the process listens on it: a full run lost a service start to EADDRINUSE so.
+ * Below the range, only another explicit pick can take it, and picks are random.
+ */
 export async function freePort(): Promise<number> {
+  const [low, high] = explicitPortRange();
+  for (let attempt = 0; attempt < 100 && high > low; attempt++) {
+    const port = low + Math.floor(Math.random() * (high - low));
+    if (await canListen(port)) return port;
+  }
+  return kernelPickedPort();
+}
+
+/** Ports no kernel pick uses: from 20 000 (above well-known and dev ports) to the ephemeral range's start (Linux: 32 768). */
+function explicitPortRange(): [number, number] {
+  try {
+    return [20_000, Number(readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/)[0])];
+  } catch {
+    return [20_000, 32_768];
+  }
+}
+
+function kernelPickedPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);
@@ -11,6 +35,15 @@ export async function freePort(): Promise<number> {
       const address = server.address();
       server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
     });
+  });
+}
+
+/** Whether the port can be listened on, on every address (as the services listen). */
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once("error", () => resolve(false));
+    server.listen(port, () => server.close(() => resolve(true)));
   });
 }
 

@@ -83,6 +83,8 @@ function filter() {
   // A batch of look-ups by _id (the _id index), some of them missing or of another type.
   else if (r < 0.9) f._id = { $in: Array.from({ length: 1 + Math.floor(rnd() * 8) }, () => `id${String(Math.floor(rnd() * 1.2 * N)).padStart(5, "0")}${pick(["", "a", "Z"])}`) };
   else if (r < 0.92) f._id = { $in: [`id${String(Math.floor(rnd() * N)).padStart(5, "0")}`, 7, null] };
+  // A batch of thousands (an import's match-key look-up), past the first limit of 1 000 values.
+  else if (r < 0.93) f._id = { $in: Array.from({ length: 900 + Math.floor(rnd() * 3000) }, () => `id${String(Math.floor(rnd() * 1.2 * N)).padStart(5, "0")}${pick(["", "a", "Z"])}`) };
   if (and.length) f.$and = and;
   return f;
 }

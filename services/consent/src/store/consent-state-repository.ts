@@ -1,4 +1,4 @@
-import { paginate, listFilter, type ListQuery, type Page, DUPLICATE_KEY } from "@crm/kit";
+import { paginate, listFilter, type ListQuery, type Page, isDuplicateKey } from "@crm/kit";
 import type { AnyBulkWriteOperation } from "mongoose";
 import { statusOf, type ConsentAction } from "../domain/consent";
 import type { SubjectStates } from "../domain/decision";
@@ -43,9 +43,9 @@ export class ConsentStateRepository {
       },
     }));
     if (operations.length === 0) return;
-    await this.model.bulkWrite(operations, { ordered: false }).catch((error: { code?: number; writeErrors?: Array<{ code?: number }> }) => {
+    await this.model.bulkWrite(operations, { ordered: false }).catch((error: unknown) => {
       // A clash on the id: a later entry is there already.
-      if (!(error.writeErrors ?? [error]).every((writeError) => writeError.code === DUPLICATE_KEY)) throw error;
+      if (!isDuplicateKey(error)) throw error;
     });
   }
 

@@ -35,7 +35,7 @@ export class TimelineRepository {
       return result.upsertedCount + result.modifiedCount;
     } catch (error) {
       // A stale version of a record collides with the newer entry's id: nothing to store, by design.
-      if (!isOnlyDuplicateKeys(error)) throw error;
+      if (!isDuplicateKey(error)) throw error;
       const result = (error as { result?: { upsertedCount?: number; modifiedCount?: number } }).result;
       return (result?.upsertedCount ?? 0) + (result?.modifiedCount ?? 0);
     }
@@ -82,12 +82,6 @@ function entryWrite({ tenantId, eventId, source, fact, resolution }: FactToRecor
   }
   // A record's entry: a newer version replaces it; an older one matches nothing, tries to insert, and collides.
   return { updateOne: { filter: { _id: fact.record.id, tenantId, version: { $lt: entry.version } }, update: { $set: entry }, upsert: true } };
-}
-
-function isOnlyDuplicateKeys(error: unknown): boolean {
-  const errors = (error as { writeErrors?: Array<{ code?: number }> | { code?: number } }).writeErrors;
-  const list = Array.isArray(errors) ? errors : errors ? [errors] : [];
-  return list.length > 0 ? list.every((e) => isDuplicateKey(e)) : isDuplicateKey(error);
 }
 
 function toEntry(document: TimelineEntryDocument): TimelineEntry {

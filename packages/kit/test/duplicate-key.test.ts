@@ -39,3 +39,29 @@ describe("isDuplicateKey", () => {
     expect(isDuplicateKey(mixed)).toBe(false);
   });
 });
+
+describe("a bulk write of updates that fails in part", () => {
+  // A stale version's upsert collides with the newer document (by design, as timelines store
+  // versions); what follows it must still be written unless the bulk write is ordered.
+  const writes = [
+    { updateOne: { filter: { _id: "record", version: { $lt: 2 } }, update: { $set: { version: 2 } }, upsert: true } },
+    { updateOne: { filter: { _id: "record", version: { $lt: 1 } }, update: { $set: { version: 1 } }, upsert: true } },
+    { updateOne: { filter: { _id: "after" }, update: { $setOnInsert: { version: 1 } }, upsert: true } },
+  ];
+
+  it("goes on after a refused statement when unordered, and says which one was refused", async () => {
+    const documents = mongo.db!.collection<{ _id: string; version: number }>("unordered");
+    const error = (await failureOf(documents.bulkWrite(writes, { ordered: false }))) as { writeErrors: Array<{ index: number }>; result: { upsertedIds: Record<number, string> } };
+    expect(isDuplicateKey(error)).toBe(true);
+    expect(error.writeErrors.map((e) => e.index)).toEqual([1]);
+    expect(error.result.upsertedIds).toEqual({ 0: "record", 2: "after" });
+    expect(await documents.find().sort({ _id: 1 }).toArray()).toEqual([{ _id: "after", version: 1 }, { _id: "record", version: 2 }]);
+  });
+
+  it("stops at the refused statement when ordered", async () => {
+    const documents = mongo.db!.collection<{ _id: string; version: number }>("ordered");
+    const error = (await failureOf(documents.bulkWrite(writes, { ordered: true }))) as { writeErrors: Array<{ index: number }> };
+    expect(error.writeErrors.map((e) => e.index)).toEqual([1]);
+    expect(await documents.find().toArray()).toEqual([{ _id: "record", version: 2 }]);
+  });
+});

@@ -48,6 +48,8 @@ describe("contact fates", () => {
     await waitFor(async () => ((await api.getLead(who, { id: mine.lead.id })).lead!.score === 10 ? true : undefined));
 
     await producer.publish("crm.contacts.contact.merged", eventsV1.ContactMerged, who.tenantId, { survivorId: survivor, mergedId: merged, mergeId: uuidv7() });
+    // The merge moves leads, then deals and orders, then computes both values again: wait for its last step.
+    await waitFor(async () => ((await api.getCustomerValue(who, { customerType: "contact", customerId: survivor })).values.some((v) => v.orderCount === "2") ? true : undefined));
     const lead = await waitFor(async () => {
       const { lead: found } = await api.getLead(who, { id: mine.lead.id });
       return found!.contactId === survivor ? found! : undefined;

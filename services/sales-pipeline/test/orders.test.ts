@@ -122,11 +122,13 @@ describe("customer value", () => {
     const { models } = harness.service;
     await models.customerValue.deleteMany({ tenantId: who.tenantId });
     await models.order.updateOne({ _id: placed.id, tenantId: who.tenantId }, { $set: { valuePendingSince: new Date(Date.now() - 60_000) } });
+    // The sweep stores the value, then clears the order's mark: wait for both.
+    const pendingOrders = () => models.order.countDocuments({ tenantId: who.tenantId, valuePendingSince: { $exists: true } });
     const restored = await waitFor(async () => {
       const { values } = await valueOf(who, contactId);
-      return values.length > 0 ? values : undefined;
+      return values.length > 0 && (await pendingOrders()) === 0 ? values : undefined;
     });
     expect(restored.map((v) => v.lifetimeValueMinor)).toEqual(["4900"]);
-    expect(await models.order.countDocuments({ tenantId: who.tenantId, valuePendingSince: { $exists: true } })).toBe(0);
+    expect(await pendingOrders()).toBe(0);
   });
 });

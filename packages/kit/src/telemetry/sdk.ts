@@ -22,16 +22,20 @@ export interface TelemetryHandle {
  * Without an exporter (nor an OTEL_TRACES_SAMPLER), spans are not recorded: they would be built
  * attribute by attribute on every request only to be dropped. Trace context still flows (trace
  * ids in logs and problem+json, traceparent to services and events), as the spans still exist.
+ * MongoDB and Redis are then not instrumented at all: their spans would carry no context onwards,
+ * and wrapping every command made an uncached contact get slower (at 100 000 contacts, p50 / p99
+ * 1.93-1.97 / 6.05-6.18 ms with them, 1.85-1.86 / 5.63-5.69 ms without).
  */
 export function startTelemetry(env: NodeJS.ProcessEnv = process.env): TelemetryHandle {
   if (env.OTEL_LOG_LEVEL === "debug") diag.setLogger(new DiagConsoleLogger(), DiagLogLevel.DEBUG);
   const spanProcessors: SpanProcessor[] = [];
   const exporting = Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
+  const recording = exporting || Boolean(env.OTEL_TRACES_SAMPLER);
   if (exporting) spanProcessors.push(new BatchSpanProcessor(new OTLPTraceExporter(), { scheduledDelayMillis: 200 }));
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: telemetryServiceName(env) }),
     spanProcessors,
-    ...(exporting || env.OTEL_TRACES_SAMPLER ? {} : { sampler: new AlwaysOffSampler() }),
+    ...(recording ? {} : { sampler: new AlwaysOffSampler() }),
   });
   provider.register();
   kitMeter();
@@ -43,12 +47,20 @@ export function startTelemetry(env: NodeJS.ProcessEnv = process.env): TelemetryH
       // Services serve only their ops endpoint, which stays out of traces.
       new HttpInstrumentation({ disableIncomingRequestInstrumentation: true }),
       new GrpcInstrumentation({ ignoreGrpcMethods: ["Check", "Watch", "ServerReflectionInfo"] }),
-      // Statements name the operation only: the default serialisers walk every command (a
-      // batch insert whole, on every call, sampled or not) and Redis's would record cached
-      // records, which hold personal data.
-      new MongoDBInstrumentation({ enhancedDatabaseReporting: false, dbStatementSerializer: (command) => Object.keys(command)[0] ?? "" }),
-      new IORedisInstrumentation({ dbStatementSerializer: (command) => command }),
+      ...(recording ? storageInstrumentations() : []),
     ],
   });
   return { shutdown: () => provider.shutdown() };
+}
+
+/**
+ * Spans of MongoDB and Redis commands. Statements name the operation only: the default
+ * serialisers walk every command (a batch insert whole, on every call, sampled or not) and
+ * Redis's would record cached records, which hold personal data.
+ */
+function storageInstrumentations() {
+  return [
+    new MongoDBInstrumentation({ enhancedDatabaseReporting: false, dbStatementSerializer: (command) => Object.keys(command)[0] ?? "" }),
+    new IORedisInstrumentation({ dbStatementSerializer: (command) => command }),
+  ];
 }

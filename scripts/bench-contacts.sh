@@ -9,7 +9,7 @@
 #  3. reads of that tenant: get by id (uncached, cached), search, and filtered lists (tags,
 #     owner, country, relationship type, lastInteractionAt range), first page and pages deep
 #     in the cursor.
-#   ROWS=100000 SEARCHES=100 GETS=1000 LISTS=30 DEEP_PAGES=40 scripts/bench-contacts.sh
+#   ROWS=100000 SEARCHES=100 GETS=3000 WARMUP_GETS=1000 LISTS=30 DEEP_PAGES=40 scripts/bench-contacts.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 bash "$ROOT/scripts/bootstrap.sh"
 bash "$ROOT/scripts/infra.sh" start

@@ -7,16 +7,42 @@ import path from "node:path";
  * A free port for a process started next, picked below the kernel's ephemeral range. A port the
  * kernel handed out (bind to 0) could be handed out again, to any outgoing connection of the
  * tests, before the process listens on it: a full run lost a service start to EADDRINUSE so.
- * Below the range, only another explicit pick can take it, and picks are random.
+ * Below the range, only another explicit pick can take it: one of this process's, which never
+ * repeats a recent one, or another jest worker's, which picks from a slice of its own.
  */
 export async function freePort(): Promise<number> {
-  const [low, high] = explicitPortRange();
+  const [low, high] = portSlice();
   for (let attempt = 0; attempt < 100 && high > low; attempt++) {
     const port = low + Math.floor(Math.random() * (high - low));
-    if (await canListen(port)) return port;
+    if (!recentPicks.includes(port) && (await canListen(port))) return remember(port);
   }
   return kernelPickedPort();
 }
+
+/** Ports picked lately: a pick is bound only once its process starts, after other picks. */
+const recentPicks: number[] = [];
+const REMEMBERED_PICKS = 256;
+
+function remember(port: number): number {
+  recentPicks.push(port);
+  if (recentPicks.length > REMEMBERED_PICKS) recentPicks.shift();
+  return port;
+}
+
+/**
+ * The explicit range, or this jest worker's slice of it. Workers pick in parallel, and a port
+ * one of them checked is free until its process binds it: a full run lost a start to a port
+ * two workers had picked (EADDRINUSE).
+ */
+function portSlice(): [number, number] {
+  const [low, high] = explicitPortRange();
+  const worker = Number(process.env.JEST_WORKER_ID);
+  if (!Number.isInteger(worker) || worker < 1) return [low, high];
+  const size = Math.floor((high - low) / WORKER_SLICES);
+  const start = low + ((worker - 1) % WORKER_SLICES) * size;
+  return [start, start + size];
+}
+const WORKER_SLICES = 4;
 
 /** Ports no kernel pick uses: from 20 000 (above well-known and dev ports) to the ephemeral range's start (Linux: 32 768). */
 function explicitPortRange(): [number, number] {

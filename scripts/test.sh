@@ -41,7 +41,7 @@ report="$DATA/jest-report.json"
 set +e
 pnpm exec jest --ci --json --outputFile="$report" "$@"
 status=$?
-node scripts/drop-test-state.mjs || log "could not drop the tests' databases and consumers"
+node scripts/drop-test-state.mjs || log "could not drop the tests' databases, consumers and keys"
 set -e
 if [ -f "$report" ]; then
   node -e '

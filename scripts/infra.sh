@@ -128,7 +128,13 @@ start_redis() {
   mkdir -p "$DATA/redis"
   launch redis REDIS_PORT redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --dir "$DATA/redis" \
     --appendonly yes --save "" --daemonize no || return 0
-  wait_until redis 30 redis-cli -p "$REDIS_PORT" ping
+  wait_until redis 120 redis_answers
+}
+
+# PONG, not only an answer: while Redis reloads its append-only file it answers every command,
+# ping included, with a LOADING error (and redis-cli exits 0 on it).
+redis_answers() {
+  [ "$(redis-cli -p "$REDIS_PORT" ping 2>/dev/null)" = PONG ]
 }
 
 write_env() {

@@ -1,22 +1,12 @@
-import { testInfra, uniqueName } from "@crm/testing";
-import type { Connection } from "mongoose";
-import { connectMongo } from "../src";
+import { scratchDatabase } from "./scratch-database";
 
 // What reports and forecasts rely on, checked on the storage the tests run on (FerretDB, with
 // scripts/patches, or MongoDB): a $group computes every accumulator it declares, as MongoDB does.
-let mongo: Connection;
-
-beforeAll(async () => {
-  mongo = await connectMongo(testInfra().mongodbUrl, uniqueName("aggregation"));
-});
-afterAll(async () => {
-  await mongo.dropDatabase();
-  await mongo.close();
-});
+const storage = scratchDatabase("aggregation");
 
 describe("$group", () => {
   it("computes each of several accumulators over the whole group (unpatched FerretDB 1.24 answered 0 for all but the first)", async () => {
-    const deals = mongo.db!.collection<{ stage: string; amount: number; weighted: number }>("deals");
+    const deals = storage.collection<{ stage: string; amount: number; weighted: number }>("deals");
     await deals.insertMany([
       { stage: "proposal", amount: 100, weighted: 50 },
       { stage: "proposal", amount: 300, weighted: 150 },

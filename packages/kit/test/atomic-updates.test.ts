@@ -1,23 +1,13 @@
-import { testInfra, uniqueName } from "@crm/testing";
-import type { Connection } from "mongoose";
-import { connectMongo } from "../src";
+import { scratchDatabase } from "./scratch-database";
 
 // What the outbox, etags and leases rely on, checked on the storage the tests run on (FerretDB,
 // with scripts/patches, or MongoDB): each update applies to a document atomically, so updates of
 // one document at the same time all land, and a condition passes for one writer only.
-let mongo: Connection;
-
-beforeAll(async () => {
-  mongo = await connectMongo(testInfra().mongodbUrl, uniqueName("atomic"));
-});
-afterAll(async () => {
-  await mongo.dropDatabase();
-  await mongo.close();
-});
+const storage = scratchDatabase("atomic");
 
 describe("updates of one document at the same time", () => {
   it("all land when they set different fields", async () => {
-    const documents = mongo.db!.collection<{ _id: string; parts: Record<string, boolean> }>("parts");
+    const documents = storage.collection<{ _id: string; parts: Record<string, boolean> }>("parts");
     for (let round = 0; round < 10; round++) {
       const _id = `round-${round}`;
       await documents.insertOne({ _id, parts: Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`p${i}`, false])) });
@@ -27,7 +17,7 @@ describe("updates of one document at the same time", () => {
   });
 
   it("let one writer through a version condition", async () => {
-    const documents = mongo.db!.collection<{ _id: string; version: number; writer?: number }>("versions");
+    const documents = storage.collection<{ _id: string; version: number; writer?: number }>("versions");
     for (let round = 0; round < 10; round++) {
       const _id = `round-${round}`;
       await documents.insertOne({ _id, version: 1 });
@@ -39,7 +29,7 @@ describe("updates of one document at the same time", () => {
 
 describe("one update command of many statements", () => {
   it("applies every statement (unpatched FerretDB 1.24 waited for ever from 100 on, holding the collection)", async () => {
-    const documents = mongo.db!.collection<{ _id: string; done: boolean }>("bulk");
+    const documents = storage.collection<{ _id: string; done: boolean }>("bulk");
     await documents.insertMany(Array.from({ length: 250 }, (_, i) => ({ _id: `d${i}`, done: false })));
     const result = await documents.bulkWrite(
       Array.from({ length: 250 }, (_, i) => ({ updateOne: { filter: { _id: `d${i}` }, update: { $set: { done: true } } } })),

@@ -1,36 +1,27 @@
-import { testInfra, uniqueName } from "@crm/testing";
-import type { Connection } from "mongoose";
-import { connectMongo, isDuplicateKey } from "../src";
+import { isDuplicateKey } from "../src";
+import { scratchDatabase } from "./scratch-database";
 
 // What the storage answers when a unique index refuses writes, as the services meet it: a clash
 // of one write, and bulk writes that fail in part.
-let mongo: Connection;
-
-beforeAll(async () => {
-  mongo = await connectMongo(testInfra().mongodbUrl, uniqueName("duplicates"));
-});
-afterAll(async () => {
-  await mongo.dropDatabase();
-  await mongo.close();
-});
+const storage = scratchDatabase("duplicates");
 
 const failureOf = (write: Promise<unknown>) => write.then(() => undefined, (error: unknown) => error);
 
 describe("isDuplicateKey", () => {
   it("tells a write refused by a unique index from one refused for another reason", async () => {
-    const documents = mongo.db!.collection<{ _id: string; n: number }>("single");
+    const documents = storage.collection<{ _id: string; n: number }>("single");
     await documents.insertOne({ _id: "a", n: 1 });
     expect(isDuplicateKey(await failureOf(documents.insertOne({ _id: "a", n: 2 })))).toBe(true);
     // A number field that holds a string: $inc refuses it, and not as a duplicate.
-    await mongo.db!.collection<{ _id: string; n: string }>("single").insertOne({ _id: "text", n: "one" });
+    await storage.collection<{ _id: string; n: string }>("single").insertOne({ _id: "text", n: "one" });
     expect(isDuplicateKey(await failureOf(documents.updateOne({ _id: "text" }, { $inc: { n: 1 } })))).toBe(false);
   });
 
   it("is true of a bulk write only when every write it refused was a duplicate", async () => {
-    const documents = mongo.db!.collection<{ _id: string; n: number }>("bulk");
+    const documents = storage.collection<{ _id: string; n: number }>("bulk");
     await documents.insertMany([{ _id: "a", n: 1 }, { _id: "b", n: 2 }]);
     // A number field that holds a string: $inc refuses it, and not as a duplicate.
-    await mongo.db!.collection<{ _id: string; n: string }>("bulk").insertOne({ _id: "text", n: "one" });
+    await storage.collection<{ _id: string; n: string }>("bulk").insertOne({ _id: "text", n: "one" });
     const duplicates = await failureOf(documents.bulkWrite([{ insertOne: { document: { _id: "a", n: 3 } } }, { insertOne: { document: { _id: "c", n: 3 } } }, { insertOne: { document: { _id: "b", n: 3 } } }], { ordered: false }));
     expect(isDuplicateKey(duplicates)).toBe(true);
     // The error carries the first failure's code (a duplicate) as its own; the second is not one.
@@ -50,7 +41,7 @@ describe("a bulk write of updates that fails in part", () => {
   ];
 
   it("goes on after a refused statement when unordered, and says which one was refused", async () => {
-    const documents = mongo.db!.collection<{ _id: string; version: number }>("unordered");
+    const documents = storage.collection<{ _id: string; version: number }>("unordered");
     const error = (await failureOf(documents.bulkWrite(writes, { ordered: false }))) as { writeErrors: Array<{ index: number }>; result: { upsertedIds: Record<number, string> } };
     expect(isDuplicateKey(error)).toBe(true);
     expect(error.writeErrors.map((e) => e.index)).toEqual([1]);
@@ -59,7 +50,7 @@ describe("a bulk write of updates that fails in part", () => {
   });
 
   it("stops at the refused statement when ordered", async () => {
-    const documents = mongo.db!.collection<{ _id: string; version: number }>("ordered");
+    const documents = storage.collection<{ _id: string; version: number }>("ordered");
     const error = (await failureOf(documents.bulkWrite(writes, { ordered: true }))) as { writeErrors: Array<{ index: number }> };
     expect(error.writeErrors.map((e) => e.index)).toEqual([1]);
     expect(await documents.find().toArray()).toEqual([{ _id: "record", version: 2 }]);

@@ -66,6 +66,9 @@ const INDEXES = [
   { t: 1, s: 1, li: -1, _id: -1 },
 ];
 
+/** The id of a stored document, or of none (past the last, or with another suffix). */
+const anyId = () => `id${String(Math.floor(rnd() * 1.2 * N)).padStart(5, "0")}${pick(["", "a", "Z"])}`;
+
 function filter() {
   const f = { t: pick(["A", "B"]) };
   if (rnd() < 0.8) f.s = "active";
@@ -81,10 +84,10 @@ function filter() {
   else if (r < 0.82) and.push({ name: pick(NAMES) });
   else if (r < 0.85) and.push({ $or: [{ tags: "vip" }, { n: 2 }] });
   // A batch of look-ups by _id (the _id index), some of them missing or of another type.
-  else if (r < 0.9) f._id = { $in: Array.from({ length: 1 + Math.floor(rnd() * 8) }, () => `id${String(Math.floor(rnd() * 1.2 * N)).padStart(5, "0")}${pick(["", "a", "Z"])}`) };
+  else if (r < 0.9) f._id = { $in: Array.from({ length: 1 + Math.floor(rnd() * 8) }, anyId) };
   else if (r < 0.92) f._id = { $in: [`id${String(Math.floor(rnd() * N)).padStart(5, "0")}`, 7, null] };
   // A batch of thousands (an import's match-key look-up), past the first limit of 1 000 values.
-  else if (r < 0.93) f._id = { $in: Array.from({ length: 900 + Math.floor(rnd() * 3000) }, () => `id${String(Math.floor(rnd() * 1.2 * N)).padStart(5, "0")}${pick(["", "a", "Z"])}`) };
+  else if (r < 0.93) f._id = { $in: Array.from({ length: 900 + Math.floor(rnd() * 3000) }, anyId) };
   if (and.length) f.$and = and;
   return f;
 }
